@@ -1,0 +1,40 @@
+package dev.mqttls.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code mqttls} command. {@link #run(String...)} returns the exit code so that tests can drive
+ * the whole command line in-process; {@link #main(String[])} only hands that code to the JVM.
+ */
+@Command(
+    name = "mqttls",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "MQTT secured with TLS: broker, client, certificate authority.",
+    subcommands = {
+      dev.mqttls.cli.broker.BrokerCommand.class,
+      dev.mqttls.cli.pki.PkiCommand.class,
+      dev.mqttls.cli.client.PubCommand.class,
+      dev.mqttls.cli.client.SubCommand.class,
+      dev.mqttls.cli.client.ShellCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; never calls {@code System.exit}. */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
