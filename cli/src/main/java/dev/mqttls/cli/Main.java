@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.client.PubCommand.class,
       dev.mqttls.cli.client.SubCommand.class,
       dev.mqttls.cli.client.ShellCommand.class,
+      dev.mqttls.cli.doctor.DoctorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
