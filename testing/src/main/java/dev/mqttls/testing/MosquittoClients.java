@@ -164,6 +164,19 @@ public final class MosquittoClients {
       return new Result(exited ? process.exitValue() : -1, out.text(), err.text(), !exited);
     }
 
+    /**
+     * Kills the process by PID with SIGKILL, so an MQTT client ends without DISCONNECT and the
+     * broker publishes its will; waits for it to end.
+     */
+    public void kill() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     /** Kills the process by PID if it is still running. */
     @Override
     public void close() {
