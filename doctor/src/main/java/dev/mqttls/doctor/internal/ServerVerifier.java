@@ -1,0 +1,400 @@
+package dev.mqttls.doctor.internal;
+
+import dev.mqttls.doctor.Finding;
+import dev.mqttls.doctor.FindingCode;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies a server chain as sent against trusted CAs and a name, and says in words why it fails.
+ * The causes are found by looking at the certificates themselves (who issued whom, with which key,
+ * when), never by reading exception messages.
+ */
+public final class ServerVerifier {
+
+  /** The outcome: the findings, and whether a device would accept the server. */
+  public record Outcome(List<Finding> findings, boolean trusted) {}
+
+  private final List<X509Certificate> anchors;
+  private final String anchorSource;
+  private final Instant now;
+
+  /**
+   * @param anchors the trusted certificates
+   * @param anchorSource how to name them in sentences, e.g. "your CA file ca.crt"
+   * @param now the time to verify at
+   */
+  public ServerVerifier(List<X509Certificate> anchors, String anchorSource, Instant now) {
+    this.anchors = List.copyOf(anchors);
+    this.anchorSource = anchorSource;
+    this.now = now;
+  }
+
+  /** Verifies {@code chain} (leaf first, as sent) for a connection to {@code name}. */
+  public Outcome verify(List<X509Certificate> chain, String name, String connectHost) {
+    List<Finding> out = new ArrayList<>();
+    if (chain.isEmpty()) {
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_CHAIN_INVALID,
+              "The server sent no certificate.",
+              "Configure certfile and keyfile on the broker's TLS listener."));
+      return new Outcome(out, false);
+    }
+    X509Certificate leaf = chain.get(0);
+    boolean trustOk = checkTrust(chain, out);
+    boolean timeOk = checkValidity(chain, out);
+    boolean nameOk = checkName(leaf, name, connectHost, out);
+    return new Outcome(out, trustOk && timeOk && nameOk);
+  }
+
+  private boolean checkTrust(List<X509Certificate> chain, List<Finding> out) {
+    X509Certificate leaf = chain.get(0);
+    String leafName = Certs.subject(leaf);
+    if (containsExact(anchors, leaf)) {
+      if (Certs.selfSigned(leaf)) {
+        out.add(
+            Finding.pass(
+                FindingCode.SERVER_TRUSTED,
+                "The server's self-signed certificate "
+                    + leafName
+                    + " is pinned in "
+                    + anchorSource
+                    + "."));
+        return true;
+      }
+      out.add(
+          Finding.fail(
+              FindingCode.CAFILE_HOLDS_LEAF,
+              anchorSource
+                  + " holds the server's own certificate ("
+                  + leafName
+                  + "), not the CA that issued it ("
+                  + Certs.issuer(leaf)
+                  + "). Devices (OpenSSL, mbedTLS) need the issuing CA to verify the server.",
+              "Put the CA certificate (issuer "
+                  + Certs.issuer(leaf)
+                  + ", e.g. ca.crt) in the CA file instead of the server certificate."));
+      return false;
+    }
+    if (Certs.selfSigned(leaf)) {
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_SELF_SIGNED,
+              "The server's certificate "
+                  + leafName
+                  + " is self-signed and not trusted by "
+                  + anchorSource
+                  + ".",
+              "Issue the broker a certificate from a CA (mqttls pki server ...) and give devices that CA; or, for a test, trust this exact certificate with --cafile."));
+      return false;
+    }
+    // Walk from the leaf up through what was sent until a trusted issuer is found or the trail
+    // ends.
+    List<X509Certificate> path = new ArrayList<>();
+    X509Certificate cur = leaf;
+    Set<X509Certificate> used = new HashSet<>();
+    for (int depth = 0; depth < 16; depth++) {
+      path.add(cur);
+      used.add(cur);
+      X509Certificate anchor = findIssuer(anchors, cur, true);
+      if (anchor != null) {
+        return validatePath(path, anchor, out);
+      }
+      X509Certificate sameNameAnchor = findIssuer(anchors, cur, false);
+      if (sameNameAnchor != null) {
+        out.add(
+            Finding.fail(
+                FindingCode.SERVER_WRONG_CA,
+                anchorSource
+                    + " holds a CA named "
+                    + Certs.subject(sameNameAnchor)
+                    + ", but not the one that signed "
+                    + Certs.subject(cur)
+                    + ": the keys differ (the CA was regenerated with the same name?).",
+                "Give devices the CA certificate that actually issued the broker's certificate, or re-issue the broker certificate from the CA the devices hold."));
+        return false;
+      }
+      X509Certificate next = null;
+      for (X509Certificate c : chain) {
+        if (!used.contains(c) && Certs.issued(c, cur)) {
+          next = c;
+          break;
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      cur = next;
+    }
+    String anchorNames = anchorNames();
+    if (Certs.selfSigned(cur)) {
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_WRONG_CA,
+              "The server's chain ends at the root "
+                  + Certs.subject(cur)
+                  + ", which "
+                  + anchorSource
+                  + " does not hold"
+                  + anchorNames
+                  + ".",
+              "Give devices the CA the broker's certificate comes from ("
+                  + Certs.subject(cur)
+                  + "), or re-issue the broker's certificate from the CA the devices trust."));
+      return false;
+    }
+    String missing = Certs.issuer(cur);
+    out.add(
+        Finding.fail(
+            FindingCode.SERVER_ISSUER_MISSING,
+            "The server sent "
+                + chain.size()
+                + (chain.size() == 1 ? " certificate" : " certificates")
+                + ", and the issuer of "
+                + Certs.subject(cur)
+                + ", "
+                + missing
+                + ", is neither sent nor in "
+                + anchorSource
+                + anchorNames
+                + ".",
+            "If "
+                + missing
+                + " is an intermediate CA, the broker's certfile must hold it after the server certificate"
+                + " (Let's Encrypt: use fullchain.pem, not cert.pem). If it is a root, devices need it in their CA file."));
+    return false;
+  }
+
+  private boolean validatePath(
+      List<X509Certificate> path, X509Certificate anchor, List<Finding> out) {
+    try {
+      CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
+      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
+      params.setRevocationEnabled(false);
+      params.setDate(java.util.Date.from(now));
+      CertPathValidator.getInstance("PKIX").validate(cp, params);
+      out.add(
+          Finding.pass(
+              FindingCode.SERVER_TRUSTED,
+              "The server's certificate chains to "
+                  + Certs.subject(anchor)
+                  + " in "
+                  + anchorSource
+                  + "."));
+      return true;
+    } catch (CertPathValidatorException e) {
+      CertPathValidatorException.Reason r = e.getReason();
+      if (r == CertPathValidatorException.BasicReason.EXPIRED
+          || r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+        // Reported with dates by checkValidity; the issuer relation itself is right.
+        out.add(
+            Finding.pass(
+                FindingCode.SERVER_TRUSTED,
+                "The server's certificate was issued under "
+                    + Certs.subject(anchor)
+                    + " in "
+                    + anchorSource
+                    + "."));
+        return true;
+      }
+      String which =
+          e.getIndex() >= 0 && e.getIndex() < path.size()
+              ? Certs.subject(path.get(e.getIndex()))
+              : "the chain";
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_CHAIN_INVALID,
+              "The chain reaches "
+                  + Certs.subject(anchor)
+                  + " but does not validate at "
+                  + which
+                  + ": "
+                  + r
+                  + ".",
+              "Re-issue the certificate with a CA certificate that has basicConstraints CA:true and keyCertSign, and a server certificate with serverAuth usage."));
+      return false;
+    } catch (java.security.GeneralSecurityException e) {
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_CHAIN_INVALID,
+              "The chain could not be checked: " + e.getClass().getSimpleName() + ".",
+              "Check the certificates with mqttls pki inspect."));
+      return false;
+    }
+  }
+
+  private boolean checkValidity(List<X509Certificate> chain, List<Finding> out) {
+    boolean ok = true;
+    for (X509Certificate c : chain) {
+      Instant from = c.getNotBefore().toInstant();
+      Instant to = c.getNotAfter().toInstant();
+      boolean leaf = c == chain.get(0);
+      String which =
+          (leaf ? "The server's certificate " : "The chain certificate ") + Certs.subject(c);
+      if (now.isAfter(to)) {
+        ok = false;
+        long days = Duration.between(to, now).toDays();
+        out.add(
+            Finding.fail(
+                FindingCode.SERVER_CERT_EXPIRED,
+                which
+                    + " expired on "
+                    + to
+                    + " ("
+                    + days
+                    + " days ago; this machine's clock says "
+                    + now
+                    + ").",
+                leaf
+                    ? "Renew the broker certificate (mqttls pki server ...) and reload the broker."
+                    : "Replace the expired intermediate in the broker's certfile."));
+      } else if (now.isBefore(from)) {
+        ok = false;
+        Duration d = Duration.between(now, from);
+        String offset =
+            d.toDays() > 0
+                ? d.toDays() + " days"
+                : d.toHours() > 0 ? d.toHours() + " hours" : d.toMinutes() + " minutes";
+        String clue =
+            now.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
+                ? " This machine's clock is far in the past: a device that booted without time (1970) fails here."
+                : "";
+        out.add(
+            Finding.fail(
+                FindingCode.SERVER_CERT_NOT_YET_VALID,
+                which
+                    + " is valid only from "
+                    + from
+                    + ", "
+                    + offset
+                    + " after this machine's clock ("
+                    + now
+                    + ")."
+                    + clue,
+                "Set the clock (NTP/SNTP before TLS on devices), or issue the certificate with a notBefore in the past."));
+      }
+    }
+    return ok;
+  }
+
+  private boolean checkName(
+      X509Certificate leaf, String name, String connectHost, List<Finding> out) {
+    List<String> dns = Certs.dnsNames(leaf);
+    List<String> ips = Certs.ipAddresses(leaf);
+    String has = namesOf(dns, ips);
+    if (Certs.isIpLiteral(name)) {
+      if (Certs.ipMatches(name, ips)) {
+        out.add(
+            Finding.pass(
+                FindingCode.NAME_MATCHED,
+                "The certificate names the IP " + name + " (" + has + ")."));
+        out.add(
+            Finding.warn(
+                FindingCode.IP_SAN_ONLY,
+                "The IP "
+                    + name
+                    + " matches only through an IP SAN; mbedTLS 2.x devices do not match IP SANs and will fail.",
+                "Let devices connect by a DNS name in the certificate (add one with mqttls pki server --dns NAME)."));
+        return true;
+      }
+      out.add(
+          Finding.fail(
+              FindingCode.IP_NOT_IN_SAN,
+              "You connected to the IP " + name + ", but the certificate names " + has + ".",
+              "Connect by one of those names (or pass --servername), or re-issue: "
+                  + fixLine(dns, ips, name, true)));
+      return false;
+    }
+    if (Certs.dnsMatches(name, dns)) {
+      out.add(
+          Finding.pass(
+              FindingCode.NAME_MATCHED, "The certificate names " + name + " (" + has + ")."));
+      return true;
+    }
+    String cn = Certs.commonName(leaf);
+    String cnNote =
+        cn != null && cn.equalsIgnoreCase(name) && dns.isEmpty()
+            ? " The common name is "
+                + cn
+                + ", but clients check only subject alternative names (RFC 6125)."
+            : "";
+    out.add(
+        Finding.fail(
+            FindingCode.NAME_MISMATCH,
+            "You connected to " + name + ", but the certificate names " + has + "." + cnNote,
+            "Connect by one of those names, or re-issue: " + fixLine(dns, ips, name, false)));
+    return false;
+  }
+
+  private static String namesOf(List<String> dns, List<String> ips) {
+    List<String> all = new ArrayList<>();
+    dns.forEach(n -> all.add("DNS:" + n));
+    ips.forEach(n -> all.add("IP:" + n));
+    return all.isEmpty() ? "no subject alternative names at all" : String.join(", ", all);
+  }
+
+  private static String fixLine(List<String> dns, List<String> ips, String name, boolean ip) {
+    StringBuilder b = new StringBuilder("mqttls pki server");
+    List<String> d = new ArrayList<>(dns);
+    List<String> i = new ArrayList<>(ips);
+    if (ip) {
+      i.add(name);
+    } else {
+      d.add(name);
+    }
+    d.stream().distinct().forEach(n -> b.append(" --dns ").append(n));
+    i.stream().distinct().forEach(n -> b.append(" --ip ").append(n));
+    return b.toString();
+  }
+
+  private String anchorNames() {
+    if (anchors.isEmpty()) {
+      return " (it holds no certificates)";
+    }
+    if (anchors.size() > 5) {
+      return "";
+    }
+    return " (it holds "
+        + anchors.stream().map(Certs::subject).collect(Collectors.joining("; "))
+        + ")";
+  }
+
+  private static X509Certificate findIssuer(
+      List<X509Certificate> cands, X509Certificate c, boolean keyMustMatch) {
+    for (X509Certificate a : cands) {
+      if (a.getSubjectX500Principal().equals(c.getIssuerX500Principal())
+          && Certs.signedBy(c, a.getPublicKey()) == keyMustMatch) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static boolean containsExact(List<X509Certificate> list, X509Certificate c) {
+    try {
+      byte[] enc = c.getEncoded();
+      for (X509Certificate x : list) {
+        if (Arrays.equals(x.getEncoded(), enc)) {
+          return true;
+        }
+      }
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return false;
+    }
+    return false;
+  }
+}
