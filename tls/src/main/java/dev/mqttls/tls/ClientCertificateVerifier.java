@@ -1,0 +1,337 @@
+package dev.mqttls.tls;
+
+import java.math.BigInteger;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * Verifies client certificates for one listener: chain to a CA in cafile/capath (PKIX, no
+ * revocation lookups over the network), then validity and the crlfile. Each rejection is a {@link
+ * ClientCertificateRejected} carrying a named cause. Immutable; shared by all connections of one
+ * material generation.
+ */
+final class ClientCertificateVerifier extends X509ExtendedTrustManager {
+  /** A CRL with the file it came from, for log lines. */
+  record LoadedCrl(X509CRL crl, Path file, X509Certificate issuer) {}
+
+  private final Set<TrustAnchor> anchors;
+  private final X509Certificate[] acceptedIssuers;
+  private final List<LoadedCrl> crls;
+  private final boolean refuseExpiredCrl;
+  private final CertIdentity identityKind;
+  private final String caDescription;
+
+  ClientCertificateVerifier(
+      List<X509Certificate> cas,
+      List<LoadedCrl> crls,
+      boolean refuseExpiredCrl,
+      CertIdentity identityKind,
+      String caDescription) {
+    Set<TrustAnchor> a = new LinkedHashSet<>();
+    for (X509Certificate c : cas) {
+      a.add(new TrustAnchor(c, null));
+    }
+    this.anchors = Set.copyOf(a);
+    this.acceptedIssuers = cas.toArray(new X509Certificate[0]);
+    this.crls = List.copyOf(crls);
+    this.refuseExpiredCrl = refuseExpiredCrl;
+    this.identityKind = identityKind;
+    this.caDescription = caDescription;
+  }
+
+  /** Full verification as done in the handshake. */
+  void verify(X509Certificate[] chain) throws ClientCertificateRejected {
+    if (chain == null || chain.length == 0) {
+      throw new ClientCertificateRejected(
+          HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+          "no client certificate, and this listener requires one (require_certificate true)");
+    }
+    X509Certificate leaf = chain[0];
+    String subject = subject(leaf);
+    List<X509Certificate> path = new ArrayList<>();
+    for (X509Certificate c : chain) {
+      if (isAnchor(c)) {
+        break; // the client sent the root too: the path ends before the trust anchor
+      }
+      path.add(c);
+    }
+    if (!path.isEmpty()) {
+      try {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        CertPath cp = cf.generateCertPath(path);
+        PKIXParameters params = new PKIXParameters(anchors);
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(cp, params);
+      } catch (CertPathValidatorException e) {
+        X509Certificate at =
+            e.getIndex() >= 0 && e.getIndex() < path.size() ? path.get(e.getIndex()) : leaf;
+        CertPathValidatorException.Reason r = e.getReason();
+        if (r == CertPathValidatorException.BasicReason.EXPIRED) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.CLIENT_CERT_EXPIRED,
+              "client certificate "
+                  + (at == leaf ? subject : subject + " (its CA " + subject(at) + ")")
+                  + " expired "
+                  + at.getNotAfter().toInstant());
+        }
+        if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.CLIENT_CERT_NOT_YET_VALID,
+              "client certificate "
+                  + subject
+                  + " not valid before "
+                  + at.getNotBefore().toInstant()
+                  + " (check the device's clock)");
+        }
+        if (r == PKIXReason.NO_TRUST_ANCHOR) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.CLIENT_CERT_UNTRUSTED_ISSUER,
+              "client certificate "
+                  + subject
+                  + " not signed by a CA in "
+                  + caDescription
+                  + " (issuer "
+                  + chain[chain.length - 1].getIssuerX500Principal().getName()
+                  + ")");
+        }
+        throw new ClientCertificateRejected(
+            HandshakeFailureCause.CLIENT_CERT_INVALID,
+            "client certificate " + subject + " invalid: " + r + " at " + subject(at));
+      } catch (GeneralSecurityException e) {
+        throw new ClientCertificateRejected(
+            HandshakeFailureCause.CLIENT_CERT_INVALID,
+            "client certificate " + subject + " cannot be checked: " + e);
+      }
+    }
+    checkRevocation(chain);
+    identityOf(leaf); // refuse now if the identity field is missing
+  }
+
+  /**
+   * The checks that can change after a session was established, for resumed sessions: dates and the
+   * current crlfile.
+   */
+  void recheck(X509Certificate[] chain) throws ClientCertificateRejected {
+    Date now = new Date();
+    X509Certificate leaf = chain[0];
+    if (now.after(leaf.getNotAfter())) {
+      throw new ClientCertificateRejected(
+          HandshakeFailureCause.CLIENT_CERT_EXPIRED,
+          "client certificate " + subject(leaf) + " expired " + leaf.getNotAfter().toInstant());
+    }
+    checkRevocation(chain);
+  }
+
+  private void checkRevocation(X509Certificate[] chain) throws ClientCertificateRejected {
+    if (crls.isEmpty()) {
+      return;
+    }
+    Date now = new Date();
+    for (X509Certificate c : chain) {
+      if (isAnchor(c)) {
+        break;
+      }
+      for (LoadedCrl lc : crls) {
+        if (!lc.crl().getIssuerX500Principal().equals(c.getIssuerX500Principal())) {
+          continue;
+        }
+        if (refuseExpiredCrl
+            && lc.crl().getNextUpdate() != null
+            && now.after(lc.crl().getNextUpdate())) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.CRL_EXPIRED,
+              "CRL of "
+                  + lc.crl().getIssuerX500Principal().getName()
+                  + " in "
+                  + lc.file().getFileName()
+                  + " expired "
+                  + lc.crl().getNextUpdate().toInstant()
+                  + " and crl_expired is refuse; publish a fresh CRL");
+        }
+        X509CRLEntry entry = lc.crl().getRevokedCertificate(c);
+        if (entry != null) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.CLIENT_CERT_REVOKED,
+              "client certificate "
+                  + subject(c)
+                  + " revoked (serial "
+                  + hexSerial(c.getSerialNumber())
+                  + ", crlfile "
+                  + lc.file().getFileName()
+                  + ")");
+        }
+      }
+    }
+  }
+
+  private boolean isAnchor(X509Certificate c) {
+    for (X509Certificate a : acceptedIssuers) {
+      if (a.equals(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Builds the identity of a verified leaf. */
+  DeviceIdentity identityOf(X509Certificate leaf) throws ClientCertificateRejected {
+    String dn = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
+    String cn = commonName(leaf.getSubjectX500Principal());
+    String sha = sha256(leaf);
+    String value;
+    switch (identityKind) {
+      case CN:
+        value = cn;
+        break;
+      case DN:
+        value = dn;
+        break;
+      case SAN_DNS:
+        value = firstSan(leaf, 2);
+        break;
+      case SAN_URI:
+        value = firstSan(leaf, 6);
+        break;
+      case SAN_EMAIL:
+        value = firstSan(leaf, 1);
+        break;
+      case SERIAL:
+        value = hexSerial(leaf.getSerialNumber());
+        break;
+      case SHA256:
+        value = sha;
+        break;
+      default:
+        throw new IllegalStateException();
+    }
+    if (value == null || value.isEmpty()) {
+      throw new ClientCertificateRejected(
+          HandshakeFailureCause.CLIENT_CERT_NO_IDENTITY,
+          "client certificate "
+              + subject(leaf)
+              + " has no "
+              + identityKind.directiveName()
+              + " field, and cert_identity "
+              + identityKind.directiveName()
+              + " needs one");
+    }
+    return new DeviceIdentity(identityKind, value, dn, cn, leaf.getSerialNumber(), sha, leaf);
+  }
+
+  static String hexSerial(BigInteger serial) {
+    return serial.toString(16).toUpperCase(Locale.ROOT);
+  }
+
+  static String subject(X509Certificate c) {
+    String cn = commonName(c.getSubjectX500Principal());
+    return cn != null ? "CN=" + cn : c.getSubjectX500Principal().getName();
+  }
+
+  static String commonName(X500Principal p) {
+    try {
+      LdapName name = new LdapName(p.getName(X500Principal.RFC2253));
+      List<Rdn> rdns = name.getRdns();
+      for (int i = rdns.size() - 1; i >= 0; i--) {
+        if (rdns.get(i).getType().equalsIgnoreCase("CN")) {
+          return String.valueOf(rdns.get(i).getValue());
+        }
+      }
+    } catch (InvalidNameException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static String firstSan(X509Certificate c, int type) {
+    try {
+      Collection<List<?>> sans = c.getSubjectAlternativeNames();
+      if (sans == null) {
+        return null;
+      }
+      for (List<?> san : sans) {
+        if (san.size() >= 2 && ((Integer) san.get(0)) == type) {
+          return String.valueOf(san.get(1));
+        }
+      }
+    } catch (CertificateException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static String sha256(X509Certificate c) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    verify(chain);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    verify(chain);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    verify(chain);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    throw new CertificateException("server-side verifier");
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    throw new CertificateException("server-side verifier");
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    throw new CertificateException("server-side verifier");
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return acceptedIssuers.clone();
+  }
+}

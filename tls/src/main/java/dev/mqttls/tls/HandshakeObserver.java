@@ -1,0 +1,194 @@
+package dev.mqttls.tls;
+
+import dev.mqttls.tls.internal.ClientHello;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Sits right after the {@link SslHandler} until the handshake ends: on success it enforces {@code
+ * require_certificate}, re-checks resumed sessions against the current CRL, builds the {@link
+ * DeviceIdentity} and fires {@link TlsSessionEstablished}; on failure it classifies the cause, logs
+ * one line and closes. Confined to the channel's event loop.
+ */
+final class HandshakeObserver extends ChannelInboundHandlerAdapter {
+  private static final MethodHandle OPENSSL_REUSED = opensslReused();
+
+  private final ServerTls tls;
+  private final ServerTlsGeneration gen;
+  private final ServerTlsGeneration.Site site;
+  private final ClientHello hello;
+  private final TlsEngine engine;
+  private final SslHandler ssl;
+  private final long startMillis;
+  private RecordSniffer sniffer;
+  private boolean failed;
+
+  HandshakeObserver(
+      ServerTls tls,
+      ServerTlsGeneration gen,
+      ServerTlsGeneration.Site site,
+      ClientHello hello,
+      TlsEngine engine,
+      SslHandler ssl,
+      long startMillis) {
+    this.tls = tls;
+    this.gen = gen;
+    this.site = site;
+    this.hello = hello;
+    this.engine = engine;
+    this.ssl = ssl;
+    this.startMillis = startMillis;
+  }
+
+  void sniffer(RecordSniffer s) {
+    this.sniffer = s;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (failed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent) {
+      SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
+      if (e.isSuccess()) {
+        onSuccess(ctx);
+      } else {
+        onFailure(ctx, e.cause());
+      }
+      if (!failed) {
+        ctx.fireUserEventTriggered(evt);
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void onSuccess(ChannelHandlerContext ctx) {
+    SSLSession session = ssl.engine().getSession();
+    X509Certificate[] peer = peerChain(session);
+    boolean resumed = resumed(session);
+    Optional<DeviceIdentity> identity = Optional.empty();
+    if (gen.verifier != null) {
+      try {
+        if (peer == null) {
+          throw new ClientCertificateRejected(
+              HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+              "no client certificate, and this listener requires one (require_certificate true)");
+        }
+        if (resumed) {
+          // A ticket outlives CRL updates: check what may have changed since it was issued.
+          tls.generation().verifier.recheck(peer);
+        }
+        identity = Optional.of(gen.verifier.identityOf(peer[0]));
+      } catch (ClientCertificateRejected r) {
+        failed = true;
+        remove(ctx);
+        HandshakeLog.fail(
+            ctx, tls.listenerName(), r.failureCause(), r.getMessage(), hello, engine, false);
+        return;
+      }
+    }
+    String alpn = ssl.applicationProtocol();
+    TlsSessionEstablished ev =
+        new TlsSessionEstablished(
+            tls.listenerName(),
+            session.getProtocol(),
+            session.getCipherSuite(),
+            identity,
+            hello.serverName(),
+            Optional.ofNullable(alpn),
+            engine,
+            resumed);
+    if (ServerTls.LOG.isDebugEnabled()) {
+      ServerTls.LOG.debug(
+          "listener {}: {} TLS established: {} {}{}{}{}",
+          tls.listenerName(),
+          HandshakeLog.address(ctx.channel().remoteAddress()),
+          ev.protocol(),
+          ev.cipherSuite(),
+          identity.map(i -> ", identity " + i).orElse(""),
+          resumed ? ", resumed" : "",
+          ", engine " + engine.directiveName());
+    }
+    remove(ctx);
+    ctx.fireUserEventTriggered(ev);
+  }
+
+  private void onFailure(ChannelHandlerContext ctx, Throwable cause) {
+    failed = true;
+    FailureClassifier.Verdict v =
+        FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer);
+    remove(ctx);
+    HandshakeLog.fail(ctx, tls.listenerName(), v.cause(), v.detail(), hello, engine, false);
+  }
+
+  private void remove(ChannelHandlerContext ctx) {
+    if (sniffer != null && ctx.pipeline().context(sniffer) != null) {
+      ctx.pipeline().remove(sniffer);
+    }
+    if (ctx.pipeline().context(this) != null) {
+      ctx.pipeline().remove(this);
+    }
+  }
+
+  private static X509Certificate[] peerChain(SSLSession session) {
+    try {
+      Certificate[] certs = session.getPeerCertificates();
+      if (certs == null || certs.length == 0) {
+        return null;
+      }
+      X509Certificate[] out = new X509Certificate[certs.length];
+      for (int i = 0; i < certs.length; i++) {
+        out[i] = (X509Certificate) certs[i];
+      }
+      return out;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private boolean resumed(SSLSession session) {
+    if (OPENSSL_REUSED != null
+        && ssl.engine()
+            .getClass()
+            .getName()
+            .equals("io.netty.handler.ssl.ReferenceCountedOpenSslEngine")) {
+      try {
+        return (boolean) OPENSSL_REUSED.invoke(ssl.engine());
+      } catch (Throwable t) {
+        // fall through to the creation-time test
+      }
+    }
+    // A resumed session keeps the creation time of the handshake that made it.
+    return session.getCreationTime() < startMillis - 1000;
+  }
+
+  private static MethodHandle opensslReused() {
+    try {
+      Class<?> c = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
+      Method m = c.getDeclaredMethod("isSessionReused");
+      m.setAccessible(true);
+      return MethodHandles.lookup().unreflect(m);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.mqttls.tls;
+
+import dev.mqttls.tls.internal.ConnectionRateLimiter;
+import dev.mqttls.tls.internal.MaterialWatcher;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS side of one broker listener: loads and validates the material at {@link #open}, makes a
+ * per-connection handler with {@link #newHandler()}, and reloads the material when its files change
+ * or {@link #reload()} is called (SIGHUP). A new set of files is validated as a whole and swapped
+ * atomically for new connections; a bad set is refused with one log line and the old set stays in
+ * use. Thread-safe.
+ */
+public final class ServerTls implements AutoCloseable {
+  static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.tls");
+  private static final Duration TICKET_KEY_LIFETIME = Duration.ofHours(12);
+
+  private final ServerTlsSettings settings;
+  private final String listenerName;
+  private final TlsEngine defaultEngine;
+  private final ConnectionRateLimiter rateLimiter;
+  private final AtomicBoolean mflSwitchLogged = new AtomicBoolean();
+  private final SecureRandom random = new SecureRandom();
+  private volatile List<OpenSslSessionTicketKey> ticketKeys;
+  private volatile long ticketKeysRotatedNanos;
+  private volatile ServerTlsGeneration generation;
+  private final MaterialWatcher watcher;
+  private volatile boolean closed;
+
+  private ServerTls(ServerTlsSettings settings, String listenerName, TlsEngine engine) {
+    this.settings = settings;
+    this.listenerName = listenerName;
+    this.defaultEngine = engine;
+    this.rateLimiter =
+        settings.maxConnectionRate() > 0
+            ? new ConnectionRateLimiter(settings.maxConnectionRate())
+            : null;
+    this.ticketKeys = List.of(newTicketKey());
+    this.ticketKeysRotatedNanos = System.nanoTime();
+    this.watcher = new MaterialWatcher(listenerName, watchedFiles(settings), this::onFilesChanged);
+  }
+
+  /**
+   * Loads and validates the listener's material (key matches certificate, certificates current,
+   * chains build, CRLs parse and are signed by a CA), builds the contexts and starts watching the
+   * files.
+   *
+   * @param listenerName used in log lines, e.g. {@code 8883}
+   * @throws TlsMaterialException naming the file at fault
+   * @throws IllegalArgumentException if {@code settings} is not a TLS listener
+   */
+  public static ServerTls open(ServerTlsSettings settings, String listenerName)
+      throws TlsMaterialException {
+    if (!settings.isTlsEnabled()) {
+      throw new IllegalArgumentException("listener " + listenerName + " has no certfile/keyfile");
+    }
+    TlsEngine engine = settings.engine();
+    if (engine == TlsEngine.OPENSSL && !OpenSsl.isAvailable()) {
+      LOG.warn(
+          "listener {}: tls_engine openssl unavailable ({}); using the JDK engine",
+          listenerName,
+          String.valueOf(OpenSsl.unavailabilityCause()));
+      engine = TlsEngine.JDK;
+    }
+    if ((settings.minVersion().equals("TLSv1") || settings.minVersion().equals("TLSv1.1"))) {
+      LOG.warn(
+          "listener {}: tls_version {} allows TLS versions with known weaknesses; use tlsv1.2",
+          listenerName,
+          settings.minVersion().toLowerCase(java.util.Locale.ROOT));
+    }
+    ServerTls tls = new ServerTls(settings, listenerName, engine);
+    tls.generation =
+        ServerTlsGeneration.load(
+            settings, engine == TlsEngine.OPENSSL, tls.ticketKeys, LOG, listenerName);
+    tls.logStart();
+    tls.watcher.start();
+    return tls;
+  }
+
+  private void logStart() {
+    ServerTlsGeneration g = generation;
+    List<String> ccm = new ArrayList<>();
+    for (String s :
+        List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM")) {
+      if (!g.defaultSite.context(defaultEngine).cipherSuites().contains(s)) {
+        ccm.add(s);
+      }
+    }
+    LOG.info(
+        "listener {}: TLS engine {} ({}), {} and up, certificate {}{}{}{}",
+        listenerName,
+        defaultEngine.directiveName(),
+        defaultEngine == TlsEngine.OPENSSL ? OpenSsl.versionString() : "SunJSSE",
+        settings.minVersion(),
+        g.defaultSite.material().leaf().getSubjectX500Principal().getName(),
+        settings.requireCertificate() ? ", client certificates required" : "",
+        g.sniSites.isEmpty() ? "" : ", SNI names " + g.sniSites.keySet(),
+        settings.alpn().isEmpty() ? "" : ", ALPN " + settings.alpn());
+    if (!ccm.isEmpty() && settings.ciphers().isEmpty()) {
+      LOG.info(
+          "listener {}: {} not offered: the {} engine does not implement them",
+          listenerName,
+          ccm,
+          defaultEngine.directiveName());
+    }
+    if (settings.dhParamFile().isPresent()) {
+      LOG.info(
+          "listener {}: dhparamfile accepted; DHE suites stay off (ECDHE is used)", listenerName);
+    }
+  }
+
+  /**
+   * A new handler for one accepted connection; the broker adds it first in the child pipeline. It
+   * detects plain MQTT or non-TLS bytes, reads the ClientHello to choose the certificate (SNI) and
+   * the engine, runs the handshake with the timeout, logs one line with the named cause on failure
+   * (and fires {@link TlsHandshakeFailed}), and on success fires {@link TlsSessionEstablished}
+   * before the first MQTT byte.
+   */
+  public ChannelHandler newHandler() {
+    return new ServerTlsHandler(this);
+  }
+
+  /**
+   * A handler for a plain (non-TLS) listener that recognises a TLS ClientHello in the first bytes,
+   * logs {@code sent TLS (a ClientHello) to a plain MQTT listener} and closes; otherwise it removes
+   * itself. Add it first in the plain listener's child pipeline.
+   */
+  public static ChannelHandler plainListenerGuard(String listenerName) {
+    return new PlainListenerGuard(listenerName);
+  }
+
+  /**
+   * Re-reads every file now (as on SIGHUP). The new set replaces the old for new connections only
+   * if it is valid as a whole; otherwise one line naming the file and cause is logged and the old
+   * set stays.
+   *
+   * @return whether the new set was taken
+   */
+  public boolean reload() {
+    if (closed) {
+      return false;
+    }
+    try {
+      ServerTlsGeneration g =
+          ServerTlsGeneration.load(
+              settings, defaultEngine == TlsEngine.OPENSSL, ticketKeys, LOG, listenerName);
+      generation = g;
+      LOG.info(
+          "listener {}: TLS material reloaded (certificate {}, valid until {})",
+          listenerName,
+          g.defaultSite.material().leaf().getSubjectX500Principal().getName(),
+          g.defaultSite.material().leaf().getNotAfter().toInstant());
+      return true;
+    } catch (TlsMaterialException | RuntimeException e) {
+      LOG.warn(
+          "listener {}: TLS reload refused, keeping the previous material: {}",
+          listenerName,
+          e.getMessage());
+      return false;
+    }
+  }
+
+  private void onFilesChanged() {
+    reload();
+  }
+
+  /** The settings this listener was opened with. */
+  public ServerTlsSettings settings() {
+    return settings;
+  }
+
+  /** The listener name used in log lines. */
+  public String listenerName() {
+    return listenerName;
+  }
+
+  /** The engine used for connections unless a feature needs the other one. */
+  public TlsEngine engine() {
+    return defaultEngine;
+  }
+
+  /** Stops watching files. Existing connections are not affected. */
+  @Override
+  public void close() {
+    closed = true;
+    watcher.close();
+  }
+
+  ServerTlsGeneration generation() {
+    maybeRotateTicketKeys();
+    return generation;
+  }
+
+  ConnectionRateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  boolean firstMflSwitch() {
+    return mflSwitchLogged.compareAndSet(false, true);
+  }
+
+  // Tickets are encrypted with the newest key; the previous one still decrypts, so a device
+  // that reconnects across a rotation resumes.
+  private void maybeRotateTicketKeys() {
+    if (defaultEngine != TlsEngine.OPENSSL
+        || System.nanoTime() - ticketKeysRotatedNanos < TICKET_KEY_LIFETIME.toNanos()) {
+      return;
+    }
+    synchronized (this) {
+      if (System.nanoTime() - ticketKeysRotatedNanos < TICKET_KEY_LIFETIME.toNanos()) {
+        return;
+      }
+      List<OpenSslSessionTicketKey> keys = List.of(newTicketKey(), ticketKeys.get(0));
+      ServerTlsGeneration g = generation;
+      ServerTlsGeneration.applyTicketKeys(g.defaultSite.openssl(), keys);
+      for (ServerTlsGeneration.Site s : g.sniSites.values()) {
+        ServerTlsGeneration.applyTicketKeys(s.openssl(), keys);
+      }
+      ticketKeys = keys;
+      ticketKeysRotatedNanos = System.nanoTime();
+    }
+  }
+
+  private OpenSslSessionTicketKey newTicketKey() {
+    byte[] name = new byte[OpenSslSessionTicketKey.NAME_SIZE];
+    byte[] hmac = new byte[OpenSslSessionTicketKey.HMAC_KEY_SIZE];
+    byte[] aes = new byte[OpenSslSessionTicketKey.AES_KEY_SIZE];
+    random.nextBytes(name);
+    random.nextBytes(hmac);
+    random.nextBytes(aes);
+    return new OpenSslSessionTicketKey(name, hmac, aes);
+  }
+
+  private static List<Path> watchedFiles(ServerTlsSettings s) {
+    List<Path> files = new ArrayList<>();
+    s.certFile().ifPresent(files::add);
+    s.keyFile().ifPresent(files::add);
+    s.caFile().ifPresent(files::add);
+    s.caPath().ifPresent(files::add);
+    s.crlFile().ifPresent(files::add);
+    for (ServerTlsSettings.SniCertificate sc : s.sniCertificates().values()) {
+      files.add(sc.certFile());
+      files.add(sc.keyFile());
+    }
+    return files;
+  }
+
+  /**
+   * {@code keyfile_password}: {@code file:PATH} (first line), {@code env:NAME}, or the literal
+   * password. Read at every load so a rotated password file is picked up too.
+   */
+  static char[] resolvePassword(ServerTlsSettings s) throws TlsMaterialException {
+    Optional<String> spec = s.keyPasswordSpec();
+    if (spec.isEmpty()) {
+      return null;
+    }
+    String v = spec.get();
+    if (v.startsWith("file:")) {
+      Path p = s.baseDir().resolve(v.substring(5));
+      byte[] bytes = PemReader.read(p);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      int nl = text.indexOf('\n');
+      String line = nl >= 0 ? text.substring(0, nl) : text;
+      return line.strip().toCharArray();
+    }
+    if (v.startsWith("env:")) {
+      String val = System.getenv(v.substring(4));
+      if (val == null) {
+        throw new TlsMaterialException(
+            null, "keyfile_password: environment variable " + v.substring(4) + " is not set");
+      }
+      return val.toCharArray();
+    }
+    return v.toCharArray();
+  }
+
+  static boolean exists(Path p) {
+    return Files.exists(p);
+  }
+}

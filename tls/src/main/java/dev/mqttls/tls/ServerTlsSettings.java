@@ -1,0 +1,589 @@
+package dev.mqttls.tls;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The TLS part of one listener, as written in {@code mosquitto.conf} syntax: immutable, validated
+ * as a whole by {@link Builder#build()} without touching files (files are read by {@link
+ * ServerTls#open}). Relative paths resolve against the builder's base directory.
+ *
+ * <p>Directives: {@code cafile capath certfile keyfile keyfile_password require_certificate
+ * use_identity_as_username use_subject_as_username tls_version ciphers ciphers_tls1.3 crlfile
+ * dhparamfile cert_identity use_identity_as_clientid crl_expired sni_cert alpn tls_max_record_size
+ * tls_send_root tls_handshake_timeout max_connection_rate tls_engine}.
+ */
+public final class ServerTlsSettings {
+  private static final Set<String> DIRECTIVES =
+      Set.of(
+          "cafile",
+          "capath",
+          "certfile",
+          "keyfile",
+          "keyfile_password",
+          "require_certificate",
+          "use_identity_as_username",
+          "use_subject_as_username",
+          "tls_version",
+          "ciphers",
+          "ciphers_tls1.3",
+          "crlfile",
+          "dhparamfile",
+          "cert_identity",
+          "use_identity_as_clientid",
+          "crl_expired",
+          "sni_cert",
+          "alpn",
+          "tls_max_record_size",
+          "tls_send_root",
+          "tls_handshake_timeout",
+          "max_connection_rate",
+          "tls_engine");
+
+  /** A certificate/key pair served to clients that ask for {@code serverName} by SNI. */
+  public record SniCertificate(String serverName, Path certFile, Path keyFile) {}
+
+  /** What to do with a CRL past its nextUpdate date ({@code crl_expired warn|refuse}). */
+  public enum CrlExpiredPolicy {
+    /** Keep using it and log a warning at load and daily: do not lock out a fleet. */
+    WARN,
+    /** Refuse client certificates whose issuer's CRL has expired. */
+    REFUSE
+  }
+
+  private final Path baseDir;
+  private final Path caFile;
+  private final Path caPath;
+  private final Path certFile;
+  private final Path keyFile;
+  private final String keyPasswordSpec;
+  private final boolean requireCertificate;
+  private final boolean useIdentityAsUsername;
+  private final boolean useSubjectAsUsername;
+  private final String minVersion;
+  private final List<String> ciphers;
+  private final List<String> ciphersTls13;
+  private final Path crlFile;
+  private final Path dhParamFile;
+  private final CertIdentity certIdentity;
+  private final boolean useIdentityAsClientId;
+  private final CrlExpiredPolicy crlExpired;
+  private final Map<String, SniCertificate> sniCertificates;
+  private final List<String> alpn;
+  private final int maxRecordSize;
+  private final boolean sendRoot;
+  private final Duration handshakeTimeout;
+  private final int maxConnectionRate;
+  private final TlsEngine engine;
+
+  private ServerTlsSettings(Builder b) {
+    this.baseDir = b.baseDir;
+    this.caFile = b.caFile;
+    this.caPath = b.caPath;
+    this.certFile = b.certFile;
+    this.keyFile = b.keyFile;
+    this.keyPasswordSpec = b.keyPasswordSpec;
+    this.requireCertificate = b.requireCertificate;
+    this.useIdentityAsUsername = b.useIdentityAsUsername;
+    this.useSubjectAsUsername = b.useSubjectAsUsername;
+    this.minVersion = b.minVersion;
+    this.ciphers = b.ciphers;
+    this.ciphersTls13 = b.ciphersTls13;
+    this.crlFile = b.crlFile;
+    this.dhParamFile = b.dhParamFile;
+    this.certIdentity = b.certIdentity;
+    this.useIdentityAsClientId = b.useIdentityAsClientId;
+    this.crlExpired = b.crlExpired;
+    this.sniCertificates = Collections.unmodifiableMap(new LinkedHashMap<>(b.sniCertificates));
+    this.alpn = b.alpn;
+    this.maxRecordSize = b.maxRecordSize;
+    this.sendRoot = b.sendRoot;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.maxConnectionRate = b.maxConnectionRate;
+    this.engine = b.engine;
+  }
+
+  /** Whether {@code name} is one of the directives this class handles. */
+  public static boolean isTlsDirective(String name) {
+    return DIRECTIVES.contains(name);
+  }
+
+  /** A builder resolving relative paths against {@code baseDir} (the config file's directory). */
+  public static Builder builder(Path baseDir) {
+    return new Builder(baseDir);
+  }
+
+  /** Whether this listener speaks TLS: a {@code certfile}/{@code keyfile} was given. */
+  public boolean isTlsEnabled() {
+    return keyFile != null;
+  }
+
+  /** {@code use_identity_as_username}: the user name is {@link DeviceIdentity#value()}. */
+  public boolean useIdentityAsUsername() {
+    return useIdentityAsUsername;
+  }
+
+  /** {@code use_subject_as_username}: the user name is {@link DeviceIdentity#subjectDn()}. */
+  public boolean useSubjectAsUsername() {
+    return useSubjectAsUsername;
+  }
+
+  /**
+   * {@code use_identity_as_clientid}: a CONNECT whose client id differs from {@link
+   * DeviceIdentity#value()} is refused with Client Identifier Not Valid.
+   */
+  public boolean useIdentityAsClientId() {
+    return useIdentityAsClientId;
+  }
+
+  /** {@code require_certificate}: clients must present a certificate that verifies. */
+  public boolean requireCertificate() {
+    return requireCertificate;
+  }
+
+  /** {@code cert_identity}: which certificate field is the identity. */
+  public CertIdentity certIdentity() {
+    return certIdentity;
+  }
+
+  /** The minimum TLS version in JDK spelling, e.g. {@code TLSv1.2}. */
+  public String minVersion() {
+    return minVersion;
+  }
+
+  /** The engine asked for ({@code tls_engine}); the default is {@link TlsEngine#OPENSSL}. */
+  public TlsEngine engine() {
+    return engine;
+  }
+
+  /** {@code tls_handshake_timeout}, 10 s by default. */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** {@code max_connection_rate} per source address per second; 0 means off. */
+  public int maxConnectionRate() {
+    return maxConnectionRate;
+  }
+
+  /** {@code tls_max_record_size}: cap on outgoing application data records; 0 means none. */
+  public int maxRecordSize() {
+    return maxRecordSize;
+  }
+
+  /** {@code tls_send_root}: whether a self-signed root at the end of certfile is sent. */
+  public boolean sendRoot() {
+    return sendRoot;
+  }
+
+  /** {@code alpn}: protocols accepted, in server preference order. */
+  public List<String> alpn() {
+    return alpn;
+  }
+
+  /** {@code crl_expired}. */
+  public CrlExpiredPolicy crlExpiredPolicy() {
+    return crlExpired;
+  }
+
+  /** {@code sni_cert} entries by lower-case server name. */
+  public Map<String, SniCertificate> sniCertificates() {
+    return sniCertificates;
+  }
+
+  /** {@code cafile}. */
+  public Optional<Path> caFile() {
+    return Optional.ofNullable(caFile);
+  }
+
+  /** {@code capath}. */
+  public Optional<Path> caPath() {
+    return Optional.ofNullable(caPath);
+  }
+
+  /** {@code certfile}; may be absent when {@code keyfile} is a PKCS#12 or JKS store. */
+  public Optional<Path> certFile() {
+    return Optional.ofNullable(certFile);
+  }
+
+  /** {@code keyfile}. */
+  public Optional<Path> keyFile() {
+    return Optional.ofNullable(keyFile);
+  }
+
+  /** {@code crlfile}. */
+  public Optional<Path> crlFile() {
+    return Optional.ofNullable(crlFile);
+  }
+
+  /** {@code dhparamfile}. */
+  public Optional<Path> dhParamFile() {
+    return Optional.ofNullable(dhParamFile);
+  }
+
+  /** {@code ciphers} (TLS 1.2 and below), empty for the defaults. */
+  public List<String> ciphers() {
+    return ciphers;
+  }
+
+  /** {@code ciphers_tls1.3}, empty for the defaults. */
+  public List<String> ciphersTls13() {
+    return ciphersTls13;
+  }
+
+  /** The directory relative paths were resolved against. */
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  /** The {@code keyfile_password} as written ({@code file:}, {@code env:} or literal). */
+  Optional<String> keyPasswordSpec() {
+    return Optional.ofNullable(keyPasswordSpec);
+  }
+
+  /** Lists the files and options; never the key password. */
+  @Override
+  public String toString() {
+    return "ServerTlsSettings[certfile="
+        + certFile
+        + ", keyfile="
+        + keyFile
+        + (keyPasswordSpec != null ? ", keyfile_password=(set)" : "")
+        + ", cafile="
+        + caFile
+        + ", capath="
+        + caPath
+        + ", crlfile="
+        + crlFile
+        + ", require_certificate="
+        + requireCertificate
+        + ", tls_version>="
+        + minVersion
+        + ", engine="
+        + engine.directiveName()
+        + ", sni="
+        + sniCertificates.keySet()
+        + ", alpn="
+        + alpn
+        + "]";
+  }
+
+  /**
+   * Collects directives one by one, validating each value as it comes (so the caller can prefix the
+   * message with {@code FILE:LINE: directive:}), then the combination in {@link #build()}.
+   */
+  public static final class Builder {
+    private final Path baseDir;
+    private Path caFile;
+    private Path caPath;
+    private Path certFile;
+    private Path keyFile;
+    private String keyPasswordSpec;
+    private boolean requireCertificate;
+    private boolean useIdentityAsUsername;
+    private boolean useSubjectAsUsername;
+    private String minVersion = "TLSv1.2";
+    private List<String> ciphers = List.of();
+    private List<String> ciphersTls13 = List.of();
+    private Path crlFile;
+    private Path dhParamFile;
+    private CertIdentity certIdentity = CertIdentity.CN;
+    private boolean certIdentityGiven;
+    private boolean useIdentityAsClientId;
+    private CrlExpiredPolicy crlExpired = CrlExpiredPolicy.WARN;
+    private final Map<String, SniCertificate> sniCertificates = new LinkedHashMap<>();
+    private List<String> alpn = List.of();
+    private int maxRecordSize;
+    private boolean sendRoot;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private int maxConnectionRate;
+    private TlsEngine engine = TlsEngine.OPENSSL;
+
+    private Builder(Path baseDir) {
+      this.baseDir = baseDir == null ? Path.of("") : baseDir;
+    }
+
+    /**
+     * Applies one directive.
+     *
+     * @param name the directive, one for which {@link #isTlsDirective} is true
+     * @param args its whitespace-separated arguments
+     * @return this builder
+     * @throws IllegalArgumentException with a message saying what is wrong and what is expected
+     */
+    public Builder directive(String name, List<String> args) {
+      switch (name) {
+        case "cafile":
+          caFile = path(one(name, args));
+          break;
+        case "capath":
+          caPath = path(one(name, args));
+          break;
+        case "certfile":
+          certFile = path(one(name, args));
+          break;
+        case "keyfile":
+          keyFile = path(one(name, args));
+          break;
+        case "keyfile_password":
+          keyPasswordSpec = String.join(" ", atLeastOne(name, args));
+          break;
+        case "require_certificate":
+          requireCertificate = bool(one(name, args));
+          break;
+        case "use_identity_as_username":
+          useIdentityAsUsername = bool(one(name, args));
+          break;
+        case "use_subject_as_username":
+          useSubjectAsUsername = bool(one(name, args));
+          break;
+        case "tls_version":
+          minVersion = version(one(name, args));
+          break;
+        case "ciphers":
+          ciphers = splitList(one(name, args), ":");
+          break;
+        case "ciphers_tls1.3":
+          ciphersTls13 = splitList(one(name, args), ":");
+          break;
+        case "crlfile":
+          crlFile = path(one(name, args));
+          break;
+        case "dhparamfile":
+          dhParamFile = path(one(name, args));
+          break;
+        case "cert_identity":
+          certIdentity = CertIdentity.parse(one(name, args));
+          certIdentityGiven = true;
+          break;
+        case "use_identity_as_clientid":
+          useIdentityAsClientId = bool(one(name, args));
+          break;
+        case "crl_expired":
+          {
+            String v = one(name, args).toLowerCase(Locale.ROOT);
+            if (v.equals("warn")) {
+              crlExpired = CrlExpiredPolicy.WARN;
+            } else if (v.equals("refuse")) {
+              crlExpired = CrlExpiredPolicy.REFUSE;
+            } else {
+              throw new IllegalArgumentException("expected warn or refuse, got '" + v + "'");
+            }
+            break;
+          }
+        case "sni_cert":
+          {
+            if (args.size() != 3) {
+              throw new IllegalArgumentException(
+                  "expected 3 arguments: SERVER_NAME CERTFILE KEYFILE, got " + args.size());
+            }
+            String host = args.get(0).toLowerCase(Locale.ROOT);
+            if (host.isEmpty() || !host.matches("[a-z0-9*]([a-z0-9.*-]*[a-z0-9])?")) {
+              throw new IllegalArgumentException("'" + args.get(0) + "' is not a DNS name");
+            }
+            if (sniCertificates.containsKey(host)) {
+              throw new IllegalArgumentException("server name '" + host + "' given twice");
+            }
+            sniCertificates.put(
+                host, new SniCertificate(host, path(args.get(1)), path(args.get(2))));
+            break;
+          }
+        case "alpn":
+          {
+            List<String> list = new ArrayList<>();
+            for (String a : args) {
+              list.addAll(splitList(a, ","));
+            }
+            if (list.isEmpty()) {
+              throw new IllegalArgumentException("expected a protocol list, e.g. mqtt");
+            }
+            for (String p : list) {
+              if (p.length() > 255) {
+                throw new IllegalArgumentException("ALPN protocol name longer than 255 bytes");
+              }
+            }
+            alpn = List.copyOf(list);
+            break;
+          }
+        case "tls_max_record_size":
+          {
+            int n = integer(one(name, args));
+            if (n < 512 || n > 16384) {
+              throw new IllegalArgumentException(
+                  "expected a record size from 512 to 16384 bytes, got " + n);
+            }
+            maxRecordSize = n;
+            break;
+          }
+        case "tls_send_root":
+          sendRoot = bool(one(name, args));
+          break;
+        case "tls_handshake_timeout":
+          handshakeTimeout = duration(one(name, args));
+          break;
+        case "max_connection_rate":
+          {
+            String v = one(name, args);
+            String n = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
+            int rate = integer(n);
+            if (rate < 0) {
+              throw new IllegalArgumentException("expected N/s with N >= 0, got '" + v + "'");
+            }
+            maxConnectionRate = rate;
+            break;
+          }
+        case "tls_engine":
+          engine = TlsEngine.parse(one(name, args));
+          break;
+        default:
+          throw new IllegalArgumentException("not a TLS directive");
+      }
+      return this;
+    }
+
+    /**
+     * Validates the combination and returns the settings. Reads no file.
+     *
+     * @throws IllegalArgumentException naming the directives that do not fit together
+     */
+    public ServerTlsSettings build() {
+      boolean anyTls =
+          keyFile != null
+              || certFile != null
+              || caFile != null
+              || caPath != null
+              || crlFile != null
+              || requireCertificate
+              || !sniCertificates.isEmpty();
+      if (anyTls) {
+        if (keyFile == null && certFile != null) {
+          throw new IllegalArgumentException("certfile given without keyfile");
+        }
+        if (keyFile == null) {
+          throw new IllegalArgumentException(
+              "TLS directives given but no certfile/keyfile: a TLS listener needs both");
+        }
+      }
+      if (requireCertificate && caFile == null && caPath == null) {
+        throw new IllegalArgumentException(
+            "require_certificate true needs cafile or capath to verify client certificates");
+      }
+      if ((useIdentityAsUsername || useSubjectAsUsername || useIdentityAsClientId)
+          && !requireCertificate) {
+        throw new IllegalArgumentException(
+            (useIdentityAsClientId
+                    ? "use_identity_as_clientid"
+                    : useIdentityAsUsername
+                        ? "use_identity_as_username"
+                        : "use_subject_as_username")
+                + " needs require_certificate true");
+      }
+      if (useIdentityAsUsername && useSubjectAsUsername) {
+        throw new IllegalArgumentException(
+            "use_identity_as_username and use_subject_as_username exclude each other");
+      }
+      if (certIdentityGiven && !requireCertificate) {
+        throw new IllegalArgumentException("cert_identity needs require_certificate true");
+      }
+      if (crlFile != null && caFile == null && caPath == null) {
+        throw new IllegalArgumentException("crlfile needs cafile or capath");
+      }
+      return new ServerTlsSettings(this);
+    }
+
+    private Path path(String p) {
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException("expected a file name");
+      }
+      return baseDir.resolve(p).normalize();
+    }
+
+    private static String one(String name, List<String> args) {
+      if (args.size() != 1) {
+        throw new IllegalArgumentException("expected 1 argument, got " + args.size());
+      }
+      return args.get(0);
+    }
+
+    private static List<String> atLeastOne(String name, List<String> args) {
+      if (args.isEmpty()) {
+        throw new IllegalArgumentException("expected a value");
+      }
+      return args;
+    }
+
+    private static boolean bool(String v) {
+      if (v.equals("true")) {
+        return true;
+      }
+      if (v.equals("false")) {
+        return false;
+      }
+      throw new IllegalArgumentException("expected true or false, got '" + v + "'");
+    }
+
+    private static int integer(String v) {
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected a whole number, got '" + v + "'");
+      }
+    }
+
+    private static Duration duration(String v) {
+      String s = v.toLowerCase(Locale.ROOT);
+      Duration d;
+      try {
+        if (s.endsWith("ms")) {
+          d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        } else if (s.endsWith("s")) {
+          d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+        } else {
+          d = Duration.ofSeconds(Long.parseLong(s));
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "expected seconds (10, 10s) or milliseconds (500ms), got '" + v + "'");
+      }
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("expected a timeout from 1 ms to 10 min, got " + v);
+      }
+      return d;
+    }
+
+    private static String version(String v) {
+      switch (v.toLowerCase(Locale.ROOT)) {
+        case "tlsv1.3":
+          return "TLSv1.3";
+        case "tlsv1.2":
+          return "TLSv1.2";
+        case "tlsv1.1":
+          return "TLSv1.1";
+        case "tlsv1":
+        case "tlsv1.0":
+          return "TLSv1";
+        default:
+          throw new IllegalArgumentException(
+              "expected tlsv1.3, tlsv1.2, tlsv1.1 or tlsv1, got '" + v + "'");
+      }
+    }
+
+    private static List<String> splitList(String v, String sep) {
+      List<String> out = new ArrayList<>();
+      for (String s : v.split(sep)) {
+        if (!s.isBlank()) {
+          out.add(s.trim());
+        }
+      }
+      return List.copyOf(out);
+    }
+  }
+}

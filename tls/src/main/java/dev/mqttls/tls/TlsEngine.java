@@ -1,0 +1,28 @@
+package dev.mqttls.tls;
+
+/** The TLS implementation behind a connection ({@code tls_engine openssl|jdk}). */
+public enum TlsEngine {
+  /** BoringSSL through netty-tcnative: the fast default. */
+  OPENSSL,
+  /** The JDK's SunJSSE: the fallback, and the engine that honours max_fragment_length. */
+  JDK;
+
+  /** Parses {@code openssl} or {@code jdk} (case-insensitive). */
+  public static TlsEngine parse(String value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "openssl":
+      case "boringssl":
+        return OPENSSL;
+      case "jdk":
+        return JDK;
+      default:
+        throw new IllegalArgumentException(
+            "unknown TLS engine '" + value + "', expected openssl or jdk");
+    }
+  }
+
+  /** The directive spelling, {@code openssl} or {@code jdk}. */
+  public String directiveName() {
+    return this == OPENSSL ? "openssl" : "jdk";
+  }
+}
