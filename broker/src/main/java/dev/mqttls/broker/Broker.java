@@ -1,0 +1,62 @@
+package dev.mqttls.broker;
+
+import dev.mqttls.broker.internal.BrokerRuntime;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A running MQTT broker. Start one with {@link #start(BrokerConfig)}; {@link #close()} stops every
+ * listener and connection and frees the ports. Safe to use from any thread.
+ *
+ * <pre>{@code
+ * try (Broker broker = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+ *   int port = broker.address(0).getPort();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class Broker implements AutoCloseable {
+  private final BrokerRuntime runtime;
+
+  private Broker(BrokerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /**
+   * Binds every listener of {@code config} and starts serving.
+   *
+   * @throws BrokerStartException when a listener cannot bind or load its TLS material; listeners
+   *     bound before the failure are closed again
+   */
+  public static Broker start(BrokerConfig config) {
+    return new Broker(BrokerRuntime.start(config));
+  }
+
+  /**
+   * The bound address of listener {@code listenerIndex} (the configured port, or the ephemeral).
+   */
+  public InetSocketAddress address(int listenerIndex) {
+    return runtime.boundAddresses().get(listenerIndex);
+  }
+
+  /** The bound address of every listener, in configuration order. */
+  public List<InetSocketAddress> boundAddresses() {
+    return runtime.boundAddresses();
+  }
+
+  /** The configuration this broker runs with. */
+  public BrokerConfig config() {
+    return runtime.config();
+  }
+
+  /** Number of client connections currently open (MQTT CONNECT accepted or pending). */
+  public int connectionCount() {
+    return runtime.connectionCount();
+  }
+
+  /** Stops the listeners, closes every connection and waits for the event loops to finish. */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+}

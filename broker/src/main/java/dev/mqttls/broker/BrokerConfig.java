@@ -1,0 +1,352 @@
+package dev.mqttls.broker;
+
+import dev.mqttls.broker.internal.ConfigParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The broker's runtime configuration: immutable, validated whole. Read one from a {@code
+ * mosquitto.conf}-syntax file with {@link #parse(Path)}, or build one with {@link #builder()}.
+ */
+public final class BrokerConfig {
+  /** The MQTT maximum of a remaining length, the largest packet the protocol can express. */
+  public static final int MQTT_MAX_PACKET_SIZE = 268_435_455 + 5;
+
+  /** Default {@code max_packet_size}: large enough for firmware images, small enough for a heap. */
+  public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+
+  /** Categories of log lines, as mosquitto's {@code log_type} names them. */
+  public enum LogType {
+    ERROR,
+    WARNING,
+    NOTICE,
+    INFORMATION,
+    SUBSCRIBE,
+    UNSUBSCRIBE,
+    DEBUG
+  }
+
+  /** Where the log goes ({@code log_dest}). */
+  public enum LogTarget {
+    STDOUT,
+    STDERR,
+    FILE,
+    NONE
+  }
+
+  /**
+   * One {@code log_dest} line.
+   *
+   * @param target where
+   * @param file the file for {@link LogTarget#FILE}
+   */
+  public record LogDestination(LogTarget target, Optional<Path> file) {
+    public LogDestination {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(file, "file");
+      if ((target == LogTarget.FILE) != file.isPresent()) {
+        throw new IllegalArgumentException("a file destination needs a file, and only it");
+      }
+    }
+  }
+
+  private final List<ListenerConfig> listeners;
+  private final boolean allowAnonymous;
+  private final boolean allowZeroLengthClientId;
+  private final int maxInflightMessages;
+  private final int maxQueuedMessages;
+  private final int maxPacketSize;
+  private final int messageSizeLimit;
+  private final int maxKeepalive;
+  private final Optional<Duration> persistentClientExpiration;
+  private final boolean retainAvailable;
+  private final int maxConnections;
+  private final Set<LogType> logTypes;
+  private final List<LogDestination> logDestinations;
+  private final Optional<Path> source;
+
+  private BrokerConfig(Builder b) {
+    this.listeners = List.copyOf(b.listeners);
+    this.allowAnonymous = b.allowAnonymous;
+    this.allowZeroLengthClientId = b.allowZeroLengthClientId;
+    this.maxInflightMessages = b.maxInflightMessages;
+    this.maxQueuedMessages = b.maxQueuedMessages;
+    this.maxPacketSize = b.maxPacketSize;
+    this.messageSizeLimit = b.messageSizeLimit;
+    this.maxKeepalive = b.maxKeepalive;
+    this.persistentClientExpiration = b.persistentClientExpiration;
+    this.retainAvailable = b.retainAvailable;
+    this.maxConnections = b.maxConnections;
+    this.logTypes = Set.copyOf(b.logTypes);
+    this.logDestinations = List.copyOf(b.logDestinations);
+    this.source = b.source;
+  }
+
+  /**
+   * Reads a {@code mosquitto.conf}-syntax file (following {@code include_dir}).
+   *
+   * @throws ConfigException naming {@code FILE:LINE: directive:} and what is wrong
+   */
+  public static BrokerConfig parse(Path file) throws ConfigException {
+    return ConfigParser.parseFile(file);
+  }
+
+  /**
+   * Parses configuration text as though it were read from {@code pretendFile}: errors name that
+   * file, and relative paths resolve against its directory.
+   */
+  public static BrokerConfig parse(String text, Path pretendFile) throws ConfigException {
+    return ConfigParser.parseText(text, pretendFile);
+  }
+
+  /** A builder starting from the defaults: one plain listener on 127.0.0.1:1883. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.listeners.clear();
+    b.listeners.addAll(listeners);
+    b.allowAnonymous = allowAnonymous;
+    b.allowZeroLengthClientId = allowZeroLengthClientId;
+    b.maxInflightMessages = maxInflightMessages;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.maxPacketSize = maxPacketSize;
+    b.messageSizeLimit = messageSizeLimit;
+    b.maxKeepalive = maxKeepalive;
+    b.persistentClientExpiration = persistentClientExpiration;
+    b.retainAvailable = retainAvailable;
+    b.maxConnections = maxConnections;
+    b.logTypes = EnumSet.noneOf(LogType.class);
+    b.logTypes.addAll(logTypes);
+    b.logDestinations.clear();
+    b.logDestinations.addAll(logDestinations);
+    b.source = source;
+    return b;
+  }
+
+  /** The listeners, in configuration order; {@link Broker#address(int)} uses these indexes. */
+  public List<ListenerConfig> listeners() {
+    return listeners;
+  }
+
+  /** Whether clients without credentials may connect ({@code allow_anonymous}). */
+  public boolean allowAnonymous() {
+    return allowAnonymous;
+  }
+
+  /** Whether an empty client id gets an assigned one ({@code allow_zero_length_clientid}). */
+  public boolean allowZeroLengthClientId() {
+    return allowZeroLengthClientId;
+  }
+
+  /** Outgoing QoS 1/2 messages in flight per client, before the client's own Receive Maximum. */
+  public int maxInflightMessages() {
+    return maxInflightMessages;
+  }
+
+  /** Messages queued per client beyond those in flight (offline or window full). */
+  public int maxQueuedMessages() {
+    return maxQueuedMessages;
+  }
+
+  /** Largest MQTT packet accepted from a client, in bytes, fixed header included. */
+  public int maxPacketSize() {
+    return maxPacketSize;
+  }
+
+  /** Largest PUBLISH payload accepted, in bytes; 0 means only {@link #maxPacketSize()} applies. */
+  public int messageSizeLimit() {
+    return messageSizeLimit;
+  }
+
+  /** Largest keep-alive a client may ask for, in seconds; larger requests are lowered (v5). */
+  public int maxKeepalive() {
+    return maxKeepalive;
+  }
+
+  /** How long a disconnected persistent session is kept at most; empty means forever. */
+  public Optional<Duration> persistentClientExpiration() {
+    return persistentClientExpiration;
+  }
+
+  /** Whether retained messages are supported ({@code retain_available}). */
+  public boolean retainAvailable() {
+    return retainAvailable;
+  }
+
+  /** Most simultaneous client connections; -1 means no limit. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Categories of lines to log. */
+  public Set<LogType> logTypes() {
+    return logTypes;
+  }
+
+  /** Where to log; empty means the caller's default (standard error). */
+  public List<LogDestination> logDestinations() {
+    return logDestinations;
+  }
+
+  /** The file this configuration was read from, if any. */
+  public Optional<Path> source() {
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    return "BrokerConfig" + listeners.stream().map(ListenerConfig::name).toList();
+  }
+
+  /** Validating builder; setters throw {@link IllegalArgumentException} on bad values. */
+  public static final class Builder {
+    private final List<ListenerConfig> listeners = new ArrayList<>();
+    private boolean allowAnonymous = true;
+    private boolean allowZeroLengthClientId = true;
+    private int maxInflightMessages = 20;
+    private int maxQueuedMessages = 1000;
+    private int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
+    private int messageSizeLimit = 0;
+    private int maxKeepalive = 65535;
+    private Optional<Duration> persistentClientExpiration = Optional.empty();
+    private boolean retainAvailable = true;
+    private int maxConnections = -1;
+    private Set<LogType> logTypes =
+        EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
+    private final List<LogDestination> logDestinations = new ArrayList<>();
+    private Optional<Path> source = Optional.empty();
+    private boolean defaultListener = true;
+
+    private Builder() {
+      listeners.add(ListenerConfig.plain(1883, "127.0.0.1"));
+    }
+
+    /** Adds a listener. The first call replaces the default listener on 127.0.0.1:1883. */
+    public Builder listener(ListenerConfig listener) {
+      Objects.requireNonNull(listener, "listener");
+      if (defaultListener) {
+        listeners.clear();
+        defaultListener = false;
+      }
+      listeners.add(listener);
+      return this;
+    }
+
+    /** Adds a plain TCP listener; see {@link #listener(ListenerConfig)}. */
+    public Builder listener(int port, String bindAddress) {
+      return listener(ListenerConfig.plain(port, bindAddress));
+    }
+
+    /** Replaces all listeners. */
+    public Builder listeners(List<ListenerConfig> all) {
+      listeners.clear();
+      listeners.addAll(all);
+      defaultListener = false;
+      return this;
+    }
+
+    public Builder allowAnonymous(boolean allow) {
+      this.allowAnonymous = allow;
+      return this;
+    }
+
+    public Builder allowZeroLengthClientId(boolean allow) {
+      this.allowZeroLengthClientId = allow;
+      return this;
+    }
+
+    public Builder maxInflightMessages(int n) {
+      if (n < 1 || n > 65535) {
+        throw new IllegalArgumentException("max_inflight_messages must be 1..65535, got " + n);
+      }
+      this.maxInflightMessages = n;
+      return this;
+    }
+
+    public Builder maxQueuedMessages(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("max_queued_messages must be at least 1, got " + n);
+      }
+      this.maxQueuedMessages = n;
+      return this;
+    }
+
+    public Builder maxPacketSize(int bytes) {
+      if (bytes < 20 || bytes > MQTT_MAX_PACKET_SIZE) {
+        throw new IllegalArgumentException(
+            "max_packet_size must be 20.." + MQTT_MAX_PACKET_SIZE + ", got " + bytes);
+      }
+      this.maxPacketSize = bytes;
+      return this;
+    }
+
+    public Builder messageSizeLimit(int bytes) {
+      if (bytes < 0 || bytes > 268_435_455) {
+        throw new IllegalArgumentException("message_size_limit must be 0..268435455, got " + bytes);
+      }
+      this.messageSizeLimit = bytes;
+      return this;
+    }
+
+    public Builder maxKeepalive(int seconds) {
+      if (seconds < 0 || seconds > 65535) {
+        throw new IllegalArgumentException("max_keepalive must be 0..65535, got " + seconds);
+      }
+      this.maxKeepalive = seconds;
+      return this;
+    }
+
+    public Builder persistentClientExpiration(Duration d) {
+      if (d != null && (d.isNegative() || d.isZero())) {
+        throw new IllegalArgumentException("persistent_client_expiration must be positive");
+      }
+      this.persistentClientExpiration = Optional.ofNullable(d);
+      return this;
+    }
+
+    public Builder retainAvailable(boolean available) {
+      this.retainAvailable = available;
+      return this;
+    }
+
+    public Builder maxConnections(int n) {
+      if (n < -1 || n == 0) {
+        throw new IllegalArgumentException("max_connections must be -1 or positive, got " + n);
+      }
+      this.maxConnections = n;
+      return this;
+    }
+
+    public Builder logTypes(Set<LogType> types) {
+      this.logTypes = types.isEmpty() ? EnumSet.noneOf(LogType.class) : EnumSet.copyOf(types);
+      return this;
+    }
+
+    public Builder addLogDestination(LogDestination d) {
+      logDestinations.add(Objects.requireNonNull(d));
+      return this;
+    }
+
+    public Builder source(Path file) {
+      this.source = Optional.ofNullable(file);
+      return this;
+    }
+
+    public BrokerConfig build() {
+      if (listeners.isEmpty()) {
+        throw new IllegalArgumentException("no listener configured");
+      }
+      return new BrokerConfig(this);
+    }
+  }
+}

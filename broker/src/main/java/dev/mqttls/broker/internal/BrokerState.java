@@ -1,0 +1,195 @@
+package dev.mqttls.broker.internal;
+
+import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.codec.Publish;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What all connections share: configuration, the topic tree, the session and retained stores, and
+ * the routing of a PUBLISH to its subscribers.
+ */
+final class BrokerState {
+  private static final FastThreadLocal<List<ClientSubscription>> MATCHES =
+      new FastThreadLocal<>() {
+        @Override
+        protected List<ClientSubscription> initialValue() {
+          return new ArrayList<>();
+        }
+      };
+
+  private final BrokerConfig config;
+  private final EventLoopGroup loops;
+  private final ChannelGroup channels;
+  private final TopicTree tree = new TopicTree();
+  private final SessionStore sessions = new InMemorySessionStore();
+  private final RetainedStore retained = new InMemoryRetainedStore();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger assignedIds = new AtomicInteger();
+
+  BrokerState(BrokerConfig config, EventLoopGroup loops, ChannelGroup channels) {
+    this.config = config;
+    this.loops = loops;
+    this.channels = channels;
+  }
+
+  BrokerConfig config() {
+    return config;
+  }
+
+  TopicTree tree() {
+    return tree;
+  }
+
+  SessionStore sessions() {
+    return sessions;
+  }
+
+  RetainedStore retained() {
+    return retained;
+  }
+
+  ChannelGroup channels() {
+    return channels;
+  }
+
+  EventLoopGroup loops() {
+    return loops;
+  }
+
+  int connectionCount() {
+    return connections.get();
+  }
+
+  int connectionOpened() {
+    return connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  String assignClientId() {
+    return "mqttls-" + Long.toHexString(System.nanoTime()) + "-" + assignedIds.incrementAndGet();
+  }
+
+  /**
+   * Stores {@code m} as retained when its flag asks, then hands it to every matching subscriber.
+   * Does not consume the caller's reference. Returns how many subscriptions matched.
+   */
+  int publish(Message m) {
+    Publish p = m.publish();
+    if (p.retainFlag()) {
+      retained.put(p.topic(), copyForStore(m));
+    }
+    return route(m);
+  }
+
+  private static Message copyForStore(Message m) {
+    Publish p = m.publish();
+    // Kept for long: copy out of the network buffer so that it does not pin a pooled chunk.
+    Publish copy =
+        new Publish(
+            false, p.qos(), true, p.topic(), 0, p.properties(), Unpooled.copiedBuffer(p.payload()));
+    return new Message(copy, m.expiresAtNanos(), m.origin(), null);
+  }
+
+  private int route(Message m) {
+    List<ClientSubscription> matches = MATCHES.get();
+    matches.clear();
+    tree.match(m.publish().topic(), this::isOnline, matches);
+    int n = matches.size();
+    if (n == 0) {
+      return 0;
+    }
+    if (n == 1) {
+      ClientSubscription s = matches.get(0);
+      if (!(s.noLocal() && s.clientId().equals(m.origin()))) {
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s));
+      }
+      matches.clear();
+      return 1;
+    }
+    // Overlapping subscriptions of one client: one copy at the highest QoS with every
+    // subscription identifier (MQTT 5 section 3.3.4; 3.1.1 section 3.3.5).
+    Map<String, Merged> merged = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      ClientSubscription s = matches.get(i);
+      if (s.noLocal() && s.clientId().equals(m.origin())) {
+        continue;
+      }
+      if (s.shareGroup() != null) {
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s));
+        continue;
+      }
+      Merged g = merged.get(s.clientId());
+      if (g == null) {
+        merged.put(s.clientId(), new Merged(s));
+      } else {
+        g.add(s);
+      }
+    }
+    for (Map.Entry<String, Merged> e : merged.entrySet()) {
+      Merged g = e.getValue();
+      deliver(e.getKey(), m, g.qos, g.retainAsPublished, g.ids);
+    }
+    matches.clear();
+    return n;
+  }
+
+  private static List<Integer> ids(ClientSubscription s) {
+    return s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
+  }
+
+  private void deliver(String clientId, Message m, int subQos, boolean rap, List<Integer> ids) {
+    Session session = sessions.get(clientId);
+    if (session == null) {
+      return;
+    }
+    Publish p = m.publish();
+    int qos = Math.min(p.qos().code(), subQos);
+    boolean retain = rap && p.retainFlag();
+    session.offer(m.retain(), qos, retain, ids);
+  }
+
+  private boolean isOnline(String clientId) {
+    Session s = sessions.get(clientId);
+    return s != null && s.isOnline();
+  }
+
+  void shutdown() {
+    for (Session s : sessions.all()) {
+      s.dispose();
+    }
+    retained.clear();
+  }
+
+  private static final class Merged {
+    int qos;
+    boolean retainAsPublished;
+    List<Integer> ids;
+
+    Merged(ClientSubscription s) {
+      qos = s.qos();
+      retainAsPublished = s.retainAsPublished();
+      ids = ids(s);
+    }
+
+    void add(ClientSubscription s) {
+      qos = Math.max(qos, s.qos());
+      retainAsPublished |= s.retainAsPublished();
+      if (s.subscriptionId() != 0) {
+        List<Integer> l = new ArrayList<>(ids);
+        l.add(s.subscriptionId());
+        ids = l;
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.mqttls.broker.internal;
+
+import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.codec.DecoderLimits;
+import dev.mqttls.codec.MqttDecoder;
+import dev.mqttls.codec.MqttEncoder;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+/** Builds each accepted connection's pipeline: [TLS] → flush consolidation → codec → protocol. */
+final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
+  private final BrokerState state;
+  private final ListenerConfig listener;
+  private final ListenerTls tls;
+  private final DecoderLimits limits;
+
+  ConnectionInitializer(BrokerState state, ListenerConfig listener, ListenerTls tls) {
+    this.state = state;
+    this.listener = listener;
+    this.tls = tls;
+    this.limits = DecoderLimits.ofMaxPacketSize(state.config().maxPacketSize());
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    ConnectionTls connectionTls = tls.install(p);
+    // One flush per event-loop turn for a connection, however many packets were written in it.
+    p.addLast("flush", new FlushConsolidationHandler(256, true));
+    ConnectSniffer sniffer = new ConnectSniffer();
+    p.addLast("sniffer", sniffer);
+    p.addLast("decoder", MqttDecoder.forServer(limits));
+    p.addLast("encoder", new MqttEncoder());
+    p.addLast("mqtt", new MqttConnection(state, connectionTls, sniffer));
+  }
+}

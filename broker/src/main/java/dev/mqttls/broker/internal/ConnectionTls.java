@@ -1,0 +1,64 @@
+package dev.mqttls.broker.internal;
+
+import dev.mqttls.codec.ReasonCode;
+
+/**
+ * What the TLS handshake of one connection proved: the client certificate identity, and what the
+ * listener's settings make of it (user name, required client id). Confined to the connection's
+ * event loop.
+ */
+final class ConnectionTls {
+  private final boolean identityAsUsername;
+  private final boolean subjectAsUsername;
+  private final boolean identityAsClientId;
+  private String identity;
+  private String subjectDn;
+  private String display;
+
+  ConnectionTls(boolean identityAsUsername, boolean subjectAsUsername, boolean identityAsClientId) {
+    this.identityAsUsername = identityAsUsername;
+    this.subjectAsUsername = subjectAsUsername;
+    this.identityAsClientId = identityAsClientId;
+  }
+
+  /** Handles a TLS user event; returns whether it was one. */
+  boolean onUserEvent(Object evt) {
+    return false;
+  }
+
+  void established(String identityValue, String subject, String shown) {
+    this.identity = identityValue;
+    this.subjectDn = subject;
+    this.display = shown;
+  }
+
+  /** The identity as the log shows it, or null without a client certificate. */
+  String identity() {
+    return display;
+  }
+
+  /** The user name the certificate stands for, or null. */
+  String usernameFromIdentity() {
+    if (identity == null) {
+      return null;
+    }
+    if (identityAsUsername) {
+      return identity;
+    }
+    if (subjectAsUsername) {
+      return subjectDn;
+    }
+    return null;
+  }
+
+  /** Null when {@code clientId} is acceptable, else the CONNACK reason to refuse it with. */
+  ReasonCode checkClientId(String clientId) {
+    if (!identityAsClientId) {
+      return null;
+    }
+    if (identity == null || !identity.equals(clientId)) {
+      return ReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.mqttls.broker.internal;
+
+import dev.mqttls.codec.EncodedPublish;
+import dev.mqttls.codec.MqttVersion;
+import dev.mqttls.codec.Publish;
+import io.netty.channel.Channel;
+import io.netty.util.AbstractReferenceCounted;
+
+/**
+ * An application message on its way through the broker: the PUBLISH as received, when it expires,
+ * who sent it, and its encodings for fan-out (made once per protocol family, on first use, and
+ * shared by every subscriber on every event loop).
+ *
+ * <p>Reference-counted: whoever holds a Message owns one reference and releases it when done; the
+ * last release frees the payload and the encodings.
+ */
+final class Message extends AbstractReferenceCounted {
+  private final Publish publish;
+  private final long expiresAtNanos;
+  private final String origin;
+  private final Channel originChannel;
+  private EncodedPublish v3;
+  private EncodedPublish v5;
+
+  /**
+   * @param publish the received packet, whose reference this message takes over
+   * @param expiresAtNanos {@link System#nanoTime()} deadline from Message Expiry, or {@link
+   *     Long#MAX_VALUE}
+   * @param origin client id of the publisher ("" for a will or a stored message)
+   * @param originChannel the publisher's channel, to stop reading it under back-pressure; or null
+   */
+  Message(Publish publish, long expiresAtNanos, String origin, Channel originChannel) {
+    this.publish = publish;
+    this.expiresAtNanos = expiresAtNanos;
+    this.origin = origin;
+    this.originChannel = originChannel;
+  }
+
+  /** A message for {@code p} (taking over its reference), expiring as its properties say. */
+  static Message of(Publish p, String origin, Channel originChannel) {
+    Long expiry = p.properties().messageExpiryInterval();
+    long deadline = expiry == null ? Long.MAX_VALUE : System.nanoTime() + expiry * 1_000_000_000L;
+    return new Message(p, deadline, origin, originChannel);
+  }
+
+  Publish publish() {
+    return publish;
+  }
+
+  long expiresAtNanos() {
+    return expiresAtNanos;
+  }
+
+  String origin() {
+    return origin;
+  }
+
+  Channel originChannel() {
+    return originChannel;
+  }
+
+  boolean hasExpiry() {
+    return expiresAtNanos != Long.MAX_VALUE;
+  }
+
+  boolean expired(long now) {
+    return expiresAtNanos != Long.MAX_VALUE && now - expiresAtNanos >= 0;
+  }
+
+  /** Seconds left until expiry, rounded up and at least 1; only when {@link #hasExpiry()}. */
+  long remainingSeconds(long now) {
+    long left = expiresAtNanos - now;
+    return Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+  }
+
+  /** The fan-out encoding for {@code version}; owned by this message, do not release. */
+  synchronized EncodedPublish encoded(MqttVersion version) {
+    if (version == MqttVersion.V5) {
+      if (v5 == null) {
+        v5 = EncodedPublish.of(publish, MqttVersion.V5);
+      }
+      return v5;
+    }
+    if (v3 == null) {
+      v3 = EncodedPublish.of(publish, MqttVersion.V3_1_1);
+    }
+    return v3;
+  }
+
+  @Override
+  public Message retain() {
+    super.retain();
+    return this;
+  }
+
+  @Override
+  public Message touch(Object hint) {
+    return this;
+  }
+
+  @Override
+  protected void deallocate() {
+    synchronized (this) {
+      if (v3 != null) {
+        v3.release();
+      }
+      if (v5 != null) {
+        v5.release();
+      }
+    }
+    publish.release();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.mqttls.broker.internal;
+
+import java.util.function.Consumer;
+
+/**
+ * Retained messages, one per topic. Implementations are thread-safe; a later issue adds a
+ * persistent implementation.
+ */
+interface RetainedStore {
+  /**
+   * Sets the retained message of its topic, or clears it when the payload is empty. The store takes
+   * ownership of {@code message}'s reference.
+   */
+  void put(String topic, Message message);
+
+  /**
+   * Calls {@code sink} with each retained message matching {@code filter} (no share prefix); each
+   * message passed is retained once for the sink, which must release it.
+   */
+  void forEachMatching(String filter, Consumer<Message> sink);
+
+  /** Number of retained messages. */
+  int size();
+
+  /** Releases everything. */
+  void clear();
+}

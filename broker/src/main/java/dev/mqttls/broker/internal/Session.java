@@ -1,0 +1,458 @@
+package dev.mqttls.broker.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's MQTT session: its subscriptions, the QoS 1/2 messages in flight to it, the bounded
+ * queue behind them, and the QoS 2 packet ids it has sent and not yet released.
+ *
+ * <p>All state is confined to {@link #executor}: the event loop of the connection attached to it,
+ * or of the last one while offline. Work from elsewhere goes through {@link #run(Runnable)}, which
+ * re-checks the executor when the task runs, because a takeover may move the session between loops.
+ */
+final class Session {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
+
+  /** Session Expiry Interval meaning "never" (MQTT 5 section 3.1.2.11.2). */
+  static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+  final String clientId;
+  private final BrokerState state;
+  private volatile EventExecutor executor;
+
+  private volatile MqttConnection connection;
+  private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
+  private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private final Set<Integer> incomingQos2 = new HashSet<>();
+  private int nextPacketId = 1;
+  private long expiryIntervalSeconds;
+  private boolean everAttached;
+  private boolean ended;
+  private long generation;
+  private long dropped;
+  private ScheduledFuture<?> expiryTask;
+
+  Session(String clientId, BrokerState state, EventExecutor executor) {
+    this.clientId = clientId;
+    this.state = state;
+    this.executor = executor;
+  }
+
+  EventExecutor executor() {
+    return executor;
+  }
+
+  /** Runs {@code task} on this session's executor, following it if it moves. */
+  void run(Runnable task) {
+    EventExecutor ex = executor;
+    if (ex.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      ex.execute(() -> run(task));
+    } catch (RejectedExecutionException e) {
+      // the broker is shutting down
+    }
+  }
+
+  boolean isOnline() {
+    return connection != null;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  boolean everAttached() {
+    return everAttached;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  MqttConnection connection() {
+    return connection;
+  }
+
+  /** Moves the session to another event loop; only while detached, from the current one. */
+  void moveTo(EventExecutor next) {
+    this.executor = next;
+  }
+
+  /** Drops the old connection's claim without touching it; the caller closes it. */
+  void detachForTakeover() {
+    connection = null;
+  }
+
+  /** Forgets all state, as Clean Start demands. */
+  void clear() {
+    for (ClientSubscription s : subscriptions.values()) {
+      state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
+    }
+    subscriptions.clear();
+    releaseMessages();
+    incomingQos2.clear();
+    everAttached = false;
+  }
+
+  private void releaseMessages() {
+    for (InFlight f : inflight.values()) {
+      if (f.message != null) {
+        f.message.release();
+      }
+    }
+    inflight.clear();
+    for (Queued q : queue) {
+      q.message.release();
+    }
+    queue.clear();
+  }
+
+  /** Attaches {@code conn}, resends what is in flight (DUP) and drains the queue. */
+  void attach(MqttConnection conn, long expiryInterval) {
+    this.connection = conn;
+    this.expiryIntervalSeconds = expiryInterval;
+    this.everAttached = true;
+    generation++;
+    if (expiryTask != null) {
+      expiryTask.cancel(false);
+      expiryTask = null;
+    }
+    for (InFlight f : inflight.values()) {
+      if (f.message != null) {
+        conn.sendPublish(f.message.retain(), f.qos, f.retain, f.subscriptionIds, f.packetId, true);
+      } else {
+        conn.sendPubrel(f.packetId);
+      }
+    }
+    drain();
+  }
+
+  void setExpiryInterval(long seconds) {
+    this.expiryIntervalSeconds = seconds;
+  }
+
+  long expiryInterval() {
+    return expiryIntervalSeconds;
+  }
+
+  /** The connection went away; end the session now or when it expires. */
+  void detach(MqttConnection conn) {
+    if (connection != conn) {
+      return;
+    }
+    connection = null;
+    long seconds = effectiveExpiry();
+    if (seconds == 0) {
+      end();
+    } else if (seconds != NEVER_EXPIRES) {
+      long g = generation;
+      expiryTask =
+          executor.schedule(
+              () ->
+                  run(
+                      () -> {
+                        if (connection == null && generation == g && !ended) {
+                          LOG.info("Session of client {} expired", clientId);
+                          end();
+                        }
+                      }),
+              seconds,
+              TimeUnit.SECONDS);
+    }
+  }
+
+  private long effectiveExpiry() {
+    long s = expiryIntervalSeconds;
+    var cap = state.config().persistentClientExpiration();
+    if (s != 0 && cap.isPresent()) {
+      long capSeconds = cap.get().toSeconds();
+      if (s == NEVER_EXPIRES || s > capSeconds) {
+        s = capSeconds;
+      }
+    }
+    return s;
+  }
+
+  /** Ends the session: subscriptions, messages and the store entry go. */
+  void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    for (ClientSubscription s : subscriptions.values()) {
+      state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
+    }
+    subscriptions.clear();
+    releaseMessages();
+    incomingQos2.clear();
+    state.sessions().remove(clientId, this);
+  }
+
+  // ---- subscriptions (called on the executor by the attached connection)
+
+  /** Adds or replaces a subscription; returns whether it existed before. */
+  boolean subscribe(ClientSubscription s) {
+    boolean existed = subscriptions.put(s.fullFilter(), s) != null;
+    state.tree().subscribe(s);
+    return existed;
+  }
+
+  boolean unsubscribe(String fullFilter) {
+    ClientSubscription s = subscriptions.remove(fullFilter);
+    if (s == null) {
+      return false;
+    }
+    state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
+    return true;
+  }
+
+  List<ClientSubscription> subscriptions() {
+    return new ArrayList<>(subscriptions.values());
+  }
+
+  // ---- incoming QoS 2
+
+  /** Records an incoming QoS 2 packet id; false when it is already awaiting PUBREL (a resend). */
+  boolean receivedQos2(int packetId) {
+    return incomingQos2.add(packetId);
+  }
+
+  boolean released(int packetId) {
+    return incomingQos2.remove(packetId);
+  }
+
+  int pendingQos2() {
+    return incomingQos2.size();
+  }
+
+  // ---- outgoing
+
+  /**
+   * Delivers a message to this session from any thread. Takes ownership of one reference of {@code
+   * m}.
+   */
+  void offer(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {
+    EventExecutor ex = executor;
+    if (ex.inEventLoop()) {
+      deliver(m, qos, retain, subscriptionIds);
+      return;
+    }
+    try {
+      ex.execute(() -> offerAgain(m, qos, retain, subscriptionIds));
+    } catch (RejectedExecutionException e) {
+      m.release();
+    }
+  }
+
+  private void offerAgain(Message m, int qos, boolean retain, List<Integer> ids) {
+    if (executor.inEventLoop()) {
+      deliver(m, qos, retain, ids);
+    } else {
+      offer(m, qos, retain, ids);
+    }
+  }
+
+  private void deliver(Message m, int qos, boolean retain, List<Integer> ids) {
+    if (ended || m.expired(System.nanoTime())) {
+      m.release();
+      return;
+    }
+    MqttConnection conn = connection;
+    if (qos == 0) {
+      if (conn != null) {
+        conn.sendPublish(m, 0, retain, ids, 0, false);
+      } else {
+        m.release();
+      }
+      return;
+    }
+    if (conn != null && queue.isEmpty() && inflight.size() < conn.sendQuota()) {
+      sendInFlight(conn, m, qos, retain, ids);
+      return;
+    }
+    if (queue.size() >= state.config().maxQueuedMessages()) {
+      m.release();
+      if (dropped++ % 1000 == 0) {
+        LOG.warn(
+            "Outgoing queue of client {} is full ({} messages, max_queued_messages); dropping"
+                + " messages ({} so far)",
+            clientId,
+            queue.size(),
+            dropped);
+      }
+      return;
+    }
+    if (conn == null) {
+      // Offline: do not pin the publisher's network buffer for as long as the client is away.
+      m = copyOf(m);
+    }
+    queue.add(new Queued(m, qos, retain, ids));
+  }
+
+  private static Message copyOf(Message m) {
+    var p = m.publish();
+    var copy =
+        new dev.mqttls.codec.Publish(
+            false,
+            p.qos(),
+            p.retainFlag(),
+            p.topic(),
+            p.packetId(),
+            p.properties(),
+            Unpooled.copiedBuffer(p.payload()));
+    Message out = new Message(copy, m.expiresAtNanos(), m.origin(), null);
+    m.release();
+    return out;
+  }
+
+  private void sendInFlight(
+      MqttConnection conn, Message m, int qos, boolean retain, List<Integer> ids) {
+    int id = allocatePacketId();
+    InFlight f = new InFlight(id, m, qos, retain, ids);
+    inflight.put(id, f);
+    conn.sendPublish(m.retain(), qos, retain, ids, id, false);
+  }
+
+  private int allocatePacketId() {
+    for (int i = 0; i < 65535; i++) {
+      int id = nextPacketId;
+      nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+      if (!inflight.containsKey(id)) {
+        return id;
+      }
+    }
+    throw new IllegalStateException("no free packet id");
+  }
+
+  /** Sends queued messages while the client's window allows. */
+  void drain() {
+    MqttConnection conn = connection;
+    if (conn == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    while (!queue.isEmpty() && inflight.size() < conn.sendQuota()) {
+      Queued q = queue.poll();
+      if (q.message.expired(now)) {
+        q.message.release();
+        continue;
+      }
+      sendInFlight(conn, q.message, q.qos, q.retain, q.subscriptionIds);
+    }
+  }
+
+  /** PUBACK arrived; false when the id is unknown. */
+  boolean acked(int packetId) {
+    InFlight f = inflight.get(packetId);
+    if (f == null || f.message == null || f.qos != 1) {
+      return false;
+    }
+    inflight.remove(packetId);
+    f.message.release();
+    drain();
+    return true;
+  }
+
+  /** PUBREC arrived. Returns false when the id is unknown; on an error reason the exchange ends. */
+  boolean received(int packetId, boolean error) {
+    InFlight f = inflight.get(packetId);
+    if (f == null || f.qos != 2) {
+      return false;
+    }
+    if (f.message != null) {
+      f.message.release();
+      f.message = null;
+    }
+    if (error) {
+      inflight.remove(packetId);
+      drain();
+    }
+    return true;
+  }
+
+  /** PUBCOMP arrived; false when the id is unknown. */
+  boolean completed(int packetId) {
+    InFlight f = inflight.get(packetId);
+    if (f == null || f.message != null) {
+      return false;
+    }
+    inflight.remove(packetId);
+    drain();
+    return true;
+  }
+
+  /** The encoder refused the message (larger than the client's maximum): it counts as sent. */
+  void discardInFlight(int packetId) {
+    InFlight f = inflight.remove(packetId);
+    if (f != null) {
+      if (f.message != null) {
+        f.message.release();
+      }
+      drain();
+    }
+  }
+
+  int inflightCount() {
+    return inflight.size();
+  }
+
+  int queuedCount() {
+    return queue.size();
+  }
+
+  /** Releases everything; the broker is shutting down. */
+  void dispose() {
+    Iterator<InFlight> it = inflight.values().iterator();
+    while (it.hasNext()) {
+      InFlight f = it.next();
+      if (f.message != null) {
+        f.message.release();
+      }
+      it.remove();
+    }
+    for (Queued q : queue) {
+      q.message.release();
+    }
+    queue.clear();
+  }
+
+  private static final class InFlight {
+    final int packetId;
+
+    /** The message until PUBACK/PUBREC; null once PUBREL was sent (QoS 2, second half). */
+    Message message;
+
+    final int qos;
+    final boolean retain;
+    final List<Integer> subscriptionIds;
+
+    InFlight(int packetId, Message message, int qos, boolean retain, List<Integer> ids) {
+      this.packetId = packetId;
+      this.message = message;
+      this.qos = qos;
+      this.retain = retain;
+      this.subscriptionIds = ids;
+    }
+  }
+
+  private record Queued(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {}
+}

@@ -1,0 +1,60 @@
+package dev.mqttls.broker.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Topic and filter helpers shared by the topic tree and the retained store. */
+final class Topics {
+  private Topics() {}
+
+  /** Splits on '/' keeping empty levels ("a//b" has three levels, "/a" two). */
+  static String[] levels(String topic) {
+    int count = 1;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        count++;
+      }
+    }
+    String[] out = new String[count];
+    int start = 0;
+    int k = 0;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        out[k++] = topic.substring(start, i);
+        start = i + 1;
+      }
+    }
+    out[k] = topic.substring(start);
+    return out;
+  }
+
+  /** Whether {@code filter} (no share prefix) matches {@code topic}, by the MQTT rules. */
+  static boolean matches(String filter, String topic) {
+    String[] f = levels(filter);
+    String[] t = levels(topic);
+    if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+      return false;
+    }
+    int i = 0;
+    for (; i < f.length; i++) {
+      if (f[i].equals("#")) {
+        return true;
+      }
+      if (i >= t.length) {
+        return false;
+      }
+      if (!f[i].equals("+") && !f[i].equals(t[i])) {
+        return false;
+      }
+    }
+    return i == t.length;
+  }
+
+  static List<String> asList(String[] levels) {
+    List<String> l = new ArrayList<>(levels.length);
+    for (String s : levels) {
+      l.add(s);
+    }
+    return l;
+  }
+}
