@@ -1,0 +1,1099 @@
+package dev.mqttls.pki;
+
+import dev.mqttls.pki.PkiException.Reason;
+import dev.mqttls.pki.internal.AtomicFiles;
+import dev.mqttls.pki.internal.Certificates;
+import dev.mqttls.pki.internal.Crls;
+import dev.mqttls.pki.internal.Csrs;
+import dev.mqttls.pki.internal.DirectoryLock;
+import dev.mqttls.pki.internal.FirmwareText;
+import dev.mqttls.pki.internal.FirmwareText.Item;
+import dev.mqttls.pki.internal.HostAddresses;
+import dev.mqttls.pki.internal.Index;
+import dev.mqttls.pki.internal.KeyStores;
+import dev.mqttls.pki.internal.Keys;
+import dev.mqttls.pki.internal.Names;
+import dev.mqttls.pki.internal.Pem;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A certificate authority kept in a directory: creates itself, issues server and device
+ * certificates, signs device CSRs, revokes and publishes a CRL, exports for Java, C and modems,
+ * lists and inspects.
+ *
+ * <p>The directory layout is fixed (and described in the {@code README.txt} that {@link #init}
+ * writes beside it):
+ *
+ * <pre>
+ * ca.crt            the root CA certificate: what brokers and devices trust (cafile)
+ * ca.key            the root CA private key, mode 0600 (optionally encrypted)
+ * intermediate.crt  only with an intermediate: the issuing CA, signed by the root
+ * intermediate.key  its key; with an intermediate, ca.key may then be kept offline
+ * certs/ID.crt      issued certificate, followed by intermediate.crt when there is one
+ * private/ID.key    its private key, mode 0600 (absent when the device sent a CSR)
+ * crl.pem           the current CRL, signed by the issuing CA
+ * index.txt         the index of issued certificates (see below)
+ * .lock             taken by every change, so concurrent runs never corrupt the index
+ * </pre>
+ *
+ * <p>{@code index.txt} has one tab-separated line per certificate: id, kind, serial (hex),
+ * not-before, not-after, revoked-at or {@code -}, reason or {@code -}, and {@code key} or {@code
+ * csr}. Every file is written to a temporary file and renamed, so no file is ever half-written.
+ *
+ * <p>Instances are safe to use from several threads; changes are serialized by the directory lock.
+ */
+public final class CertificateAuthority {
+  /** The default CA directory, relative to the working directory. */
+  public static final Path DEFAULT_DIRECTORY = Path.of("mqttls-data", "pki");
+
+  /** The default CRL validity: a year, so a development broker does not lock everyone out. */
+  public static final int DEFAULT_CRL_DAYS = 365;
+
+  private static final String CA_CRT = "ca.crt";
+  private static final String CA_KEY = "ca.key";
+  private static final String INT_CRT = "intermediate.crt";
+  private static final String INT_KEY = "intermediate.key";
+  private static final String CRL = "crl.pem";
+  // Devices without a real-time clock and hosts with drifting clocks: start validity an hour ago.
+  private static final Duration BACKDATE = Duration.ofHours(1);
+
+  private final Path dir;
+  private final X509Certificate root;
+  private final X509Certificate intermediate;
+  private final char[] password;
+  private volatile PrivateKey issuingKey;
+
+  private CertificateAuthority(
+      Path dir, X509Certificate root, X509Certificate intermediate, char[] password) {
+    this.dir = dir;
+    this.root = root;
+    this.intermediate = intermediate;
+    this.password = password == null ? null : password.clone();
+  }
+
+  // ---------------------------------------------------------------- create and open
+
+  /** Whether {@code dir} holds a CA (its {@code ca.crt}). */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve(CA_CRT));
+  }
+
+  /** Creates an unencrypted CA in {@code dir}; see {@link #init(Path, CaOptions, char[])}. */
+  public static CertificateAuthority init(Path dir, CaOptions options) {
+    return init(dir, options, null);
+  }
+
+  /**
+   * Creates a CA in {@code dir} (created if missing) and writes an empty CRL. Refuses when the
+   * directory already holds a CA.
+   *
+   * @param password encrypts the CA key(s) when not null; the array is copied, not kept
+   * @throws PkiException {@link Reason#CA_EXISTS} when {@code ca.crt} exists
+   */
+  public static CertificateAuthority init(Path dir, CaOptions options, char[] password) {
+    AtomicFiles.createDirectory(dir, "rwx------");
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      if (exists(dir)) {
+        throw new PkiException(
+            Reason.CA_EXISTS,
+            "a CA already exists in " + dir + " (ca.crt); not overwriting it: use another --dir");
+      }
+      AtomicFiles.createDirectory(dir.resolve("certs"), "rwxr-xr-x");
+      AtomicFiles.createDirectory(dir.resolve("private"), "rwx------");
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      Instant notBefore = now.minus(BACKDATE);
+      Instant notAfter = now.plus(Duration.ofDays(options.days()));
+      KeyPair rootKeys = Keys.generate(options.keyType());
+      var rootName =
+          Certificates.commonName(options.name() + (options.intermediate() ? " Root" : ""));
+      var rootSigner =
+          new Certificates.Signer(rootName, rootKeys.getPublic(), rootKeys.getPrivate());
+      X509Certificate rootCert =
+          Certificates.ca(
+              rootSigner,
+              rootName,
+              rootKeys.getPublic(),
+              notBefore,
+              notAfter,
+              options.intermediate() ? 1 : 0);
+      X509Certificate intCert = null;
+      PrivateKey issuing = rootKeys.getPrivate();
+      // Keys first, certificates last: ca.crt is what marks the directory as holding a CA.
+      if (options.intermediate()) {
+        KeyPair intKeys = Keys.generate(options.keyType());
+        intCert =
+            Certificates.ca(
+                rootSigner,
+                Certificates.commonName(options.name() + " Issuing CA"),
+                intKeys.getPublic(),
+                notBefore,
+                notAfter,
+                0);
+        writeKey(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
+        issuing = intKeys.getPrivate();
+      }
+      writeKey(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
+      if (intCert != null) {
+        AtomicFiles.write(dir.resolve(INT_CRT), ascii(Certificates.toPem(intCert)), false, true);
+      }
+      Index.write(dir, List.of());
+      writeReadme(dir);
+      CertificateAuthority ca = new CertificateAuthority(dir, rootCert, intCert, password);
+      ca.issuingKey = issuing;
+      ca.publishCrl(List.of(), DEFAULT_CRL_DAYS, null);
+      AtomicFiles.write(dir.resolve(CA_CRT), ascii(Certificates.toPem(rootCert)), false, true);
+      return ca;
+    }
+  }
+
+  /** Opens the CA in {@code dir}, whose key is not encrypted. */
+  public static CertificateAuthority open(Path dir) {
+    return open(dir, null);
+  }
+
+  /**
+   * Opens the CA in {@code dir}. The key is read when first needed, so listing, inspecting and
+   * exporting certificates work without the password.
+   *
+   * @param password the CA key password, or null; the array is copied
+   * @throws PkiException {@link Reason#NO_CA} when there is no {@code ca.crt}
+   */
+  public static CertificateAuthority open(Path dir, char[] password) {
+    if (!exists(dir)) {
+      throw new PkiException(
+          Reason.NO_CA,
+          "no CA in "
+              + dir
+              + " (ca.crt missing): create one with 'mqttls pki init' or choose --dir");
+    }
+    X509Certificate rootCert = readCaCertificate(dir.resolve(CA_CRT));
+    X509Certificate intCert =
+        Files.exists(dir.resolve(INT_CRT)) ? readCaCertificate(dir.resolve(INT_CRT)) : null;
+    return new CertificateAuthority(dir, rootCert, intCert, password);
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  /** The CA directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** {@code ca.crt}: the file brokers and devices trust. */
+  public Path certificateFile() {
+    return dir.resolve(CA_CRT);
+  }
+
+  /** {@code crl.pem}: the file for a broker's {@code crlfile}. */
+  public Path crlFile() {
+    return dir.resolve(CRL);
+  }
+
+  /** The root CA certificate (the trust anchor). */
+  public X509Certificate certificate() {
+    return root;
+  }
+
+  /** The issuing intermediate CA certificate, when the CA was created with one. */
+  public Optional<X509Certificate> intermediate() {
+    return Optional.ofNullable(intermediate);
+  }
+
+  /** The CA's key type, which issued certificates use unless told otherwise. */
+  public KeyType keyType() {
+    return Keys.typeOf(issuer().getPublicKey());
+  }
+
+  /** Every certificate this CA issued, in issue order. */
+  public List<IssuedCertificate> list() {
+    return Index.list(dir);
+  }
+
+  /** The index entry of an id. */
+  public Optional<IssuedCertificate> find(String id) {
+    return Optional.ofNullable(Index.read(dir).get(id));
+  }
+
+  // ---------------------------------------------------------------- issue
+
+  /**
+   * Issues a server certificate for {@code name} (its CN and id) with the serverAuth EKU. The SANs
+   * are {@code name} (when it is a DNS name) plus the options' names and addresses, or, when the
+   * options list none, the defaults: the host name, {@code localhost}, 127.0.0.1, ::1 and the
+   * machine's non-loopback addresses. There is always at least one DNS SAN, because mbedTLS 2.x
+   * matches only DNS SANs (or the CN), never IP SANs.
+   */
+  public IssuedCertificate issueServer(String name, ServerOptions options) {
+    Names.checkId(name);
+    Set<String> dns = new LinkedHashSet<>();
+    Set<InetAddress> ips = new LinkedHashSet<>();
+    if (Names.isDnsName(name)) {
+      dns.add(name.toLowerCase(Locale.ROOT));
+    } else if (Names.isIpLiteral(name)) {
+      ips.add(Names.parseIp(name));
+    }
+    if (options.dnsNames().isEmpty() && options.ipAddresses().isEmpty()) {
+      HostAddresses.hostName().ifPresent(h -> dns.add(h.toLowerCase(Locale.ROOT)));
+      dns.add("localhost");
+      ips.add(Names.parseIp("127.0.0.1"));
+      ips.add(Names.parseIp("::1"));
+      ips.addAll(HostAddresses.nonLoopbackAddresses());
+    } else {
+      options.dnsNames().forEach(d -> dns.add(d.toLowerCase(Locale.ROOT)));
+      options.ipAddresses().forEach(ip -> ips.add(Names.parseIp(ip)));
+    }
+    if (dns.isEmpty()) {
+      throw new PkiException(
+          Reason.INVALID_ARGUMENT,
+          "server certificate '"
+              + name
+              + "' would have no DNS name: add --dns NAME (mbedTLS 2.x devices match DNS names only,"
+              + " never IP addresses)");
+    }
+    KeyType type = options.keyType().orElse(keyType());
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      requireNew(index, name);
+      IssuedCertificate issued =
+          mint(
+              name,
+              CertificateKind.SERVER,
+              Keys.generate(type),
+              options.days(),
+              (signer, key, nb, na) ->
+                  Certificates.server(
+                      signer, name, key, nb, na, List.copyOf(dns), List.copyOf(ips)));
+      index.put(name, issued);
+      Index.write(dir, index.values());
+      return issued;
+    }
+  }
+
+  /** Issues a device certificate, CN = {@code id}, clientAuth EKU, with a key made here. */
+  public IssuedCertificate issueDevice(String id, DeviceOptions options) {
+    Names.checkId(id);
+    KeyType type = options.keyType().orElse(keyType());
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      requireNew(index, id);
+      IssuedCertificate issued =
+          mint(
+              id,
+              CertificateKind.DEVICE,
+              Keys.generate(type),
+              options.days(),
+              (signer, key, nb, na) -> Certificates.device(signer, id, key, nb, na));
+      index.put(id, issued);
+      Index.write(dir, index.values());
+      return issued;
+    }
+  }
+
+  /**
+   * Issues {@code count} device certificates named {@code prefix} followed by a number, continuing
+   * after the highest number already issued with this prefix (so {@code dev-1 ... dev-N} first,
+   * then {@code dev-N+1 ...}). Keys are made in parallel; the index is written once at the end,
+   * also when a failure stops the batch part-way (so the files and the index always agree).
+   */
+  public List<IssuedCertificate> issueDevices(String prefix, int count, DeviceOptions options) {
+    if (count < 1 || count > 1_000_000) {
+      throw new PkiException(
+          Reason.INVALID_ARGUMENT, "count must be between 1 and 1000000, not " + count);
+    }
+    Names.checkId(prefix + "1");
+    KeyType type = options.keyType().orElse(keyType());
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      int start = highestNumber(index.keySet(), prefix) + 1;
+      List<String> ids = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        String id = Names.checkId(prefix + (start + i));
+        requireNew(index, id);
+        ids.add(id);
+      }
+      Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
+      int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<IssuedCertificate> issued = new ArrayList<>(count);
+      try {
+        List<Future<IssuedCertificate>> futures = new ArrayList<>(count);
+        for (String id : ids) {
+          futures.add(
+              pool.submit(
+                  () ->
+                      mint(
+                          id,
+                          CertificateKind.DEVICE,
+                          Keys.generate(type),
+                          options.days(),
+                          signer,
+                          (s, key, nb, na) -> Certificates.device(s, id, key, nb, na))));
+        }
+        PkiException failure = null;
+        for (Future<IssuedCertificate> f : futures) {
+          try {
+            issued.add(f.get());
+          } catch (ExecutionException e) {
+            if (failure == null) {
+              failure =
+                  e.getCause() instanceof PkiException p
+                      ? p
+                      : new PkiException(
+                          Reason.IO, "issuing failed: " + Keys.oneLine(e.getCause()), e.getCause());
+              futures.forEach(other -> other.cancel(false));
+            }
+          } catch (java.util.concurrent.CancellationException e) {
+            // Cancelled after the first failure.
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new PkiException(Reason.IO, "interrupted while issuing devices", e);
+            futures.forEach(other -> other.cancel(true));
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        return issued;
+      } finally {
+        pool.shutdownNow();
+        issued.forEach(e -> index.put(e.id(), e));
+        Index.write(dir, index.values());
+      }
+    }
+  }
+
+  /**
+   * Signs a PKCS#10 CSR made on a device (nRF91 {@code AT%KEYGEN}, a secure element) after checking
+   * its self-signature. The certificate's CN is {@code id}, whatever subject the CSR asked for; the
+   * private key never leaves the device, so no key file is written.
+   *
+   * @param csr the CSR as PEM, DER, or the nRF91 {@code %KEYGEN} base64url text
+   * @throws PkiException {@link Reason#BAD_CSR} when the CSR is malformed or its signature fails
+   */
+  public IssuedCertificate signCsr(String id, byte[] csr, DeviceOptions options) {
+    Names.checkId(id);
+    PublicKey key = Csrs.verifiedKey(csr, "CSR for " + id);
+    Keys.typeOf(key);
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      requireNew(index, id);
+      IssuedCertificate issued =
+          mint(
+              id,
+              CertificateKind.DEVICE,
+              new KeyPair(key, null),
+              options.days(),
+              (signer, k, nb, na) -> Certificates.device(signer, id, k, nb, na));
+      index.put(id, issued);
+      Index.write(dir, index.values());
+      return issued;
+    }
+  }
+
+  // ---------------------------------------------------------------- revoke and CRL
+
+  /**
+   * Revokes the certificate with this id (or serial, in hex, colons allowed) and publishes a new
+   * CRL at once, so a broker that re-reads its {@code crlfile} refuses it.
+   *
+   * @throws PkiException {@link Reason#UNKNOWN_ID} or {@link Reason#ALREADY_REVOKED}
+   */
+  public IssuedCertificate revoke(String idOrSerial, RevocationReason reason) {
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      IssuedCertificate entry = lookup(index, idOrSerial);
+      if (entry.revoked()) {
+        throw new PkiException(
+            Reason.ALREADY_REVOKED,
+            entry.id()
+                + " (serial "
+                + entry.serialHex()
+                + ") was already revoked at "
+                + entry.revokedAt().get());
+      }
+      IssuedCertificate revoked =
+          entry.revoke(Instant.now().truncatedTo(ChronoUnit.SECONDS), reason);
+      // Sign the CRL before touching the index, so a key problem changes nothing.
+      issuingKey();
+      index.put(revoked.id(), revoked);
+      Index.write(dir, index.values());
+      X509CRL current = readCrl().orElse(null);
+      int days = DEFAULT_CRL_DAYS;
+      if (current != null && current.getNextUpdate() != null) {
+        long period =
+            Duration.between(
+                    current.getThisUpdate().toInstant(), current.getNextUpdate().toInstant())
+                .toDays();
+        days = (int) Math.max(1, Math.min(period, Names.MAX_DAYS));
+      }
+      publishCrl(revokedEntries(index.values()), days, current);
+      return revoked;
+    }
+  }
+
+  /**
+   * Makes sure {@code crl.pem} lists every revoked certificate and is valid for at least half of
+   * {@code days}; writes a new CRL only when it is not (idempotent), or always when {@code force}.
+   */
+  public CrlStatus writeCrl(int days, boolean force) {
+    Names.checkDays(days);
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      List<IssuedCertificate> revoked = revokedEntries(Index.read(dir).values());
+      X509CRL current = readCrl().orElse(null);
+      if (!force && current != null && isCurrent(current, revoked, days)) {
+        return status(current, false);
+      }
+      return publishCrl(revoked, days, current);
+    }
+  }
+
+  /** The current CRL, without changing anything; empty when there is none. */
+  public Optional<CrlStatus> crlStatus() {
+    return readCrl().map(crl -> status(crl, false));
+  }
+
+  // ---------------------------------------------------------------- export
+
+  /**
+   * Exports the CA ({@code target} = {@code ca}) or an issued certificate in a format for another
+   * program. For an id, firmware formats (c-header, zephyr, nrf-at) hold the CA and the device
+   * certificate, and with {@link ExportOptions#withKey()} its private key too; p12 and jks always
+   * hold the key with the chain, plus the CA as a trusted entry.
+   *
+   * @param password the p12/jks password (required for those formats, ignored otherwise)
+   * @throws PkiException {@link Reason#KEY_NOT_AVAILABLE} when the format needs a key the CA does
+   *     not hold (a CSR-signed device); {@link Reason#UNKNOWN_ID}; {@link Reason#INVALID_ARGUMENT}
+   */
+  public byte[] export(String target, ExportOptions options, char[] password) {
+    ExportFormat format = options.format();
+    boolean isCa = target.equalsIgnoreCase("ca");
+    String caPem = Certificates.toPem(root);
+    if (format == ExportFormat.NRF_AT && options.secTag().isEmpty()) {
+      throw new PkiException(
+          Reason.INVALID_ARGUMENT, "nrf-at needs --sec-tag N (the modem's security tag)");
+    }
+    if ((format == ExportFormat.P12 || format == ExportFormat.JKS)
+        && (password == null || password.length == 0)) {
+      throw new PkiException(
+          Reason.INVALID_ARGUMENT,
+          format.label() + " needs a password: --password-file FILE or MQTTLS_EXPORT_PASSWORD");
+    }
+    if (isCa) {
+      if (options.withKey()) {
+        throw new PkiException(
+            Reason.INVALID_ARGUMENT,
+            "the CA key is never exported; --with-key applies to an issued id");
+      }
+      String sym =
+          options
+              .symbol()
+              .orElse(format == ExportFormat.ZEPHYR ? "CA_CERTIFICATE" : "mqttls_ca_cert");
+      return switch (format) {
+        case PEM -> ascii(caPem);
+        case DER -> encoded(root);
+        case P12 -> KeyStores.build("PKCS12", "ca", null, List.of(), root, password);
+        case JKS -> KeyStores.build("JKS", "ca", null, List.of(), root, password);
+        case C_HEADER ->
+            ascii(
+                FirmwareText.cHeader(
+                    sym,
+                    "CA " + subject(root),
+                    new Item(sym, caPem, "CA certificate: " + subject(root))));
+        case ZEPHYR ->
+            ascii(
+                FirmwareText.zephyr(
+                    sym,
+                    "CA " + subject(root),
+                    new Item(sym, caPem, "CA certificate: " + subject(root))));
+        case NRF_AT -> ascii(FirmwareText.nrfAt(options.secTag().getAsInt(), caPem, null, null));
+      };
+    }
+    Names.checkId(target);
+    IssuedCertificate entry = lookupId(Index.read(dir), target);
+    String chainPem = readText(entry.certificateFile());
+    List<X509Certificate> chain =
+        Certificates.readAll(ascii(chainPem), entry.certificateFile().toString());
+    boolean needsKey =
+        options.withKey() || format == ExportFormat.P12 || format == ExportFormat.JKS;
+    String keyPem = null;
+    if (needsKey) {
+      if (entry.keyFile().isEmpty() || !Files.exists(entry.keyFile().get())) {
+        throw new PkiException(
+            Reason.KEY_NOT_AVAILABLE,
+            format.label()
+                + (options.withKey() ? " --with-key" : "")
+                + " needs the private key of "
+                + target
+                + ", which this CA does not hold (it was signed from a CSR; the key stays on the device)");
+      }
+      keyPem = readText(entry.keyFile().get());
+    }
+    switch (format) {
+      case PEM:
+        return ascii(chainPem + (keyPem == null ? "" : keyPem));
+      case DER:
+        if (options.withKey()) {
+          throw new PkiException(
+              Reason.INVALID_ARGUMENT,
+              "der holds the certificate only; export the key with --format pem --with-key");
+        }
+        return encoded(chain.get(0));
+      case P12:
+      case JKS:
+        {
+          PrivateKey key = Keys.readPrivateKey(keyPem, entry.keyFile().get().toString(), null);
+          List<X509Certificate> full = new ArrayList<>(chain);
+          if (!full.get(full.size() - 1).equals(root)) {
+            full.add(root);
+          }
+          return KeyStores.build(
+              format == ExportFormat.P12 ? "PKCS12" : "JKS", target, key, full, root, password);
+        }
+      case C_HEADER:
+        {
+          String sym = options.symbol().orElse("mqttls_ca_cert");
+          List<Item> items = new ArrayList<>();
+          items.add(new Item(sym, caPem, "CA certificate: " + subject(root)));
+          items.add(new Item("mqttls_device_cert", chainPem, "certificate of " + target));
+          if (keyPem != null) {
+            items.add(
+                new Item(
+                    "mqttls_device_key", keyPem, "private key of " + target + ": keep it secret"));
+          }
+          return ascii(
+              FirmwareText.cHeader(
+                  "mqttls_" + target, "CA and " + target, items.toArray(new Item[0])));
+        }
+      case ZEPHYR:
+        {
+          String sym = options.symbol().orElse("CA_CERTIFICATE");
+          List<Item> items = new ArrayList<>();
+          items.add(new Item(sym, caPem, "CA certificate: " + subject(root)));
+          items.add(new Item("CLIENT_CERTIFICATE", chainPem, "certificate of " + target));
+          if (keyPem != null) {
+            items.add(
+                new Item("PRIVATE_KEY", keyPem, "private key of " + target + ": keep it secret"));
+          }
+          return ascii(
+              FirmwareText.zephyr(
+                  "mqttls_" + target, "CA and " + target, items.toArray(new Item[0])));
+        }
+      case NRF_AT:
+        return ascii(FirmwareText.nrfAt(options.secTag().getAsInt(), caPem, chainPem, keyPem));
+      default:
+        throw new IllegalStateException("unhandled format " + format);
+    }
+  }
+
+  /**
+   * Exports like {@link #export(String, ExportOptions, char[])} into a file, atomically; the file
+   * gets mode 0600 when it holds a private key.
+   */
+  public void export(String target, ExportOptions options, char[] password, Path out) {
+    byte[] data = export(target, options, password);
+    boolean secret =
+        options.withKey()
+            || (!target.equalsIgnoreCase("ca")
+                && (options.format() == ExportFormat.P12 || options.format() == ExportFormat.JKS));
+    AtomicFiles.write(out, data, secret, false);
+  }
+
+  // ---------------------------------------------------------------- inspect
+
+  /**
+   * Inspects an issued certificate (by id, or {@code ca}) or any certificate file, and checks
+   * whether it chains to this CA.
+   */
+  public CertificateInfo inspect(String idOrFile) {
+    X509Certificate cert;
+    List<X509Certificate> extra = List.of();
+    Optional<Boolean> revoked = Optional.empty();
+    if (idOrFile.equalsIgnoreCase("ca")) {
+      cert = root;
+    } else {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      IssuedCertificate entry = index.get(idOrFile);
+      List<X509Certificate> chain;
+      if (entry != null) {
+        chain =
+            Certificates.readAll(
+                readBytes(entry.certificateFile()), entry.certificateFile().toString());
+      } else {
+        chain =
+            readCertificateFile(
+                Path.of(idOrFile),
+                "'" + idOrFile + "' is neither an issued id nor a certificate file");
+      }
+      cert = chain.get(0);
+      extra = chain.subList(1, chain.size());
+      BigInteger serial = cert.getSerialNumber();
+      for (IssuedCertificate e : index.values()) {
+        if (e.serial().equals(serial)) {
+          revoked = Optional.of(e.revoked());
+        }
+      }
+    }
+    return describe(cert, Optional.of(verify(cert, extra)), revoked);
+  }
+
+  /** Inspects a certificate file without any CA: no verification. */
+  public static CertificateInfo inspect(Path file) {
+    List<X509Certificate> chain = readCertificateFile(file, file + " cannot be read");
+    return describe(chain.get(0), Optional.empty(), Optional.empty());
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private interface LeafBuilder {
+    X509Certificate build(
+        Certificates.Signer signer, PublicKey key, Instant notBefore, Instant notAfter);
+  }
+
+  private IssuedCertificate mint(
+      String id, CertificateKind kind, KeyPair keys, int days, LeafBuilder builder) {
+    return mint(id, kind, keys, days, Certificates.signer(issuer(), issuingKey()), builder);
+  }
+
+  private IssuedCertificate mint(
+      String id,
+      CertificateKind kind,
+      KeyPair keys,
+      int days,
+      Certificates.Signer signer,
+      LeafBuilder builder) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant notBefore = now.minus(BACKDATE);
+    Instant notAfter = now.plus(Duration.ofDays(days));
+    Instant caEnd = issuer().getNotAfter().toInstant();
+    if (notAfter.isAfter(caEnd)) {
+      // A leaf outliving its CA would fail verification after the CA expires anyway.
+      notAfter = caEnd;
+    }
+    X509Certificate cert = builder.build(signer, keys.getPublic(), notBefore, notAfter);
+    Path certFile = Index.certificateFile(dir, id);
+    Path keyFile = Index.keyFile(dir, id);
+    String pem =
+        Certificates.toPem(cert) + (intermediate == null ? "" : Certificates.toPem(intermediate));
+    if (keys.getPrivate() != null) {
+      AtomicFiles.writeNew(keyFile, ascii(Keys.toPem(keys.getPrivate())), true, false);
+    }
+    AtomicFiles.writeNew(certFile, ascii(pem), false, false);
+    return new IssuedCertificate(
+        id,
+        kind,
+        cert.getSerialNumber(),
+        notBefore,
+        notAfter,
+        Optional.empty(),
+        Optional.empty(),
+        certFile,
+        keys.getPrivate() == null ? Optional.empty() : Optional.of(keyFile));
+  }
+
+  private void requireNew(Map<String, IssuedCertificate> index, String id) {
+    IssuedCertificate existing = index.get(id);
+    if (existing != null) {
+      throw new PkiException(
+          Reason.ALREADY_EXISTS,
+          id
+              + " was already issued (serial "
+              + existing.serialHex()
+              + "); choose another id or revoke it and use a new one");
+    }
+    if (Files.exists(Index.certificateFile(dir, id)) || Files.exists(Index.keyFile(dir, id))) {
+      throw new PkiException(
+          Reason.ALREADY_EXISTS,
+          "certs/"
+              + id
+              + ".crt or private/"
+              + id
+              + ".key exists but is not in the index; move it away first");
+    }
+  }
+
+  private static int highestNumber(Collection<String> ids, String prefix) {
+    Pattern p = Pattern.compile(Pattern.quote(prefix) + "(\\d{1,9})");
+    int max = 0;
+    for (String id : ids) {
+      Matcher m = p.matcher(id);
+      if (m.matches()) {
+        max = Math.max(max, Integer.parseInt(m.group(1)));
+      }
+    }
+    return max;
+  }
+
+  private static IssuedCertificate lookupId(Map<String, IssuedCertificate> index, String id) {
+    IssuedCertificate e = index.get(id);
+    if (e == null) {
+      throw new PkiException(
+          Reason.UNKNOWN_ID,
+          "no certificate with id '"
+              + Names.printable(id)
+              + "' in this CA ('mqttls pki list' shows them)");
+    }
+    return e;
+  }
+
+  private static IssuedCertificate lookup(Map<String, IssuedCertificate> index, String idOrSerial) {
+    IssuedCertificate e = index.get(idOrSerial);
+    if (e != null) {
+      return e;
+    }
+    String hex = idOrSerial.replace(":", "").toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
+    if (hex.matches("[0-9a-f]{1,40}")) {
+      BigInteger serial = new BigInteger(hex, 16);
+      for (IssuedCertificate c : index.values()) {
+        if (c.serial().equals(serial)) {
+          return c;
+        }
+      }
+    }
+    throw new PkiException(
+        Reason.UNKNOWN_ID,
+        "no certificate with id or serial '"
+            + Names.printable(idOrSerial)
+            + "' in this CA ('mqttls pki list' shows them)");
+  }
+
+  private X509Certificate issuer() {
+    return intermediate != null ? intermediate : root;
+  }
+
+  private PrivateKey issuingKey() {
+    PrivateKey key = issuingKey;
+    if (key == null) {
+      synchronized (this) {
+        key = issuingKey;
+        if (key == null) {
+          String name = intermediate != null ? INT_KEY : CA_KEY;
+          Path file = dir.resolve(name);
+          String pem;
+          try {
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
+          } catch (NoSuchFileException e) {
+            throw new PkiException(
+                Reason.CORRUPT_KEY,
+                name + " is missing in " + dir + ": the CA cannot sign without it");
+          } catch (IOException e) {
+            throw new PkiException(Reason.IO, "cannot read " + file + ": " + Keys.oneLine(e), e);
+          }
+          key = Keys.readPrivateKey(pem, name, password);
+          if (!Keys.matches(key, issuer().getPublicKey())) {
+            throw new PkiException(
+                Reason.KEY_MISMATCH,
+                name
+                    + " does not belong to "
+                    + (intermediate != null ? INT_CRT : CA_CRT)
+                    + ": the CA files were mixed up");
+          }
+          issuingKey = key;
+        }
+      }
+    }
+    return key;
+  }
+
+  private static List<IssuedCertificate> revokedEntries(Collection<IssuedCertificate> all) {
+    List<IssuedCertificate> out = new ArrayList<>();
+    for (IssuedCertificate e : all) {
+      if (e.revoked()) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private boolean isCurrent(X509CRL crl, List<IssuedCertificate> revoked, int days) {
+    if (!crl.getIssuerX500Principal().equals(issuer().getSubjectX500Principal())
+        || crl.getNextUpdate() == null) {
+      return false;
+    }
+    Set<BigInteger> listed = new HashSet<>();
+    if (crl.getRevokedCertificates() != null) {
+      crl.getRevokedCertificates().forEach(r -> listed.add(r.getSerialNumber()));
+    }
+    Set<BigInteger> wanted = new HashSet<>();
+    revoked.forEach(r -> wanted.add(r.serial()));
+    Duration left = Duration.between(Instant.now(), crl.getNextUpdate().toInstant());
+    return listed.equals(wanted) && left.compareTo(Duration.ofDays(days).dividedBy(2)) >= 0;
+  }
+
+  private CrlStatus publishCrl(List<IssuedCertificate> revoked, int days, X509CRL previous) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    BigInteger number =
+        previous == null ? BigInteger.ONE : Crls.number(previous).add(BigInteger.ONE);
+    X509CRL crl =
+        Crls.build(issuer(), issuingKey(), revoked, now, now.plus(Duration.ofDays(days)), number);
+    try {
+      AtomicFiles.write(
+          dir.resolve(CRL), ascii(Pem.encode("X509 CRL", crl.getEncoded())), false, true);
+    } catch (java.security.cert.CRLException e) {
+      throw new PkiException(Reason.IO, "cannot encode the CRL: " + Keys.oneLine(e), e);
+    }
+    return status(crl, true);
+  }
+
+  private CrlStatus status(X509CRL crl, boolean rewritten) {
+    int count = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+    return new CrlStatus(
+        dir.resolve(CRL),
+        rewritten,
+        Crls.number(crl),
+        count,
+        crl.getThisUpdate().toInstant(),
+        crl.getNextUpdate() == null ? Instant.MAX : crl.getNextUpdate().toInstant());
+  }
+
+  private Optional<X509CRL> readCrl() {
+    Path file = dir.resolve(CRL);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    String text = readText(file);
+    try {
+      for (Pem.Block b : Pem.decodeAll(text)) {
+        if (b.type().equals("X509 CRL")) {
+          return Optional.of(Crls.parse(b.der()));
+        }
+      }
+    } catch (IllegalArgumentException | PkiException e) {
+      // A damaged CRL is replaced by the next one written; say so rather than stop.
+      throw new PkiException(
+          Reason.CORRUPT_FILE, file + " is damaged: run 'mqttls pki crl --force' to rewrite it", e);
+    }
+    throw new PkiException(
+        Reason.CORRUPT_FILE, file + " holds no CRL: run 'mqttls pki crl --force' to rewrite it");
+  }
+
+  private CertificateInfo.Verification verify(X509Certificate cert, List<X509Certificate> extra) {
+    if (cert.equals(root)) {
+      return new CertificateInfo.Verification(true, "this is the CA's root certificate");
+    }
+    if (cert.equals(intermediate)) {
+      return new CertificateInfo.Verification(true, "this is the CA's issuing intermediate");
+    }
+    List<X509Certificate> path = new ArrayList<>();
+    path.add(cert);
+    if (intermediate != null
+        && cert.getIssuerX500Principal().equals(intermediate.getSubjectX500Principal())) {
+      path.add(intermediate);
+    } else if (!cert.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
+      return new CertificateInfo.Verification(
+          false, "not issued by this CA (issuer " + cert.getIssuerX500Principal().getName() + ")");
+    }
+    try {
+      cert.verify(
+          path.get(path.size() - 1) == cert ? root.getPublicKey() : intermediate.getPublicKey());
+    } catch (java.security.SignatureException | java.security.InvalidKeyException e) {
+      return new CertificateInfo.Verification(
+          false, "the signature does not match this CA's key (same issuer name, different CA)");
+    } catch (Exception e) {
+      return new CertificateInfo.Verification(false, Keys.oneLine(e));
+    }
+    try {
+      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+      params.setRevocationEnabled(false);
+      params.setDate(new Date());
+      CertPathValidator.getInstance("PKIX")
+          .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+      return new CertificateInfo.Verification(
+          true, "verifies against " + root.getSubjectX500Principal().getName());
+    } catch (CertPathValidatorException e) {
+      String why =
+          switch (e.getReason() instanceof CertPathValidatorException.BasicReason b
+              ? b
+              : CertPathValidatorException.BasicReason.UNSPECIFIED) {
+            case EXPIRED -> "expired";
+            case NOT_YET_VALID -> "not yet valid";
+            case INVALID_SIGNATURE ->
+                "the signature does not match this CA's key (same name, different CA)";
+            default -> Keys.oneLine(e);
+          };
+      return new CertificateInfo.Verification(false, why);
+    } catch (Exception e) {
+      return new CertificateInfo.Verification(false, Keys.oneLine(e));
+    }
+  }
+
+  private static CertificateInfo describe(
+      X509Certificate cert,
+      Optional<CertificateInfo.Verification> verification,
+      Optional<Boolean> revoked) {
+    List<String> dns = new ArrayList<>();
+    List<String> ips = new ArrayList<>();
+    try {
+      if (cert.getSubjectAlternativeNames() != null) {
+        for (List<?> san : cert.getSubjectAlternativeNames()) {
+          int type = (Integer) san.get(0);
+          if (type == 2) {
+            dns.add((String) san.get(1));
+          } else if (type == 7) {
+            ips.add((String) san.get(1));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      dns.add("(unreadable SAN extension)");
+    }
+    List<String> ekus = new ArrayList<>();
+    try {
+      if (cert.getExtendedKeyUsage() != null) {
+        for (String oid : cert.getExtendedKeyUsage()) {
+          ekus.add(
+              switch (oid) {
+                case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
+                case "1.3.6.1.5.5.7.3.2" -> "clientAuth";
+                case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
+                case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
+                default -> oid;
+              });
+        }
+      }
+    } catch (CertificateParsingException e) {
+      ekus.add("(unreadable EKU extension)");
+    }
+    PublicKey key = cert.getPublicKey();
+    return new CertificateInfo(
+        cert.getSubjectX500Principal().getName(),
+        cert.getIssuerX500Principal().getName(),
+        cert.getSerialNumber(),
+        cert.getNotBefore().toInstant(),
+        cert.getNotAfter().toInstant(),
+        dns,
+        ips,
+        ekus,
+        key.getAlgorithm(),
+        Keys.bits(key),
+        fingerprint(cert),
+        cert.getBasicConstraints() >= 0,
+        verification,
+        revoked);
+  }
+
+  private static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      StringBuilder sb = new StringBuilder();
+      for (byte b : d) {
+        sb.append(sb.length() == 0 ? "" : ":").append(String.format("%02X", b));
+      }
+      return sb.toString();
+    } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<X509Certificate> readCertificateFile(Path file, String missing) {
+    if (!Files.isRegularFile(file)) {
+      throw new PkiException(Reason.BAD_INPUT_FILE, missing);
+    }
+    try {
+      return Certificates.readAll(readBytes(file), file.toString());
+    } catch (PkiException e) {
+      throw new PkiException(Reason.BAD_INPUT_FILE, e.getMessage(), e);
+    }
+  }
+
+  private static X509Certificate readCaCertificate(Path file) {
+    try {
+      return Certificates.readAll(readBytes(file), file.toString()).get(0);
+    } catch (PkiException e) {
+      throw new PkiException(Reason.CORRUPT_FILE, file + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeKey(Path file, PrivateKey key, char[] password) {
+    String pem = password == null ? Keys.toPem(key) : Keys.toEncryptedPem(key, password);
+    AtomicFiles.write(file, ascii(pem), true, true);
+  }
+
+  private static void writeReadme(Path dir) {
+    String text =
+        "This directory is a certificate authority made by 'mqttls pki'. Layout:\n\n"
+            + "  ca.crt            root CA certificate: give it to brokers (cafile) and devices\n"
+            + "  ca.key            root CA private key (0600); with an intermediate it may be kept offline\n"
+            + "  intermediate.crt  (only with --intermediate) the issuing CA, signed by the root\n"
+            + "  intermediate.key  its private key (0600)\n"
+            + "  certs/ID.crt      issued certificate (then intermediate.crt when there is one)\n"
+            + "  private/ID.key    its private key (0600); absent when the device sent a CSR\n"
+            + "  crl.pem           certificate revocation list (a broker's crlfile)\n"
+            + "  index.txt         issued certificates, one tab-separated line each:\n"
+            + "                    id kind serial_hex not_before not_after revoked_at reason key|csr\n"
+            + "  .lock             held while a 'mqttls pki' command changes the directory\n";
+    AtomicFiles.write(dir.resolve("README.txt"), ascii(text), false, false);
+  }
+
+  private static String subject(X509Certificate cert) {
+    return cert.getSubjectX500Principal().getName();
+  }
+
+  private static byte[] encoded(X509Certificate cert) {
+    try {
+      return cert.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new PkiException(Reason.IO, "cannot encode certificate", e);
+    }
+  }
+
+  private static String readText(Path file) {
+    return new String(readBytes(file), StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new PkiException(Reason.CORRUPT_FILE, file + " is missing");
+    } catch (IOException e) {
+      throw new PkiException(Reason.IO, "cannot read " + file + ": " + Keys.oneLine(e), e);
+    }
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public String toString() {
+    return "CertificateAuthority[" + dir + ", " + root.getSubjectX500Principal().getName() + "]";
+  }
+}
