@@ -1,0 +1,108 @@
+package dev.mqttls.client.internal;
+
+import dev.mqttls.client.FailureKind;
+import dev.mqttls.client.MqttClientException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The one place where a transport or TLS exception becomes a named {@link MqttClientException}.
+ * Causes are told apart by type, never by message text; where only text exists (a TLS alert from
+ * the broker), the engine's own words are passed on with what they usually mean.
+ */
+public final class Failures {
+  private Failures() {}
+
+  /** The failure of a TCP connect to {@code url}. */
+  public static MqttClientException connectFailed(Throwable t, String url) {
+    if (t instanceof MqttClientException m) {
+      return m;
+    }
+    if (t instanceof UnknownHostException) {
+      return new MqttClientException(
+          FailureKind.UNREACHABLE, "cannot resolve the broker's host name in " + url, t);
+    }
+    if (t instanceof ConnectTimeoutException) {
+      return new MqttClientException(
+          FailureKind.TIMEOUT, "no answer from " + url + " to the TCP connect (firewall?)", t);
+    }
+    if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+      return new MqttClientException(
+          FailureKind.UNREACHABLE,
+          "nothing accepts connections at " + url + " (" + t.getClass().getSimpleName() + ")",
+          t);
+    }
+    return new MqttClientException(
+        FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + t, t);
+  }
+
+  /**
+   * The failure of the TLS handshake with {@code url}.
+   *
+   * @param presentedCertificate whether we had a client certificate to present
+   */
+  public static MqttClientException handshakeFailed(
+      Throwable t, String url, boolean presentedCertificate) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ServerCertificateRejected r) {
+        return new MqttClientException(
+            FailureKind.CERTIFICATE, "TLS: " + r.getMessage() + " [" + r.reason() + "]", t);
+      }
+    }
+    if (t instanceof SslHandshakeTimeoutException) {
+      return new MqttClientException(
+          FailureKind.TIMEOUT,
+          "TLS: the handshake with " + url + " did not complete in time (is it a TLS port?)",
+          t);
+    }
+    if (t instanceof NotSslRecordException) {
+      return new MqttClientException(
+          FailureKind.TLS_HANDSHAKE,
+          "TLS: "
+              + url
+              + " did not answer with TLS: is this a plain MQTT port? (try mqtt:// or the TLS port)",
+          t);
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CertificateException) {
+        return new MqttClientException(
+            FailureKind.CERTIFICATE,
+            "TLS: the broker's certificate was not accepted: " + c.getMessage(),
+            t);
+      }
+    }
+    if (t instanceof ClosedChannelException) {
+      return new MqttClientException(
+          FailureKind.TLS_HANDSHAKE,
+          "TLS: "
+              + url
+              + " closed the connection during the handshake"
+              + (presentedCertificate
+                  ? ""
+                  : " (does it require a client certificate? use --cert and --key)"),
+          t);
+    }
+    if (t instanceof SSLHandshakeException || t instanceof SSLException) {
+      return new MqttClientException(
+          FailureKind.TLS_HANDSHAKE,
+          "TLS: the handshake with "
+              + url
+              + " failed: "
+              + t.getMessage()
+              + (presentedCertificate
+                  ? " (if this is an alert, the broker may not trust our certificate, or shares no TLS version or cipher with us)"
+                  : " (the broker may require a client certificate, or share no TLS version or cipher with us)"),
+          t);
+    }
+    return new MqttClientException(
+        FailureKind.TLS_HANDSHAKE, "TLS: the handshake with " + url + " failed: " + t, t);
+  }
+}
