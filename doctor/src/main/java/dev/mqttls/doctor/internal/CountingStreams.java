@@ -10,6 +10,7 @@ import java.io.OutputStream;
 final class CountingStreams {
   private long received;
   private long sent;
+  private IOException writeFailure;
 
   long bytesIn() {
     return received;
@@ -17,6 +18,11 @@ final class CountingStreams {
 
   long bytesOut() {
     return sent;
+  }
+
+  /** The first write that failed, or null. */
+  IOException writeFailure() {
+    return writeFailure;
   }
 
   InputStream wrap(InputStream s) {
@@ -41,18 +47,40 @@ final class CountingStreams {
     };
   }
 
+  /**
+   * Wraps the socket's output so that a failed write is remembered rather than thrown: a server
+   * that refuses our certificate sends its alert and closes while we are still writing the rest of
+   * the handshake, and the alert it sent is only learned by reading on.
+   */
   OutputStream wrap(OutputStream s) {
     return new FilterOutputStream(s) {
       @Override
       public void write(int b) throws IOException {
-        out.write(b);
-        sent++;
+        write(new byte[] {(byte) b}, 0, 1);
       }
 
       @Override
       public void write(byte[] buf, int off, int len) throws IOException {
-        out.write(buf, off, len);
-        sent += len;
+        if (writeFailure != null) {
+          return;
+        }
+        try {
+          out.write(buf, off, len);
+          sent += len;
+        } catch (IOException e) {
+          writeFailure = e;
+        }
+      }
+
+      @Override
+      public void flush() throws IOException {
+        if (writeFailure == null) {
+          try {
+            out.flush();
+          } catch (IOException e) {
+            writeFailure = e;
+          }
+        }
       }
     };
   }
