@@ -36,7 +36,9 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (ctx.channel().isActive()) {
-      start(ctx);
+      // Added to an active channel (e.g. during ChannelInitializer on an accepted socket): start
+      // once the rest of the pipeline is in place, so our events reach the broker's handlers.
+      ctx.executor().execute(() -> start(ctx));
     }
   }
 
@@ -47,7 +49,7 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(ChannelHandlerContext ctx) {
-    if (started) {
+    if (started || finished || !ctx.channel().isActive()) {
       return;
     }
     started = true;
