@@ -40,10 +40,10 @@ public final class Wire {
 
   /** Writes a length-prefixed UTF-8 string. */
   public static void writeString(ByteBuf out, String s) {
-    int lenIndex = out.writerIndex();
-    out.writeShort(0);
-    int n = ByteBufUtil.writeUtf8(out, s);
-    out.setShort(lenIndex, n);
+    // Exact reservation: writeUtf8 alone would reserve 3 bytes per char and grow the buffer.
+    int n = ByteBufUtil.utf8Bytes(s);
+    out.writeShort(n);
+    ByteBufUtil.reserveAndWriteUtf8(out, s, n);
   }
 
   /** Writes length-prefixed binary data. */
