@@ -97,7 +97,13 @@ final class BrokerState {
     // Kept for long: copy out of the network buffer so that it does not pin a pooled chunk.
     Publish copy =
         new Publish(
-            false, p.qos(), true, p.topic(), 0, p.properties(), Unpooled.copiedBuffer(p.payload()));
+            false,
+            p.qos(),
+            true,
+            p.topic(),
+            p.qos() == dev.mqttls.codec.Qos.AT_MOST_ONCE ? 0 : 1,
+            p.properties(),
+            Unpooled.copiedBuffer(p.payload()));
     return new Message(copy, m.expiresAtNanos(), m.origin(), null);
   }
 

@@ -106,6 +106,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private Map<String, Integer> aliasesOut;
   private String closeReason;
   private boolean publishWill = true;
+
+  /** Whether the line saying why this connection ends was already logged. */
+  private boolean reasonLogged;
+
   private final Set<Channel> pausedPublishers = new HashSet<>();
 
   MqttConnection(BrokerState state, ConnectionTls tls, ConnectSniffer sniffer) {
@@ -162,7 +166,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       if (closeReason == null) {
         closeReason = "closed its connection";
       }
-      LOG.info("Client {} disconnected: {}", clientId, closeReason);
+      if (!reasonLogged) {
+        LOG.info("Client {} {}", clientId, closeReason);
+      }
       if (will != null && publishWill) {
         scheduleWill();
       }
@@ -204,8 +210,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (phase != Phase.CLOSING) {
       String who = clientId != null ? "client " + clientId : "connection";
-      closeReason = "socket error: " + describe(cause);
-      LOG.info("Socket error on {} from {}: {}", who, address, describe(cause));
+      closeReason = "disconnected: socket error: " + describe(cause);
+      reasonLogged = true;
+      LOG.info("Socket error on {} from {}: {}, disconnecting", who, address, describe(cause));
       phase = Phase.CLOSING;
     }
     ctx.close();
@@ -227,7 +234,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     try {
       handle(msg);
     } catch (RuntimeException e) {
-      ReferenceCountUtil.release(msg);
+      // handle() owns msg and has released it or handed it on; a leak here beats a double free
       LOG.error("Internal error on client {} from {}", clientId, address, e);
       disconnect(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + describe(e));
     }
@@ -593,7 +600,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       sendRefusal(reason, cause);
       return;
     }
-    closeReason = "protocol violation: " + cause;
+    closeReason = "disconnected: protocol violation: " + cause;
+    reasonLogged = true;
     sendDisconnect(reason, cause);
   }
 
@@ -602,7 +610,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (phase == Phase.CLOSING) {
       return;
     }
-    closeReason = cause;
+    closeReason = "disconnected: " + cause;
     sendDisconnect(reason, cause);
   }
 
@@ -869,6 +877,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         r == ReasonCode.NORMAL_DISCONNECTION
             ? "disconnected"
             : "disconnected with reason " + r.name().toLowerCase().replace('_', ' ');
+    if (!version.isV5() || r == ReasonCode.NORMAL_DISCONNECTION) {
+      closeReason = "disconnected";
+    }
     phase = Phase.CLOSING;
     channel.close();
   }

@@ -316,7 +316,7 @@ final class Session {
             p.qos(),
             p.retainFlag(),
             p.topic(),
-            p.packetId(),
+            p.qos() == dev.mqttls.codec.Qos.AT_MOST_ONCE ? 0 : 1,
             p.properties(),
             Unpooled.copiedBuffer(p.payload()));
     Message out = new Message(copy, m.expiresAtNanos(), m.origin(), null);

@@ -1,14 +1,191 @@
 package dev.mqttls.cli.broker;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import dev.mqttls.broker.Broker;
+import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.BrokerConfig.LogDestination;
+import dev.mqttls.broker.BrokerConfig.LogType;
+import dev.mqttls.broker.BrokerStartException;
+import dev.mqttls.broker.ConfigException;
+import dev.mqttls.broker.ListenerConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until its issue lands: says so and exits with the usage code. */
-@Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the MQTT broker.")
+/**
+ * {@code mqttls broker}: runs the broker until interrupted. With {@code -c FILE} it reads that
+ * {@code mosquitto.conf}-syntax file; without it, it prepares {@code ./mqttls-data} on first run
+ * and starts from what that prepares (or from the defaults: plain MQTT on 127.0.0.1:1883).
+ */
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the MQTT broker (MQTT 3.1, 3.1.1 and 5.0) until interrupted.",
+      "Configuration uses mosquitto.conf syntax; errors name FILE:LINE and the directive."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:stopped normally",
+      "1:bad configuration, or a listener could not start",
+      "2:bad command line"
+    })
 public final class BrokerCommand implements Callable<Integer> {
+  /** Where first-run material and configuration live when no {@code -c} is given. */
+  static final Path DATA_DIR = Path.of("mqttls-data");
+
+  @Option(
+      names = {"-c", "--config-file"},
+      paramLabel = "FILE",
+      description = "mosquitto.conf-syntax configuration file.")
+  Path configFile;
+
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "PORT",
+      description =
+          "Listen on this port: replaces the default listener's port, or adds a plain listener"
+              + " when the configuration has listeners of its own.")
+  Integer port;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log everything (log_type all), as mosquitto -v.")
+  boolean verbose;
+
+  private final CountDownLatch stop = new CountDownLatch(1);
+
   @Override
   public Integer call() {
-    System.err.println("mqttls broker: not available yet in this build");
-    return 2;
+    PrintStream err = System.err;
+    BrokerConfig config;
+    try {
+      config = loadConfig();
+    } catch (ConfigException e) {
+      err.println("Error: " + e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException e) {
+      err.println("Error: " + e.getMessage());
+      return 2;
+    }
+    configureLogging(config, verbose);
+    Broker broker;
+    try {
+      broker = Broker.start(config);
+    } catch (BrokerStartException e) {
+      err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    Thread hook =
+        new Thread(
+            () -> {
+              broker.close();
+              stop.countDown();
+            },
+            "mqttls-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      broker.close();
+    }
+    return 0;
+  }
+
+  private BrokerConfig loadConfig() throws ConfigException {
+    BrokerConfig config;
+    if (configFile != null) {
+      config = BrokerConfig.parse(configFile);
+    } else {
+      Optional<Path> prepared = FirstRun.prepare(DATA_DIR, System.out);
+      config = prepared.isPresent() ? BrokerConfig.parse(prepared.get()) : null;
+    }
+    if (config == null) {
+      BrokerConfig.Builder b = BrokerConfig.builder();
+      if (port != null) {
+        b.listener(port, "127.0.0.1");
+      }
+      return b.build();
+    }
+    if (port != null) {
+      List<ListenerConfig> listeners = new ArrayList<>(config.listeners());
+      listeners.add(new ListenerConfig(port, Optional.empty(), List.of(), Path.of(".")));
+      config = config.toBuilder().listeners(listeners).build();
+    }
+    return config;
+  }
+
+  /** Applies log_type and log_dest (and -v) to Logback, in the style of mosquitto's log. */
+  static void configureLogging(BrokerConfig config, boolean verbose) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return;
+    }
+    Set<LogType> types = verbose ? EnumSet.allOf(LogType.class) : config.logTypes();
+    ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    List<LogDestination> dests = config.logDestinations();
+    if (!dests.isEmpty()) {
+      root.detachAndStopAllAppenders();
+      for (LogDestination d : dests) {
+        OutputStreamAppender<ILoggingEvent> a;
+        switch (d.target()) {
+          case STDOUT -> {
+            ConsoleAppender<ILoggingEvent> c = new ConsoleAppender<>();
+            c.setTarget("System.out");
+            a = c;
+          }
+          case STDERR -> {
+            ConsoleAppender<ILoggingEvent> c = new ConsoleAppender<>();
+            c.setTarget("System.err");
+            a = c;
+          }
+          case FILE -> {
+            FileAppender<ILoggingEvent> f = new FileAppender<>();
+            f.setFile(d.file().orElseThrow().toString());
+            f.setAppend(true);
+            a = f;
+          }
+          default -> {
+            continue;
+          }
+        }
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %-5level %msg%n");
+        enc.start();
+        a.setContext(ctx);
+        a.setEncoder(enc);
+        a.start();
+        root.addAppender(a);
+      }
+    }
+    Level main =
+        types.contains(LogType.DEBUG)
+            ? Level.DEBUG
+            : types.contains(LogType.INFORMATION) || types.contains(LogType.NOTICE)
+                ? Level.INFO
+                : types.contains(LogType.WARNING)
+                    ? Level.WARN
+                    : types.contains(LogType.ERROR) ? Level.ERROR : Level.OFF;
+    ctx.getLogger("dev.mqttls").setLevel(main);
+    ctx.getLogger("dev.mqttls.broker.subscribe")
+        .setLevel(types.contains(LogType.SUBSCRIBE) ? Level.INFO : Level.OFF);
+    ctx.getLogger("dev.mqttls.broker.unsubscribe")
+        .setLevel(types.contains(LogType.UNSUBSCRIBE) ? Level.INFO : Level.OFF);
   }
 }
