@@ -1,0 +1,639 @@
+package dev.mqttls.doctor.internal;
+
+import dev.mqttls.doctor.Finding;
+import dev.mqttls.doctor.FindingCode;
+import dev.mqttls.doctor.Report;
+import dev.mqttls.doctor.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.PrivateKey;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a mosquitto.conf-syntax file and checks each listener's TLS setup. */
+public final class ConfigLinter {
+  private static final int SOON_DAYS = 30;
+
+  /** A directive with its value and where it was found. */
+  private record Directive(String name, String value, int line) {}
+
+  /** A listener block: its directives in order; port 0 for settings before any listener. */
+  private static final class Listener {
+    final String label;
+    final int line;
+    final Map<String, Directive> d = new LinkedHashMap<>();
+
+    Listener(String label, int line) {
+      this.label = label;
+      this.line = line;
+    }
+
+    Directive get(String name) {
+      return d.get(name);
+    }
+
+    boolean isTrue(String name) {
+      Directive x = d.get(name);
+      return x != null && x.value().equalsIgnoreCase("true");
+    }
+  }
+
+  private static final List<String> LISTENER_DIRECTIVES =
+      List.of(
+          "cafile",
+          "capath",
+          "certfile",
+          "keyfile",
+          "crlfile",
+          "tls_version",
+          "ciphers",
+          "ciphers_tls1.3",
+          "require_certificate",
+          "use_identity_as_username",
+          "use_subject_as_username",
+          "tls_engine",
+          "psk_hint");
+
+  private final Path conf;
+  private final String brokerUserGiven;
+  private final Instant now;
+  private final List<Finding> findings = new ArrayList<>();
+  private String brokerUser;
+
+  /** A linter for one file. */
+  public ConfigLinter(Path conf, String brokerUser, Instant now) {
+    this.conf = conf;
+    this.brokerUserGiven = brokerUser;
+    this.now = now;
+  }
+
+  /** Runs every check. */
+  public Report lint() {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(conf, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_UNREADABLE,
+              conf + ": cannot be read: " + ProbeRunner.describe(e) + ".",
+              "Give the path of the broker's configuration file."));
+      return new Report(conf.toString(), findings);
+    }
+    List<Listener> listeners = new ArrayList<>();
+    Listener current = new Listener("default listener", 0);
+    listeners.add(current);
+    Map<String, Directive> global = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String raw = lines.get(i).strip();
+      if (raw.isEmpty() || raw.startsWith("#")) {
+        continue;
+      }
+      String[] parts = raw.split("\\s+", 2);
+      String name = parts[0].toLowerCase(Locale.ROOT);
+      String value = parts.length > 1 ? parts[1].strip() : "";
+      Directive dir = new Directive(name, value, i + 1);
+      if (name.equals("listener")) {
+        current = new Listener("listener " + value, i + 1);
+        listeners.add(current);
+      } else if (LISTENER_DIRECTIVES.contains(name)) {
+        current.d.put(name, dir);
+      } else {
+        global.put(name, dir);
+      }
+    }
+    brokerUser =
+        brokerUserGiven != null
+            ? brokerUserGiven
+            : global.containsKey("user") ? global.get("user").value() : null;
+    for (String f : List.of("password_file", "acl_file")) {
+      Directive d = global.get(f);
+      if (d != null) {
+        checkFile(d);
+      }
+    }
+    for (Listener l : listeners) {
+      lintListener(l);
+    }
+    return new Report(conf.toString(), findings);
+  }
+
+  private String at(Directive d) {
+    return conf.getFileName() + ":" + d.line() + ": " + d.name() + " " + d.value();
+  }
+
+  private void lintListener(Listener l) {
+    Directive certD = l.get("certfile");
+    Directive keyD = l.get("keyfile");
+    boolean anyTls = LISTENER_DIRECTIVES.stream().anyMatch(n -> l.get(n) != null);
+    if (!anyTls) {
+      return;
+    }
+    String where =
+        l.line == 0
+            ? conf.getFileName() + " (" + l.label + ")"
+            : conf.getFileName() + ":" + l.line + " (" + l.label + ")";
+    if (certD == null || keyD == null) {
+      if (l.get("psk_hint") == null) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_TLS_INCOMPLETE,
+                where
+                    + ": has TLS settings but "
+                    + (certD == null && keyD == null
+                        ? "neither certfile nor keyfile"
+                        : certD == null ? "no certfile" : "no keyfile")
+                    + ", so it is not a TLS listener.",
+                "Give both certfile and keyfile, or remove the TLS settings from this listener."));
+      }
+    }
+    long before = failuresAndWarnings();
+    // Contradictory client-certificate settings.
+    if (l.isTrue("require_certificate") && l.get("cafile") == null && l.get("capath") == null) {
+      Directive d = l.get("require_certificate");
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_REQUIRE_CERT_WITHOUT_CA,
+              at(d)
+                  + ": clients must present a certificate, but there is no cafile or capath to verify it with; every client is refused.",
+              "Add cafile pointing at the CA that issues device certificates."));
+    }
+    for (String n : List.of("use_identity_as_username", "use_subject_as_username")) {
+      if (l.isTrue(n) && !l.isTrue("require_certificate")) {
+        Directive d = l.get(n);
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_IDENTITY_WITHOUT_REQUIRE_CERT,
+                at(d)
+                    + ": takes the user name from the client certificate, but require_certificate is not true, so there is no certificate to take it from.",
+                "Add require_certificate true to this listener."));
+      }
+    }
+    Directive tv = l.get("tls_version");
+    if (tv != null) {
+      String v = tv.value().toLowerCase(Locale.ROOT);
+      if (v.equals("tlsv1") || v.equals("tlsv1.0") || v.equals("tlsv1.1")) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_TLS_VERSION_OLD,
+                at(tv) + ": allows TLS versions below 1.2, deprecated since 2021 (RFC 8996).",
+                "Use tls_version tlsv1.2 (every maintained device stack speaks it)."));
+      }
+    }
+    // The files themselves.
+    List<X509Certificate> chain = List.of();
+    PrivateKey key = null;
+    List<X509Certificate> cas = List.of();
+    if (certD != null && checkFile(certD)) {
+      chain = readCerts(certD);
+    }
+    if (keyD != null && checkFile(keyD)) {
+      key = readKey(keyD);
+    }
+    Directive caD = l.get("cafile");
+    if (caD != null && checkFile(caD)) {
+      cas = readCerts(caD);
+    }
+    Directive capath = l.get("capath");
+    if (capath != null && !Files.isDirectory(path(capath))) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_MISSING,
+              at(capath) + ": is not a directory.",
+              "Point capath at a directory of hashed CA certificates (openssl rehash)."));
+    }
+    if (!chain.isEmpty() && key != null && !Certs.keyMatches(key, chain.get(0))) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_KEY_MISMATCH,
+              at(keyD)
+                  + ": this key does not belong to the certificate "
+                  + Certs.subject(chain.get(0))
+                  + " in "
+                  + Path.of(certD.value()).getFileName()
+                  + "; the broker will not start this listener.",
+              "Pair certfile with the key it was issued for (compare: openssl x509 -noout -pubkey -in CERT and openssl pkey -pubout -in KEY)."));
+    }
+    if (!chain.isEmpty() && !cas.isEmpty()) {
+      checkChain(certD, caD, chain, cas);
+    }
+    for (X509Certificate c : chain) {
+      checkDates(certD, c);
+    }
+    for (X509Certificate c : cas) {
+      checkDates(caD, c);
+    }
+    Directive crlD = l.get("crlfile");
+    if (crlD != null && checkFile(crlD)) {
+      checkCrl(crlD, cas);
+    }
+    if (!chain.isEmpty()) {
+      checkCiphers(l, chain.get(0));
+    }
+    if (failuresAndWarnings() == before && !chain.isEmpty() && key != null) {
+      X509Certificate leaf = chain.get(0);
+      findings.add(
+          Finding.pass(
+              FindingCode.CONFIG_LISTENER_OK,
+              where
+                  + ": certificate "
+                  + Certs.subject(leaf)
+                  + " ("
+                  + Certs.keyDescription(leaf.getPublicKey())
+                  + ", "
+                  + Certs.daysLeft(leaf, now)
+                  + " days left), key matches"
+                  + (cas.isEmpty() ? "" : ", chain builds to cafile")
+                  + "."));
+    }
+  }
+
+  private long failuresAndWarnings() {
+    return findings.stream()
+        .filter(f -> f.status() == Status.FAIL || f.status() == Status.WARN)
+        .count();
+  }
+
+  /** Existence and readability by the broker's user; true when the file can be read. */
+  private boolean checkFile(Directive d) {
+    Path p = path(d);
+    if (!Files.exists(p)) {
+      String link = "";
+      if (Files.isSymbolicLink(p)) {
+        try {
+          link = " (a symbolic link to " + Files.readSymbolicLink(p) + ", which does not exist)";
+        } catch (IOException e) {
+          link = " (a dangling symbolic link)";
+        }
+      }
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_MISSING,
+              at(d) + ": the file does not exist" + link + ".",
+              "Fix the path; relative paths are resolved from the broker's working directory, so use an absolute path."));
+      return false;
+    }
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_NOT_READABLE,
+              at(d) + ": cannot resolve the path: " + ProbeRunner.describe(e) + ".",
+              "Check the directories' permissions."));
+      return false;
+    }
+    String via = real.equals(p.toAbsolutePath().normalize()) ? "" : " (resolves to " + real + ")";
+    if (!Files.isReadable(real)) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_NOT_READABLE,
+              at(d) + ": not readable by this user" + via + ".",
+              "Make it readable by the broker's user (chmod/chown), keeping keys private to that user."));
+      return false;
+    }
+    if (brokerUser != null && !brokerUser.equals("root")) {
+      String problem = readableBy(real, brokerUser);
+      if (problem != null) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_FILE_NOT_READABLE,
+                at(d)
+                    + ": the broker's user "
+                    + brokerUser
+                    + " cannot read it"
+                    + via
+                    + ": "
+                    + problem
+                    + ".",
+                "chown "
+                    + brokerUser
+                    + " "
+                    + real
+                    + " (and chmod 600 for keys), or run the broker as a user that can read it."));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The directive's path; a relative one is taken from the configuration file's directory. */
+  private Path path(Directive d) {
+    Path p = Path.of(d.value());
+    return p.isAbsolute() ? p : conf.toAbsolutePath().getParent().resolve(p);
+  }
+
+  /** Null when {@code user} can read {@code file} by its POSIX bits, else why not. */
+  private static String readableBy(Path file, String user) {
+    try {
+      PosixFileAttributes a =
+          Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      Set<PosixFilePermission> p = a.permissions();
+      if (a.owner().getName().equals(user)) {
+        return p.contains(PosixFilePermission.OWNER_READ)
+            ? null
+            : "its owner lacks read permission";
+      }
+      if (p.contains(PosixFilePermission.OTHERS_READ)) {
+        return null;
+      }
+      if (p.contains(PosixFilePermission.GROUP_READ)) {
+        return null; // Readable if the user is in group a.group(); group membership is not checked.
+      }
+      return "it belongs to "
+          + a.owner().getName()
+          + " with mode "
+          + java.nio.file.attribute.PosixFilePermissions.toString(p);
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private List<X509Certificate> readCerts(Directive d) {
+    try {
+      List<X509Certificate> c = Pem.certificates(path(d));
+      if (c.isEmpty()) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_FILE_INVALID,
+                at(d) + ": holds no PEM certificate.",
+                "Give a PEM file starting with -----BEGIN CERTIFICATE-----."));
+      }
+      return c;
+    } catch (IOException e) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_INVALID,
+              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              "Give a PEM certificate file."));
+      return List.of();
+    }
+  }
+
+  private PrivateKey readKey(Directive d) {
+    try {
+      PrivateKey k = Pem.privateKey(path(d));
+      if (k == null) {
+        boolean enc = Pem.hasEncryptedKey(path(d));
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_FILE_INVALID,
+                at(d)
+                    + (enc
+                        ? ": holds an encrypted key; the broker would stop at start-up to ask for its passphrase."
+                        : ": holds no PEM private key."),
+                enc
+                    ? "Store the key unencrypted with restrictive permissions (openssl pkey -in KEY -out KEY.plain)."
+                    : "Give the PEM private key of the certificate."));
+      }
+      return k;
+    } catch (IOException e) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_INVALID,
+              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              "Give a PEM private key file."));
+      return null;
+    }
+  }
+
+  private void checkChain(
+      Directive certD, Directive caD, List<X509Certificate> chain, List<X509Certificate> cas) {
+    X509Certificate cur = chain.get(0);
+    List<X509Certificate> used = new ArrayList<>();
+    for (int depth = 0; depth < 16; depth++) {
+      used.add(cur);
+      for (X509Certificate a : cas) {
+        if (Certs.issued(a, cur) || (a.equals(cur) && Certs.selfSigned(cur))) {
+          return;
+        }
+      }
+      X509Certificate next = null;
+      for (X509Certificate c : chain) {
+        if (!used.contains(c) && Certs.issued(c, cur)) {
+          next = c;
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      cur = next;
+    }
+    String holds = String.join("; ", cas.stream().map(Certs::subject).toList());
+    findings.add(
+        Finding.fail(
+            FindingCode.CONFIG_CHAIN_BROKEN,
+            at(certD)
+                + ": the certificate chain ends at "
+                + Certs.subject(cur)
+                + ", issued by "
+                + Certs.issuer(cur)
+                + ", which is not in "
+                + Path.of(caD.value()).getFileName()
+                + " (it holds "
+                + holds
+                + ").",
+            "If "
+                + Certs.issuer(cur)
+                + " is an intermediate, append it to certfile; otherwise issue the server certificate from the CA in cafile, or point cafile at its CA."));
+  }
+
+  private void checkDates(Directive d, X509Certificate c) {
+    Instant to = c.getNotAfter().toInstant();
+    Instant from = c.getNotBefore().toInstant();
+    if (now.isAfter(to)) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_CERT_EXPIRED,
+              at(d)
+                  + ": "
+                  + Certs.subject(c)
+                  + " expired on "
+                  + to
+                  + " ("
+                  + Duration.between(to, now).toDays()
+                  + " days ago).",
+              "Renew it and reload the broker."));
+    } else if (now.isBefore(from)) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_CERT_EXPIRED,
+              at(d) + ": " + Certs.subject(c) + " is not valid until " + from + ".",
+              "Check this machine's clock, or re-issue it with a notBefore in the past."));
+    } else if (Certs.daysLeft(c, now) < SOON_DAYS) {
+      findings.add(
+          Finding.warn(
+              FindingCode.CONFIG_CERT_EXPIRES_SOON,
+              at(d)
+                  + ": "
+                  + Certs.subject(c)
+                  + " expires in "
+                  + Certs.daysLeft(c, now)
+                  + " days ("
+                  + to
+                  + ").",
+              "Renew it before it expires."));
+    }
+  }
+
+  private void checkCrl(Directive d, List<X509Certificate> cas) {
+    List<X509CRL> crls;
+    try {
+      crls = Pem.crls(path(d));
+    } catch (IOException e) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_INVALID,
+              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              "Give a PEM CRL (-----BEGIN X509 CRL-----)."));
+      return;
+    }
+    if (crls.isEmpty()) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_FILE_INVALID,
+              at(d) + ": holds no PEM CRL.",
+              "Give a PEM CRL (-----BEGIN X509 CRL-----); mqttls pki crl writes one."));
+      return;
+    }
+    for (X509CRL crl : crls) {
+      if (crl.getNextUpdate() == null) {
+        continue;
+      }
+      Instant next = crl.getNextUpdate().toInstant();
+      if (now.isAfter(next)) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_CRL_STALE,
+                at(d)
+                    + ": the CRL of "
+                    + crl.getIssuerX500Principal().getName()
+                    + " was due for renewal on "
+                    + next
+                    + " ("
+                    + Duration.between(next, now).toDays()
+                    + " days ago); OpenSSL then refuses every client certificate of that CA (\"CRL has expired\").",
+                "Publish a fresh CRL (mqttls pki crl) and reload the broker; renew it before nextUpdate, e.g. daily from cron."));
+      } else if (Duration.between(now, next).toDays() < 7) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_CRL_STALE,
+                at(d)
+                    + ": the CRL's nextUpdate is "
+                    + next
+                    + ", in "
+                    + Duration.between(now, next).toDays()
+                    + " days.",
+                "Publish a fresh CRL before then."));
+      }
+      boolean issuerKnown =
+          cas.isEmpty()
+              || cas.stream()
+                  .anyMatch(c -> c.getSubjectX500Principal().equals(crl.getIssuerX500Principal()));
+      if (!issuerKnown) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_FILE_INVALID,
+                at(d)
+                    + ": the CRL is issued by "
+                    + crl.getIssuerX500Principal().getName()
+                    + ", which is not in cafile.",
+                "Use the CRL of the CA that issues the device certificates."));
+      }
+    }
+  }
+
+  private void checkCiphers(Listener l, X509Certificate leaf) {
+    Directive d = l.get("ciphers");
+    if (d == null) {
+      return;
+    }
+    List<String> positive = new ArrayList<>();
+    for (String t : d.value().split("[:, ]+")) {
+      if (t.isEmpty() || t.startsWith("!") || t.startsWith("-") || t.startsWith("@")) {
+        continue;
+      }
+      positive.add(t.startsWith("+") ? t.substring(1) : t);
+    }
+    List<String> weak = new ArrayList<>();
+    for (String t : positive) {
+      String u = t.toUpperCase(Locale.ROOT);
+      if (u.contains("RC4")
+          || u.matches(".*(^|-)DES(-|$).*")
+          || u.contains("3DES")
+          || u.contains("DES-CBC3")
+          || u.contains("NULL")
+          || u.startsWith("EXP")
+          || u.equals("MD5")
+          || u.endsWith("-MD5")
+          || u.startsWith("ADH")
+          || u.startsWith("AECDH")
+          || u.equals("LOW")) {
+        weak.add(t);
+      }
+    }
+    if (!weak.isEmpty()) {
+      findings.add(
+          Finding.warn(
+              FindingCode.CONFIG_CIPHERS_WEAK,
+              at(d) + ": allows weak suites (" + String.join(", ", weak) + ").",
+              "Use ECDHE with AES-GCM or ChaCha20, e.g. ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256."));
+    }
+    String keyAlg = leaf.getPublicKey().getAlgorithm().toUpperCase(Locale.ROOT);
+    boolean ec = keyAlg.equals("EC") || keyAlg.equals("ECDSA");
+    boolean rsa = keyAlg.equals("RSA");
+    boolean anyGeneric = false;
+    boolean anyEcdsa = false;
+    boolean anyRsa = false;
+    for (String t : positive) {
+      String u = t.toUpperCase(Locale.ROOT);
+      boolean specific =
+          u.contains("-")
+              && (u.contains("AES")
+                  || u.contains("CHACHA")
+                  || u.contains("CAMELLIA")
+                  || u.contains("ARIA")
+                  || u.contains("DES"));
+      if (!specific) {
+        anyGeneric = true;
+      } else if (u.contains("ECDSA")) {
+        anyEcdsa = true;
+      } else if (u.startsWith("PSK") || u.contains("-PSK-")) {
+        continue;
+      } else {
+        anyRsa = true; // ECDHE-RSA-*, DHE-RSA-*, and bare AES128-SHA-style names (RSA key exchange)
+      }
+    }
+    if (anyGeneric) {
+      return;
+    }
+    if ((ec && !anyEcdsa) || (rsa && !anyRsa)) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_CIPHERS_KEY_MISMATCH,
+              at(d)
+                  + ": lists only "
+                  + (ec ? "RSA" : "ECDSA")
+                  + " suites, but the certificate has an "
+                  + Certs.keyDescription(leaf.getPublicKey())
+                  + " key: TLS 1.2 clients get \"no shared cipher\" (TLS 1.3 suites do not depend on the key).",
+              ec
+                  ? "Use ECDSA suites, e.g. ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305."
+                  : "Use RSA suites, e.g. ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305."));
+    }
+  }
+}
