@@ -1,14 +1,206 @@
 package dev.mqttls.cli.client;
 
+import dev.mqttls.client.Message;
+import dev.mqttls.client.MessageProperties;
+import dev.mqttls.client.MqttClient;
+import dev.mqttls.client.MqttClientConfig;
+import dev.mqttls.client.MqttClientException;
+import dev.mqttls.client.PublishResult;
+import dev.mqttls.codec.Qos;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands: says so and exits with the usage code. */
-@Command(name = "pub", mixinStandardHelpOptions = true, description = "Publish a message.")
+/** {@code mqttls pub}: publishes one message, a file, stdin, or stdin line by line. */
+@Command(
+    name = "pub",
+    description = "Publish a message (flags as mosquitto_pub).",
+    sortOptions = false,
+    footer = ExitCodes.HELP)
 public final class PubCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--help", usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Mixin ConnectionOptions connection = new ConnectionOptions();
+  @Mixin TlsOptions tls = new TlsOptions();
+  @Mixin PropertyOptions properties = new PropertyOptions();
+
+  @Option(
+      names = {"-t", "--topic"},
+      paramLabel = "TOPIC",
+      description = "Topic to publish to (or the path of --url).")
+  String topic;
+
+  @Option(
+      names = {"-m", "--message"},
+      paramLabel = "TEXT",
+      description = "The message.")
+  String message;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Send the file as the message.")
+  Path file;
+
+  @Option(
+      names = {"-s", "--stdin-file"},
+      description = "Send all of stdin as one message.")
+  boolean stdinWhole;
+
+  @Option(
+      names = {"-l", "--stdin-line"},
+      description = "Send each line of stdin as a message.")
+  boolean stdinLines;
+
+  @Option(
+      names = {"-n", "--null-message"},
+      description = "Send an empty message.")
+  boolean nullMessage;
+
+  @Option(
+      names = {"-q", "--qos"},
+      paramLabel = "QOS",
+      description = "Quality of service 0, 1 or 2 (default: 0).")
+  int qos;
+
+  @Option(
+      names = {"-r", "--retain"},
+      description = "Ask the broker to retain the message.")
+  boolean retain;
+
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description = "Publish the message N times (default: 1).")
+  int repeat = 1;
+
+  @Option(
+      names = {"--interval", "--repeat-delay-ms"},
+      paramLabel = "MS",
+      description = "Milliseconds between repeats (default: 0).")
+  long intervalMs;
+
   @Override
   public Integer call() {
-    System.err.println("mqttls pub: not available yet in this build");
-    return 2;
+    PrintWriter err = spec.commandLine().getErr();
+    return Commands.run("pub", err, connection.debug, () -> publish(err));
+  }
+
+  private int publish(PrintWriter err) throws Exception {
+    int sources =
+        (message != null ? 1 : 0)
+            + (file != null ? 1 : 0)
+            + (stdinWhole ? 1 : 0)
+            + (stdinLines ? 1 : 0)
+            + (nullMessage ? 1 : 0);
+    if (sources != 1) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "give exactly one of -m, -f, -s, -l or -n (the message source)");
+    }
+    if (repeat < 1) {
+      throw new CliFailure(ExitCodes.USAGE, "--repeat must be 1 or more");
+    }
+    if (intervalMs < 0) {
+      throw new CliFailure(ExitCodes.USAGE, "--interval must not be negative");
+    }
+    Qos q;
+    try {
+      q = Qos.of(qos);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.USAGE, "-q must be 0, 1 or 2");
+    }
+    List<PropertyOptions.Property> props = properties.parse();
+    ClientSetup.Setup setup = ClientSetup.build(connection, tls, props, err);
+    String t = topic != null ? topic : setup.urlTopic().orElse(null);
+    if (t == null) {
+      throw new CliFailure(ExitCodes.USAGE, "give a topic with -t (or in --url)");
+    }
+    MqttClientConfig config = setup.config().build();
+    MessageProperties mp = ClientSetup.publishProperties(props, config.version());
+    Message.Builder template;
+    try {
+      template = Message.builder(t).qos(q).retain(retain).properties(mp);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.USAGE, e.getMessage());
+    }
+    byte[] payload = null;
+    if (message != null) {
+      payload = message.getBytes(StandardCharsets.UTF_8);
+    } else if (file != null) {
+      try {
+        payload = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new CliFailure(ExitCodes.USAGE, "cannot read -f " + file + ": " + e.getMessage());
+      }
+    } else if (nullMessage) {
+      payload = new byte[0];
+    } else if (stdinWhole) {
+      payload = System.in.readAllBytes();
+    }
+    try (MqttClient client = MqttClient.create(config)) {
+      client.blocking().connect();
+      List<CompletableFuture<PublishResult>> sent = new ArrayList<>();
+      if (stdinLines) {
+        InputStream in = System.in;
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+          sent.add(client.publish(template.payload(line).build()));
+          trim(sent);
+        }
+      } else {
+        for (int i = 0; i < repeat; i++) {
+          if (i > 0 && intervalMs > 0) {
+            Thread.sleep(intervalMs);
+          }
+          sent.add(client.publish(template.payload(payload).build()));
+          trim(sent);
+        }
+      }
+      for (CompletableFuture<PublishResult> f : sent) {
+        await(f);
+      }
+      client.blocking().disconnect();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Keeps the list of unfinished publishes short, surfacing a failure early. */
+  private static void trim(List<CompletableFuture<PublishResult>> sent)
+      throws InterruptedException {
+    if (sent.size() >= 1000) {
+      for (CompletableFuture<PublishResult> f : sent) {
+        await(f);
+      }
+      sent.clear();
+    }
+  }
+
+  private static void await(CompletableFuture<PublishResult> f) throws InterruptedException {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof MqttClientException m) {
+        throw m;
+      }
+      throw new CliFailure(ExitCodes.FAILED, String.valueOf(e.getCause()));
+    }
   }
 }

@@ -245,7 +245,18 @@ public final class ClientImpl implements MqttClient {
 
   @Override
   public ClientStatus status() {
-    return statusSnapshot;
+    ClientStatus s = statusSnapshot;
+    // counters are read live: a future may complete before the loop refreshes the snapshot
+    return new ClientStatus(
+        s.state(),
+        s.brokerUrl(),
+        s.clientId(),
+        s.connect(),
+        s.subscriptions(),
+        messagesIn.get(),
+        messagesOut.get(),
+        s.inflight(),
+        s.buffered());
   }
 
   @Override
