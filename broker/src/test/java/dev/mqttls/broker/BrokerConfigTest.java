@@ -1,0 +1,166 @@
+package dev.mqttls.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mqttls.broker.BrokerConfig.LogTarget;
+import dev.mqttls.broker.BrokerConfig.LogType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BrokerConfigTest {
+  private static final Path FILE = Path.of("/etc/mqttls/test.conf");
+
+  @Test
+  void parse_everyIssueDirective() throws Exception {
+    BrokerConfig c =
+        BrokerConfig.parse(
+            """
+            # comment
+            allow_anonymous false
+            max_inflight_messages 40
+            max_queued_messages 200
+            message_size_limit 1000
+            max_packet_size 5000
+            max_keepalive 120
+            persistent_client_expiration 2d
+            retain_available false
+            log_type error
+            log_type subscribe
+            log_dest stdout
+            log_dest file mqttls.log
+            set_tcp_nodelay true
+            user root
+
+            listener 0 127.0.0.1
+            listener 1884
+            """,
+            FILE);
+    assertThat(c.allowAnonymous()).isFalse();
+    assertThat(c.maxInflightMessages()).isEqualTo(40);
+    assertThat(c.maxQueuedMessages()).isEqualTo(200);
+    assertThat(c.messageSizeLimit()).isEqualTo(1000);
+    assertThat(c.maxPacketSize()).isEqualTo(5000);
+    assertThat(c.maxKeepalive()).isEqualTo(120);
+    assertThat(c.persistentClientExpiration()).contains(Duration.ofDays(2));
+    assertThat(c.retainAvailable()).isFalse();
+    assertThat(c.logTypes()).containsExactlyInAnyOrder(LogType.ERROR, LogType.SUBSCRIBE);
+    assertThat(c.logDestinations()).hasSize(2);
+    assertThat(c.logDestinations().get(1).target()).isEqualTo(LogTarget.FILE);
+    assertThat(c.logDestinations().get(1).file()).contains(Path.of("/etc/mqttls/mqttls.log"));
+    assertThat(c.listeners()).hasSize(2);
+    assertThat(c.listeners().get(0).port()).isZero();
+    assertThat(c.listeners().get(0).bindAddress()).contains("127.0.0.1");
+    assertThat(c.listeners().get(1).bindAddress()).isEmpty();
+  }
+
+  @Test
+  void noListener_defaultsToLoopback1883() throws Exception {
+    BrokerConfig c = BrokerConfig.parse("allow_anonymous true\n", FILE);
+    assertThat(c.listeners()).hasSize(1);
+    assertThat(c.listeners().get(0).port()).isEqualTo(1883);
+    assertThat(c.listeners().get(0).bindAddress()).contains("127.0.0.1");
+  }
+
+  @Test
+  void portAndBindAddress_makeTheDefaultListener() throws Exception {
+    BrokerConfig c = BrokerConfig.parse("port 1999\nbind_address 127.0.0.1\n", FILE);
+    assertThat(c.listeners()).hasSize(1);
+    assertThat(c.listeners().get(0).port()).isEqualTo(1999);
+    assertThat(c.listeners().get(0).bindAddress()).contains("127.0.0.1");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "bogus_directive 1|1|bogus_directive: unknown directive",
+        "listener|1|listener: needs",
+        "listener 70000|1|listener: 70000 is out of range 0..65535",
+        "listener abc|1|listener: 'abc' is not a whole number",
+        "listener 1883 /tmp/sock|1|listener: unix sockets are not supported",
+        "allow_anonymous maybe|1|allow_anonymous: must be true or false, got 'maybe'",
+        "max_inflight_messages -1|1|max_inflight_messages: -1 is out of range",
+        "max_queued_messages 0|1|max_queued_messages: 0 (no limit) is not supported",
+        "max_packet_size 10|1|max_packet_size: must be 0 (protocol maximum) or at least 20",
+        "max_keepalive 70000|1|max_keepalive: 70000 is out of range 0..65535",
+        "persistent_client_expiration 5x|1|persistent_client_expiration: '5x' has unknown unit",
+        "persistent_client_expiration soon|1|persistent_client_expiration: 'soon' is not a duration",
+        "log_type chatter|1|log_type: unknown log type 'chatter'",
+        "log_dest syslog|1|log_dest: 'syslog' is not supported",
+        "log_dest file|1|log_dest: 'file' needs a path",
+        "retain_available|1|retain_available: needs a value",
+        "max_keepalive 60 70|1|max_keepalive: takes one value, got 2: 60 70",
+        "password_file /etc/pw|1|password_file: not yet supported",
+        "persistence true|1|persistence: not yet supported",
+        "acl_file /etc/acl|1|acl_file: not yet supported",
+      })
+  void badLine_namesFileLineAndDirective(String line, int lineNo, String message) {
+    String text = "# header\n" + line + "\n";
+    assertThatThrownBy(() -> BrokerConfig.parse(text, FILE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(FILE + ":" + (lineNo + 1) + ": ")
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void includeDir_readsConfFilesInOrder_andErrorsNameTheIncludedFile(@TempDir Path dir)
+      throws Exception {
+    Path conf = dir.resolve("conf.d");
+    Files.createDirectories(conf);
+    Files.writeString(conf.resolve("a.conf"), "max_inflight_messages 7\n");
+    Files.writeString(conf.resolve("b.conf"), "max_inflight_messages 9\n");
+    Files.writeString(conf.resolve("ignored.txt"), "garbage\n");
+    Path main = dir.resolve("mqttls.conf");
+    Files.writeString(main, "listener 0 127.0.0.1\ninclude_dir conf.d\n");
+    assertThat(BrokerConfig.parse(main).maxInflightMessages()).isEqualTo(9);
+
+    Files.writeString(conf.resolve("c.conf"), "\n\nnonsense here\n");
+    assertThatThrownBy(() -> BrokerConfig.parse(main))
+        .hasMessage(conf.resolve("c.conf").toAbsolutePath() + ":3: nonsense: unknown directive");
+  }
+
+  @Test
+  void includeDir_missing(@TempDir Path dir) throws Exception {
+    Path main = dir.resolve("m.conf");
+    Files.writeString(main, "include_dir nowhere\n");
+    assertThatThrownBy(() -> BrokerConfig.parse(main))
+        .hasMessageStartingWith(main + ":1: include_dir: ")
+        .hasMessageContaining("is not a directory");
+  }
+
+  @Test
+  void missingFile_namesIt(@TempDir Path dir) {
+    Path f = dir.resolve("absent.conf");
+    assertThatThrownBy(() -> BrokerConfig.parse(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ": cannot read");
+  }
+
+  @Test
+  void builder_validatesInTheSetter() {
+    assertThatThrownBy(() -> BrokerConfig.builder().maxQueuedMessages(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_queued_messages");
+    assertThat(BrokerConfig.builder().build().listeners().get(0))
+        .isEqualTo(
+            new ListenerConfig(1883, Optional.of("127.0.0.1"), java.util.List.of(), Path.of(".")));
+  }
+
+  @Test
+  void brokerStart_portInUse_namesTheListener() throws Exception {
+    try (Broker first = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+      int port = first.address(0).getPort();
+      assertThatThrownBy(
+              () -> Broker.start(BrokerConfig.builder().listener(port, "127.0.0.1").build()))
+          .isInstanceOf(BrokerStartException.class)
+          .hasMessageContaining("listener " + port + " 127.0.0.1: cannot bind");
+    }
+  }
+}
