@@ -61,7 +61,11 @@ public final class ConfigParser {
           "mount_point",
           "socket_domain",
           "bind_interface",
-          "accept_protocol_versions");
+          "accept_protocol_versions",
+          "psk_hint",
+          "psk_file",
+          "tls_keyform",
+          "tls_engine_kpass_sha1");
 
   private final Path topFile;
   private final BrokerConfig.Builder builder = BrokerConfig.builder();
@@ -120,6 +124,7 @@ public final class ConfigParser {
     switch (name) {
       case "listener" -> {
         anyListenerLine = true;
+        checkTls(current());
         arity(d, 1, 2);
         int port = intArg(d, 0, 0, 65535);
         if (d.args().size() == 2 && d.args().get(1).startsWith("/")) {
@@ -127,7 +132,9 @@ public final class ConfigParser {
         }
         Optional<String> address =
             d.args().size() == 2 ? Optional.of(d.args().get(1)) : Optional.empty();
-        listeners.add(new ListenerDraft(port, address, dirOf(d.file())));
+        ListenerDraft l = new ListenerDraft(port, address, dirOf(d.file()));
+        l.line = d.where();
+        listeners.add(l);
       }
       case "port" -> {
         arity(d, 1, 1);
@@ -235,8 +242,10 @@ public final class ConfigParser {
       case "connection_messages" -> bool(d);
       default -> {
         if (TlsDirectives.isTlsDirective(name)) {
-          current().tls.add(d);
-          TlsDirectives.check(d);
+          ListenerDraft l = current();
+          l.tls.add(d);
+          // Check the value now, so the error names this line.
+          TlsDirectives.settingsValuesOnly(List.of(d), l.baseDir);
         } else if (NOT_YET.contains(name) || name.startsWith("plugin_opt_")) {
           throw error(d, "not yet supported");
         } else {
@@ -273,7 +282,20 @@ public final class ConfigParser {
     includeDepth--;
   }
 
+  private void checkTls(ListenerDraft l) throws ConfigException {
+    if (!l.tls.isEmpty()) {
+      Directive first = l.tls.get(0);
+      String where =
+          l.line == null ? first.file() + ":" + first.line() + ": " + first.name() : l.line;
+      TlsDirectives.settings(l.tls, l.baseDir, where);
+    }
+  }
+
   private BrokerConfig finish() throws ConfigException {
+    checkTls(current());
+    if (current() != global) {
+      checkTls(global);
+    }
     List<ListenerConfig> out = new ArrayList<>();
     // mosquitto's rule: the default listener exists when nothing else is configured, or when the
     // global port/bind_address/TLS options ask for it.
@@ -398,6 +420,9 @@ public final class ConfigParser {
     Optional<String> address;
     final Path baseDir;
     final List<Directive> tls = new ArrayList<>();
+
+    /** {@code FILE:LINE: listener} of its listener line; null for the default listener. */
+    String line;
 
     ListenerDraft(int port, Optional<String> address, Path baseDir) {
       this.port = port;

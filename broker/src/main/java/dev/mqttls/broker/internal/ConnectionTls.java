@@ -1,6 +1,8 @@
 package dev.mqttls.broker.internal;
 
 import dev.mqttls.codec.ReasonCode;
+import dev.mqttls.tls.TlsHandshakeFailed;
+import dev.mqttls.tls.TlsSessionEstablished;
 
 /**
  * What the TLS handshake of one connection proved: the client certificate identity, and what the
@@ -23,7 +25,11 @@ final class ConnectionTls {
 
   /** Handles a TLS user event; returns whether it was one. */
   boolean onUserEvent(Object evt) {
-    return false;
+    if (evt instanceof TlsSessionEstablished e) {
+      e.identity().ifPresent(id -> established(id.value(), id.subjectDn(), id.toString()));
+      return true;
+    }
+    return evt instanceof TlsHandshakeFailed;
   }
 
   void established(String identityValue, String subject, String shown) {

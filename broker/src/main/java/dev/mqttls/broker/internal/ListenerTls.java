@@ -1,29 +1,61 @@
 package dev.mqttls.broker.internal;
 
 import dev.mqttls.broker.BrokerStartException;
+import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.tls.ServerTls;
+import dev.mqttls.tls.ServerTlsSettings;
+import dev.mqttls.tls.TlsMaterialException;
 import io.netty.channel.ChannelPipeline;
 
-/** The TLS side of one listener, or nothing for a plain listener. */
+/**
+ * The TLS side of one listener: its {@link ServerTls} (material loaded and watched), or for a plain
+ * listener a guard that names a TLS ClientHello sent to it.
+ */
 final class ListenerTls implements AutoCloseable {
   private final ListenerConfig listener;
+  private final ServerTls tls;
+  private final String name;
 
-  private ListenerTls(ListenerConfig listener) {
+  private ListenerTls(ListenerConfig listener, ServerTls tls) {
     this.listener = listener;
+    this.tls = tls;
+    this.name = String.valueOf(listener.port());
   }
 
-  /** Loads the listener's TLS material; throws naming the listener when it cannot. */
+  /**
+   * Loads the listener's TLS material; a listener that cannot load it does not start (we never fall
+   * back to plain MQTT).
+   *
+   * @throws BrokerStartException naming the listener and the file at fault
+   */
   static ListenerTls open(ListenerConfig l) {
-    if (l.isTls()) {
-      throw new BrokerStartException(
-          l.tlsDirectives().get(0).where() + ": not yet supported", null);
+    if (!l.isTls()) {
+      return new ListenerTls(l, null);
     }
-    return new ListenerTls(l);
+    ServerTlsSettings settings;
+    try {
+      settings = TlsDirectives.settings(l);
+    } catch (ConfigException e) {
+      throw new BrokerStartException(e.getMessage(), e);
+    }
+    try {
+      return new ListenerTls(l, ServerTls.open(settings, String.valueOf(l.port())));
+    } catch (TlsMaterialException | IllegalArgumentException e) {
+      throw new BrokerStartException(l.name() + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Adds the TLS handler first in a new connection's pipeline; returns its per-connection view. */
+  /** Adds the TLS handler (or the plain guard) first; returns the per-connection TLS view. */
   ConnectionTls install(ChannelPipeline p) {
-    return null;
+    if (tls == null) {
+      p.addLast("tls-guard", ServerTls.plainListenerGuard(name));
+      return null;
+    }
+    p.addLast("tls", tls.newHandler());
+    ServerTlsSettings s = tls.settings();
+    return new ConnectionTls(
+        s.useIdentityAsUsername(), s.useSubjectAsUsername(), s.useIdentityAsClientId());
   }
 
   ListenerConfig listener() {
@@ -31,5 +63,9 @@ final class ListenerTls implements AutoCloseable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (tls != null) {
+      tls.close();
+    }
+  }
 }
