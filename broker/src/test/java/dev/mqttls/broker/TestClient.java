@@ -46,9 +46,30 @@ final class TestClient implements AutoCloseable {
   private boolean eof;
 
   private TestClient(InetSocketAddress address, MqttVersion version) throws IOException {
-    this.socket = new Socket();
-    socket.setTcpNoDelay(true);
-    socket.connect(address, 5000);
+    this(plain(address), version);
+  }
+
+  private static Socket plain(InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    s.setTcpNoDelay(true);
+    s.connect(address, 5000);
+    return s;
+  }
+
+  /** A TLS connection (handshake done) without any MQTT sent yet. */
+  static TestClient openTls(
+      InetSocketAddress address, MqttVersion version, javax.net.ssl.SSLContext ctx)
+      throws IOException {
+    javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            ctx.getSocketFactory()
+                .createSocket(plain(address), "localhost", address.getPort(), true);
+    s.startHandshake();
+    return new TestClient(s, version);
+  }
+
+  private TestClient(Socket socket, MqttVersion version) throws IOException {
+    this.socket = socket;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
     this.version = version;
