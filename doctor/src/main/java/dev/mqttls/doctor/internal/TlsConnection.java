@@ -83,6 +83,7 @@ public final class TlsConnection implements AutoCloseable {
   private final TlsClientProtocol protocol;
   private final Observed observed = new Observed();
   private IOException failure;
+  private Client client;
 
   private TlsConnection(Socket socket) throws IOException {
     this.socket = socket;
@@ -114,7 +115,7 @@ public final class TlsConnection implements AutoCloseable {
 
   private void handshake(Offer offer, Predicate<List<X509Certificate>> serverCheck) {
     long start = System.nanoTime();
-    Client client = new Client(offer, serverCheck);
+    client = new Client(offer, serverCheck);
     try {
       protocol.connect(client);
       observed.handshakeComplete = true;
@@ -139,6 +140,14 @@ public final class TlsConnection implements AutoCloseable {
   /** The handshake failure, or null. */
   public IOException failure() {
     return failure;
+  }
+
+  /**
+   * The session to resume with, as known now: TLS 1.3 tickets arrive after the handshake, so ask
+   * after some application data has been read.
+   */
+  public TlsSession resumableSession() {
+    return client == null ? null : client.resumable();
   }
 
   /** Application data in. */
@@ -190,6 +199,10 @@ public final class TlsConnection implements AutoCloseable {
       super(CRYPTO);
       this.offer = offer;
       this.serverCheck = serverCheck;
+    }
+
+    TlsSession resumable() {
+      return context == null ? null : context.getResumableSession();
     }
 
     @Override
