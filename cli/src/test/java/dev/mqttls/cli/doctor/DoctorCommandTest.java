@@ -1,0 +1,111 @@
+package dev.mqttls.cli.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mqttls.cli.Main;
+import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.Ports;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code mqttls doctor} command line: rendering, JSON, exit codes. */
+class DoctorCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void noUrlAndNoConfig_isAUsageError() {
+    Run r = run("doctor");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("missing URL");
+  }
+
+  @Test
+  void unknownProtocolVersion_isAUsageError() {
+    Run r = run("doctor", "mqtt://127.0.0.1:1", "-V", "mqttv7");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("-V: unknown protocol version");
+  }
+
+  @Test
+  void refusedPort_failsWithNamedCause() {
+    int port = Ports.freePort();
+    Run r = run("doctor", "mqtts://127.0.0.1:" + port, "--timeout", "2");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("✘")
+        .contains("[TCP_REFUSED]")
+        .contains("refused the connection")
+        .contains("Not working");
+  }
+
+  @Test
+  void plainBroker_roundTrip_exitZero_andJson() {
+    try (MosquittoProcess m = MosquittoProcess.start()) {
+      Run text = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--timeout", "3");
+      assertThat(text.code()).as(text.out()).isEqualTo(0);
+      assertThat(text.out())
+          .contains("✔")
+          .contains("[MQTT_ROUND_TRIP]")
+          .contains("All checks passed");
+      Run json = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--timeout", "3", "--json");
+      assertThat(json.code()).isEqualTo(0);
+      assertThat(json.out())
+          .startsWith("{\"target\":\"mqtt://127.0.0.1:" + m.port() + "\",\"passed\":true")
+          .contains("\"code\":\"MQTT_ROUND_TRIP\"");
+    }
+  }
+
+  @Test
+  void plainBrokerGivenAsTls_exitOne() {
+    try (MosquittoProcess m = MosquittoProcess.start()) {
+      Run r = run("doctor", "mqtts://127.0.0.1:" + m.port(), "--timeout", "3", "--json");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out())
+          .contains("\"passed\":false")
+          .contains("\"code\":\"PORT_PLAIN_GIVEN_AS_TLS\"");
+    }
+  }
+
+  @Test
+  void config_brokenFile_exitOne_namesFileAndLine() throws IOException {
+    Path conf = dir.resolve("broker.conf");
+    Files.writeString(
+        conf,
+        "listener 8883\ncertfile "
+            + dir.resolve("missing.crt")
+            + "\nkeyfile "
+            + dir.resolve("missing.key")
+            + "\nuse_identity_as_username true\n");
+    Run r = run("doctor", "--config", conf.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("broker.conf:2: certfile")
+        .contains("[CONFIG_FILE_MISSING]")
+        .contains("[CONFIG_IDENTITY_WITHOUT_REQUIRE_CERT]");
+  }
+
+  @Test
+  void urlAndConfigTogether_isAUsageError() throws IOException {
+    Path conf = Files.writeString(dir.resolve("x.conf"), "listener 1883\n");
+    Run r = run("doctor", "mqtts://127.0.0.1:1", "--config", conf.toString());
+    assertThat(r.code()).isEqualTo(2);
+  }
+}
