@@ -353,39 +353,65 @@ public final class CertificateAuthority {
       int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<IssuedCertificate> issued = new ArrayList<>(count);
+      // After a failure the remaining tasks skip their work, and every task is waited for, so
+      // each file written is also in the index.
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
       try {
         List<Future<IssuedCertificate>> futures = new ArrayList<>(count);
         for (String id : ids) {
           futures.add(
               pool.submit(
-                  () ->
-                      mint(
+                  () -> {
+                    if (stop.get()) {
+                      return null;
+                    }
+                    try {
+                      return mint(
                           id,
                           CertificateKind.DEVICE,
                           Keys.generate(type),
                           options.days(),
                           signer,
-                          (s, key, nb, na) -> Certificates.device(s, id, key, nb, na))));
+                          (s, key, nb, na) -> Certificates.device(s, id, key, nb, na));
+                    } catch (RuntimeException e) {
+                      stop.set(true);
+                      throw e;
+                    }
+                  }));
         }
         PkiException failure = null;
+        boolean interrupted = false;
         for (Future<IssuedCertificate> f : futures) {
-          try {
-            issued.add(f.get());
-          } catch (ExecutionException e) {
-            if (failure == null) {
-              failure =
-                  e.getCause() instanceof PkiException p
-                      ? p
-                      : new PkiException(
-                          Reason.IO, "issuing failed: " + Keys.oneLine(e.getCause()), e.getCause());
-              futures.forEach(other -> other.cancel(false));
+          while (true) {
+            try {
+              IssuedCertificate done = f.get();
+              if (done != null) {
+                issued.add(done);
+              }
+              break;
+            } catch (ExecutionException e) {
+              if (failure == null) {
+                failure =
+                    e.getCause() instanceof PkiException p
+                        ? p
+                        : new PkiException(
+                            Reason.IO,
+                            "issuing failed: " + Keys.oneLine(e.getCause()),
+                            e.getCause());
+              }
+              break;
+            } catch (InterruptedException e) {
+              // Finish waiting so the index matches the files; report the interrupt afterwards.
+              interrupted = true;
+              stop.set(true);
             }
-          } catch (java.util.concurrent.CancellationException e) {
-            // Cancelled after the first failure.
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = new PkiException(Reason.IO, "interrupted while issuing devices", e);
-            futures.forEach(other -> other.cancel(true));
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+          if (failure == null) {
+            failure = new PkiException(Reason.IO, "interrupted while issuing devices");
           }
         }
         if (failure != null) {
@@ -393,7 +419,7 @@ public final class CertificateAuthority {
         }
         return issued;
       } finally {
-        pool.shutdownNow();
+        pool.shutdown();
         issued.forEach(e -> index.put(e.id(), e));
         Index.write(dir, index.values());
       }

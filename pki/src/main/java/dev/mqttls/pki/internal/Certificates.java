@@ -38,15 +38,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** Builds the CA's certificates with the extensions each kind needs (RFC 5280 profile). */
 public final class Certificates {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final JcaX509ExtensionUtils EXT_UTILS;
-
-  static {
-    try {
-      EXT_UTILS = new JcaX509ExtensionUtils();
-    } catch (GeneralSecurityException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  // JcaX509ExtensionUtils holds a message digest, which is not thread-safe: one per thread.
+  private static final ThreadLocal<JcaX509ExtensionUtils> EXT_UTILS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return new JcaX509ExtensionUtils();
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
   private Certificates() {}
 
@@ -174,16 +175,17 @@ public final class Certificates {
           new JcaX509v3CertificateBuilder(
               issuer.name(), newSerial(), Date.from(notBefore), Date.from(notAfter), subject, key);
       b.addExtension(
-          Extension.subjectKeyIdentifier, false, EXT_UTILS.createSubjectKeyIdentifier(key));
+          Extension.subjectKeyIdentifier, false, EXT_UTILS.get().createSubjectKeyIdentifier(key));
       if (issuer.publicKey() != key) {
         b.addExtension(
             Extension.authorityKeyIdentifier,
             false,
-            EXT_UTILS.createAuthorityKeyIdentifier(issuer.publicKey()));
+            EXT_UTILS.get().createAuthorityKeyIdentifier(issuer.publicKey()));
       }
       extensions.add(b);
       ContentSigner signer =
           new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuer.publicKey()))
+              .setProvider(Keys.BC)
               .build(issuer.privateKey());
       return parse(b.build(signer).getEncoded());
     } catch (OperatorCreationException | java.io.IOException e) {

@@ -49,6 +49,7 @@ public final class Crls {
       var holder =
           b.build(
               new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuer.getPublicKey()))
+                  .setProvider(Keys.BC)
                   .build(key));
       return parse(holder.getEncoded());
     } catch (Exception e) {

@@ -47,7 +47,9 @@ public final class Keys {
   /** Generates a fresh key pair of the given type. */
   public static KeyPair generate(KeyType type) {
     try {
-      KeyPairGenerator gen = KeyPairGenerator.getInstance(type.algorithm());
+      // BouncyCastle's EC arithmetic is about twice as fast as SunEC's here, which matters when
+      // minting a fleet (10,000 devices).
+      KeyPairGenerator gen = KeyPairGenerator.getInstance(type.algorithm(), BC);
       if (type.isRsa()) {
         gen.initialize(new RSAKeyGenParameterSpec(type.bits(), RSAKeyGenParameterSpec.F4), RANDOM);
       } else {

@@ -1,0 +1,69 @@
+package dev.mqttls.cli.pki;
+
+import dev.mqttls.pki.CertificateAuthority;
+import dev.mqttls.pki.CertificateInfo;
+import dev.mqttls.pki.IssuedCertificate;
+import dev.mqttls.pki.ServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mqttls pki server NAME}: a TLS server certificate. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Issue a server certificate (serverAuth) with DNS and IP SANs.",
+      "Without --dns/--ip the SANs are NAME, the host name, localhost, 127.0.0.1, ::1 and this",
+      "machine's addresses. There is always a DNS SAN: mbedTLS 2.x never matches IP SANs."
+    })
+final class ServerCommand extends PkiSubcommand {
+  @Parameters(
+      paramLabel = "NAME",
+      description = "Server name: the CN, a DNS SAN and the file name.")
+  String name;
+
+  @Option(
+      names = "--dns",
+      split = ",",
+      paramLabel = "NAME",
+      description = "DNS SAN (repeatable or comma-separated).")
+  List<String> dns = new ArrayList<>();
+
+  @Option(
+      names = "--ip",
+      split = ",",
+      paramLabel = "ADDR",
+      description = "IP address SAN (repeatable or comma-separated).")
+  List<String> ips = new ArrayList<>();
+
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      description = "Validity in days (default: ${DEFAULT-VALUE}).")
+  int days = ServerOptions.DEFAULT_DAYS;
+
+  @Mixin KeyTypeOptions keyType;
+
+  @Override
+  int execute() throws Exception {
+    CertificateAuthority ca = pki.open();
+    IssuedCertificate issued =
+        ca.issueServer(name, new ServerOptions(dns, ips, days, keyType.keyType()));
+    CertificateInfo info = ca.inspect(issued.id());
+    var out = out();
+    out.printf(
+        "Issued server certificate %s (serial %s, valid until %s)%n",
+        name, issued.serialHex(), issued.notAfter());
+    out.printf("  DNS: %s%n", String.join(", ", info.dnsNames()));
+    out.printf("  IP:  %s%n", String.join(", ", info.ipAddresses()));
+    out.printf("  certfile %s%n", issued.certificateFile());
+    out.printf("  keyfile  %s%n", issued.keyFile().orElseThrow());
+    out.printf("  cafile   %s%n", ca.certificateFile());
+    out.flush();
+    return 0;
+  }
+}
