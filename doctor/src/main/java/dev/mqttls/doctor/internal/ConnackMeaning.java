@@ -67,7 +67,7 @@ final class ConnackMeaning {
               user || password
                   ? "The broker refused the connection as not authorized ("
                       + code
-                      + "); with the user name and password sent, this is how Mosquitto answers a wrong password under MQTT 3.1.1."
+                      + "): a user name or password was sent, and this is how Mosquitto answers a wrong one."
                   : "The broker refused the connection as not authorized ("
                       + code
                       + "): anonymous clients are not allowed.",

@@ -468,6 +468,7 @@ public final class ProbeRunner {
         inOrder = false;
       }
     }
+    chainSize(chain);
     if (inOrder) {
       findings.add(
           Finding.pass(
@@ -609,6 +610,10 @@ public final class ProbeRunner {
               tls != null && tls.observed().certificateRequested,
               tls != null && tls.observed().clientCertSent,
               clientSubject()));
+      findings.add(
+          Finding.info(
+              FindingCode.MQTT_SKIPPED,
+              "MQTT did not get further: the server closed the TLS session after judging the client certificate."));
       return;
     } catch (EOFException e) {
       if (tls != null && tls.observed().certificateRequested && !tls.observed().clientCertSent) {
