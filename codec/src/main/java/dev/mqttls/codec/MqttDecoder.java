@@ -105,15 +105,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     int headerLength = 1;
     while (true) {
       if (headerLength >= readable) {
-        if (headerLength > 4) {
-          fail(
-              in,
-              out,
-              ReasonCode.MALFORMED_PACKET,
-              "remaining length is longer than 4 bytes",
-              type);
-        }
-        return;
+        return; // the remaining length is not complete yet
       }
       int b = in.getUnsignedByte(start + headerLength);
       headerLength++;

@@ -1,7 +1,6 @@
 package dev.mqttls.codec;
 
 import dev.mqttls.codec.internal.PacketEncoder;
-import dev.mqttls.codec.internal.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -189,9 +188,5 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
       default:
         return p;
     }
-  }
-
-  static int varIntSize(int v) {
-    return Wire.varIntSize(v);
   }
 }

@@ -127,7 +127,7 @@ public record MqttProperties(
 
   /** Whether no property is present. */
   public boolean isEmpty() {
-    return equals(EMPTY);
+    return this == EMPTY || equals(EMPTY);
   }
 
   /** A new builder with nothing set. */

@@ -1,5 +1,6 @@
 package dev.mqttls.codec;
 
+import dev.mqttls.codec.internal.Utf8Decoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 import java.util.Objects;
@@ -78,6 +79,16 @@ public record Publish(
   /** This packet with another packet id and DUP flag, sharing (not retaining) the payload. */
   public Publish withPacketId(int newPacketId, boolean newDup) {
     return new Publish(newDup, qos, retainFlag, topic, newPacketId, properties, payload);
+  }
+
+  /**
+   * Whether the payload is well-formed UTF-8, as MQTT 5 requires when the Payload Format Indicator
+   * is 1 (a receiver may then refuse it with {@link ReasonCode#PAYLOAD_FORMAT_INVALID}). Reads the
+   * bytes in place, without decoding them.
+   */
+  public boolean payloadIsValidUtf8() {
+    int r = Utf8Decoder.check(payload, payload.readerIndex(), payload.readableBytes());
+    return r != Utf8Decoder.INVALID;
   }
 
   @Override
