@@ -90,6 +90,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientImpl implements MqttClient {
   private static final Logger LOG = LoggerFactory.getLogger(MqttClient.class);
+  private static final String PLAIN_HINT =
+      " (if this is a TLS port, connect with mqtts:// or TLS options)";
 
   private final MqttClientConfig config;
   private final EventLoop loop;
@@ -343,6 +345,12 @@ public final class ClientImpl implements MqttClient {
                       ssl.setHandshakeTimeoutMillis(
                           config.tls().get().handshakeTimeout().toMillis());
                       ch.pipeline().addLast("tls", ssl);
+                    }
+                    if (sslContext == null) {
+                      ch.pipeline()
+                          .addLast(
+                              "tls-answer",
+                              new TlsAnswerDetector(url, e -> attemptFailed(conn, e)));
                     }
                     ch.pipeline()
                         .addLast(
@@ -1186,7 +1194,19 @@ public final class ClientImpl implements MqttClient {
       MqttClientException e;
       if (cause instanceof io.netty.handler.codec.DecoderException de
           && de.getCause() instanceof javax.net.ssl.SSLException) {
-        e = Failures.handshakeFailed(de.getCause(), url, false);
+        e = Failures.handshakeFailed(de.getCause(), url, hasClientCertificate());
+      } else if (!accepted && sslContext != null && tls == null) {
+        e = Failures.handshakeFailed(cause, url, hasClientCertificate());
+      } else if (cause instanceof java.io.IOException) {
+        e =
+            new MqttClientException(
+                FailureKind.CONNECTION_LOST,
+                "the connection to "
+                    + url
+                    + " failed: "
+                    + cause.getMessage()
+                    + (accepted || sslContext != null ? "" : PLAIN_HINT),
+                cause);
       } else {
         e =
             new MqttClientException(
@@ -1218,7 +1238,7 @@ public final class ClientImpl implements MqttClient {
                     ? " right after the TLS handshake: the broker may not trust our client certificate"
                     : " right after the TLS handshake: the broker may require a client certificate"
                         + " (--cert and --key)"
-                : "";
+                : sslContext == null ? PLAIN_HINT : "";
         attemptFailed(
             this,
             new MqttClientException(
@@ -1236,6 +1256,13 @@ public final class ClientImpl implements MqttClient {
                   null);
       connectionLost(this, cause);
     }
+  }
+
+  private boolean hasClientCertificate() {
+    return config
+        .tls()
+        .map(t -> t.certFile().isPresent() || t.pkcs12File().isPresent())
+        .orElse(false);
   }
 
   private static String describe(Object msg) {

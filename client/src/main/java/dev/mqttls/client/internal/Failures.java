@@ -79,15 +79,17 @@ public final class Failures {
             t);
       }
     }
-    if (t instanceof ClosedChannelException) {
+    if (t instanceof ClosedChannelException
+        || (t instanceof java.io.IOException && !(t instanceof SSLException))) {
       return new MqttClientException(
           FailureKind.TLS_HANDSHAKE,
           "TLS: "
               + url
-              + " closed the connection during the handshake"
+              + " closed the connection during the handshake: is it a plain MQTT port (try"
+              + " mqtt://)"
               + (presentedCertificate
-                  ? ""
-                  : " (does it require a client certificate? use --cert and --key)"),
+                  ? "?"
+                  : ", or does it require a client certificate (--cert, --key)?"),
           t);
     }
     if (t instanceof SSLHandshakeException || t instanceof SSLException) {
