@@ -3,7 +3,6 @@ package dev.mqttls.broker.internal;
 import dev.mqttls.codec.EncodedPublish;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Publish;
-import io.netty.channel.Channel;
 import io.netty.util.AbstractReferenceCounted;
 
 /**
@@ -18,7 +17,7 @@ final class Message extends AbstractReferenceCounted {
   private final Publish publish;
   private final long expiresAtNanos;
   private final String origin;
-  private final Channel originChannel;
+  private final ReadGate originGate;
   private EncodedPublish v3;
   private EncodedPublish v5;
 
@@ -27,20 +26,20 @@ final class Message extends AbstractReferenceCounted {
    * @param expiresAtNanos {@link System#nanoTime()} deadline from Message Expiry, or {@link
    *     Long#MAX_VALUE}
    * @param origin client id of the publisher ("" for a will or a stored message)
-   * @param originChannel the publisher's channel, to stop reading it under back-pressure; or null
+   * @param originGate the publisher's read gate, to stop reading it under back-pressure; or null
    */
-  Message(Publish publish, long expiresAtNanos, String origin, Channel originChannel) {
+  Message(Publish publish, long expiresAtNanos, String origin, ReadGate originGate) {
     this.publish = publish;
     this.expiresAtNanos = expiresAtNanos;
     this.origin = origin;
-    this.originChannel = originChannel;
+    this.originGate = originGate;
   }
 
   /** A message for {@code p} (taking over its reference), expiring as its properties say. */
-  static Message of(Publish p, String origin, Channel originChannel) {
+  static Message of(Publish p, String origin, ReadGate originGate) {
     Long expiry = p.properties().messageExpiryInterval();
     long deadline = expiry == null ? Long.MAX_VALUE : System.nanoTime() + expiry * 1_000_000_000L;
-    return new Message(p, deadline, origin, originChannel);
+    return new Message(p, deadline, origin, originGate);
   }
 
   Publish publish() {
@@ -55,8 +54,9 @@ final class Message extends AbstractReferenceCounted {
     return origin;
   }
 
-  Channel originChannel() {
-    return originChannel;
+  /** The publisher's read gate, to slow it down; null for wills and stored messages. */
+  ReadGate originGate() {
+    return originGate;
   }
 
   boolean hasExpiry() {

@@ -34,7 +34,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -50,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +63,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       LoggerFactory.getLogger("dev.mqttls.broker.subscribe");
   private static final Logger UNSUBSCRIBE_LOG =
       LoggerFactory.getLogger("dev.mqttls.broker.unsubscribe");
-
-  /** How many subscriber connections currently hold this (publisher) channel's reading paused. */
-  private static final AttributeKey<AtomicInteger> PAUSES = AttributeKey.valueOf("mqttls.pauses");
 
   /** Seconds a new connection has to send CONNECT. */
   static final int CONNECT_TIMEOUT_SECONDS = 10;
@@ -87,6 +82,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private final ConnectSniffer sniffer;
   private ChannelHandlerContext ctx;
   private Channel channel;
+  private ReadGate gate;
   private String address = "?";
   private Phase phase = Phase.AWAIT_CONNECT;
   private final ArrayDeque<Object> heldInput = new ArrayDeque<>();
@@ -110,7 +106,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   /** Whether the line saying why this connection ends was already logged. */
   private boolean reasonLogged;
 
-  private final Set<Channel> pausedPublishers = new HashSet<>();
+  private final Set<ReadGate> pausedPublishers = new HashSet<>();
 
   MqttConnection(BrokerState state, ConnectionTls tls, ConnectSniffer sniffer) {
     this.state = state;
@@ -124,6 +120,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
+    this.gate = ReadGate.of(channel);
   }
 
   @Override
@@ -197,9 +194,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (channel.isWritable()) {
-      resumePausedPublishers();
-    }
+    maybeResumePublishers();
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -391,7 +386,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
 
     phase = Phase.CONNECTING;
-    channel.config().setAutoRead(false);
+    gate.hold();
     final String connectedId = id;
     final String assignedId = assigned;
     final Integer ska = serverKeepAlive;
@@ -491,9 +486,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     while (!heldInput.isEmpty() && phase == Phase.CONNECTED) {
       channelRead(ctx, heldInput.poll());
     }
-    if (phase == Phase.CONNECTED) {
-      channel.config().setAutoRead(true);
-    }
+    gate.release();
   }
 
   private static int protocolNumber(MqttVersion v) {
@@ -726,7 +719,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         return;
       }
     }
-    Message m = Message.of(p, clientId, channel);
+    Message m = Message.of(p, clientId, gate);
     int matched;
     try {
       matched = state.publish(m);
@@ -1000,7 +993,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(bytes, ctx.voidPromise());
       }
       if (!channel.isWritable()) {
-        pausePublisher(m.originChannel());
+        pausePublisher(m.originGate());
       }
     } finally {
       m.release();
@@ -1023,20 +1016,24 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   // ---- back-pressure
 
   /**
-   * This subscriber cannot keep up: stop reading the publisher until our channel drains, instead of
-   * buffering without bound.
+   * This subscriber cannot keep up: stop reading the publisher until we drain, instead of buffering
+   * without bound.
    */
-  private void pausePublisher(Channel publisher) {
-    if (publisher == null || publisher == channel || !publisher.isActive()) {
+  void pausePublisher(ReadGate g) {
+    if (g == null || g == gate || !g.channel().isActive()) {
       return;
     }
-    if (pausedPublishers.add(publisher)) {
-      AtomicInteger n = publisher.attr(PAUSES).setIfAbsent(new AtomicInteger());
-      if (n == null) {
-        n = publisher.attr(PAUSES).get();
-      }
-      n.incrementAndGet();
-      publisher.config().setAutoRead(false);
+    if (pausedPublishers.add(g)) {
+      g.hold();
+    }
+  }
+
+  /** Lets paused publishers read again once this subscriber has caught up. */
+  void maybeResumePublishers() {
+    if (!pausedPublishers.isEmpty()
+        && channel.isWritable()
+        && (session == null || session.queuedCount() <= session.lowWater())) {
+      resumePausedPublishers();
     }
   }
 
@@ -1044,21 +1041,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (pausedPublishers.isEmpty()) {
       return;
     }
-    for (Channel p : pausedPublishers) {
-      AtomicInteger n = p.attr(PAUSES).get();
-      if (n != null && n.decrementAndGet() == 0) {
-        p.eventLoop().execute(() -> MqttConnection.resumeReading(p));
-      }
+    for (ReadGate g : pausedPublishers) {
+      g.release();
     }
     pausedPublishers.clear();
-  }
-
-  private static void resumeReading(Channel p) {
-    AtomicInteger n = p.attr(PAUSES).get();
-    MqttConnection c = p.pipeline().get(MqttConnection.class);
-    if ((n == null || n.get() == 0) && c != null && c.phase == Phase.CONNECTED) {
-      p.config().setAutoRead(true);
-    }
   }
 
   // ---- helpers

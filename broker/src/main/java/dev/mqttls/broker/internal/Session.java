@@ -46,6 +46,8 @@ final class Session {
   private boolean ended;
   private long generation;
   private long dropped;
+  private long lastDropLog;
+  private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
   private ScheduledFuture<?> expiryTask;
 
   Session(String clientId, BrokerState state, EventExecutor executor) {
@@ -256,14 +258,21 @@ final class Session {
       deliver(m, qos, retain, subscriptionIds);
       return;
     }
+    ReadGate origin = m.originGate();
+    if (origin != null) {
+      origin.sent();
+    }
     try {
-      ex.execute(() -> offerAgain(m, qos, retain, subscriptionIds));
+      ex.execute(() -> offerAgain(m, qos, retain, subscriptionIds, origin));
     } catch (RejectedExecutionException e) {
       m.release();
     }
   }
 
-  private void offerAgain(Message m, int qos, boolean retain, List<Integer> ids) {
+  private void offerAgain(Message m, int qos, boolean retain, List<Integer> ids, ReadGate origin) {
+    if (origin != null) {
+      origin.delivered();
+    }
     if (executor.inEventLoop()) {
       deliver(m, qos, retain, ids);
     } else {
@@ -291,7 +300,10 @@ final class Session {
     }
     if (queue.size() >= state.config().maxQueuedMessages()) {
       m.release();
-      if (dropped++ % 1000 == 0) {
+      dropped++;
+      long now = System.nanoTime();
+      if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS || lastDropLog == 0) {
+        lastDropLog = now;
         LOG.warn(
             "Outgoing queue of client {} is full ({} messages, max_queued_messages); dropping"
                 + " messages ({} so far)",
@@ -304,6 +316,9 @@ final class Session {
     if (conn == null) {
       // Offline: do not pin the publisher's network buffer for as long as the client is away.
       m = copyOf(m);
+    } else if (queue.size() >= highWater()) {
+      // Online but its window is full: slow the publisher down rather than drop.
+      conn.pausePublisher(m.originGate());
     }
     queue.add(new Queued(m, qos, retain, ids));
   }
@@ -358,6 +373,19 @@ final class Session {
       }
       sendInFlight(conn, q.message, q.qos, q.retain, q.subscriptionIds);
     }
+    if (queue.size() <= lowWater()) {
+      conn.maybeResumePublishers();
+    }
+  }
+
+  /** Queue length (online) at which publishers are paused. */
+  int highWater() {
+    return Math.max(1, Math.min(state.config().maxQueuedMessages() / 4, 64));
+  }
+
+  /** Queue length (online) at which paused publishers resume. */
+  int lowWater() {
+    return highWater() / 2;
   }
 
   /** PUBACK arrived; false when the id is unknown. */

@@ -1,0 +1,299 @@
+package dev.mqttls.broker.bench;
+
+import dev.mqttls.broker.Broker;
+import dev.mqttls.broker.BrokerConfig;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small 1→1 throughput harness over loopback TCP (not a test: run it by hand). One publisher
+ * sends pre-encoded MQTT 3.1.1 PUBLISH packets as fast as the broker takes them (QoS 1: with a
+ * window of unacknowledged messages), one subscriber reads and acknowledges them. Reports messages
+ * per second at the subscriber and the broker's CPU time per message: for our broker in-process
+ * from its event-loop threads, for another broker from /proc/PID/stat.
+ *
+ * <pre>
+ * java -cp ... dev.mqttls.broker.bench.ThroughputHarness [qos] [seconds] [port pid]
+ * </pre>
+ */
+public final class ThroughputHarness {
+  static final int PAYLOAD = 64;
+  static final String TOPIC = "bench/t";
+
+  public static void main(String[] args) throws Exception {
+    int qos = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    if (args.length > 3) {
+      int port = Integer.parseInt(args[2]);
+      long pid = Long.parseLong(args[3]);
+      Result r =
+          run(new InetSocketAddress("127.0.0.1", port), qos, seconds, () -> procCpuNanos(pid));
+      System.out.println("external pid " + pid + ": " + r);
+      return;
+    }
+    try (Broker broker = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+      Result r = run(broker.address(0), qos, seconds, ThroughputHarness::brokerThreadsCpuNanos);
+      System.out.println("mqttls: " + r);
+    }
+  }
+
+  interface CpuClock {
+    long nanos() throws IOException;
+  }
+
+  record Result(int qos, double msgsPerSecond, double brokerCpuMicrosPerMsg) {
+    @Override
+    public String toString() {
+      return String.format(
+          "QoS %d 1->1, %d-byte payload: %.0f msgs/s, broker CPU %.2f us/msg",
+          qos, PAYLOAD, msgsPerSecond, brokerCpuMicrosPerMsg);
+    }
+  }
+
+  static Result run(InetSocketAddress addr, int qos, int seconds, CpuClock cpu) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong received = new AtomicLong();
+    try (Socket sub = connect(addr, "bench-sub");
+        Socket pub = connect(addr, "bench-pub")) {
+      subscribe(sub, qos);
+      Thread reader = new Thread(() -> readSubscriber(sub, qos, received, stop), "bench-sub");
+      reader.start();
+      Semaphore window = new Semaphore(qos == 0 ? 0 : 256);
+      Thread acks = null;
+      if (qos == 1) {
+        acks = new Thread(() -> readAcks(pub, window, stop), "bench-acks");
+        acks.start();
+      }
+      Thread writer = new Thread(() -> writePublisher(pub, qos, window, stop), "bench-pub");
+      writer.start();
+      Thread.sleep(1500); // warm-up: JIT, pools
+      long n0 = received.get();
+      long c0 = cpu.nanos();
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long n1 = received.get();
+      long c1 = cpu.nanos();
+      long t1 = System.nanoTime();
+      stop.set(true);
+      pub.close();
+      sub.close();
+      writer.join(5000);
+      reader.join(5000);
+      if (acks != null) {
+        acks.join(5000);
+      }
+      long n = n1 - n0;
+      return new Result(qos, n * 1e9 / (t1 - t0), n == 0 ? Double.NaN : (c1 - c0) / 1000.0 / n);
+    }
+  }
+
+  static long brokerThreadsCpuNanos() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("mqttls-")) {
+        long c = mx.getThreadCpuTime(t.getId());
+        if (c > 0) {
+          sum += c;
+        }
+      }
+    }
+    return sum;
+  }
+
+  static long procCpuNanos(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    return ticks * 10_000_000L; // USER_HZ = 100
+  }
+
+  private static Socket connect(InetSocketAddress addr, String id) throws IOException {
+    Socket s = new Socket();
+    s.setTcpNoDelay(true);
+    s.connect(addr);
+    byte[] cid = id.getBytes(StandardCharsets.UTF_8);
+    byte[] connect = new byte[12 + 2 + cid.length];
+    int i = 0;
+    connect[i++] = 0x10;
+    connect[i++] = (byte) (10 + 2 + cid.length);
+    for (byte b : new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60}) {
+      connect[i++] = b;
+    }
+    connect[i++] = 0;
+    connect[i++] = (byte) cid.length;
+    System.arraycopy(cid, 0, connect, i, cid.length);
+    s.getOutputStream().write(connect);
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    byte[] connack = new byte[4];
+    in.readFully(connack);
+    if (connack[0] != 0x20 || connack[3] != 0) {
+      throw new IOException("CONNACK refused: " + connack[3]);
+    }
+    return s;
+  }
+
+  private static void subscribe(Socket s, int qos) throws IOException {
+    byte[] t = TOPIC.getBytes(StandardCharsets.UTF_8);
+    byte[] sub = new byte[2 + 2 + 2 + t.length + 1];
+    sub[0] = (byte) 0x82;
+    sub[1] = (byte) (2 + 2 + t.length + 1);
+    sub[2] = 0;
+    sub[3] = 1;
+    sub[4] = 0;
+    sub[5] = (byte) t.length;
+    System.arraycopy(t, 0, sub, 6, t.length);
+    sub[sub.length - 1] = (byte) qos;
+    s.getOutputStream().write(sub);
+    byte[] suback = new byte[5];
+    new DataInputStream(s.getInputStream()).readFully(suback);
+  }
+
+  private static byte[] publish(int qos, int packetId) {
+    byte[] t = TOPIC.getBytes(StandardCharsets.UTF_8);
+    int rl = 2 + t.length + (qos > 0 ? 2 : 0) + PAYLOAD;
+    byte[] p = new byte[2 + rl];
+    p[0] = (byte) (0x30 | (qos << 1));
+    p[1] = (byte) rl;
+    p[2] = 0;
+    p[3] = (byte) t.length;
+    System.arraycopy(t, 0, p, 4, t.length);
+    if (qos > 0) {
+      p[4 + t.length] = (byte) (packetId >> 8);
+      p[5 + t.length] = (byte) packetId;
+    }
+    return p;
+  }
+
+  private static void writePublisher(Socket s, int qos, Semaphore window, AtomicBoolean stop) {
+    try {
+      OutputStream out = s.getOutputStream();
+      if (qos == 0) {
+        byte[] one = publish(0, 0);
+        byte[] chunk = new byte[one.length * 256];
+        for (int k = 0; k < 256; k++) {
+          System.arraycopy(one, 0, chunk, k * one.length, one.length);
+        }
+        while (!stop.get()) {
+          out.write(chunk);
+        }
+      } else {
+        int id = 0;
+        byte[] batch = new byte[publish(1, 1).length * 32];
+        while (!stop.get()) {
+          if (!window.tryAcquire(32, 100, TimeUnit.MILLISECONDS)) {
+            continue;
+          }
+          int off = 0;
+          for (int k = 0; k < 32; k++) {
+            id = id == 65535 ? 1 : id + 1;
+            byte[] p = publish(1, id);
+            System.arraycopy(p, 0, batch, off, p.length);
+            off += p.length;
+          }
+          out.write(batch, 0, off);
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // closed at the end of the run
+    }
+  }
+
+  private static void readAcks(Socket s, Semaphore window, AtomicBoolean stop) {
+    try {
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[64 * 1024];
+      long bytes = 0;
+      while (!stop.get()) {
+        int n = in.read(buf);
+        if (n < 0) {
+          return;
+        }
+        long before = bytes / 4;
+        bytes += n;
+        window.release((int) (bytes / 4 - before)); // PUBACK is 4 bytes
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  /** Parses PUBLISH packets (3.1.1), counts them, and acknowledges QoS 1 ones. */
+  private static void readSubscriber(Socket s, int qos, AtomicLong count, AtomicBoolean stop) {
+    try {
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      byte[] buf = new byte[256 * 1024];
+      int have = 0;
+      byte[] acks = new byte[4 * 8192];
+      while (!stop.get()) {
+        int n = in.read(buf, have, buf.length - have);
+        if (n < 0) {
+          return;
+        }
+        have += n;
+        int pos = 0;
+        int ackLen = 0;
+        while (true) {
+          if (have - pos < 2) {
+            break;
+          }
+          int rl = 0;
+          int mul = 1;
+          int h = pos + 1;
+          boolean complete = false;
+          while (h < have) {
+            int b = buf[h++] & 0xFF;
+            rl += (b & 0x7F) * mul;
+            mul *= 128;
+            if ((b & 0x80) == 0) {
+              complete = true;
+              break;
+            }
+          }
+          if (!complete || have - h < rl) {
+            break;
+          }
+          int type = (buf[pos] & 0xF0) >> 4;
+          if (type == 3) {
+            count.incrementAndGet();
+            int pq = (buf[pos] >> 1) & 3;
+            if (pq == 1) {
+              int tl = ((buf[h] & 0xFF) << 8) | (buf[h + 1] & 0xFF);
+              int idAt = h + 2 + tl;
+              if (ackLen + 4 > acks.length) {
+                out.write(acks, 0, ackLen);
+                ackLen = 0;
+              }
+              acks[ackLen++] = 0x40;
+              acks[ackLen++] = 2;
+              acks[ackLen++] = buf[idAt];
+              acks[ackLen++] = buf[idAt + 1];
+            }
+          }
+          pos = h + rl;
+        }
+        if (ackLen > 0) {
+          out.write(acks, 0, ackLen);
+        }
+        System.arraycopy(buf, pos, buf, 0, have - pos);
+        have -= pos;
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+}
