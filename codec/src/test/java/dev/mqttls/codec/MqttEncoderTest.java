@@ -114,6 +114,34 @@ class MqttEncoderTest {
   }
 
   @Test
+  void write_connackWithoutV311Code_failsPromiseWithoutLeaking() {
+    encoder.setVersion(MqttVersion.V3_1_1);
+    ChannelFuture f =
+        ch.writeOneOutbound(new Connack(false, ReasonCode.MALFORMED_PACKET, MqttProperties.EMPTY));
+    ch.flushOutbound();
+    assertThat(f.cause()).hasMessageContaining("close without CONNACK");
+    assertThat((Object) ch.readOutbound()).isNull();
+  }
+
+  @Test
+  void write_aliasOnlyPublishInV311_failsPromiseAndReleases() {
+    encoder.setVersion(MqttVersion.V3_1_1);
+    Publish p =
+        new Publish(
+            false,
+            Qos.AT_MOST_ONCE,
+            false,
+            "",
+            0,
+            MqttProperties.builder().topicAlias(1).build(),
+            Unpooled.buffer(1).writeByte(1));
+    ChannelFuture f = ch.writeOneOutbound(p);
+    ch.flushOutbound();
+    assertThat(f.cause()).hasMessageContaining("needs MQTT 5");
+    assertThat(p.refCnt()).isZero();
+  }
+
+  @Test
   void encodedSize_matchesBytes() {
     Suback s = new Suback(1, List.of(ReasonCode.GRANTED_QOS_0), MqttProperties.EMPTY);
     assertThat(MqttEncoder.encodedSize(s, MqttVersion.V5)).isEqualTo(6);

@@ -40,6 +40,10 @@ public final class PacketEncoder {
         {
           Connack c = (Connack) p;
           if (!v5) {
+            if (c.reasonCode().v3ConnackCode() < 0) {
+              throw new IllegalArgumentException(
+                  c.reasonCode() + " has no MQTT 3.1.1 CONNACK return code; close without CONNACK");
+            }
             return 2;
           }
           return 2 + propsLength(c.properties());
@@ -47,6 +51,9 @@ public final class PacketEncoder {
       case PUBLISH:
         {
           Publish pub = (Publish) p;
+          if (!v5 && pub.topic().isEmpty()) {
+            throw new IllegalArgumentException("a PUBLISH without topic name needs MQTT 5");
+          }
           return publishHeaderLength(pub, v5) + pub.payload().readableBytes();
         }
       case PUBACK:
@@ -193,8 +200,10 @@ public final class PacketEncoder {
   }
 
   /**
-   * Writes the whole packet. For PUBLISH, writes the payload too only if {@code withPayload}; the
-   * caller otherwise appends the payload itself (to share it without copying).
+   * Writes the whole packet; {@link #remainingLength} has already refused what the version cannot
+   * express, so this does not throw for a buffer of the right size. For PUBLISH, writes the payload
+   * too only if {@code withPayload}; the caller otherwise appends the payload itself (to share it
+   * without copying).
    */
   public static void write(ByteBuf out, MqttPacket p, MqttVersion v, boolean withPayload) {
     boolean v5 = v == MqttVersion.V5;

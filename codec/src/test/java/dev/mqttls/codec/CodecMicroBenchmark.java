@@ -1,0 +1,96 @@
+package dev.mqttls.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.List;
+
+/**
+ * A quick, JMH-free measurement of decoding and encoding a small PUBLISH (topic of 16 bytes, 32
+ * byte payload, QoS 1, MQTT 5, no properties). Not a test: run it by hand and read the figures.
+ *
+ * <pre>
+ * mvn -q -pl codec test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp codec/target/test-classes:codec/target/classes:$(cat /tmp/cp.txt) \
+ *     dev.mqttls.codec.CodecMicroBenchmark
+ * </pre>
+ */
+public final class CodecMicroBenchmark {
+  private static final int BATCH = 1000;
+  private static volatile long sink;
+
+  private CodecMicroBenchmark() {}
+
+  /**
+   * Runs each measurement a few rounds and prints nanoseconds per operation, on a Netty thread so
+   * that the pooled allocator's thread cache is used as on an event loop.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Thread t = new FastThreadLocalThread(() -> run(args), "bench");
+    t.start();
+    t.join();
+  }
+
+  private static void run(String[] args) {
+    ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    Publish publish =
+        new Publish(
+            false,
+            Qos.AT_LEAST_ONCE,
+            false,
+            "sensors/0042/tmp",
+            7,
+            MqttProperties.EMPTY,
+            alloc.buffer(32).writeZero(32));
+    byte[] one = Bytes.drain(MqttEncoder.encode(publish, MqttVersion.V5, alloc));
+    ByteBuf batch = alloc.buffer(one.length * BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      batch.writeBytes(one);
+    }
+    EmbeddedChannel ch = Bytes.connectedServer(MqttVersion.V5);
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    for (int round = 0; round < 3; round++) {
+      long t0 = System.nanoTime();
+      for (int r = 0; r < rounds; r++) {
+        ch.writeInbound(batch.retainedDuplicate());
+        for (Object o = ch.readInbound(); o != null; o = ch.readInbound()) {
+          Publish p = (Publish) o;
+          sink += p.packetId();
+          p.release();
+        }
+      }
+      long decode = System.nanoTime() - t0;
+
+      t0 = System.nanoTime();
+      for (int r = 0; r < rounds * BATCH; r++) {
+        ByteBuf out = MqttEncoder.encode(publish, MqttVersion.V5, alloc);
+        sink += out.readableBytes();
+        out.release();
+      }
+      long encode = System.nanoTime() - t0;
+
+      EncodedPublish shared = EncodedPublish.of(publish, MqttVersion.V5);
+      t0 = System.nanoTime();
+      for (int r = 0; r < rounds * BATCH; r++) {
+        ByteBuf out =
+            shared.forSubscriber(
+                alloc, Qos.AT_LEAST_ONCE, 1 + (r & 0x7FFF), false, false, 0, false, List.of());
+        sink += out.readableBytes();
+        out.release();
+      }
+      long fanout = System.nanoTime() - t0;
+      shared.release();
+
+      double n = (double) rounds * BATCH;
+      System.out.printf(
+          "round %d: decode %.0f ns/op, encode %.0f ns/op, shared-encoding per subscriber %.0f ns/op"
+              + " (%d-byte PUBLISH)%n",
+          round, decode / n, encode / n, fanout / n, one.length);
+    }
+    batch.release();
+    publish.release();
+    ch.finishAndReleaseAll();
+  }
+}
