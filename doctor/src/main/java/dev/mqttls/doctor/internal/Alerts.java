@@ -77,6 +77,18 @@ final class Alerts {
       default:
         break;
     }
+    if (sent && alert != AlertDescription.protocol_version) {
+      // We got as far as sending our certificate, so cipher and version were agreed: a generic
+      // alert now is the server refusing the certificate without naming why.
+      return Finding.fail(
+          FindingCode.CLIENT_CERT_REJECTED,
+          "The server ended the session right after receiving "
+              + who
+              + ", with the unspecific alert "
+              + name(alert)
+              + ": it refused the certificate without saying why (untrusted issuer, revoked, expired or wrong usage).",
+          "Look for the refusal in the broker's log; check the certificate with mqttls pki inspect and the broker's cafile and crlfile.");
+    }
     return Finding.fail(
         FindingCode.TLS_HANDSHAKE_FAILED,
         "The server ended the handshake with the alert " + name(alert) + "." + hint(alert),

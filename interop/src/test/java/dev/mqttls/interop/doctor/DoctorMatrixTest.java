@@ -1,0 +1,411 @@
+package dev.mqttls.interop.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mqttls.doctor.Finding;
+import dev.mqttls.doctor.FindingCode;
+import dev.mqttls.doctor.Probe;
+import dev.mqttls.doctor.ProbeOptions;
+import dev.mqttls.doctor.Report;
+import dev.mqttls.testing.EmbeddedBroker;
+import dev.mqttls.testing.MosquittoProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The broken-setup matrix of issue 6, run against our broker and against Debian's Mosquitto on
+ * 127.0.0.1 with the same configuration lines: the doctor must name the same cause on both.
+ */
+class DoctorMatrixTest {
+  private static final List<String> LOCALHOST = List.of("localhost");
+
+  @TempDir Path dir;
+
+  /** The two brokers under test. */
+  enum Kind {
+    MOSQUITTO,
+    MQTTLS
+  }
+
+  /** A started broker. */
+  private interface Running extends AutoCloseable {
+    int port();
+
+    @Override
+    void close();
+  }
+
+  private final List<String> global = new ArrayList<>();
+  private final List<String> listener = new ArrayList<>();
+  private boolean anonymous = true;
+  private TestCerts.Held ca;
+  private Path caFile;
+
+  private Running start(Kind kind) {
+    if (kind == Kind.MOSQUITTO) {
+      MosquittoProcess.Builder b = MosquittoProcess.builder().allowAnonymous(anonymous);
+      global.forEach(b::line);
+      listener.forEach(b::listenerLine);
+      MosquittoProcess m = b.start();
+      return new Running() {
+        @Override
+        public int port() {
+          return m.port();
+        }
+
+        @Override
+        public void close() {
+          m.close();
+        }
+      };
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("allow_anonymous " + anonymous);
+    lines.addAll(global);
+    lines.add("listener 0 127.0.0.1");
+    lines.addAll(listener);
+    EmbeddedBroker e = EmbeddedBroker.start(lines.toArray(String[]::new));
+    return new Running() {
+      @Override
+      public int port() {
+        return e.port();
+      }
+
+      @Override
+      public void close() {
+        e.close();
+      }
+    };
+  }
+
+  private Path write(String name, String text) {
+    try {
+      return Files.writeString(dir.resolve(name), text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void tls(String certChainPem, String keyPem) {
+    listener.add("cafile " + caFile);
+    listener.add("certfile " + write("server.crt", certChainPem));
+    listener.add("keyfile " + write("server.key", keyPem));
+  }
+
+  private void tls(TestCerts.Held server) {
+    tls(server.certPem(), server.keyPem());
+  }
+
+  private void newCa() {
+    ca = TestCerts.rootCa("Doctor Interop CA");
+    caFile = write("ca.crt", ca.certPem());
+  }
+
+  private TestCerts.Held localhostServer() {
+    return TestCerts.server(ca, "localhost", LOCALHOST, List.of());
+  }
+
+  private Report probe(Kind kind, boolean tls, Consumer<ProbeOptions.Builder> config) {
+    try (Running r = start(kind)) {
+      ProbeOptions.Builder o =
+          ProbeOptions.builder((tls ? "mqtts" : "mqtt") + "://127.0.0.1:" + r.port())
+              .timeout(Duration.ofSeconds(3))
+              .versionProbes(false)
+              .costProbe(false);
+      config.accept(o);
+      return Probe.run(o.build());
+    }
+  }
+
+  /**
+   * Mosquitto (OpenSSL) names why it refuses a client certificate in its alert; our broker
+   * currently sends internal_error, so the doctor can only say the certificate was refused.
+   */
+  private static void assertClientCertRefusal(Kind kind, Report r, FindingCode specific) {
+    if (kind == Kind.MOSQUITTO) {
+      assertHas(r, specific);
+    } else {
+      assertThat(r.findings().stream().map(Finding::code).toList())
+          .as(r.toJson())
+          .containsAnyOf(specific, FindingCode.CLIENT_CERT_REJECTED);
+    }
+  }
+
+  private static void assertHas(Report r, FindingCode code) {
+    assertThat(r.findings().stream().map(Finding::code).toList()).as(r.toJson()).contains(code);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void allGood(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    Report r = probe(kind, true, o -> o.caFile(caFile).serverName("localhost").versionProbes(true));
+    assertThat(r.failures()).as(r.toJson()).isEmpty();
+    assertHas(r, FindingCode.MQTT_ROUND_TRIP);
+    assertHas(r, FindingCode.TLS_LEGACY_REFUSED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void selfSigned(Kind kind) {
+    newCa();
+    tls(TestCerts.selfSignedServer("localhost", LOCALHOST, List.of()));
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.SERVER_SELF_SIGNED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void caFileHoldsLeaf(Kind kind) {
+    newCa();
+    TestCerts.Held server = localhostServer();
+    tls(server);
+    Path leaf = write("leaf.crt", server.certPem());
+    assertHas(
+        probe(kind, true, o -> o.caFile(leaf).serverName("localhost")),
+        FindingCode.CAFILE_HOLDS_LEAF);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void wrongCa(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    Path other = write("other.crt", TestCerts.rootCa("Doctor Interop CA").certPem());
+    assertHas(
+        probe(kind, true, o -> o.caFile(other).serverName("localhost")),
+        FindingCode.SERVER_WRONG_CA);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void missingIntermediate(Kind kind) {
+    newCa();
+    TestCerts.Held inter = TestCerts.intermediate(ca, "Doctor Interop Intermediate");
+    tls(TestCerts.server(inter, "localhost", LOCALHOST, List.of()));
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.SERVER_ISSUER_MISSING);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void expired(Kind kind) {
+    assumeTrue(
+        kind == Kind.MOSQUITTO,
+        "our broker refuses to start a listener with an expired or not-yet-valid certificate");
+    newCa();
+    tls(
+        TestCerts.leaf(
+            ca,
+            "localhost",
+            LOCALHOST,
+            List.of(),
+            KeyPurposeId.id_kp_serverAuth,
+            TestCerts.expired()));
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.SERVER_CERT_EXPIRED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void notYetValid(Kind kind) {
+    assumeTrue(
+        kind == Kind.MOSQUITTO,
+        "our broker refuses to start a listener with an expired or not-yet-valid certificate");
+    newCa();
+    tls(
+        TestCerts.leaf(
+            ca,
+            "localhost",
+            LOCALHOST,
+            List.of(),
+            KeyPurposeId.id_kp_serverAuth,
+            TestCerts.notYetValid()));
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.SERVER_CERT_NOT_YET_VALID);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void nameMismatch(Kind kind) {
+    newCa();
+    tls(TestCerts.server(ca, "broker.example", List.of("broker.example"), List.of()));
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.NAME_MISMATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void ipWithoutIpSan(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    assertHas(probe(kind, true, o -> o.caFile(caFile)), FindingCode.IP_NOT_IN_SAN);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void requireCertificateWithoutClientCertificate(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    assertHas(
+        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
+        FindingCode.CLIENT_CERT_REQUIRED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void untrustedClientCertificate(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    TestCerts.Held device = TestCerts.device(TestCerts.rootCa("Stranger CA"), "device-1");
+    Path cert = write("device.crt", device.certPem());
+    Path key = write("device.key", device.keyPem());
+    assertClientCertRefusal(
+        kind,
+        probe(
+            kind, true, o -> o.caFile(caFile).serverName("localhost").certFile(cert).keyFile(key)),
+        FindingCode.CLIENT_CERT_UNTRUSTED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void revokedClientCertificate(Kind kind) {
+    newCa();
+    TestCerts.Held device = TestCerts.device(ca, "device-revoked");
+    Path crl =
+        write(
+            "ca.crl",
+            TestCerts.pem(
+                TestCerts.crl(ca, List.of(device.cert()), Instant.now().plus(Duration.ofDays(7)))));
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    listener.add("crlfile " + crl);
+    Path cert = write("device.crt", device.certPem());
+    Path key = write("device.key", device.keyPem());
+    assertClientCertRefusal(
+        kind,
+        probe(
+            kind, true, o -> o.caFile(caFile).serverName("localhost").certFile(cert).keyFile(key)),
+        FindingCode.CLIENT_CERT_REVOKED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void clientKeyMismatch(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    Path cert = write("device.crt", TestCerts.device(ca, "device-1").certPem());
+    Path key = write("other.key", TestCerts.device(ca, "device-2").keyPem());
+    assertHas(
+        probe(
+            kind, true, o -> o.caFile(caFile).serverName("localhost").certFile(cert).keyFile(key)),
+        FindingCode.CLIENT_KEY_MISMATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void legacyTlsOnlyProbe_refusedByA12PlusBroker(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("tls_version tlsv1.2");
+    Report r = probe(kind, true, o -> o.caFile(caFile).serverName("localhost").versionProbes(true));
+    assertHas(r, FindingCode.TLS_LEGACY_REFUSED);
+    assertThat(r.findings().stream().map(Finding::code))
+        .doesNotContain(FindingCode.TLS_LEGACY_ACCEPTED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void plainPortGivenAsTls(Kind kind) {
+    assertHas(probe(kind, true, o -> {}), FindingCode.PORT_PLAIN_GIVEN_AS_TLS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void tlsPortGivenAsPlain(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    assertHas(probe(kind, false, o -> {}), FindingCode.PORT_TLS_GIVEN_AS_PLAIN);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void wrongPassword(Kind kind) {
+    assumeTrue(kind == Kind.MOSQUITTO, "our broker does not support password_file yet");
+    newCa();
+    anonymous = false;
+    global.add("password_file " + write("passwd", passwdLine("alice", "right")));
+    tls(localhostServer());
+    assertHas(
+        probe(
+            kind,
+            true,
+            o ->
+                o.caFile(caFile)
+                    .serverName("localhost")
+                    .username("alice")
+                    .password("wrong".toCharArray())),
+        FindingCode.MQTT_BAD_CREDENTIALS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aclDeniesTestTopic(Kind kind) {
+    assumeTrue(kind == Kind.MOSQUITTO, "our broker does not support acl_file yet");
+    newCa();
+    global.add("acl_file " + write("acl", "topic readwrite allowed/#\n"));
+    tls(localhostServer());
+    Report r =
+        probe(
+            kind,
+            true,
+            o -> o.caFile(caFile).serverName("localhost").mqttVersion(ProbeOptions.MqttVersion.V5));
+    List<FindingCode> codes = r.findings().stream().map(Finding::code).toList();
+    assertThat(codes)
+        .as(r.toJson())
+        .containsAnyOf(
+            FindingCode.MQTT_SUBSCRIBE_DENIED,
+            FindingCode.MQTT_PUBLISH_DENIED,
+            FindingCode.MQTT_MESSAGE_LOST);
+    assertThat(codes).as(r.toJson()).doesNotContain(FindingCode.MQTT_ROUND_TRIP);
+  }
+
+  /** Mosquitto's {@code $6$} password format: base64(SHA-512(password + salt)). */
+  private static String passwdLine(String user, String password) {
+    try {
+      byte[] salt = new byte[12];
+      new SecureRandom().nextBytes(salt);
+      MessageDigest d = MessageDigest.getInstance("SHA-512");
+      d.update(password.getBytes(StandardCharsets.UTF_8));
+      d.update(salt);
+      Base64.Encoder e = Base64.getEncoder();
+      return user + ":$6$" + e.encodeToString(salt) + "$" + e.encodeToString(d.digest()) + "\n";
+    } catch (java.security.GeneralSecurityException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+}
