@@ -158,6 +158,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     } catch (DecodeException e) {
       fail(in, out, e.reason(), e.getMessage(), type);
       return;
+    } catch (IllegalArgumentException e) {
+      // A value type refused what the wire checks let through: still the peer's bad input, so it
+      // closes this connection only. The "unchecked" prefix lets tests find such gaps.
+      fail(in, out, ReasonCode.MALFORMED_PACKET, "unchecked: " + e.getMessage(), type);
+      return;
     }
     in.readerIndex(start + (int) size);
     if (type == PacketType.CONNECT) {
