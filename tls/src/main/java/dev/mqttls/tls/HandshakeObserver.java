@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSession;
  * one line and closes. Confined to the channel's event loop.
  */
 final class HandshakeObserver extends ChannelInboundHandlerAdapter {
+  private static final Class<?> OPENSSL_ENGINE = opensslEngineClass();
   private static final MethodHandle OPENSSL_REUSED = opensslReused();
 
   private final ServerTls tls;
@@ -166,11 +167,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
   }
 
   private boolean resumed(SSLSession session) {
-    if (OPENSSL_REUSED != null
-        && ssl.engine()
-            .getClass()
-            .getName()
-            .equals("io.netty.handler.ssl.ReferenceCountedOpenSslEngine")) {
+    if (OPENSSL_REUSED != null && OPENSSL_ENGINE.isInstance(ssl.engine())) {
       try {
         return (boolean) OPENSSL_REUSED.invoke(ssl.engine());
       } catch (Throwable t) {
@@ -181,10 +178,18 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
     return session.getCreationTime() < startMillis - 1000;
   }
 
+  private static Class<?> opensslEngineClass() {
+    try {
+      return Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
+    } catch (ClassNotFoundException e) {
+      return Void.class;
+    }
+  }
+
+  // Netty knows whether BoringSSL resumed (SSL_session_reused) but keeps it package-private.
   private static MethodHandle opensslReused() {
     try {
-      Class<?> c = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
-      Method m = c.getDeclaredMethod("isSessionReused");
+      Method m = OPENSSL_ENGINE.getDeclaredMethod("isSessionReused");
       m.setAccessible(true);
       return MethodHandles.lookup().unreflect(m);
     } catch (ReflectiveOperationException | RuntimeException e) {
