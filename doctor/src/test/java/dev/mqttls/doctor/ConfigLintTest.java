@@ -42,7 +42,8 @@ class ConfigLintTest {
 
   private Report lint(String... lines) throws IOException {
     Path conf = write("mosquitto.conf", String.join("\n", lines) + "\n");
-    return ConfigLint.lint(conf, null);
+    // As root: readability for other users is tested on its own below.
+    return ConfigLint.lint(conf, "root");
   }
 
   private String tlsListener() {
@@ -111,6 +112,22 @@ class ConfigLintTest {
     Report r = ConfigLint.lint(conf, other);
     assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_FILE_NOT_READABLE);
     assertThat(r.toJson()).contains("server.key").contains(other);
+  }
+
+  @Test
+  void startedAsRootWithoutUserDirective_checksForMosquittosDefaultUser() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name"))
+            && Files.readString(Path.of("/etc/passwd")).contains("\nmosquitto:"),
+        "needs root and Debian's mosquitto user");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path conf = write("mosquitto.conf", tlsListener() + "\n");
+    Report r = ConfigLint.lint(conf, null);
+    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_FILE_NOT_READABLE);
+    assertThat(r.toJson()).contains("mosquitto (Mosquitto's default when started as root)");
+    Path withUserRoot = write("root.conf", "user root\n" + tlsListener() + "\n");
+    Report ok = ConfigLint.lint(withUserRoot, null);
+    assertThat(codes(ok)).as(ok.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
   }
 
   @Test

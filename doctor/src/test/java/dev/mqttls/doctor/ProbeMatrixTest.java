@@ -251,8 +251,15 @@ class ProbeMatrixTest {
     Setup s = new Setup();
     s.tls(localhostServer(s)).line("require_certificate true");
     try (MosquittoProcess m = s.b.start()) {
-      Report r = probe(m, true, o -> o.caFile(s.caFile).serverName("localhost"));
-      assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CLIENT_CERT_REQUIRED);
+      Report r =
+          probe(m, true, o -> o.caFile(s.caFile).serverName("localhost").versionProbes(true));
+      assertThat(codes(r))
+          .as(r.toJson())
+          .contains(
+              FindingCode.CLIENT_CERT_REQUIRED,
+              FindingCode.TLS12_ACCEPTED,
+              FindingCode.TLS13_ACCEPTED,
+              FindingCode.TLS_LEGACY_REFUSED);
     }
   }
 

@@ -7,10 +7,7 @@ import dev.mqttls.doctor.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -21,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Reads a mosquitto.conf-syntax file and checks each listener's TLS setup. */
 public final class ConfigLinter {
@@ -72,6 +68,7 @@ public final class ConfigLinter {
   private final Instant now;
   private final List<Finding> findings = new ArrayList<>();
   private String brokerUser;
+  private boolean brokerUserAssumed;
 
   /** A linter for one file. */
   public ConfigLinter(Path conf, String brokerUser, Instant now) {
@@ -119,6 +116,13 @@ public final class ConfigLinter {
         brokerUserGiven != null
             ? brokerUserGiven
             : global.containsKey("user") ? global.get("user").value() : null;
+    if (brokerUser == null
+        && "root".equals(System.getProperty("user.name"))
+        && UnixAccess.userExists("mosquitto")) {
+      // Mosquitto started as root without a user directive drops to "mosquitto".
+      brokerUser = "mosquitto";
+      brokerUserAssumed = true;
+    }
     for (String f : List.of("password_file", "acl_file")) {
       Directive d = global.get(f);
       if (d != null) {
@@ -315,6 +319,7 @@ public final class ConfigLinter {
                 at(d)
                     + ": the broker's user "
                     + brokerUser
+                    + (brokerUserAssumed ? " (Mosquitto's default when started as root)" : "")
                     + " cannot read it"
                     + via
                     + ": "
@@ -337,30 +342,9 @@ public final class ConfigLinter {
     return p.isAbsolute() ? p : conf.toAbsolutePath().getParent().resolve(p);
   }
 
-  /** Null when {@code user} can read {@code file} by its POSIX bits, else why not. */
+  /** Null when {@code user} can read {@code file}, else why not. */
   private static String readableBy(Path file, String user) {
-    try {
-      PosixFileAttributes a =
-          Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      Set<PosixFilePermission> p = a.permissions();
-      if (a.owner().getName().equals(user)) {
-        return p.contains(PosixFilePermission.OWNER_READ)
-            ? null
-            : "its owner lacks read permission";
-      }
-      if (p.contains(PosixFilePermission.OTHERS_READ)) {
-        return null;
-      }
-      if (p.contains(PosixFilePermission.GROUP_READ)) {
-        return null; // Readable if the user is in group a.group(); group membership is not checked.
-      }
-      return "it belongs to "
-          + a.owner().getName()
-          + " with mode "
-          + java.nio.file.attribute.PosixFilePermissions.toString(p);
-    } catch (IOException | UnsupportedOperationException e) {
-      return null;
-    }
+    return UnixAccess.whyUnreadable(file, user);
   }
 
   private List<X509Certificate> readCerts(Directive d) {

@@ -860,7 +860,9 @@ public final class ProbeRunner {
                     FindingCode.TLS_MAX_FRAGMENT_LENGTH,
                     "The server ignores max_fragment_length: devices must take full 16 KiB records."));
       }
-      return ob.version != null && ob.version.equals(v) || ob.handshakeComplete;
+      // The ServerHello settles the version; a later failure (a required client certificate the
+      // probe does not send) does not mean the version was refused.
+      return ob.handshakeComplete || v.equals(ob.serverHelloVersion);
     } catch (IOException e) {
       LOG.debug("version probe {} failed", v, e);
       return null;

@@ -68,6 +68,7 @@ public final class TlsConnection implements AutoCloseable {
     public Short alertReceived;
     public boolean handshakeComplete;
     public ProtocolVersion version;
+    public ProtocolVersion serverHelloVersion;
     public int cipherSuite = -1;
     public String alpn;
     public short maxFragmentLength;
@@ -261,6 +262,12 @@ public final class TlsConnection implements AutoCloseable {
       if (level == org.bouncycastle.tls.AlertLevel.fatal) {
         observed.alertReceived = description;
       }
+    }
+
+    @Override
+    public void notifyServerVersion(ProtocolVersion v) throws IOException {
+      super.notifyServerVersion(v);
+      observed.serverHelloVersion = v;
     }
 
     @Override
