@@ -132,6 +132,14 @@ public final class BrokerRuntime {
     for (Channel c : serverChannels) {
       c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    // MQTT 5 clients learn why (DISCONNECT Server shutting down); then everything closes.
+    for (Channel c : channels) {
+      MqttConnection conn = c.pipeline().get(MqttConnection.class);
+      if (conn != null) {
+        c.eventLoop().execute(conn::serverShutdown);
+      }
+    }
+    channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     state.shutdown();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

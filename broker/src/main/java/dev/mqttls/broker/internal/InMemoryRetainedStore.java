@@ -104,7 +104,7 @@ final class InMemoryRetainedStore implements RetainedStore {
     Message m;
     synchronized (this) {
       m = n.message;
-      if (m == null) {
+      if (m == null || m.expired(System.nanoTime())) {
         return;
       }
       m.retain();

@@ -498,6 +498,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     };
   }
 
+  /** The broker is stopping: tell MQTT 5 clients why (Server shutting down), then close. */
+  void serverShutdown() {
+    if (phase == Phase.CONNECTED) {
+      disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+    } else if (phase != Phase.CLOSING) {
+      phase = Phase.CLOSING;
+      channel.close();
+    }
+  }
+
   /** Another connection claimed our client id. */
   void takenOver() {
     if (phase == Phase.CLOSING) {
