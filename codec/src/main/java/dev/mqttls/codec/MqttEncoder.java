@@ -1,6 +1,7 @@
 package dev.mqttls.codec;
 
 import dev.mqttls.codec.internal.PacketEncoder;
+import dev.mqttls.codec.internal.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -87,11 +88,13 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
    */
   ByteBuf encode(MqttPacket packet, ByteBufAllocator alloc) {
     MqttPacket p = packet;
-    int size = PacketEncoder.packetSize(p, version);
+    int rl = PacketEncoder.remainingLength(p, version);
+    int size = 1 + Wire.varIntSize(rl) + rl;
     if (size > maximumPacketSize) {
       if (p.type() != PacketType.PUBLISH && version == MqttVersion.V5) {
         p = withoutDiagnostics(p);
-        size = PacketEncoder.packetSize(p, version);
+        rl = PacketEncoder.remainingLength(p, version);
+        size = 1 + Wire.varIntSize(rl) + rl;
       }
       if (size > maximumPacketSize) {
         throw new PacketTooLargeException(p.type(), size, maximumPacketSize);
@@ -100,15 +103,14 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
     if (p instanceof Publish pub
         && pub.payload().readableBytes() >= EncodedPublish.SHARE_THRESHOLD) {
       ByteBuf payload = pub.payload();
-      int header = size - payload.readableBytes();
-      ByteBuf head = alloc.buffer(header);
-      PacketEncoder.write(head, p, version, false);
+      ByteBuf head = alloc.buffer(size - payload.readableBytes());
+      PacketEncoder.write(head, p, version, false, rl);
       CompositeByteBuf c = alloc.compositeBuffer(2);
       c.addComponents(true, head, payload.retainedSlice());
       return c;
     }
     ByteBuf out = alloc.buffer(size);
-    PacketEncoder.write(out, p, version, true);
+    PacketEncoder.write(out, p, version, true, rl);
     return out;
   }
 
@@ -120,10 +122,10 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
    *     3.1.1, a CONNACK reason without a 3.1.1 return code)
    */
   public static ByteBuf encode(MqttPacket packet, MqttVersion version, ByteBufAllocator alloc) {
-    int size = PacketEncoder.packetSize(packet, version);
-    ByteBuf out = alloc.buffer(size);
+    int rl = PacketEncoder.remainingLength(packet, version);
+    ByteBuf out = alloc.buffer(1 + Wire.varIntSize(rl) + rl);
     try {
-      PacketEncoder.write(out, packet, version, true);
+      PacketEncoder.write(out, packet, version, true, rl);
     } catch (RuntimeException e) {
       out.release();
       throw e;

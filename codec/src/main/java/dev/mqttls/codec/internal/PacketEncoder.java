@@ -206,8 +206,14 @@ public final class PacketEncoder {
    * without copying).
    */
   public static void write(ByteBuf out, MqttPacket p, MqttVersion v, boolean withPayload) {
+    write(out, p, v, withPayload, remainingLength(p, v));
+  }
+
+  /**
+   * As {@link #write(ByteBuf, MqttPacket, MqttVersion, boolean)} with the remaining length known.
+   */
+  public static void write(ByteBuf out, MqttPacket p, MqttVersion v, boolean withPayload, int rl) {
     boolean v5 = v == MqttVersion.V5;
-    int rl = remainingLength(p, v);
     out.writeByte(firstByte(p));
     Wire.writeVarInt(out, rl);
     switch (p.type()) {
