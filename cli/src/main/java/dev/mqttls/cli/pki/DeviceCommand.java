@@ -40,7 +40,7 @@ final class DeviceCommand extends PkiSubcommand {
   @Option(
       names = "--csr",
       paramLabel = "FILE",
-      description = "Sign this CSR (PEM, DER, or nRF91 %KEYGEN output).")
+      description = "Sign this CSR (PEM, DER, or nRF91 %%KEYGEN output).")
   Path csr;
 
   @Option(

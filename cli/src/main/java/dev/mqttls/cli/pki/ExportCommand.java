@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
       "  p12, jks  key store with key, chain and the CA (needs -o and a password)",
       "  c-header  mbedTLS arrays: const char NAME[] and NAME_len = sizeof(NAME), counting the NUL",
       "  zephyr    #define CA_CERTIFICATE \"<exact PEM>\" for modem_key_mgmt_write / tls_credential_add",
-      "  nrf-at    AT%CMNG=0,<sec_tag>,<type>,\"<pem>\" lines for an nRF91 modem (needs --sec-tag)",
+      "  nrf-at    AT%%CMNG=0,<sec_tag>,<type>,\"<pem>\" lines for an nRF91 modem (needs --sec-tag)",
       "For an id, c-header/zephyr/nrf-at hold the CA and the device certificate; --with-key adds the key."
     })
 final class ExportCommand extends PkiSubcommand {

@@ -199,8 +199,9 @@ public final class Certificates {
       return (X509Certificate)
           CertificateFactory.getInstance("X.509")
               .generateCertificate(new ByteArrayInputStream(der));
-    } catch (CertificateException e) {
-      throw new PkiException(Reason.CORRUPT_FILE, "not a certificate: " + Keys.oneLine(e), e);
+    } catch (CertificateException | RuntimeException e) {
+      // The JDK's message names its own exception classes; the cause keeps it for debugging.
+      throw new PkiException(Reason.CORRUPT_FILE, "not an X.509 certificate", e);
     }
   }
 
@@ -229,7 +230,9 @@ public final class Certificates {
       }
     } catch (IllegalArgumentException | PkiException e) {
       throw new PkiException(
-          Reason.CORRUPT_FILE, what + " holds no readable certificate: " + Keys.oneLine(e), e);
+          Reason.CORRUPT_FILE,
+          what + " holds no readable certificate (neither PEM nor DER X.509)",
+          e);
     }
     if (certs.isEmpty()) {
       throw new PkiException(Reason.CORRUPT_FILE, what + " holds no certificate");
