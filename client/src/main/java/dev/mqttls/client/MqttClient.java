@@ -77,6 +77,14 @@ public interface MqttClient extends AutoCloseable {
    */
   void onConnectionLost(Consumer<MqttClientException> listener);
 
+  /**
+   * Registers a callback (on the callback thread) for messages that match none of this client's
+   * subscriptions: typically those a resumed session delivers right after CONNACK, before the
+   * application has called {@link #subscribe} again. Register it before {@link #connect()}. Without
+   * one such messages are acknowledged and dropped (logged at debug level).
+   */
+  void onUnmatchedMessage(Consumer<Message> callback);
+
   /** The connection state now. */
   ConnectionState state();
 

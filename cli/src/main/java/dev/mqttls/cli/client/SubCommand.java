@@ -125,6 +125,8 @@ public final class SubCommand implements Callable<Integer> {
             lost[0] = e;
             received.add(LOST);
           });
+      // a resumed session (-c) may deliver before we subscribe again: print those too
+      client.onUnmatchedMessage(received::add);
       client.blocking().connect();
       for (Subscription s : subs) {
         client.blocking().subscribe(s, received::add);

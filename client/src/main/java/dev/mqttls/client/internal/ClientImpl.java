@@ -101,6 +101,7 @@ public final class ClientImpl implements MqttClient {
   private final AtomicLong messagesIn = new AtomicLong();
   private final AtomicLong messagesOut = new AtomicLong();
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+  private volatile Consumer<Message> unmatched;
   private volatile ClientStatus statusSnapshot;
   private final BlockingClientImpl blocking;
 
@@ -238,6 +239,11 @@ public final class ClientImpl implements MqttClient {
   @Override
   public void onConnectionLost(Consumer<MqttClientException> listener) {
     lossListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void onUnmatchedMessage(Consumer<Message> callback) {
+    unmatched = java.util.Objects.requireNonNull(callback, "callback");
   }
 
   @Override
@@ -842,7 +848,12 @@ public final class ClientImpl implements MqttClient {
       }
     }
     if (!any) {
-      LOG.debug("message on {} matches no subscription of this client; dropped", topic);
+      Consumer<Message> cb = unmatched;
+      if (cb != null) {
+        callbacks.execute(() -> cb.accept(m));
+      } else {
+        LOG.debug("message on {} matches no subscription of this client; dropped", topic);
+      }
     }
     updateSnapshot();
   }
