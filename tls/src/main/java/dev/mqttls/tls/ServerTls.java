@@ -39,6 +39,8 @@ public final class ServerTls implements AutoCloseable {
   private volatile ServerTlsGeneration generation;
   private final MaterialWatcher watcher;
   private volatile boolean closed;
+  // The load logs the first warning; the daily check starts a day later.
+  private long lastCrlWarnNanos = System.nanoTime();
 
   private ServerTls(ServerTlsSettings settings, String listenerName, TlsEngine engine) {
     this.settings = settings;
@@ -50,7 +52,9 @@ public final class ServerTls implements AutoCloseable {
             : null;
     this.ticketKeys = List.of(newTicketKey());
     this.ticketKeysRotatedNanos = System.nanoTime();
-    this.watcher = new MaterialWatcher(listenerName, watchedFiles(settings), this::onFilesChanged);
+    this.watcher =
+        new MaterialWatcher(
+            listenerName, watchedFiles(settings), this::onFilesChanged, this::dailyChecks);
   }
 
   /**
@@ -170,6 +174,30 @@ public final class ServerTls implements AutoCloseable {
           listenerName,
           e.getMessage());
       return false;
+    }
+  }
+
+  // An expired CRL must not silently lock out a fleet (Mosquitto #1826), nor be forgotten:
+  // with crl_expired warn it stays in use, and the operator hears about it once a day.
+  private void dailyChecks() {
+    long now = System.nanoTime();
+    if (now - lastCrlWarnNanos < Duration.ofDays(1).toNanos()) {
+      return;
+    }
+    lastCrlWarnNanos = now;
+    java.util.Date date = new java.util.Date();
+    for (ClientCertificateVerifier.LoadedCrl c : generation.crls) {
+      if (c.crl().getNextUpdate() != null && date.after(c.crl().getNextUpdate())) {
+        LOG.warn(
+            "listener {}: crlfile {}: CRL of {} expired {} (nextUpdate); {}",
+            listenerName,
+            c.file(),
+            c.crl().getIssuerX500Principal().getName(),
+            c.crl().getNextUpdate().toInstant(),
+            settings.crlExpiredPolicy() == ServerTlsSettings.CrlExpiredPolicy.REFUSE
+                ? "devices of this CA are refused (crl_expired refuse): publish a fresh CRL"
+                : "still used (crl_expired warn): publish a fresh CRL");
+      }
     }
   }
 

@@ -24,12 +24,18 @@ public final class MaterialWatcher implements AutoCloseable {
 
   private final List<Path> files;
   private final Runnable onChange;
+  private final Runnable everyPoll;
   private final ScheduledExecutorService timer;
   private List<String> last;
   private List<String> pending;
 
-  /** Watches {@code files} (directories: their entries) and runs {@code onChange} on changes. */
-  public MaterialWatcher(String listenerName, List<Path> files, Runnable onChange) {
+  /**
+   * Watches {@code files} (directories: their entries) and runs {@code onChange} on changes, and
+   * {@code everyPoll} on every poll (for time-based checks such as an expiring CRL).
+   */
+  public MaterialWatcher(
+      String listenerName, List<Path> files, Runnable onChange, Runnable everyPoll) {
+    this.everyPoll = everyPoll;
     this.files = List.copyOf(files);
     this.onChange = onChange;
     this.timer =
@@ -49,6 +55,7 @@ public final class MaterialWatcher implements AutoCloseable {
 
   private void poll() {
     try {
+      everyPoll.run();
       List<String> now = snapshot();
       if (now.equals(last)) {
         pending = null;
