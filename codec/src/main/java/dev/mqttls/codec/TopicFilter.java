@@ -103,7 +103,7 @@ public final class TopicFilter {
           + value
           + "' is not $share/{group}/{filter} with a non-empty group free of + and #";
     }
-    return "'" + value + "' has a wildcard that is not a whole level ('#' only last)";
+    return "'" + Utf8.shown(value) + "' has a wildcard that is not a whole level ('#' only last)";
   }
 
   /** The filter as the client sent it, including any {@code $share/{group}/} prefix. */

@@ -443,11 +443,9 @@ public final class PacketDecoder {
     int level = u8("protocol level");
     MqttVersion version = MqttVersion.of(protocolName, level);
     if (version == null) {
-      String shown =
-          protocolName.length() > 16 ? protocolName.substring(0, 16) + "..." : protocolName;
       throw new DecodeException(
           UNSUPPORTED_PROTOCOL_VERSION,
-          "unknown protocol name '" + printable(shown) + "' with level " + level);
+          "unknown protocol name '" + Utf8.shown(protocolName) + "' with level " + level);
     }
     boolean v5 = version == MqttVersion.V5;
     int flags = u8("connect flags");
@@ -499,15 +497,6 @@ public final class PacketDecoder {
     byte[] password = hasPassword ? binary("password") : null;
     requireEnd();
     return new Connect(version, clientId, cleanStart, keepAlive, username, password, will, props);
-  }
-
-  private static String printable(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      sb.append(c >= 0x20 && c < 0x7F ? c : '?');
-    }
-    return sb.toString();
   }
 
   private Connack connack(boolean v5) throws DecodeException {
@@ -564,7 +553,8 @@ public final class PacketDecoder {
         char c = topic.charAt(i);
         if (c == '+' || c == '#') {
           throw new DecodeException(
-              TOPIC_NAME_INVALID, "topic name '" + topic + "' contains the wildcard '" + c + "'");
+              TOPIC_NAME_INVALID,
+              "topic name '" + Utf8.shown(topic) + "' contains the wildcard '" + c + "'");
         }
       }
     }
@@ -614,19 +604,22 @@ public final class PacketDecoder {
       int opts = u8("subscription options");
       int qos = opts & 0x03;
       if (qos == 3) {
-        throw malformed("subscription QoS is 3 for '" + tf + "'");
+        throw malformed("subscription QoS is 3 for '" + Utf8.shown(tf.value()) + "'");
       }
       if ((opts & (v5 ? 0xC0 : 0xFC)) != 0) {
-        throw malformed("reserved subscription option bits are set for '" + tf + "'");
+        throw malformed(
+            "reserved subscription option bits are set for '" + Utf8.shown(tf.value()) + "'");
       }
       boolean noLocal = (opts & 0x04) != 0;
       int retainHandling = (opts >> 4) & 0x03;
       if (retainHandling == 3) {
-        throw new DecodeException(PROTOCOL_ERROR, "Retain Handling is 3 for '" + tf + "'");
+        throw new DecodeException(
+            PROTOCOL_ERROR, "Retain Handling is 3 for '" + Utf8.shown(tf.value()) + "'");
       }
       if (noLocal && tf.isShared()) {
         throw new DecodeException(
-            PROTOCOL_ERROR, "No Local set on the shared subscription '" + tf + "'");
+            PROTOCOL_ERROR,
+            "No Local set on the shared subscription '" + Utf8.shown(tf.value()) + "'");
       }
       subs.add(new Subscription(tf, Qos.of(qos), noLocal, (opts & 0x08) != 0, retainHandling));
     }

@@ -69,4 +69,21 @@ public final class Utf8 {
     }
     return bytes;
   }
+
+  /**
+   * {@code s} made safe for a log line: control characters replaced by {@code ?} and cut to 64
+   * characters, since peer-supplied strings can be up to 65535 bytes.
+   */
+  public static String shown(String s) {
+    int n = Math.min(s.length(), 64);
+    StringBuilder sb = new StringBuilder(n + 3);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || (c >= 0x7F && c < 0xA0) ? '?' : c);
+    }
+    if (s.length() > n) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
 }
