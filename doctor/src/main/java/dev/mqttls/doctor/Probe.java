@@ -15,13 +15,13 @@ public final class Probe {
 
   /** Runs a probe with the given options. */
   public static Report run(ProbeOptions options) {
-    return new ProbeRunner(options, Instant.now()).run();
+    return new ProbeRunner(options, Instant.now(), false).run();
   }
 
   /**
    * Runs a probe as if the clock said {@code now} (to show what a device with a wrong clock sees).
    */
   public static Report run(ProbeOptions options, Instant now) {
-    return new ProbeRunner(options, now).run();
+    return new ProbeRunner(options, now, true).run();
   }
 }

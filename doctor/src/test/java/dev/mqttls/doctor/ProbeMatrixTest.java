@@ -211,6 +211,25 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void deviceClockAt1970_certificateNotYetValid() {
+    Setup s = new Setup();
+    s.tls(localhostServer(s));
+    try (MosquittoProcess m = s.b.start()) {
+      ProbeOptions o =
+          ProbeOptions.builder("mqtts://127.0.0.1:" + m.port())
+              .caFile(s.caFile)
+              .serverName("localhost")
+              .timeout(Duration.ofSeconds(3))
+              .versionProbes(false)
+              .costProbe(false)
+              .build();
+      Report r = Probe.run(o, java.time.Instant.EPOCH);
+      Finding f = find(r, FindingCode.SERVER_CERT_NOT_YET_VALID);
+      assertThat(f.message()).contains("1970").contains("booted without time");
+    }
+  }
+
+  @Test
   void nameMismatch_namesTheCertificatesNamesAndTheFix() {
     Setup s = new Setup();
     s.tls(TestCerts.server(s.ca, "broker.example", List.of("broker.example"), List.of()));

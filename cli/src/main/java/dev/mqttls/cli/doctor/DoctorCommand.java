@@ -143,6 +143,13 @@ public final class DoctorCommand implements Callable<Integer> {
       description = "Timeout of each network step (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds = 5;
 
+  @Option(
+      names = "--clock",
+      paramLabel = "INSTANT",
+      description =
+          "Judge certificate dates as if the clock said INSTANT (e.g. 1970-01-01T00:00:00Z, what a device that booted without time sees).")
+  java.time.Instant clock;
+
   @Option(names = "--quick", description = "Skip the TLS version probes and the cost measurements.")
   boolean quick;
 
@@ -162,7 +169,10 @@ public final class DoctorCommand implements Callable<Integer> {
         err.println("mqttls doctor: give either a URL or --config, not both");
         return 2;
       }
-      report = ConfigLint.lint(config, brokerUser);
+      report =
+          clock == null
+              ? ConfigLint.lint(config, brokerUser)
+              : ConfigLint.lint(config, brokerUser, clock);
     } else {
       if (url == null) {
         err.println("mqttls doctor: missing URL (mqtts://host:port) or --config FILE; see --help");
@@ -179,7 +189,7 @@ public final class DoctorCommand implements Callable<Integer> {
           Arrays.fill(password, '\0');
         }
       }
-      report = Probe.run(options);
+      report = clock == null ? Probe.run(options) : Probe.run(options, clock);
     }
     if (json) {
       out.println(report.toJson());
@@ -204,6 +214,13 @@ public final class DoctorCommand implements Callable<Integer> {
               throw new IllegalArgumentException(
                   "-V: unknown protocol version '" + protocolVersion + "' (mqttv311 or mqttv5)");
         });
+    picocli.CommandLine.Model.OptionSpec pwOption =
+        spec.commandLine().getParseResult().matchedOption("-P");
+    if (pwOption != null && !pwOption.originalStringValues().isEmpty()) {
+      err.println(
+          "mqttls doctor: warning: a password on the command line is visible to other users;"
+              + " prefer -P without a value (prompt), --pw-file or MQTTLS_PASSWORD");
+    }
     char[] pw = password;
     if (pw == null && passwordFile != null) {
       String first =

@@ -68,7 +68,7 @@ final class Alerts {
           return Finding.fail(
               FindingCode.CLIENT_CERT_REJECTED,
               "The server rejected " + who + " (alert " + name(alert) + ").",
-              "Check the broker's log for the certificate it rejected; check the certificate with mqttls pki inspect.");
+              "Check the broker's log for the certificate it rejected; check the certificate with mqttls pki show FILE.");
         }
         if (requested) {
           return requiredNoneSent(alert);
@@ -87,7 +87,7 @@ final class Alerts {
               + ", with the unspecific alert "
               + name(alert)
               + ": it refused the certificate without saying why (untrusted issuer, revoked, expired or wrong usage).",
-          "Look for the refusal in the broker's log; check the certificate with mqttls pki inspect and the broker's cafile and crlfile.");
+          "Look for the refusal in the broker's log; check the certificate with mqttls pki show FILE and the broker's cafile and crlfile.");
     }
     return Finding.fail(
         FindingCode.TLS_HANDSHAKE_FAILED,

@@ -39,6 +39,7 @@ public final class ProbeRunner {
   private final int timeout;
   private final List<Finding> findings = new ArrayList<>();
   private final Instant now;
+  private final boolean clockGiven;
   private InetSocketAddress address;
   private ClientCredentials credentials;
   private List<X509Certificate> anchors;
@@ -48,7 +49,8 @@ public final class ProbeRunner {
   private org.bouncycastle.tls.TlsSession session;
 
   /** A runner for one probe. */
-  public ProbeRunner(ProbeOptions options, Instant now) {
+  public ProbeRunner(ProbeOptions options, Instant now, boolean clockGiven) {
+    this.clockGiven = clockGiven;
     this.o = options;
     this.timeout = (int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis());
     this.now = now;
@@ -376,7 +378,7 @@ public final class ProbeRunner {
   // ---- steps 3 to 8 over TLS ------------------------------------------------------------------
 
   private void probeTls() {
-    ServerVerifier verifier = new ServerVerifier(anchors, anchorSource, now);
+    ServerVerifier verifier = new ServerVerifier(anchors, anchorSource, now, clockGiven);
     TlsConnection.Offer offer =
         new TlsConnection.Offer(
             ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),

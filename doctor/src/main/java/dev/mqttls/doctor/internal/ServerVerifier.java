@@ -31,15 +31,18 @@ public final class ServerVerifier {
   private final List<X509Certificate> anchors;
   private final String anchorSource;
   private final Instant now;
+  private final String clock;
 
   /**
    * @param anchors the trusted certificates
    * @param anchorSource how to name them in sentences, e.g. "your CA file ca.crt"
    * @param now the time to verify at
    */
-  public ServerVerifier(List<X509Certificate> anchors, String anchorSource, Instant now) {
+  public ServerVerifier(
+      List<X509Certificate> anchors, String anchorSource, Instant now, boolean clockGiven) {
     this.anchors = List.copyOf(anchors);
     this.anchorSource = anchorSource;
+    this.clock = clockGiven ? "the clock given" : "this machine's clock";
     this.now = now;
   }
 
@@ -232,7 +235,7 @@ public final class ServerVerifier {
           Finding.fail(
               FindingCode.SERVER_CHAIN_INVALID,
               "The chain could not be checked: " + e.getClass().getSimpleName() + ".",
-              "Check the certificates with mqttls pki inspect."));
+              "Check the certificates with mqttls pki show FILE."));
       return false;
     }
   }
@@ -256,7 +259,9 @@ public final class ServerVerifier {
                     + to
                     + " ("
                     + days
-                    + " days ago; this machine's clock says "
+                    + " days ago; "
+                    + clock
+                    + " says "
                     + now
                     + ").",
                 leaf
@@ -271,7 +276,7 @@ public final class ServerVerifier {
                 : d.toHours() > 0 ? d.toHours() + " hours" : d.toMinutes() + " minutes";
         String clue =
             now.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
-                ? " This machine's clock is far in the past: a device that booted without time (1970) fails here."
+                ? " The clock is far in the past: a device that booted without time (1970) fails here."
                 : "";
         out.add(
             Finding.fail(
@@ -281,7 +286,9 @@ public final class ServerVerifier {
                     + from
                     + ", "
                     + offset
-                    + " after this machine's clock ("
+                    + " after "
+                    + clock
+                    + " ("
                     + now
                     + ")."
                     + clue,
