@@ -717,4 +717,20 @@ class MqttDecoderTest {
     assertThat(p.release()).isTrue();
     assertThat(in.refCnt()).isZero(); // the decoder released its cumulation, the slice the rest
   }
+
+  @Test
+  void decode_hostileTopicInCause_sanitizedAndTruncated() {
+    String topic = "a\u001b[31m/" + "x".repeat(200) + "/+";
+    byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+    assertThat(t).hasSize(209);
+    ch = connectedServer(MqttVersion.V3_1_1);
+    MalformedPacket m =
+        assertMalformed(
+            feed(ch, bytes(0x30, 0xD3, 0x01, 0x00, t.length, t)), // remaining length 211, topic 209
+            ReasonCode.TOPIC_NAME_INVALID,
+            "wildcard");
+    assertThat(m.cause()).doesNotContain("\u001b").contains("a?[31m/").contains("...");
+    assertThat(m.cause().length()).isLessThan(150);
+    assertThat(m.toString()).startsWith("PUBLISH: topic name").endsWith("(topic name invalid)");
+  }
 }
