@@ -105,7 +105,11 @@ public final class EmbeddedBroker
     return running();
   }
 
-  /** Log lines of {@code dev.mqttls} loggers since this broker was started. */
+  /**
+   * Log lines of {@code dev.mqttls} loggers since this broker was started. Loggers are per JVM, not
+   * per broker: with two brokers running, each capture sees both, so assert on lines naming this
+   * test's own client id or address.
+   */
   public LogCapture log() {
     running();
     return log;

@@ -234,6 +234,33 @@ class PahoV3Test extends BothBrokersTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void offlineQueueIsBoundedByMaxQueuedMessages(Kind kind) {
+    try (BrokerUnderTest broker = kind.start("max_queued_messages 5")) {
+      String topic = Brokers.unique("v3") + "/bounded";
+      String id = Brokers.unique("v3bounded");
+      try (V3Client first = V3Client.connect(broker, id, false)) {
+        first.subscribe(topic, 1);
+      }
+      try (V3Client pub = V3Client.connect(broker, Brokers.unique("v3pub"), true)) {
+        for (int i = 0; i < 50; i++) {
+          pub.publish(topic, "n" + i, 1, false);
+        }
+      }
+      try (V3Client again = V3Client.connect(broker, id, false)) {
+        again.subscribe(topic + "/marker", 1);
+        again.publish(topic + "/marker", "marker", 1, false);
+        List<String> got = payloads(untilMarker(again.inbox, "marker"));
+        List<String> queued = got.subList(0, got.size() - 1);
+        // The oldest messages are kept, in order, and no more than the bound (Mosquitto counts
+        // the in-flight window on top of max_queued_messages, so allow that much).
+        assertThat(queued).isNotEmpty().hasSizeLessThanOrEqualTo(5 + 20);
+        assertThat(queued).isEqualTo(numbered("n", queued.size()));
+      }
+    }
+  }
+
   static List<String> numbered(String prefix, int count) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Real certificates made per test by our own {@code pki}, written to a directory (usually a JUnit
- * {@code @TempDir}): a CA, a server certificate for {@code localhost} / 127.0.0.1 / ::1, and
- * device certificates on demand.
+ * {@code @TempDir}): a CA, a server certificate for {@code localhost} / 127.0.0.1 / ::1, and device
+ * certificates on demand.
  *
  * <pre>{@code
  * @TempDir Path tmp;
@@ -47,8 +47,8 @@ public final class TestPki {
   }
 
   /**
-   * A CA of the given key type in {@code dir/pki} (optionally a root plus an issuing
-   * intermediate), with a server certificate whose SANs are {@code localhost}, 127.0.0.1 and ::1.
+   * A CA of the given key type in {@code dir/pki} (optionally a root plus an issuing intermediate),
+   * with a server certificate whose SANs are {@code localhost}, 127.0.0.1 and ::1.
    */
   public static TestPki create(Path dir, KeyType keyType, boolean intermediate) {
     CertificateAuthority ca =
