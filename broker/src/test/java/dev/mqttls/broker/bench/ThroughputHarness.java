@@ -34,6 +34,10 @@ public final class ThroughputHarness {
   static final String TOPIC = "bench/t";
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("latency")) {
+      latency(args);
+      return;
+    }
     int qos = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     if (args.length > 3) {
@@ -48,6 +52,86 @@ public final class ThroughputHarness {
       Result r = run(broker.address(0), qos, seconds, ThroughputHarness::brokerThreadsCpuNanos);
       System.out.println("mqttls: " + r);
     }
+  }
+
+  /**
+   * {@code latency [rate] [seconds] [port]}: QoS 0 at a fixed rate, end-to-end latency percentiles
+   * (publisher write to subscriber read, same clock).
+   */
+  static void latency(String[] args) throws Exception {
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    if (args.length > 3) {
+      System.out.println(
+          "external: "
+              + latency(
+                  new InetSocketAddress("127.0.0.1", Integer.parseInt(args[3])), rate, seconds));
+      return;
+    }
+    try (Broker broker = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+      System.out.println("mqttls: " + latency(broker.address(0), rate, seconds));
+    }
+  }
+
+  static String latency(InetSocketAddress addr, int rate, int seconds) throws Exception {
+    int total = rate * seconds;
+    long[] lat = new long[total];
+    try (Socket sub = connect(addr, "lat-sub");
+        Socket pub = connect(addr, "lat-pub")) {
+      subscribe(sub, 0);
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  DataInputStream in = new DataInputStream(sub.getInputStream());
+                  byte[] p = publish(0, 0);
+                  byte[] got = new byte[p.length];
+                  for (int i = 0; i < total; i++) {
+                    in.readFully(got);
+                    long sent = 0;
+                    int at = got.length - PAYLOAD;
+                    for (int k = 0; k < 8; k++) {
+                      sent = (sent << 8) | (got[at + k] & 0xFF);
+                    }
+                    lat[i] = System.nanoTime() - sent;
+                  }
+                } catch (IOException e) {
+                  // closed
+                }
+              },
+              "lat-sub");
+      reader.start();
+      OutputStream out = pub.getOutputStream();
+      byte[] p = publish(0, 0);
+      long start = System.nanoTime();
+      long interval = 1_000_000_000L / rate;
+      for (int i = 0; i < total; i++) {
+        long due = start + i * interval;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        long now = System.nanoTime();
+        int at = p.length - PAYLOAD;
+        for (int k = 7; k >= 0; k--) {
+          p[at + k] = (byte) now;
+          now >>>= 8;
+        }
+        out.write(p);
+      }
+      reader.join(10_000);
+    }
+    long[] sorted = java.util.Arrays.stream(lat).filter(v -> v > 0).sorted().toArray();
+    if (sorted.length == 0) {
+      return "no messages";
+    }
+    return String.format(
+        "QoS 0 at %d msgs/s for %d s: %d received, latency p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+        rate,
+        seconds,
+        sorted.length,
+        sorted[sorted.length / 2] / 1e6,
+        sorted[(int) (sorted.length * 0.99)] / 1e6,
+        sorted[sorted.length - 1] / 1e6);
   }
 
   interface CpuClock {
