@@ -57,7 +57,7 @@ class DecoderFuzzTest {
   void randomBytes_atMostOneMalformedPacketAndNoException() {
     Random r = new Random(SEED);
     for (int round = 0; round < 300; round++) {
-      byte[] data = new byte[r.nextInt(round == 0 ? 65536 : 2048)];
+      byte[] data = new byte[round == 0 ? 65536 : r.nextInt(2048)]; // first: 64 KiB
       r.nextBytes(data);
       EmbeddedChannel ch =
           r.nextBoolean()
