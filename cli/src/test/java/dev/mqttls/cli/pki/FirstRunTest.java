@@ -82,7 +82,9 @@ class FirstRunTest {
     byte[] confBytes = Files.readAllBytes(data.resolve("mqttls.conf"));
     String second = prepare(data, conf);
     assertThat(conf[0]).contains(data.resolve("mqttls.conf"));
-    assertThat(second).contains("using " + data.resolve("mqttls.conf")).doesNotContain("first run: prepared");
+    assertThat(second)
+        .contains("using " + data.resolve("mqttls.conf"))
+        .doesNotContain("first run: prepared");
     assertThat(second).contains("mosquitto_sub -h localhost -p 8883");
     assertThat(Files.readAllBytes(data.resolve("pki/ca.key"))).isEqualTo(caKey);
     assertThat(Files.readAllBytes(data.resolve("pki/certs/localhost.crt"))).isEqualTo(server);
@@ -150,6 +152,49 @@ class FirstRunTest {
     assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(subOut)).isEqualTo("hello world\n");
     assertThat(Files.readString(tmp.resolve("mosquitto.log"))).contains("u'example-device'");
+  }
+
+  @Test
+  void printedMosquittoSubLine_worksAsPrinted_againstOurBrokerWithTheWrittenConf()
+      throws Exception {
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
+        "mosquitto-clients missing: run ./test.sh");
+    Path data = tmp.resolve("mqttls-data");
+    String printed = prepare(data, holder());
+    String subLine = line(printed, "  mosquitto_sub ");
+    String pubLine = line(printed, "  mosquitto_pub ");
+    int tls = freePort();
+    int plain = freePort();
+    String conf =
+        Files.readString(data.resolve("mqttls.conf"))
+            .replace("listener 1883 127.0.0.1", "listener " + plain + " 127.0.0.1")
+            .replace("listener 8883\n", "listener " + tls + " 127.0.0.1\n");
+    try (dev.mqttls.broker.Broker broker =
+        dev.mqttls.broker.Broker.start(
+            dev.mqttls.broker.BrokerConfig.parse(conf, data.resolve("mqttls.conf")))) {
+      String port = "-p " + FirstRun.TLS_PORT + " ";
+      Path subOut = tmp.resolve("sub.out");
+      Process sub =
+          start(
+              subOut,
+              "bash",
+              "-c",
+              "exec " + subLine.strip().replace(port, "-p " + tls + " ") + " -C 1 -W 20");
+      for (int i = 0; i < 20 && sub.isAlive(); i++) {
+        Process pub =
+            start(
+                tmp.resolve("pub" + i + ".out"),
+                "bash",
+                "-c",
+                "exec " + pubLine.strip().replace(port, "-p " + tls + " "));
+        assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(pub.exitValue()).as(Files.readString(tmp.resolve("pub" + i + ".out"))).isZero();
+        sub.waitFor(500, TimeUnit.MILLISECONDS);
+      }
+      assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(subOut)).isEqualTo("hello world\n");
+    }
   }
 
   private static String line(String printed, String prefix) {

@@ -16,8 +16,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class PkiCommandTest {
   @TempDir Path tmp;
@@ -61,9 +59,9 @@ class PkiCommandTest {
     assertThat(Files.readAllBytes(dir.resolve("ca.key"))).isEqualTo(key);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"2048", "3072"})
-  void init_rsaWithIntermediate_issuesRsaLeaves(String bits) throws Exception {
+  @Test
+  void init_rsaWithIntermediate_issuesRsaLeaves() throws Exception {
+    String bits = "2048";
     assertThat(pki.run("init", "--rsa", bits, "--intermediate", "--days", "400").exit()).isZero();
     assertThat(dir.resolve("intermediate.crt")).isRegularFile();
     assertThat(pki.run("device", "d1").exit()).isZero();
