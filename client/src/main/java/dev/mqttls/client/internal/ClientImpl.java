@@ -425,7 +425,9 @@ public final class ClientImpl implements MqttClient {
       return;
     }
     setState(ConnectionState.DISCONNECTED);
-    failAllPublishes(cause);
+    if (config.offlineBuffer().capacity() == 0) {
+      failAllPublishes(cause);
+    }
     CompletableFuture<ConnectResult> f = connectFuture;
     connectFuture = null;
     if (f != null) {
@@ -587,7 +589,10 @@ public final class ClientImpl implements MqttClient {
       scheduleReconnect();
     } else {
       setState(ConnectionState.DISCONNECTED);
-      failAllPublishes(cause);
+      // with an offline buffer, unacknowledged messages wait for the next connect()
+      if (config.offlineBuffer().capacity() == 0) {
+        failAllPublishes(cause);
+      }
     }
   }
 
