@@ -87,8 +87,7 @@ public record Publish(
    * bytes in place, without decoding them.
    */
   public boolean payloadIsValidUtf8() {
-    int r = Utf8Decoder.check(payload, payload.readerIndex(), payload.readableBytes());
-    return r != Utf8Decoder.INVALID;
+    return Utf8Decoder.isWellFormed(payload, payload.readerIndex(), payload.readableBytes());
   }
 
   @Override

@@ -203,6 +203,12 @@ class ValueTypesTest {
   void publish_payloadUtf8Check() {
     Publish ok = Publish.qos0("t", Unpooled.copiedBuffer("grüße", StandardCharsets.UTF_8));
     Publish bad = Publish.qos0("t", Unpooled.wrappedBuffer(new byte[] {(byte) 0xC3, 0x28}));
+    Publish nulThenBad = Publish.qos0("t", Unpooled.wrappedBuffer(new byte[] {0, (byte) 0xFF}));
+    Publish nul = Publish.qos0("t", Unpooled.wrappedBuffer(new byte[] {'a', 0, 'b'}));
+    assertThat(nulThenBad.payloadIsValidUtf8()).isFalse();
+    assertThat(nul.payloadIsValidUtf8()).isTrue();
+    nulThenBad.release();
+    nul.release();
     assertThat(ok.payloadIsValidUtf8()).isTrue();
     assertThat(bad.payloadIsValidUtf8()).isFalse();
     ok.release();

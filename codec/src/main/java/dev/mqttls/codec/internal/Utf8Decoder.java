@@ -1,6 +1,7 @@
 package dev.mqttls.codec.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Utf8Decoder {
   private Utf8Decoder() {}
+
+  private static final ByteProcessor ASCII_NOT_NUL = b -> b > 0;
 
   /** Marker results of {@link #check}. */
   public static final int OK = 0;
@@ -20,16 +23,35 @@ public final class Utf8Decoder {
   public static final int NUL = 2;
 
   /**
-   * Checks {@code len} bytes at {@code index}: {@link #OK}, {@link #INVALID} or {@link #NUL}. Also
-   * usable on payloads with Payload Format Indicator 1, where U+0000 is allowed.
+   * Checks {@code len} bytes at {@code index} as an MQTT string: {@link #OK}, {@link #INVALID} or
+   * {@link #NUL}.
    */
   public static int check(ByteBuf buf, int index, int len) {
+    return scan(buf, index, len, false);
+  }
+
+  /**
+   * Whether {@code len} bytes at {@code index} are well-formed UTF-8, U+0000 included: the rule for
+   * a payload with Payload Format Indicator 1.
+   */
+  public static boolean isWellFormed(ByteBuf buf, int index, int len) {
+    return scan(buf, index, len, true) == OK;
+  }
+
+  private static int scan(ByteBuf buf, int index, int len, boolean nulAllowed) {
+    if (len == 0) {
+      return OK;
+    }
+    // Fast path: most MQTT strings are ASCII; forEachByte scans without per-byte bounds checks.
+    int i = buf.forEachByte(index, len, ASCII_NOT_NUL);
+    if (i < 0) {
+      return OK;
+    }
     int end = index + len;
-    int i = index;
     while (i < end) {
       int b = buf.getByte(i) & 0xFF;
       if (b < 0x80) {
-        if (b == 0) {
+        if (b == 0 && !nulAllowed) {
           return NUL;
         }
         i++;
