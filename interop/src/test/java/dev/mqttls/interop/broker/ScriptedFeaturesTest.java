@@ -164,6 +164,41 @@ class ScriptedFeaturesTest extends BothBrokersTest {
     }
   }
 
+  /** Ours only: MQTT 5 §3.3.2.3.2 makes the check a MAY, and Mosquitto 2.0.11 answers 0x10. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Kind.class, names = "MQTTLS")
+  void payloadMarkedUtf8MustBeUtf8AndProblemInformationFollowsTheRequest(Kind kind) {
+    BrokerUnderTest broker = broker(kind);
+    byte[] utf8Marked = {0x01, 0x01};
+    try (ScriptedClient client = ScriptedClient.connect(broker.port());
+        ScriptedClient quiet = ScriptedClient.connect(broker.port())) {
+      connectV5(client, Brokers.unique("pfi"), 30, new byte[0]);
+      client.send(publishV5("pfi/t", 1, 7, utf8Marked, "ok \u00e9"));
+      RawPacket fine = client.awaitPacket(WAIT);
+      assertThat(fine.type()).isEqualTo(RawPacket.PUBACK);
+      assertThat(fine.reasonCode()).as(fine.toString()).isIn(0x00, 0x10);
+
+      byte[] bad =
+          MqttBytes.frame(
+              0x32,
+              concat(utf8("pfi/t"), u16(8), new byte[] {2, 1, 1}, new byte[] {(byte) 0xC3, 0x28}));
+      client.send(bad);
+      RawPacket refused = client.awaitPacket(WAIT);
+      assertThat(refused.type()).as(refused.toString()).isEqualTo(RawPacket.PUBACK);
+      assertThat(refused.reasonCode()).as(refused.toString()).isEqualTo(0x99);
+
+      // Request Problem Information 0: no Reason String on a PUBACK (MQTT 5 §3.1.2.11.7).
+      connectV5(quiet, Brokers.unique("pfi-quiet"), 30, new byte[] {0x17, 0x00});
+      quiet.send(bad);
+      RawPacket terse = quiet.awaitPacket(WAIT);
+      assertThat(terse.type()).as(terse.toString()).isEqualTo(RawPacket.PUBACK);
+      assertThat(terse.reasonCode()).isEqualTo(0x99);
+      assertThat(terse.body().length == 3 || terse.body()[3] == 0)
+          .as("no properties in %s", terse)
+          .isTrue();
+    }
+  }
+
   /** Sends a v5 CONNECT with {@code properties} and asserts a successful CONNACK. */
   static RawPacket connectV5(ScriptedClient client, String id, int keepAlive, byte[] properties) {
     client.send(MqttBytes.connect("MQTT", MqttBytes.V5, 0x02, keepAlive, properties, id));
