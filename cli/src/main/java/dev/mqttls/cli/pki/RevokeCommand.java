@@ -38,7 +38,7 @@ final class RevokeCommand extends PkiSubcommand {
             "Revoked %s (serial %s, reason %s)%n", revoked.id(), revoked.serialHex(), why.label());
     out()
         .printf(
-            "  %s now lists %d revoked; brokers that read it as crlfile refuse %s%n",
+            "  %s now lists %d revoked; a broker using it as crlfile refuses %s once it re-reads it%n",
             crl.file(), crl.revokedCount(), revoked.id());
     out().flush();
     return 0;

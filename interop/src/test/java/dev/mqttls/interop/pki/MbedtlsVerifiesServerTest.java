@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mqttls.pki.ExportFormat;
 import dev.mqttls.pki.ExportOptions;
 import dev.mqttls.pki.KeyType;
+import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoProcess;
 import dev.mqttls.testing.pki.TestPki;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A C device built against Debian's mbedTLS 2.28 with our {@code c-header} export compiled in
  * verifies our server certificate (VERIFY_REQUIRED, hostname check) over a real handshake with
- * Debian's mosquitto, which in turn requires the device certificate from the same header.
+ * our broker and with Debian's mosquitto, which in turn require the device certificate from the
+ * same header.
  */
 class MbedtlsVerifiesServerTest {
   @TempDir Path tmp;
@@ -58,6 +60,24 @@ class MbedtlsVerifiesServerTest {
       // Why the header's _len counts the NUL: without it mbedTLS takes the PEM for DER.
       assertThat(r.output()).contains("ca parse without the NUL: -0x2180");
       assertThat(m.awaitLog("u'mbed-1'", java.time.Duration.ofSeconds(10))).isPresent();
+    }
+  }
+
+  @Test
+  void cHeaderDevice_verifiesOurBrokersCertificateAndIsAccepted() throws Exception {
+    TestPki pki = TestPki.create(tmp);
+    Path device = MbedtlsDevice.build(tmp.resolve("c"), header(pki, "mbed-ours"));
+    try (EmbeddedBroker broker =
+        EmbeddedBroker.start(
+            "listener 0 127.0.0.1",
+            "cafile " + pki.caFile(),
+            "certfile " + pki.serverCert(),
+            "keyfile " + pki.serverKey(),
+            "require_certificate true",
+            "use_identity_as_username true")) {
+      Exec.Result r = MbedtlsDevice.connect(device, broker.port(), "localhost");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.output()).contains("handshake ok", "connack 20 02 00 00");
     }
   }
 
