@@ -52,6 +52,10 @@ public enum FindingCode {
   TLS_LEGACY_ACCEPTED(Step.TLS_VERSIONS),
   /** The server honours the max_fragment_length extension that small devices ask for. */
   TLS_MAX_FRAGMENT_LENGTH(Step.TLS_VERSIONS),
+  /** How the server behaves with and without SNI (same certificate, another one, or refusal). */
+  TLS_SNI(Step.TLS_VERSIONS),
+  /** Whether the server selected the ALPN protocol offered with --alpn. */
+  TLS_ALPN(Step.TLS_VERSIONS),
 
   // 4. chain as sent
   /** One certificate of the chain as sent: subject, issuer, names, key, validity. */

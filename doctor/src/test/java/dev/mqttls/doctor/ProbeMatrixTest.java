@@ -76,6 +76,9 @@ class ProbeMatrixTest {
               o -> o.caFile(s.caFile).serverName("localhost").versionProbes(true).costProbe(true));
       assertThat(r.failures()).as(r.toJson()).isEmpty();
       assertThat(r.passed()).isTrue();
+      assertThat(find(r, FindingCode.TLS_NEGOTIATED).message()).contains("key exchange");
+      assertThat(find(r, FindingCode.TLS_SNI).message()).contains("same certificate");
+      assertThat(find(r, FindingCode.TLS12_ACCEPTED).message()).contains("picks TLS_ECDHE_ECDSA");
       assertThat(r.findings())
           .extracting(Finding::code)
           .contains(

@@ -8,12 +8,26 @@ import java.io.OutputStream;
 
 /** Socket streams that count the bytes that cross them, for the cost figures. */
 final class CountingStreams {
+  private static final int KEEP = 32 * 1024;
   private long received;
+  private final java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
   private long sent;
   private IOException writeFailure;
 
   long bytesIn() {
     return received;
+  }
+
+  /** The first bytes received, which hold the server's plaintext handshake messages. */
+  byte[] head() {
+    return head.toByteArray();
+  }
+
+  private void keep(byte[] buf, int off, int n) {
+    int room = KEEP - head.size();
+    if (room > 0) {
+      head.write(buf, off, Math.min(room, n));
+    }
   }
 
   long bytesOut() {
@@ -32,6 +46,7 @@ final class CountingStreams {
         int b = super.read();
         if (b >= 0) {
           received++;
+          keep(new byte[] {(byte) b}, 0, 1);
         }
         return b;
       }
@@ -41,6 +56,7 @@ final class CountingStreams {
         int n = in.read(buf, off, len);
         if (n > 0) {
           received += n;
+          keep(buf, off, n);
         }
         return n;
       }

@@ -46,6 +46,8 @@ public final class ProbeRunner {
   private String anchorSource;
   private ServerVerifier.Outcome verification;
   private String publishCost;
+  private String tls12Choice;
+  private X509Certificate mainLeaf;
   private org.bouncycastle.tls.TlsSession session;
 
   /** A runner for one probe. */
@@ -445,6 +447,7 @@ public final class ProbeRunner {
       ProtocolVersion version, int suite, long nanos, long out, long in, int certBytes) {}
 
   private void chainFindings(List<X509Certificate> chain) {
+    mainLeaf = chain.isEmpty() ? null : chain.get(0);
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate c = chain.get(i);
       findings.add(
@@ -491,8 +494,22 @@ public final class ProbeRunner {
   private void negotiated(TlsConnection.Observed ob) {
     String suite = SuiteNames.name(ob.cipherSuite);
     StringBuilder s = new StringBuilder("Negotiated " + ob.version.getName() + " with " + suite);
+    if (ob.group >= 0) {
+      s.append(", key exchange ").append(org.bouncycastle.tls.NamedGroup.getName(ob.group));
+    }
+    if (ob.helloRetry) {
+      s.append(
+          " (after a HelloRetryRequest: the server wanted another group, one extra round trip)");
+    }
     if (o.alpn().isPresent()) {
-      s.append(ob.alpn == null ? "; the server selected no ALPN protocol" : "; ALPN " + ob.alpn);
+      findings.add(
+          ob.alpn != null
+              ? Finding.pass(
+                  FindingCode.TLS_ALPN, "The server selected the ALPN protocol " + ob.alpn + ".")
+              : Finding.warn(
+                  FindingCode.TLS_ALPN,
+                  "The server ignored the ALPN protocol " + o.alpn().get() + " offered.",
+                  "Brokers that multiplex a port by ALPN (AWS IoT on 443: x-amzn-mqtt-ca) route such a device elsewhere; check the expected ALPN value."));
     }
     s.append(sniName() == null ? "; no SNI sent (IP address)" : "; SNI " + sniName());
     findings.add(Finding.info(FindingCode.TLS_NEGOTIATED, s + "."));
@@ -808,6 +825,7 @@ public final class ProbeRunner {
   // ---- step 3 version probes ------------------------------------------------------------------
 
   private void versionProbes() {
+    sniProbe();
     Boolean v13 = acceptsOnly(ProtocolVersion.TLSv13, false);
     Boolean v12 = acceptsOnly(ProtocolVersion.TLSv12, true);
     Boolean v11 = acceptsOnly(ProtocolVersion.TLSv11, false);
@@ -823,7 +841,11 @@ public final class ProbeRunner {
     if (v12 != null) {
       findings.add(
           v12
-              ? Finding.pass(FindingCode.TLS12_ACCEPTED, "The server accepts TLS 1.2.")
+              ? Finding.pass(
+                  FindingCode.TLS12_ACCEPTED,
+                  "The server accepts TLS 1.2"
+                      + (tls12Choice == null ? "" : " and picks " + tls12Choice)
+                      + ".")
               : Finding.warn(
                   FindingCode.TLS12_REFUSED,
                   "The server does not accept TLS 1.2: devices without TLS 1.3 (most mbedTLS 2.x builds, older modems) cannot connect.",
@@ -846,12 +868,64 @@ public final class ProbeRunner {
     }
   }
 
+  /** Connects once without SNI and compares with what the server sent for the name. */
+  private void sniProbe() {
+    if (sniName() == null || mainLeaf == null) {
+      return;
+    }
+    TlsConnection.Offer offer =
+        new TlsConnection.Offer(
+            ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),
+            null,
+            o.alpn().orElse(null),
+            null,
+            null,
+            false);
+    try (TlsConnection c = TlsConnection.open(address, timeout, offer, chain -> true)) {
+      TlsConnection.Observed ob = c.observed();
+      if (ob.serverChain.isEmpty()) {
+        findings.add(
+            Finding.warn(
+                FindingCode.TLS_SNI,
+                "Without SNI the server refuses the handshake ("
+                    + (ob.alertReceived == null
+                        ? describe(c.failure())
+                        : "alert " + Alerts.name(ob.alertReceived))
+                    + "): devices must send the name "
+                    + sniName()
+                    + " as SNI.",
+                "Make sure the device sets SNI (mbedtls_ssl_set_hostname, or the modem's hostname option)."));
+      } else if (ob.serverChain.get(0).equals(mainLeaf)) {
+        findings.add(
+            Finding.info(
+                FindingCode.TLS_SNI, "The server sends the same certificate with or without SNI."));
+      } else {
+        findings.add(
+            Finding.warn(
+                FindingCode.TLS_SNI,
+                "Without SNI the server sends another certificate, "
+                    + Certs.subject(ob.serverChain.get(0))
+                    + ", which devices that send no SNI will check instead.",
+                "Make sure the device sets SNI to " + sniName() + "."));
+      }
+    } catch (IOException e) {
+      LOG.debug("SNI probe failed", e);
+    }
+  }
+
   /** True/false when the server accepted/refused only this version; null when the probe broke. */
   private Boolean acceptsOnly(ProtocolVersion v, boolean withMfl) {
     TlsConnection.Offer offer =
         new TlsConnection.Offer(v.only(), sniName(), o.alpn().orElse(null), null, null, withMfl);
     try (TlsConnection c = TlsConnection.open(address, timeout, offer, chain -> true)) {
       TlsConnection.Observed ob = c.observed();
+      if (ob.handshakeComplete && v.equals(ProtocolVersion.TLSv12)) {
+        tls12Choice =
+            SuiteNames.name(ob.cipherSuite)
+                + (ob.group >= 0
+                    ? " with " + org.bouncycastle.tls.NamedGroup.getName(ob.group)
+                    : "");
+      }
       if (withMfl && ob.handshakeComplete) {
         findings.add(
             ob.maxFragmentLength > 0

@@ -77,6 +77,14 @@ public final class TlsConnection implements AutoCloseable {
     public long handshakeNanos;
     public long handshakeBytesOut;
     public long handshakeBytesIn;
+
+    /**
+     * The named group of the key exchange the server chose (TLS 1.3 key share, 1.2 ECDHE), or -1.
+     */
+    public int group = -1;
+
+    /** Whether the server first answered with a HelloRetryRequest (an extra round trip). */
+    public boolean helloRetry;
   }
 
   private final Socket socket;
@@ -131,6 +139,9 @@ public final class TlsConnection implements AutoCloseable {
     observed.handshakeNanos = System.nanoTime() - start;
     observed.handshakeBytesIn = counts.bytesIn();
     observed.handshakeBytesOut = counts.bytesOut();
+    ServerHelloParser.Choice choice = ServerHelloParser.parse(counts.head());
+    observed.group = choice.group();
+    observed.helloRetry = choice.helloRetry();
   }
 
   /** What was observed. */
