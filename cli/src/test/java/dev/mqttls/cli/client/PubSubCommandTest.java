@@ -345,6 +345,55 @@ class PubSubCommandTest {
   }
 
   @Test
+  void tls_capath_andV311Sub(@TempDir Path caDir) throws Exception {
+    Files.copy(pki.caCert, caDir.resolve("ca.pem"));
+    MosquittoProcess m = tls(pki.serverCert, pki.serverKey);
+    String port = Integer.toString(m.port());
+    CliRun.Result pub =
+        CliRun.run(
+            "pub",
+            "-h",
+            "localhost",
+            "-p",
+            port,
+            "--capath",
+            caDir.toString(),
+            "-t",
+            "cp/x",
+            "-m",
+            "via capath",
+            "-r",
+            "-q",
+            "1");
+    assertThat(pub.exit()).as(pub.toString()).isZero();
+    CliRun.Result sub =
+        CliRun.run(
+            "sub",
+            "-h",
+            "localhost",
+            "-p",
+            port,
+            "--capath",
+            caDir.toString(),
+            "-V",
+            "mqttv311",
+            "-i",
+            "old-sub",
+            "-t",
+            "cp/#",
+            "-C",
+            "1",
+            "-W",
+            "5",
+            "--json");
+    assertThat(sub.exit()).as(sub.toString()).isZero();
+    assertThat(sub.out())
+        .isEqualTo(
+            "{\"topic\":\"cp/x\",\"qos\":0,\"retain\":true,\"payload\":\"via capath\",\"encoding\":\"utf-8\"}\n");
+    assertThat(m.log()).anyMatch(l -> l.contains(" as old-sub (p2"));
+  }
+
+  @Test
   void tls_wrongHost_exits5_namingIt_andInsecureConnectsWithAWarning() {
     MosquittoProcess m = tls(pki.wrongHostCert, pki.wrongHostKey);
     String[] base = {

@@ -11,10 +11,12 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mqttls shell} driven through piped input, one command at a time, against Mosquitto. */
 class ShellCommandTest {
@@ -23,7 +25,7 @@ class ShellCommandTest {
   @Test
   void shell_connectsSubscribesPublishesReportsStatus_andPrintsArrivingMessages() throws Exception {
     try (MosquittoProcess m = MosquittoProcess.start();
-        Session shell = new Session()) {
+        Session shell = new Session("shell")) {
       shell.send("help");
       shell.await("subscribe [-q N] FILTER");
       shell.send("status");
@@ -74,6 +76,30 @@ class ShellCommandTest {
     }
   }
 
+  @Test
+  void shell_status_showsTlsVersionCipherAndThePeerCertificate(@TempDir Path dir) throws Exception {
+    OpenSslPki pki = new OpenSslPki(dir);
+    try (MosquittoProcess m =
+            MosquittoProcess.builder()
+                .listenerLine("certfile " + pki.serverCert)
+                .listenerLine("keyfile " + pki.serverKey)
+                .start();
+        Session shell = new Session("shell", "--cafile", pki.caCert.toString())) {
+      shell.send("connect mqtts://localhost:" + m.port());
+      shell.await("connected to mqtts://localhost:" + m.port() + " (TLSv1.");
+      shell.send("status");
+      shell.await("messages:");
+      assertThat(shell.output())
+          .containsPattern("tls: +TLSv1\\.[23], TLS_")
+          .containsPattern(
+              "peer certificate: CN=localhost \\(issuer CN=mqttls test CA, expires in (29|30) days\\)");
+      shell.send("connect mqtts://127.0.0.1:" + m.port() + "/ignored");
+      shell.await("connected to mqtts://127.0.0.1:" + m.port());
+      shell.send("exit");
+      assertThat(shell.exitCode()).isZero();
+    }
+  }
+
   /** The shell running in-process with a pipe as its stdin and its stdout captured. */
   private static final class Session implements AutoCloseable {
     private final InputStream oldIn = System.in;
@@ -82,11 +108,11 @@ class ShellCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> exit;
 
-    Session() throws Exception {
+    Session(String... args) throws Exception {
       PipedInputStream in = new PipedInputStream(input, 64 * 1024);
       System.setIn(in);
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      exit = CompletableFuture.supplyAsync(() -> Main.run("shell"));
+      exit = CompletableFuture.supplyAsync(() -> Main.run(args));
     }
 
     void send(String line) throws Exception {

@@ -331,4 +331,37 @@ class ClientAgainstMosquittoTest {
             MqttClientException.class,
             e -> assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_LOST));
   }
+
+  @Test
+  void caPath_trustsEveryCertificateInTheDirectory(@TempDir Path caDir) throws Exception {
+    java.nio.file.Files.copy(pki.otherCaCert, caDir.resolve("other.pem"));
+    java.nio.file.Files.copy(pki.caCert, caDir.resolve("ours.crt"));
+    MosquittoProcess m = tlsMosquitto(pki.serverCert, pki.serverKey, false);
+    MqttClient c = client(to(m, "localhost").tls(TlsConfig.builder().caPath(caDir).build()));
+    assertThat(c.blocking().connect().tls()).isPresent();
+  }
+
+  @Test
+  void keepAlive_pingsKeepAnIdleConnectionOpen() throws Exception {
+    MosquittoProcess m = mosquitto(MosquittoProcess.builder().line("log_type all"));
+    MqttClient c = client(to(m, "127.0.0.1").keepAliveSeconds(1).clientId("pinger"));
+    assertThat(c.blocking().connect().keepAliveSeconds()).isEqualTo(1);
+    // Mosquitto closes a client silent for 1.5 keep-alives; ours sends PINGREQ when idle
+    assertThat(m.awaitLog("Received PINGREQ from pinger", WAIT)).isPresent();
+    assertThat(m.awaitLog("Sending PINGRESP to pinger", WAIT)).isPresent();
+    assertThat(
+            m.awaitLog(
+                l ->
+                    l.contains("Received PINGREQ from pinger")
+                        && m.log().stream()
+                                .filter(x -> x.contains("Received PINGREQ from pinger"))
+                                .count()
+                            >= 2,
+                WAIT))
+        .isPresent();
+    assertThat(c.state()).isEqualTo(dev.mqttls.client.ConnectionState.CONNECTED);
+    assertThat(m.log()).noneMatch(l -> l.contains("pinger has exceeded timeout"));
+    assertThat(c.blocking().publish(Message.of("still/here", "yes")).reasonCode().isError())
+        .isFalse();
+  }
 }
