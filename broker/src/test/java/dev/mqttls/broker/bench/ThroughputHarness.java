@@ -48,7 +48,7 @@ public final class ThroughputHarness {
       System.out.println("external pid " + pid + ": " + r);
       return;
     }
-    try (Broker broker = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+    try (Broker broker = Broker.start(config())) {
       Result r = run(broker.address(0), qos, seconds, ThroughputHarness::brokerThreadsCpuNanos);
       System.out.println("mqttls: " + r);
     }
@@ -68,7 +68,7 @@ public final class ThroughputHarness {
                   new InetSocketAddress("127.0.0.1", Integer.parseInt(args[3])), rate, seconds));
       return;
     }
-    try (Broker broker = Broker.start(BrokerConfig.builder().listener(0, "127.0.0.1").build())) {
+    try (Broker broker = Broker.start(config())) {
       System.out.println("mqttls: " + latency(broker.address(0), rate, seconds));
     }
   }
@@ -132,6 +132,48 @@ public final class ThroughputHarness {
         sorted[sorted.length / 2] / 1e6,
         sorted[(int) (sorted.length * 0.99)] / 1e6,
         sorted[sorted.length - 1] / 1e6);
+  }
+
+  /**
+   * With {@code -Dtls=DIR} (holding ca.crt, server.crt/.key and client.crt/.key in PKCS#8, e.g.
+   * from openssl): mutual TLS 1.3 on both sides.
+   */
+  static final String TLS_DIR = System.getProperty("tls");
+
+  static BrokerConfig config() throws Exception {
+    if (TLS_DIR == null) {
+      return BrokerConfig.builder().listener(0, "127.0.0.1").build();
+    }
+    return BrokerConfig.parse(
+        "listener 0 127.0.0.1\ncafile ca.crt\ncertfile server.crt\nkeyfile server.key\n"
+            + "require_certificate true\ntls_version tlsv1.3\n",
+        Path.of(TLS_DIR, "bench.conf"));
+  }
+
+  private static javax.net.ssl.SSLContext clientTls() throws Exception {
+    var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+    var trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "ca", cf.generateCertificate(Files.newInputStream(Path.of(TLS_DIR, "ca.crt"))));
+    var tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    String pem = Files.readString(Path.of(TLS_DIR, "client.key"));
+    byte[] der =
+        java.util.Base64.getMimeDecoder()
+            .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    var key =
+        java.security.KeyFactory.getInstance("EC")
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    var cert = cf.generateCertificate(Files.newInputStream(Path.of(TLS_DIR, "client.crt")));
+    var ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("me", key, "pw".toCharArray(), new java.security.cert.Certificate[] {cert});
+    var kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+    kmf.init(ks, "pw".toCharArray());
+    var ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   interface CpuClock {
@@ -209,6 +251,19 @@ public final class ThroughputHarness {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
     s.connect(addr);
+    if (TLS_DIR != null) {
+      try {
+        var tls =
+            (javax.net.ssl.SSLSocket)
+                clientTls().getSocketFactory().createSocket(s, "localhost", addr.getPort(), true);
+        tls.startHandshake();
+        s = tls;
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    }
     byte[] cid = id.getBytes(StandardCharsets.UTF_8);
     byte[] connect = new byte[12 + 2 + cid.length];
     int i = 0;
