@@ -6,11 +6,10 @@ import dev.mqttls.pki.internal.Certificates;
 import dev.mqttls.pki.internal.Crls;
 import dev.mqttls.pki.internal.Csrs;
 import dev.mqttls.pki.internal.DirectoryLock;
-import dev.mqttls.pki.internal.FirmwareText;
-import dev.mqttls.pki.internal.FirmwareText.Item;
+import dev.mqttls.pki.internal.Exporter;
 import dev.mqttls.pki.internal.HostAddresses;
 import dev.mqttls.pki.internal.Index;
-import dev.mqttls.pki.internal.KeyStores;
+import dev.mqttls.pki.internal.Inspector;
 import dev.mqttls.pki.internal.Keys;
 import dev.mqttls.pki.internal.Names;
 import dev.mqttls.pki.internal.Pem;
@@ -22,16 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -39,7 +30,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -529,124 +519,11 @@ public final class CertificateAuthority {
    *     not hold (a CSR-signed device); {@link Reason#UNKNOWN_ID}; {@link Reason#INVALID_ARGUMENT}
    */
   public byte[] export(String target, ExportOptions options, char[] password) {
-    ExportFormat format = options.format();
-    boolean isCa = target.equalsIgnoreCase("ca");
-    String caPem = Certificates.toPem(root);
-    if (format == ExportFormat.NRF_AT && options.secTag().isEmpty()) {
-      throw new PkiException(
-          Reason.INVALID_ARGUMENT, "nrf-at needs --sec-tag N (the modem's security tag)");
-    }
-    if ((format == ExportFormat.P12 || format == ExportFormat.JKS)
-        && (password == null || password.length == 0)) {
-      throw new PkiException(
-          Reason.INVALID_ARGUMENT,
-          format.label() + " needs a password: --password-file FILE or MQTTLS_EXPORT_PASSWORD");
-    }
-    if (isCa) {
-      if (options.withKey()) {
-        throw new PkiException(
-            Reason.INVALID_ARGUMENT,
-            "the CA key is never exported; --with-key applies to an issued id");
-      }
-      String sym =
-          options
-              .symbol()
-              .orElse(format == ExportFormat.ZEPHYR ? "CA_CERTIFICATE" : "mqttls_ca_cert");
-      return switch (format) {
-        case PEM -> ascii(caPem);
-        case DER -> encoded(root);
-        case P12 -> KeyStores.build("PKCS12", "ca", null, List.of(), root, password);
-        case JKS -> KeyStores.build("JKS", "ca", null, List.of(), root, password);
-        case C_HEADER ->
-            ascii(
-                FirmwareText.cHeader(
-                    sym,
-                    "CA " + subject(root),
-                    new Item(sym, caPem, "CA certificate: " + subject(root))));
-        case ZEPHYR ->
-            ascii(
-                FirmwareText.zephyr(
-                    sym,
-                    "CA " + subject(root),
-                    new Item(sym, caPem, "CA certificate: " + subject(root))));
-        case NRF_AT -> ascii(FirmwareText.nrfAt(options.secTag().getAsInt(), caPem, null, null));
-      };
+    if (target.equalsIgnoreCase("ca")) {
+      return Exporter.exportCa(root, options, password);
     }
     Names.checkId(target);
-    IssuedCertificate entry = lookupId(Index.read(dir), target);
-    String chainPem = readText(entry.certificateFile());
-    List<X509Certificate> chain =
-        Certificates.readAll(ascii(chainPem), entry.certificateFile().toString());
-    boolean needsKey =
-        options.withKey() || format == ExportFormat.P12 || format == ExportFormat.JKS;
-    String keyPem = null;
-    if (needsKey) {
-      if (entry.keyFile().isEmpty() || !Files.exists(entry.keyFile().get())) {
-        throw new PkiException(
-            Reason.KEY_NOT_AVAILABLE,
-            format.label()
-                + (options.withKey() ? " --with-key" : "")
-                + " needs the private key of "
-                + target
-                + ", which this CA does not hold (it was signed from a CSR; the key stays on the device)");
-      }
-      keyPem = readText(entry.keyFile().get());
-    }
-    switch (format) {
-      case PEM:
-        return ascii(chainPem + (keyPem == null ? "" : keyPem));
-      case DER:
-        if (options.withKey()) {
-          throw new PkiException(
-              Reason.INVALID_ARGUMENT,
-              "der holds the certificate only; export the key with --format pem --with-key");
-        }
-        return encoded(chain.get(0));
-      case P12:
-      case JKS:
-        {
-          PrivateKey key = Keys.readPrivateKey(keyPem, entry.keyFile().get().toString(), null);
-          List<X509Certificate> full = new ArrayList<>(chain);
-          if (!full.get(full.size() - 1).equals(root)) {
-            full.add(root);
-          }
-          return KeyStores.build(
-              format == ExportFormat.P12 ? "PKCS12" : "JKS", target, key, full, root, password);
-        }
-      case C_HEADER:
-        {
-          String sym = options.symbol().orElse("mqttls_ca_cert");
-          List<Item> items = new ArrayList<>();
-          items.add(new Item(sym, caPem, "CA certificate: " + subject(root)));
-          items.add(new Item("mqttls_device_cert", chainPem, "certificate of " + target));
-          if (keyPem != null) {
-            items.add(
-                new Item(
-                    "mqttls_device_key", keyPem, "private key of " + target + ": keep it secret"));
-          }
-          return ascii(
-              FirmwareText.cHeader(
-                  "mqttls_" + target, "CA and " + target, items.toArray(new Item[0])));
-        }
-      case ZEPHYR:
-        {
-          String sym = options.symbol().orElse("CA_CERTIFICATE");
-          List<Item> items = new ArrayList<>();
-          items.add(new Item(sym, caPem, "CA certificate: " + subject(root)));
-          items.add(new Item("CLIENT_CERTIFICATE", chainPem, "certificate of " + target));
-          if (keyPem != null) {
-            items.add(
-                new Item("PRIVATE_KEY", keyPem, "private key of " + target + ": keep it secret"));
-          }
-          return ascii(
-              FirmwareText.zephyr(
-                  "mqttls_" + target, "CA and " + target, items.toArray(new Item[0])));
-        }
-      case NRF_AT:
-        return ascii(FirmwareText.nrfAt(options.secTag().getAsInt(), caPem, chainPem, keyPem));
-      default:
-        throw new IllegalStateException("unhandled format " + format);
-    }
+    return Exporter.exportIssued(root, lookupId(Index.read(dir), target), options, password);
   }
 
   /**
@@ -697,13 +574,14 @@ public final class CertificateAuthority {
         }
       }
     }
-    return describe(cert, Optional.of(verify(cert, extra)), revoked);
+    return Inspector.describe(
+        cert, Optional.of(Inspector.verify(cert, root, intermediate)), revoked);
   }
 
   /** Inspects a certificate file without any CA: no verification. */
   public static CertificateInfo inspect(Path file) {
     List<X509Certificate> chain = readCertificateFile(file, file + " cannot be read");
-    return describe(chain.get(0), Optional.empty(), Optional.empty());
+    return Inspector.describe(chain.get(0), Optional.empty(), Optional.empty());
   }
 
   // ---------------------------------------------------------------- internals
@@ -930,124 +808,6 @@ public final class CertificateAuthority {
         Reason.CORRUPT_FILE, file + " holds no CRL: run 'mqttls pki crl --force' to rewrite it");
   }
 
-  private CertificateInfo.Verification verify(X509Certificate cert, List<X509Certificate> extra) {
-    if (cert.equals(root)) {
-      return new CertificateInfo.Verification(true, "this is the CA's root certificate");
-    }
-    if (cert.equals(intermediate)) {
-      return new CertificateInfo.Verification(true, "this is the CA's issuing intermediate");
-    }
-    List<X509Certificate> path = new ArrayList<>();
-    path.add(cert);
-    if (intermediate != null
-        && cert.getIssuerX500Principal().equals(intermediate.getSubjectX500Principal())) {
-      path.add(intermediate);
-    } else if (!cert.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
-      return new CertificateInfo.Verification(
-          false, "not issued by this CA (issuer " + cert.getIssuerX500Principal().getName() + ")");
-    }
-    try {
-      cert.verify(
-          path.get(path.size() - 1) == cert ? root.getPublicKey() : intermediate.getPublicKey());
-    } catch (java.security.SignatureException | java.security.InvalidKeyException e) {
-      return new CertificateInfo.Verification(
-          false, "the signature does not match this CA's key (same issuer name, different CA)");
-    } catch (Exception e) {
-      return new CertificateInfo.Verification(false, Keys.oneLine(e));
-    }
-    try {
-      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-      params.setRevocationEnabled(false);
-      params.setDate(new Date());
-      CertPathValidator.getInstance("PKIX")
-          .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-      return new CertificateInfo.Verification(
-          true, "verifies against " + root.getSubjectX500Principal().getName());
-    } catch (CertPathValidatorException e) {
-      String why =
-          switch (e.getReason() instanceof CertPathValidatorException.BasicReason b
-              ? b
-              : CertPathValidatorException.BasicReason.UNSPECIFIED) {
-            case EXPIRED -> "expired";
-            case NOT_YET_VALID -> "not yet valid";
-            case INVALID_SIGNATURE ->
-                "the signature does not match this CA's key (same name, different CA)";
-            default -> Keys.oneLine(e);
-          };
-      return new CertificateInfo.Verification(false, why);
-    } catch (Exception e) {
-      return new CertificateInfo.Verification(false, Keys.oneLine(e));
-    }
-  }
-
-  private static CertificateInfo describe(
-      X509Certificate cert,
-      Optional<CertificateInfo.Verification> verification,
-      Optional<Boolean> revoked) {
-    List<String> dns = new ArrayList<>();
-    List<String> ips = new ArrayList<>();
-    try {
-      if (cert.getSubjectAlternativeNames() != null) {
-        for (List<?> san : cert.getSubjectAlternativeNames()) {
-          int type = (Integer) san.get(0);
-          if (type == 2) {
-            dns.add((String) san.get(1));
-          } else if (type == 7) {
-            ips.add((String) san.get(1));
-          }
-        }
-      }
-    } catch (CertificateParsingException e) {
-      dns.add("(unreadable SAN extension)");
-    }
-    List<String> ekus = new ArrayList<>();
-    try {
-      if (cert.getExtendedKeyUsage() != null) {
-        for (String oid : cert.getExtendedKeyUsage()) {
-          ekus.add(
-              switch (oid) {
-                case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
-                case "1.3.6.1.5.5.7.3.2" -> "clientAuth";
-                case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
-                case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
-                default -> oid;
-              });
-        }
-      }
-    } catch (CertificateParsingException e) {
-      ekus.add("(unreadable EKU extension)");
-    }
-    PublicKey key = cert.getPublicKey();
-    return new CertificateInfo(
-        cert.getSubjectX500Principal().getName(),
-        cert.getIssuerX500Principal().getName(),
-        cert.getSerialNumber(),
-        cert.getNotBefore().toInstant(),
-        cert.getNotAfter().toInstant(),
-        dns,
-        ips,
-        ekus,
-        key.getAlgorithm(),
-        Keys.bits(key),
-        fingerprint(cert),
-        cert.getBasicConstraints() >= 0,
-        verification,
-        revoked);
-  }
-
-  private static String fingerprint(X509Certificate cert) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-      StringBuilder sb = new StringBuilder();
-      for (byte b : d) {
-        sb.append(sb.length() == 0 ? "" : ":").append(String.format("%02X", b));
-      }
-      return sb.toString();
-    } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static List<X509Certificate> readCertificateFile(Path file, String missing) {
     if (!Files.isRegularFile(file)) {
       throw new PkiException(Reason.BAD_INPUT_FILE, missing);
@@ -1086,18 +846,6 @@ public final class CertificateAuthority {
             + "                    id kind serial_hex not_before not_after revoked_at reason key|csr\n"
             + "  .lock             held while a 'mqttls pki' command changes the directory\n";
     AtomicFiles.write(dir.resolve("README.txt"), ascii(text), false, false);
-  }
-
-  private static String subject(X509Certificate cert) {
-    return cert.getSubjectX500Principal().getName();
-  }
-
-  private static byte[] encoded(X509Certificate cert) {
-    try {
-      return cert.getEncoded();
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new PkiException(Reason.IO, "cannot encode certificate", e);
-    }
   }
 
   private static String readText(Path file) {
