@@ -60,7 +60,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
   /**
    * The connection's protocol version: on the server side {@code null} until a CONNECT has been
-   * decoded.
+   * decoded. When a CONNECT is refused, this is the version it announced if its protocol name and
+   * level were readable and known, so that the refusal (CONNACK with the reason) can be sent in
+   * that version; {@code null} for an unknown protocol (answer with the 3.1.1 CONNACK code 1).
    */
   public MqttVersion version() {
     return version;
@@ -156,6 +158,10 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     try {
       packet = packets.decode(in, type, first & 0x0F, start + headerLength, remaining, version);
     } catch (DecodeException e) {
+      if (type == PacketType.CONNECT && version == null) {
+        // Lets the handler answer a refused CONNECT in the client's own version.
+        version = packets.announcedVersion();
+      }
       fail(in, out, e.reason(), e.getMessage(), type);
       return;
     } catch (IllegalArgumentException e) {

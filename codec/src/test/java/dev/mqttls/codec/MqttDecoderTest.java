@@ -733,4 +733,28 @@ class MqttDecoderTest {
     assertThat(m.cause().length()).isLessThan(150);
     assertThat(m.toString()).startsWith("PUBLISH: topic name").endsWith("(topic name invalid)");
   }
+
+  @Test
+  void decode_refusedV5Connect_versionStillKnownForTheConnack() {
+    MqttDecoder decoder = MqttDecoder.forServer(DecoderLimits.DEFAULT);
+    ch = new EmbeddedChannel(decoder);
+    assertMalformed(
+        feed(
+            ch,
+            bytes(
+                0x10, 16, 0x00, 4, "MQTT", 5, 0x02, 0x00, 60, // CONNECT v5
+                2, 0x24, 0x01, // Maximum QoS: not allowed in CONNECT
+                0x00, 1, "c")),
+        ReasonCode.MALFORMED_PACKET,
+        "Maximum QoS is not allowed in CONNECT");
+    assertThat(decoder.version()).isEqualTo(MqttVersion.V5);
+  }
+
+  @Test
+  void decode_unknownProtocol_versionStaysUnknown() {
+    MqttDecoder decoder = MqttDecoder.forServer(DecoderLimits.DEFAULT);
+    ch = new EmbeddedChannel(decoder);
+    feed(ch, bytes(0x10, 13, 0x00, 4, "MQTT", 9, 0x02, 0x00, 60, 0x00, 1, "c"));
+    assertThat(decoder.version()).isNull();
+  }
 }

@@ -109,11 +109,19 @@ public final class PacketDecoder {
   private int idx;
   private int end;
   private PacketType type;
-  private String context;
+  private MqttVersion announced;
 
   /** A decoder for packets a client sends ({@code server} true) or a server sends. */
   public PacketDecoder(boolean server) {
     this.server = server;
+  }
+
+  /**
+   * The version the last CONNECT announced, known as soon as its protocol name and level were read
+   * (so also when the rest of it was refused), or {@code null}.
+   */
+  public MqttVersion announcedVersion() {
+    return announced;
   }
 
   /**
@@ -129,7 +137,6 @@ public final class PacketDecoder {
     this.idx = start;
     this.end = start + length;
     this.type = type;
-    this.context = null;
     boolean v5 = version == MqttVersion.V5;
     try {
       switch (type) {
@@ -442,6 +449,7 @@ public final class PacketDecoder {
     idx += nameLen;
     int level = u8("protocol level");
     MqttVersion version = MqttVersion.of(protocolName, level);
+    announced = version;
     if (version == null) {
       throw new DecodeException(
           UNSUPPORTED_PROTOCOL_VERSION,
