@@ -1,5 +1,7 @@
 package dev.mqttls.cli.doctor;
 
+import dev.mqttls.client.CredentialStore;
+import dev.mqttls.client.CredentialType;
 import dev.mqttls.doctor.ConfigLint;
 import dev.mqttls.doctor.Probe;
 import dev.mqttls.doctor.ProbeOptions;
@@ -84,6 +86,19 @@ public final class DoctorCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Private key (PEM) of the client certificate.")
   Path key;
+
+  @Option(
+      names = "--sec-tag",
+      paramLabel = "TAG",
+      description =
+          "Take CA, certificate and key from this tag of the credential store (as a Nordic modem does); --cafile/--cert/--key override.")
+  Integer secTag;
+
+  @Option(
+      names = "--sec-tag-dir",
+      paramLabel = "DIR",
+      description = "The credential store (default: $MQTTLS_CREDENTIALS or ~/.mqttls/credentials).")
+  Path secTagDir;
 
   @Option(
       names = "--servername",
@@ -200,8 +215,44 @@ public final class DoctorCommand implements Callable<Integer> {
     return report.passed() ? 0 : 1;
   }
 
+  /** Fills the files not given explicitly from the credential store's tag. */
+  private void fromSecTag() {
+    Path dir = secTagDir;
+    if (dir == null) {
+      String env = System.getenv("MQTTLS_CREDENTIALS");
+      dir =
+          env != null
+              ? Path.of(env)
+              : Path.of(System.getProperty("user.home"), ".mqttls", "credentials");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--sec-tag: no credential store at " + dir);
+    }
+    CredentialStore store = CredentialStore.open(dir);
+    boolean any = false;
+    if (cafile == null && store.contains(secTag, CredentialType.CA_CERTIFICATE)) {
+      cafile = store.path(secTag, CredentialType.CA_CERTIFICATE);
+      any = true;
+    }
+    if (cert == null
+        && key == null
+        && store.contains(secTag, CredentialType.CLIENT_CERTIFICATE)
+        && store.contains(secTag, CredentialType.CLIENT_KEY)) {
+      cert = store.path(secTag, CredentialType.CLIENT_CERTIFICATE);
+      key = store.path(secTag, CredentialType.CLIENT_KEY);
+      any = true;
+    }
+    if (!any) {
+      throw new IllegalArgumentException(
+          "--sec-tag: tag " + secTag + " holds no credentials in " + dir);
+    }
+  }
+
   private ProbeOptions options(PrintWriter err) throws IOException {
     ProbeOptions.Builder b = ProbeOptions.builder(url);
+    if (secTag != null) {
+      fromSecTag();
+    }
     b.caFile(cafile).certFile(cert).keyFile(key).serverName(serverName).alpn(alpn);
     b.username(username).clientId(clientId).topic(topic);
     b.timeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)));

@@ -103,6 +103,36 @@ class DoctorCommandTest {
   }
 
   @Test
+  void secTag_withoutCredentials_isAUsageError() throws IOException {
+    Path store = Files.createDirectories(dir.resolve("store"));
+    Run r =
+        run("doctor", "mqtts://127.0.0.1:1", "--sec-tag", "42", "--sec-tag-dir", store.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("tag 42 holds no credentials");
+  }
+
+  @Test
+  void secTag_caFromStore_isUsedForVerification() throws IOException {
+    Path store = Files.createDirectories(dir.resolve("store"));
+    String notACa = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    dev.mqttls.client.CredentialStore.open(store)
+        .provision(7, dev.mqttls.client.CredentialType.CA_CERTIFICATE, notACa);
+    int port = Ports.freePort();
+    Run r =
+        run(
+            "doctor",
+            "mqtts://127.0.0.1:" + port,
+            "--sec-tag",
+            "7",
+            "--sec-tag-dir",
+            store.toString(),
+            "--json");
+    assertThat(r.code()).isEqualTo(1);
+    // The CA file from the tag is read before connecting: its bad content is named.
+    assertThat(r.out()).contains("\"code\":\"CAFILE_UNREADABLE\"").contains("ca.pem");
+  }
+
+  @Test
   void urlAndConfigTogether_isAUsageError() throws IOException {
     Path conf = Files.writeString(dir.resolve("x.conf"), "listener 1883\n");
     Run r = run("doctor", "mqtts://127.0.0.1:1", "--config", conf.toString());
