@@ -55,6 +55,8 @@ final class V5Client implements AutoCloseable {
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout(10);
       options.setKeepAliveInterval(30);
+      // Paho waits this long for its executor on close(); the default second adds up over a suite.
+      options.setExecutorServiceTimeout(0);
       configure.accept(options);
       IMqttToken token = paho.connect(options);
       token.waitForCompletion(WAIT_MILLIS);
