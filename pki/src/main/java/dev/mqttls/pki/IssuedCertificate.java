@@ -51,7 +51,8 @@ public record IssuedCertificate(
   }
 
   /**
-   * The serial in lower-case hexadecimal, as {@code openssl x509 -serial} prints it (sans case).
+   * The serial in lower-case hexadecimal; {@code openssl x509 -serial} prints the same digits in
+   * upper case.
    */
   public String serialHex() {
     return serial.toString(16);

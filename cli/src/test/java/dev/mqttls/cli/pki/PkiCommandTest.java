@@ -359,6 +359,48 @@ class PkiCommandTest {
   }
 
   @Test
+  void concurrentProcesses_indexKeepsEveryCertificate() throws Exception {
+    pki.run("init");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> processes = new java.util.ArrayList<>();
+    try {
+      for (String prefix : List.of("a-", "b-", "c-")) {
+        processes.add(
+            new ProcessBuilder(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "dev.mqttls.cli.Main",
+                    "pki",
+                    "--dir",
+                    dir.toString(),
+                    "device",
+                    "--count",
+                    "20",
+                    "--prefix",
+                    prefix)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(prefix + "out").toFile())
+                .start());
+      }
+      for (Process p : processes) {
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+      }
+    } finally {
+      processes.forEach(Process::destroyForcibly);
+    }
+    PkiCli.Run list = pki.run("list", "--json");
+    assertThat(list.exit()).as(list.toString()).isZero();
+    for (String prefix : List.of("a-", "b-", "c-")) {
+      assertThat(list.out()).contains("\"id\":\"" + prefix + "1\"", "\"id\":\"" + prefix + "20\"");
+    }
+    assertThat(
+            Files.readAllLines(dir.resolve("index.txt")).stream().filter(l -> !l.startsWith("#")))
+        .hasSize(60);
+  }
+
+  @Test
   void noSubcommand_usageExit2() {
     PkiCli.Run r = PkiCli.runRaw();
     assertThat(r.exit()).isEqualTo(2);
