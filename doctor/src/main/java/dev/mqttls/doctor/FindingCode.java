@@ -96,6 +96,8 @@ public enum FindingCode {
   IP_NOT_IN_SAN(Step.VERIFY),
   /** The IP matched only through an IP SAN, which mbedTLS 2.x devices do not match. */
   IP_SAN_ONLY(Step.VERIFY),
+  /** The server certificate's extended key usage does not allow TLS server authentication. */
+  SERVER_CERT_WRONG_USAGE(Step.VERIFY),
   /** The trusted CA file could not be read. */
   CAFILE_UNREADABLE(Step.VERIFY),
 

@@ -233,6 +233,25 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void serverCertificateWithClientOnlyUsage() {
+    Setup s = new Setup();
+    s.tls(
+        TestCerts.leaf(
+            s.ca,
+            "localhost",
+            LOCALHOST,
+            List.of(),
+            KeyPurposeId.id_kp_clientAuth,
+            TestCerts.valid()));
+    try (MosquittoProcess m = s.b.start()) {
+      Report r = probe(m, true, o -> o.caFile(s.caFile).serverName("localhost"));
+      assertThat(codes(r))
+          .as(r.toJson())
+          .contains(FindingCode.SERVER_CERT_WRONG_USAGE, FindingCode.MQTT_SKIPPED);
+    }
+  }
+
+  @Test
   void nameMismatch_namesTheCertificatesNamesAndTheFix() {
     Setup s = new Setup();
     s.tls(TestCerts.server(s.ca, "broker.example", List.of("broker.example"), List.of()));
@@ -341,6 +360,55 @@ class ProbeMatrixTest {
           probe(
               m, true, o -> o.caFile(s.caFile).serverName("localhost").certFile(cert).keyFile(key));
       assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CLIENT_CERT_REVOKED);
+    }
+  }
+
+  @Test
+  void expiredClientCertificate() {
+    Setup s = new Setup();
+    s.tls(localhostServer(s)).line("require_certificate true");
+    TestCerts.Held device =
+        TestCerts.leaf(
+            s.ca,
+            "device-old",
+            List.of(),
+            List.of(),
+            KeyPurposeId.id_kp_clientAuth,
+            TestCerts.expired());
+    Path cert = s.file("device.crt", device.certPem());
+    Path key = s.file("device.key", device.keyPem());
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(
+              m, true, o -> o.caFile(s.caFile).serverName("localhost").certFile(cert).keyFile(key));
+      assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CLIENT_CERT_EXPIRED);
+    }
+  }
+
+  @Test
+  void clientCertificateWithServerOnlyUsage_refusedForItsPurpose() {
+    Setup s = new Setup();
+    s.tls(localhostServer(s)).line("require_certificate true");
+    TestCerts.Held device =
+        TestCerts.leaf(
+            s.ca,
+            "device-eku",
+            List.of(),
+            List.of(),
+            KeyPurposeId.id_kp_serverAuth,
+            TestCerts.valid());
+    Path cert = s.file("device.crt", device.certPem());
+    Path key = s.file("device.key", device.keyPem());
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(
+              m, true, o -> o.caFile(s.caFile).serverName("localhost").certFile(cert).keyFile(key));
+      assertThat(r.findings())
+          .as(r.toJson())
+          .anyMatch(
+              f -> f.code() == FindingCode.CLIENT_CERT_WRONG_USAGE && f.status() == Status.WARN)
+          .anyMatch(
+              f -> f.code() == FindingCode.CLIENT_CERT_WRONG_USAGE && f.status() == Status.FAIL);
     }
   }
 

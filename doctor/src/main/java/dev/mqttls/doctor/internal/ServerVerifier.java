@@ -61,7 +61,17 @@ public final class ServerVerifier {
     boolean trustOk = checkTrust(chain, out);
     boolean timeOk = checkValidity(chain, out);
     boolean nameOk = checkName(leaf, name, connectHost, out);
-    return new Outcome(out, trustOk && timeOk && nameOk);
+    boolean usageOk = !Certs.ekuLacks(leaf, Certs.EKU_SERVER_AUTH);
+    if (!usageOk) {
+      out.add(
+          Finding.fail(
+              FindingCode.SERVER_CERT_WRONG_USAGE,
+              "The server's certificate "
+                  + Certs.subject(leaf)
+                  + " has an extended key usage without serverAuth; OpenSSL and mbedTLS clients refuse it (\"unsupported certificate purpose\").",
+              "Re-issue the broker certificate with extendedKeyUsage serverAuth (mqttls pki server ... does this)."));
+    }
+    return new Outcome(out, trustOk && timeOk && nameOk && usageOk);
   }
 
   private boolean checkTrust(List<X509Certificate> chain, List<Finding> out) {
