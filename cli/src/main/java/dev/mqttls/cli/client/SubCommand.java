@@ -120,58 +120,79 @@ public final class SubCommand implements Callable<Integer> {
     MqttClientException[] lost = new MqttClientException[1];
     PrintStream out = System.out;
     try (MqttClient client = MqttClient.create(config)) {
-      client.onConnectionLost(
-          e -> {
-            lost[0] = e;
-            received.add(LOST);
-          });
-      // a resumed session (-c) may deliver before we subscribe again: print those too
-      client.onUnmatchedMessage(received::add);
-      client.blocking().connect();
-      for (Subscription s : subs) {
-        client.blocking().subscribe(s, received::add);
+      // Ctrl-C ends a subscription without -C or -W: say goodbye so the broker drops no will
+      Thread goodbye = new Thread(client::close, "mqttls-sub-disconnect");
+      Runtime.getRuntime().addShutdownHook(goodbye);
+      try {
+        return receive(client, subs, received, lost, out, err);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(goodbye);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
       }
-      long deadline =
-          timeoutSecs == null
-              ? Long.MAX_VALUE
-              : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSecs);
-      int printed = 0;
-      while (count == null || printed < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          out.flush();
-          if (count != null) {
-            err.println(
-                "mqttls sub: timed out after "
-                    + timeoutSecs
-                    + " s with "
-                    + printed
-                    + " of "
-                    + count
-                    + " messages");
-            err.flush();
-            return ExitCodes.TIMEOUT;
-          }
-          break;
-        }
-        Message m =
-            received.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-        if (m == null) {
-          continue;
-        }
-        if (m == LOST) {
-          out.flush();
-          throw lost[0];
-        }
-        if (noRetained && m.retain()) {
-          continue;
-        }
-        print(out, m);
-        printed++;
-      }
-      out.flush();
-      client.blocking().disconnect();
     }
+  }
+
+  private int receive(
+      MqttClient client,
+      List<Subscription> subs,
+      BlockingQueue<Message> received,
+      MqttClientException[] lost,
+      PrintStream out,
+      PrintWriter err)
+      throws InterruptedException {
+    client.onConnectionLost(
+        e -> {
+          lost[0] = e;
+          received.add(LOST);
+        });
+    // a resumed session (-c) may deliver before we subscribe again: print those too
+    client.onUnmatchedMessage(received::add);
+    client.blocking().connect();
+    for (Subscription s : subs) {
+      client.blocking().subscribe(s, received::add);
+    }
+    long deadline =
+        timeoutSecs == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSecs);
+    int printed = 0;
+    while (count == null || printed < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        out.flush();
+        if (count != null) {
+          err.println(
+              "mqttls sub: timed out after "
+                  + timeoutSecs
+                  + " s with "
+                  + printed
+                  + " of "
+                  + count
+                  + " messages");
+          err.flush();
+          return ExitCodes.TIMEOUT;
+        }
+        break;
+      }
+      Message m = received.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+      if (m == null) {
+        continue;
+      }
+      if (m == LOST) {
+        out.flush();
+        throw lost[0];
+      }
+      if (noRetained && m.retain()) {
+        continue;
+      }
+      print(out, m);
+      printed++;
+    }
+    out.flush();
+    client.blocking().disconnect();
     return ExitCodes.OK;
   }
 

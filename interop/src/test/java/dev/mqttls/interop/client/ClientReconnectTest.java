@@ -208,4 +208,38 @@ class ClientReconnectTest {
     await("all ten messages", () -> received.size() >= 10);
     assertThat(received).containsExactlyElementsOf(expected(10));
   }
+
+  @Test
+  void will_isPublishedWhenTheConnectionIsLost_andNotOnDisconnect() throws Exception {
+    MosquittoProcess m = closing(MosquittoProcess.start());
+    CuttableProxy proxy = closing(new CuttableProxy(m.port()));
+    List<String> wills = new CopyOnWriteArrayList<>();
+    MqttClient watcher = client(MqttClientConfig.builder("127.0.0.1").port(m.port()));
+    watcher.blocking().connect();
+    watcher
+        .blocking()
+        .subscribe(
+            Subscription.of("status/#", Qos.AT_LEAST_ONCE),
+            x -> wills.add(x.topic() + "=" + x.payloadAsString()));
+    for (String name : List.of("polite", "cut")) {
+      MqttClient device =
+          client(
+              MqttClientConfig.builder("127.0.0.1")
+                  .port(proxy.port())
+                  .clientId(name)
+                  .will(
+                      Message.builder("status/" + name)
+                          .payload("offline")
+                          .qos(Qos.AT_LEAST_ONCE)
+                          .build()));
+      device.blocking().connect();
+      if (name.equals("polite")) {
+        device.blocking().disconnect();
+      } else {
+        proxy.cut();
+      }
+    }
+    await("the will of the cut-off client", () -> wills.contains("status/cut=offline"));
+    assertThat(wills).containsExactly("status/cut=offline");
+  }
 }
