@@ -42,6 +42,7 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
   record LoadedCrl(X509CRL crl, Path file, X509Certificate issuer) {}
 
   private final Set<TrustAnchor> anchors;
+  private final java.util.Map<X500Principal, List<X509Certificate>> anchorsBySubject;
   private final X509Certificate[] acceptedIssuers;
   private final List<LoadedCrl> crls;
   private final boolean refuseExpiredCrl;
@@ -59,6 +60,11 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
       a.add(new TrustAnchor(c, null));
     }
     this.anchors = Set.copyOf(a);
+    java.util.Map<X500Principal, List<X509Certificate>> by = new java.util.HashMap<>();
+    for (X509Certificate c : cas) {
+      by.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>()).add(c);
+    }
+    this.anchorsBySubject = java.util.Map.copyOf(by);
     this.acceptedIssuers = cas.toArray(new X509Certificate[0]);
     this.crls = List.copyOf(crls);
     this.refuseExpiredCrl = refuseExpiredCrl;
@@ -82,7 +88,9 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
       }
       path.add(c);
     }
-    if (!path.isEmpty()) {
+    if (!path.isEmpty() && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
+      // Anything the fast path does not vouch for gets the full PKIX validation, which also
+      // names the reason precisely.
       try {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         CertPath cp = cf.generateCertPath(path);
@@ -130,8 +138,26 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
             "client certificate " + subject + " cannot be checked: " + e);
       }
     }
+    checkClientUsage(leaf);
     checkRevocation(chain);
     identityOf(leaf); // refuse now if the identity field is missing
+  }
+
+  private static void checkClientUsage(X509Certificate leaf) throws ClientCertificateRejected {
+    try {
+      List<String> eku = leaf.getExtendedKeyUsage();
+      if (eku != null && !eku.contains("1.3.6.1.5.5.7.3.2") && !eku.contains("2.5.29.37.0")) {
+        throw new ClientCertificateRejected(
+            HandshakeFailureCause.CLIENT_CERT_INVALID,
+            "client certificate "
+                + subject(leaf)
+                + " is not for client authentication (extendedKeyUsage lacks clientAuth)");
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new ClientCertificateRejected(
+          HandshakeFailureCause.CLIENT_CERT_INVALID,
+          "client certificate " + subject(leaf) + " has an unreadable extendedKeyUsage");
+    }
   }
 
   /**

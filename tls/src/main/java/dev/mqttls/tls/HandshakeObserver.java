@@ -166,6 +166,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
     }
   }
 
+  // Exact on the OpenSSL engine; on the JDK engine a heuristic (SunJSSE does not say).
   private boolean resumed(SSLSession session) {
     if (OPENSSL_REUSED != null && OPENSSL_ENGINE.isInstance(ssl.engine())) {
       try {
