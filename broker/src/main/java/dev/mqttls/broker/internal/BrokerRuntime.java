@@ -141,11 +141,12 @@ public final class BrokerRuntime {
     }
     channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    state.shutdown();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     workerGroup
         .shutdownGracefully(0, 2, TimeUnit.SECONDS)
         .awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // Only now that no loop runs any more may session state be touched from this thread.
+    state.shutdown();
     for (ListenerTls t : tls) {
       t.close();
     }

@@ -956,6 +956,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       String topic = p.topic();
       int alias = 0;
       boolean omit = false;
+      boolean newAlias = false;
       if (aliasesOut != null) {
         Integer a = aliasesOut.get(topic);
         if (a != null) {
@@ -963,7 +964,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           omit = true;
         } else if (aliasesOut.size() < clientTopicAliasMaximum) {
           alias = aliasesOut.size() + 1;
-          aliasesOut.put(topic, alias);
+          newAlias = true;
         }
       }
       List<Integer> subIds = v5 ? ids : List.of();
@@ -985,6 +986,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
                 packetId,
                 props,
                 p.payload().retainedDuplicate());
+        if (MqttEncoder.encodedSize(out, version) > clientMaximumPacketSize) {
+          // Larger than the client accepts: discarded as if sent (MQTT 5 section 3.1.2.25).
+          out.release();
+          if (packetId != 0) {
+            session.discardInFlight(packetId);
+          }
+          return;
+        }
+        if (newAlias) {
+          aliasesOut.put(topic, alias);
+        }
         if (packetId != 0) {
           ctx.writeAndFlush(out).addListener(f -> onWriteFailed(f.cause(), packetId));
         } else {
@@ -993,10 +1005,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       } else {
         EncodedPublish enc = m.encoded(version);
         if (v5 && enc.encodedSize(q, alias, omit, subIds) > clientMaximumPacketSize) {
+          // Larger than the client accepts: discarded as if sent (MQTT 5 section 3.1.2.25).
           if (packetId != 0) {
             session.discardInFlight(packetId);
           }
           return;
+        }
+        if (newAlias) {
+          aliasesOut.put(topic, alias);
         }
         ByteBuf bytes =
             enc.forSubscriber(ctx.alloc(), q, packetId, dup, retain, alias, omit, subIds);
