@@ -518,6 +518,71 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void clientIdOutsidePrefixes_mosquittoAnswersNotAuthorized() {
+    Setup s = new Setup();
+    s.b.line("clientid_prefixes device-");
+    s.tls(localhostServer(s));
+    try (MosquittoProcess m = s.b.start()) {
+      Report r = probe(m, true, o -> o.caFile(s.caFile).serverName("localhost"));
+      // Mosquitto 2.0 answers 0x05 here, not 0x02 (identifier rejected); the finding says both.
+      assertThat(find(r, FindingCode.MQTT_NOT_AUTHORIZED).message())
+          .contains("client id")
+          .contains("clientid_prefixes");
+      Report ok =
+          probe(m, true, o -> o.caFile(s.caFile).serverName("localhost").clientId("device-42"));
+      assertThat(codes(ok)).as(ok.toJson()).contains(FindingCode.MQTT_ROUND_TRIP);
+    }
+  }
+
+  @Test
+  void somethingElseOnThePort_httpLikeAnswer() throws Exception {
+    try (java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                // Answers every connection like an HTTP server would; at most a few, then stops.
+                for (int i = 0; i < 6; i++) {
+                  try (java.net.Socket c = server.accept()) {
+                    c.setSoTimeout(2000);
+                    c.getInputStream().read(new byte[512]);
+                    c.getOutputStream()
+                        .write(
+                            "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      Report r =
+          Probe.run(
+              ProbeOptions.builder("mqtts://127.0.0.1:" + server.getLocalPort())
+                  .timeout(Duration.ofSeconds(2))
+                  .build());
+      Finding f = find(r, FindingCode.PORT_UNKNOWN_PROTOCOL);
+      assertThat(f.message()).contains("HTTP/1.1 400");
+    }
+  }
+
+  @Test
+  void silentPort() throws Exception {
+    try (java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      // Accepted by the kernel's backlog, never answered.
+      Report r =
+          Probe.run(
+              ProbeOptions.builder("mqtts://127.0.0.1:" + server.getLocalPort())
+                  .timeout(Duration.ofSeconds(1))
+                  .build());
+      assertThat(codes(r))
+          .as(r.toJson())
+          .contains(FindingCode.TCP_CONNECTED, FindingCode.PORT_SILENT);
+    }
+  }
+
+  @Test
   void nothingListening_refused() {
     int port = dev.mqttls.testing.Ports.freePort();
     Report r =

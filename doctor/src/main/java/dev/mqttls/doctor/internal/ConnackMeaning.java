@@ -70,10 +70,12 @@ final class ConnackMeaning {
                       + "): a user name or password was sent, and this is how Mosquitto answers a wrong one."
                   : "The broker refused the connection as not authorized ("
                       + code
-                      + "): anonymous clients are not allowed.",
+                      + "): it does not admit this client without a user name and password, or refuses its client id "
+                      + clientId
+                      + " (Mosquitto answers a client id outside clientid_prefixes this way).",
               user || password
                   ? "Check the user name and password against the broker's password_file."
-                  : "Pass -u USER and a password, or allow anonymous access on the broker.");
+                  : "Pass -u USER and a password, or a client id the broker admits (-i), or allow anonymous access on the broker.");
       case 0x88, 0x89 ->
           Finding.fail(
               FindingCode.MQTT_SERVER_UNAVAILABLE,
