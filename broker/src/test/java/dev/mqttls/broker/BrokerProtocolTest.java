@@ -632,4 +632,51 @@ class BrokerProtocolTest {
       assertThat(((Disconnect) last).reasonCode()).isEqualTo(ReasonCode.KEEP_ALIVE_TIMEOUT);
     }
   }
+
+  @Test
+  void mqtt31_MQIsdp_connectsAndExchangesMessages() throws Exception {
+    try (TestClient sub = TestClient.connect(addr, MqttVersion.V3_1, "old-sub");
+        TestClient pub = TestClient.connect(addr, MqttVersion.V3_1, "old-pub")) {
+      sub.subscribe(1, "old/t", 1);
+      pub.publish("old/t", "1999", 1, 1, false);
+      pub.expect(Puback.class);
+      assertThat(text(sub.expect(Publish.class))).isEqualTo("1999");
+    }
+  }
+
+  @Test
+  void maximumPacketSizeOfTheClient_largerMessagesNotSent_v5() throws Exception {
+    Connect small =
+        new Connect(
+            MqttVersion.V5,
+            "small-max",
+            true,
+            60,
+            null,
+            null,
+            null,
+            MqttProperties.builder().maximumPacketSize(64L).build());
+    try (TestClient s = TestClient.open(addr, MqttVersion.V5);
+        TestClient p = TestClient.connect(addr, MqttVersion.V5, "big-pub")) {
+      s.connect(small);
+      s.subscribe(1, "mps/#", 1);
+      p.send(publish("mps/a", "x".repeat(200), 1, 1, MqttProperties.EMPTY));
+      p.expect(Puback.class);
+      p.send(publish("mps/a", "fits", 1, 2, MqttProperties.EMPTY));
+      p.expect(Puback.class);
+      Publish got = s.expect(Publish.class);
+      assertThat(text(got)).isEqualTo("fits");
+    }
+  }
+
+  @Test
+  void connack_announcesServerLimits_v5() throws Exception {
+    try (TestClient c = TestClient.open(addr, MqttVersion.V5)) {
+      Connack ack = c.connect(new Connect(MqttVersion.V5, "limits", true, 60));
+      assertThat(ack.properties().receiveMaximum()).isEqualTo(20);
+      assertThat(ack.properties().topicAliasMaximum()).isPositive();
+      assertThat(ack.properties().maximumPacketSize())
+          .isEqualTo((long) BrokerConfig.DEFAULT_MAX_PACKET_SIZE);
+    }
+  }
 }
