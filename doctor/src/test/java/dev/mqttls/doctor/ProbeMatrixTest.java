@@ -259,7 +259,7 @@ class ProbeMatrixTest {
       Report r = probe(m, true, o -> o.caFile(s.caFile).serverName("localhost"));
       Finding f = find(r, FindingCode.NAME_MISMATCH);
       assertThat(f.message()).contains("DNS:broker.example");
-      assertThat(f.remedy()).contains("mqttls pki server --dns broker.example --dns localhost");
+      assertThat(f.remedy()).contains("mqttls pki server broker.example --dns localhost");
     }
   }
 

@@ -364,8 +364,8 @@ public final class ServerVerifier {
     return all.isEmpty() ? "no subject alternative names at all" : String.join(", ", all);
   }
 
+  /** The {@code mqttls pki server NAME --dns ... --ip ...} line that adds the missing name. */
   private static String fixLine(List<String> dns, List<String> ips, String name, boolean ip) {
-    StringBuilder b = new StringBuilder("mqttls pki server");
     List<String> d = new ArrayList<>(dns);
     List<String> i = new ArrayList<>(ips);
     if (ip) {
@@ -373,7 +373,10 @@ public final class ServerVerifier {
     } else {
       d.add(name);
     }
-    d.stream().distinct().forEach(n -> b.append(" --dns ").append(n));
+    // NAME becomes the CN and a DNS SAN; mbedTLS 2.x needs a DNS SAN, so there is always one.
+    String first = d.isEmpty() ? "broker" : d.get(0);
+    StringBuilder b = new StringBuilder("mqttls pki server ").append(first);
+    d.stream().distinct().filter(n -> !n.equals(first)).forEach(n -> b.append(" --dns ").append(n));
     i.stream().distinct().forEach(n -> b.append(" --ip ").append(n));
     return b.toString();
   }
