@@ -582,9 +582,6 @@ public final class ClientImpl implements MqttClient {
       return;
     }
     LOG.warn("connection to {} lost: {}", url, cause.getMessage());
-    for (Consumer<MqttClientException> l : lossListeners) {
-      callbacks.execute(() -> l.accept(cause));
-    }
     if (config.reconnect().enabled()) {
       scheduleReconnect();
     } else {
@@ -593,6 +590,10 @@ public final class ClientImpl implements MqttClient {
       if (config.offlineBuffer().capacity() == 0) {
         failAllPublishes(cause);
       }
+    }
+    // listeners see the state the loss led to
+    for (Consumer<MqttClientException> l : lossListeners) {
+      callbacks.execute(() -> l.accept(cause));
     }
   }
 
