@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 /**
  * What {@code mqttls broker} does when started without {@code -c}: prepares {@code ./mqttls-data}
  * (development CA, server certificate, a device certificate for the printed example, and a
- * configuration with a TLS listener on 8883 that requires client certificates plus a plain
- * listener on 127.0.0.1:1883) and prints how to connect. A second run reuses everything.
+ * configuration with a TLS listener on 8883 that requires client certificates plus a plain listener
+ * on 127.0.0.1:1883) and prints how to connect. A second run reuses everything.
  */
 public final class FirstRun {
   /** The TLS port of the written configuration. */
@@ -56,9 +56,13 @@ public final class FirstRun {
     if (Files.isRegularFile(conf)) {
       out.println("mqttls: using " + conf + " (written on first run; edit it or pass -c FILE)");
       if (CertificateAuthority.exists(pkiDir)) {
-        Optional<IssuedCertificate> example = CertificateAuthority.open(pkiDir).find(EXAMPLE_DEVICE);
-        if (example.isPresent() && !example.get().revoked() && example.get().keyFile().isPresent()) {
-          printHowToConnect(out, dataDir, CertificateAuthority.open(pkiDir), example.get());
+        Optional<IssuedCertificate> example =
+            CertificateAuthority.open(pkiDir, caPassword()).find(EXAMPLE_DEVICE);
+        if (example.isPresent()
+            && !example.get().revoked()
+            && example.get().keyFile().isPresent()) {
+          printHowToConnect(
+              out, dataDir, CertificateAuthority.open(pkiDir, caPassword()), example.get());
         }
       }
       return Optional.of(conf);
@@ -66,10 +70,12 @@ public final class FirstRun {
     List<String> created = new ArrayList<>();
     CertificateAuthority ca;
     if (CertificateAuthority.exists(pkiDir)) {
-      ca = CertificateAuthority.open(pkiDir);
+      ca = CertificateAuthority.open(pkiDir, caPassword());
     } else {
-      ca = CertificateAuthority.init(pkiDir, CaOptions.defaults().withName("mqttls development CA"));
-      created.add(String.format("  %-45s the CA: brokers and devices trust it", ca.certificateFile()));
+      ca =
+          CertificateAuthority.init(pkiDir, CaOptions.defaults().withName("mqttls development CA"));
+      created.add(
+          String.format("  %-45s the CA: brokers and devices trust it", ca.certificateFile()));
     }
     IssuedCertificate server = ca.find(SERVER_ID).orElse(null);
     if (server == null) {
@@ -85,19 +91,28 @@ public final class FirstRun {
     IssuedCertificate device = ca.find(EXAMPLE_DEVICE).orElse(null);
     if (device == null) {
       device = ca.issueDevice(EXAMPLE_DEVICE, DeviceOptions.defaults());
-      created.add(String.format("  %-45s a device certificate for the example below", device.certificateFile()));
+      created.add(
+          String.format(
+              "  %-45s a device certificate for the example below", device.certificateFile()));
     }
     writeConf(conf, ca, server);
     created.add(
         String.format(
             "  %-45s TLS with client certificates on %d, plain MQTT on 127.0.0.1:%d only",
             conf, TLS_PORT, PLAIN_PORT));
-    out.println("mqttls: first run: prepared " + dataDir + " (a development CA; keys are mode 0600)");
+    out.println(
+        "mqttls: first run: prepared " + dataDir + " (a development CA; keys are mode 0600)");
     created.forEach(out::println);
     if (device.keyFile().isPresent() && !device.revoked()) {
       printHowToConnect(out, dataDir, ca, device);
     }
     return Optional.of(conf);
+  }
+
+  /** A CA made with {@code pki init --ca-password-file} is opened with MQTTLS_CA_PASSWORD. */
+  private static char[] caPassword() {
+    String env = System.getenv("MQTTLS_CA_PASSWORD");
+    return env == null || env.isEmpty() ? null : env.toCharArray();
   }
 
   private static void printHowToConnect(
@@ -118,7 +133,9 @@ public final class FirstRun {
     out.println("Mint a certificate for each device (its CN becomes the MQTT username):");
     Path pkiDir = dataDir.resolve("pki");
     String dirOption =
-        pkiDir.normalize().equals(CertificateAuthority.DEFAULT_DIRECTORY) ? "" : "--dir " + quote(pkiDir) + " ";
+        pkiDir.normalize().equals(CertificateAuthority.DEFAULT_DIRECTORY)
+            ? ""
+            : "--dir " + quote(pkiDir) + " ";
     out.println(
         "  mqttls pki "
             + dirOption
@@ -126,7 +143,8 @@ public final class FirstRun {
             + quote(pkiDir.resolve("certs").resolve("NAME.crt"))
             + " --key "
             + quote(pkiDir.resolve("private").resolve("NAME.key")));
-    out.println("  mqttls pki " + dirOption + "export ca --format c-header   the CA for mbedTLS firmware");
+    out.println(
+        "  mqttls pki " + dirOption + "export ca --format c-header   the CA for mbedTLS firmware");
     out.println();
   }
 
@@ -174,7 +192,8 @@ public final class FirstRun {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new PkiException(PkiException.Reason.IO, "cannot write " + conf + ": " + e.getMessage(), e);
+      throw new PkiException(
+          PkiException.Reason.IO, "cannot write " + conf + ": " + e.getMessage(), e);
     }
   }
 

@@ -86,7 +86,7 @@ public final class Inspector {
           if (type == 2) {
             dns.add((String) san.get(1));
           } else if (type == 7) {
-            ips.add((String) san.get(1));
+            ips.add(compactIp((String) san.get(1)));
           }
         }
       }
@@ -139,5 +139,42 @@ public final class Inspector {
     } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * An IP address as people write it: the JDK prints IPv6 in full ({@code 0:0:0:0:0:0:0:1}); this
+   * shortens the longest run of zero groups to {@code ::} (RFC 5952).
+   */
+  static String compactIp(String ip) {
+    if (!ip.contains(":")) {
+      return ip;
+    }
+    String[] groups = ip.split(":", -1);
+    if (groups.length != 8) {
+      return ip;
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i].equals("0")) {
+        int j = i;
+        while (j < 8 && groups[j].equals("0")) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    if (bestStart < 0) {
+      return ip;
+    }
+    String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+    String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, 8));
+    return head + "::" + tail;
   }
 }
