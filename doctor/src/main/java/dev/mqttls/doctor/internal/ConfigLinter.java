@@ -311,8 +311,22 @@ public final class ConfigLinter {
       return false;
     }
     if (brokerUser != null && !brokerUser.equals("root")) {
-      String problem = readableBy(real, brokerUser);
+      UnixAccess.Denied problem = readableBy(real, brokerUser);
       if (problem != null) {
+        String fix =
+            problem.directory()
+                ? "Let "
+                    + brokerUser
+                    + " through "
+                    + problem.at()
+                    + " (chgrp "
+                    + brokerUser
+                    + " DIR && chmod g+x DIR, or chmod o+x DIR), or run the broker as a user that can read the files (user root in the file, for tests)."
+                : "chown "
+                    + brokerUser
+                    + " "
+                    + real
+                    + " (and chmod 600 for keys), or run the broker as a user that can read it.";
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_NOT_READABLE,
@@ -323,13 +337,9 @@ public final class ConfigLinter {
                     + " cannot read it"
                     + via
                     + ": "
-                    + problem
+                    + problem.why()
                     + ".",
-                "chown "
-                    + brokerUser
-                    + " "
-                    + real
-                    + " (and chmod 600 for keys), or run the broker as a user that can read it."));
+                fix));
         return false;
       }
     }
@@ -343,7 +353,7 @@ public final class ConfigLinter {
   }
 
   /** Null when {@code user} can read {@code file}, else why not. */
-  private static String readableBy(Path file, String user) {
+  private static UnixAccess.Denied readableBy(Path file, String user) {
     return UnixAccess.whyUnreadable(file, user);
   }
 

@@ -20,8 +20,11 @@ import java.util.Set;
 final class UnixAccess {
   private UnixAccess() {}
 
+  /** Why a user cannot read a file: what blocks, and whether it is a directory on the way. */
+  record Denied(String why, Path at, boolean directory) {}
+
   /** Null when {@code user} can read {@code realFile}, else why not. */
-  static String whyUnreadable(Path realFile, String user) {
+  static Denied whyUnreadable(Path realFile, String user) {
     Set<String> groups = groupsOf(user);
     try {
       for (Path dir = realFile.getParent(); dir != null; dir = dir.getParent()) {
@@ -32,7 +35,10 @@ final class UnixAccess {
             PosixFilePermission.OWNER_EXECUTE,
             PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_EXECUTE)) {
-          return "the directory " + dir + " (" + describe(dir) + ") does not let it through";
+          return new Denied(
+              "the directory " + dir + " (" + describe(dir) + ") does not let it through",
+              dir,
+              true);
         }
       }
       if (!allowed(
@@ -42,7 +48,7 @@ final class UnixAccess {
           PosixFilePermission.OWNER_READ,
           PosixFilePermission.GROUP_READ,
           PosixFilePermission.OTHERS_READ)) {
-        return "the file is " + describe(realFile);
+        return new Denied("the file is " + describe(realFile), realFile, false);
       }
       return null;
     } catch (IOException | UnsupportedOperationException e) {
