@@ -115,7 +115,7 @@ public final class CertificateAuthority {
    * Creates a CA in {@code dir} (created if missing) and writes an empty CRL. Refuses when the
    * directory already holds a CA.
    *
-   * @param password encrypts the CA key(s) when not null; the array is copied, not kept
+   * @param password encrypts the CA key(s) when not null; the CA keeps its own copy
    * @throws PkiException {@link Reason#CA_EXISTS} when {@code ca.crt} exists
    */
   public static CertificateAuthority init(Path dir, CaOptions options, char[] password) {
