@@ -615,6 +615,20 @@ class BrokerProtocolTest {
   }
 
   @Test
+  void unknownProtocolNameAtLevel5_mqtt5ConnackUnsupportedProtocolVersion() throws Exception {
+    try (TestClient c = TestClient.open(addr, MqttVersion.V5)) {
+      // CONNECT "MQTX" level 5, no properties, client id "x"
+      c.sendRaw(
+          new byte[] {
+            0x10, 0x0e, 0x00, 0x04, 'M', 'Q', 'T', 'X', 0x05, 0x02, 0x00, 0x3c, 0x00, 0x00, 0x01,
+            'x'
+          });
+      MqttPacket last = c.awaitClose();
+      assertThat(((Connack) last).reasonCode()).isEqualTo(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
+    }
+  }
+
+  @Test
   void pubrelForUnknownId_answeredWithPacketIdentifierNotFound_v5() throws Exception {
     try (TestClient c = TestClient.connect(addr, MqttVersion.V5, "rel-unknown")) {
       c.send(new Pubrel(77));

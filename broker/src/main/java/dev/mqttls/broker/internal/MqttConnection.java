@@ -583,8 +583,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         address,
         cause);
     if (phase == Phase.AWAIT_CONNECT || phase == Phase.CONNECTING) {
-      if (version == null && reason == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-        // The client's version is unknown: mosquitto answers with a 3.1.1 CONNACK (code 1).
+      if (version == null
+          && reason == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION
+          && sniffer.level() != 5) {
+        // Not MQTT 5 and not a version we know: answer as 3.1.1 does (CONNACK code 1), which
+        // every client can read. A level-5 CONNECT gets an MQTT 5 CONNACK 0x84 below.
         phase = Phase.CLOSING;
         channel.config().setAutoRead(false);
         ctx.pipeline().get(MqttEncoder.class).setVersion(MqttVersion.V3_1_1);
