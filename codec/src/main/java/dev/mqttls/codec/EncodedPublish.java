@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
 import java.util.List;
 
 /**
@@ -135,22 +136,96 @@ public final class EncodedPublish extends AbstractReferenceCounted {
       int topicAlias,
       boolean omitTopic,
       List<Integer> subscriptionIds) {
-    if (qos == Qos.AT_MOST_ONCE ? packetId != 0 || dup : !PacketId.isValid(packetId)) {
-      throw new IllegalArgumentException(
-          "packet id " + packetId + " / DUP " + dup + " do not fit QoS " + qos.code());
-    }
-    boolean v5 = version == MqttVersion.V5;
-    if ((topicAlias != 0 || omitTopic || !subscriptionIds.isEmpty()) && !v5) {
-      throw new IllegalArgumentException("topic aliases and subscription ids need MQTT 5");
-    }
-    if (topicAlias < 0 || topicAlias > 0xFFFF || (omitTopic && topicAlias == 0)) {
-      throw new IllegalArgumentException("bad topic alias " + topicAlias);
-    }
+    check(qos, packetId, dup, topicAlias, omitTopic, subscriptionIds);
     int payloadLength = payload.readableBytes();
     int rl = remainingLength(qos, topicAlias, omitTopic, subscriptionIds);
     int headerLength = 1 + Wire.varIntSize(rl) + rl - payloadLength;
     boolean share = payloadLength >= SHARE_THRESHOLD;
     ByteBuf out = alloc.buffer(share ? headerLength : headerLength + payloadLength);
+    writeHeader(out, rl, qos, packetId, dup, retain, topicAlias, omitTopic, subscriptionIds);
+    if (!share) {
+      out.writeBytes(payload, payload.readerIndex(), payloadLength);
+      return out;
+    }
+    CompositeByteBuf c = alloc.compositeBuffer(2);
+    c.addComponents(true, out, payload.retainedDuplicate());
+    return c;
+  }
+
+  /**
+   * Writes one subscriber's PUBLISH, payload copied, into {@code out} (for example a buffer that
+   * collects several packets before a flush). Arguments as for {@link #forSubscriber}; {@code out}
+   * must have room for {@link #encodedSize} bytes or be able to grow.
+   */
+  public void writeTo(
+      ByteBuf out,
+      Qos qos,
+      int packetId,
+      boolean dup,
+      boolean retain,
+      int topicAlias,
+      boolean omitTopic,
+      List<Integer> subscriptionIds) {
+    check(qos, packetId, dup, topicAlias, omitTopic, subscriptionIds);
+    int rl = remainingLength(qos, topicAlias, omitTopic, subscriptionIds);
+    writeHeader(out, rl, qos, packetId, dup, retain, topicAlias, omitTopic, subscriptionIds);
+    out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+  }
+
+  /**
+   * One subscriber's delivery as a message to write to its channel: {@link MqttEncoder} encodes it,
+   * into its coalescing buffer when that is on ({@link MqttEncoder#setCoalescing}). The delivery
+   * holds one reference to this encoding (taken here), which the encoder releases.
+   *
+   * @throws IllegalArgumentException if the flags contradict each other
+   */
+  public Delivery delivery(
+      Qos qos,
+      int packetId,
+      boolean dup,
+      boolean retain,
+      int topicAlias,
+      boolean omitTopic,
+      List<Integer> subscriptionIds) {
+    check(qos, packetId, dup, topicAlias, omitTopic, subscriptionIds);
+    retain();
+    return new Delivery(this, qos, packetId, dup, retain, topicAlias, omitTopic, subscriptionIds);
+  }
+
+  /** The payload's size in bytes. */
+  public int payloadSize() {
+    return payload.readableBytes();
+  }
+
+  private void check(
+      Qos qos,
+      int packetId,
+      boolean dup,
+      int topicAlias,
+      boolean omitTopic,
+      List<Integer> subscriptionIds) {
+    if (qos == Qos.AT_MOST_ONCE ? packetId != 0 || dup : !PacketId.isValid(packetId)) {
+      throw new IllegalArgumentException(
+          "packet id " + packetId + " / DUP " + dup + " do not fit QoS " + qos.code());
+    }
+    if ((topicAlias != 0 || omitTopic || !subscriptionIds.isEmpty()) && version != MqttVersion.V5) {
+      throw new IllegalArgumentException("topic aliases and subscription ids need MQTT 5");
+    }
+    if (topicAlias < 0 || topicAlias > 0xFFFF || (omitTopic && topicAlias == 0)) {
+      throw new IllegalArgumentException("bad topic alias " + topicAlias);
+    }
+  }
+
+  private void writeHeader(
+      ByteBuf out,
+      int rl,
+      Qos qos,
+      int packetId,
+      boolean dup,
+      boolean retain,
+      int topicAlias,
+      boolean omitTopic,
+      List<Integer> subscriptionIds) {
     out.writeByte(0x30 | (dup ? 0x08 : 0) | (qos.code() << 1) | (retain ? 1 : 0));
     Wire.writeVarInt(out, rl);
     if (omitTopic) {
@@ -161,19 +236,122 @@ public final class EncodedPublish extends AbstractReferenceCounted {
     if (qos != Qos.AT_MOST_ONCE) {
       out.writeShort(packetId);
     }
-    if (v5) {
+    if (version == MqttVersion.V5) {
       PacketEncoder.writeFanoutProps(
           out, propertiesLength(topicAlias, subscriptionIds), topicAlias, subscriptionIds);
       out.writeBytes(
           sharedProperties, sharedProperties.readerIndex(), sharedProperties.readableBytes());
     }
-    if (!share) {
-      out.writeBytes(payload, payload.readerIndex(), payloadLength);
-      return out;
+  }
+
+  /**
+   * One subscriber's PUBLISH from a shared encoding, as a message for {@link MqttEncoder}. Made by
+   * {@link EncodedPublish#delivery}; reference-counted through the encoding it holds, so releasing
+   * it (as the encoder does once it has written it) releases that reference.
+   */
+  public static final class Delivery implements ReferenceCounted {
+    private final EncodedPublish encoding;
+    private final Qos qos;
+    private final int packetId;
+    private final boolean dup;
+    private final boolean retainFlag;
+    private final int topicAlias;
+    private final boolean omitTopic;
+    private final List<Integer> subscriptionIds;
+
+    private Delivery(
+        EncodedPublish encoding,
+        Qos qos,
+        int packetId,
+        boolean dup,
+        boolean retainFlag,
+        int topicAlias,
+        boolean omitTopic,
+        List<Integer> subscriptionIds) {
+      this.encoding = encoding;
+      this.qos = qos;
+      this.packetId = packetId;
+      this.dup = dup;
+      this.retainFlag = retainFlag;
+      this.topicAlias = topicAlias;
+      this.omitTopic = omitTopic;
+      this.subscriptionIds = subscriptionIds;
     }
-    CompositeByteBuf c = alloc.compositeBuffer(2);
-    c.addComponents(true, out, payload.retainedDuplicate());
-    return c;
+
+    /** The packet id of this delivery (0 for QoS 0). */
+    public int packetId() {
+      return packetId;
+    }
+
+    /** The size of this PUBLISH on the wire. */
+    public int encodedSize() {
+      return encoding.encodedSize(qos, topicAlias, omitTopic, subscriptionIds);
+    }
+
+    /** The encoding's protocol version. */
+    public MqttVersion version() {
+      return encoding.version();
+    }
+
+    /** Whether the payload is large enough to be shared rather than copied. */
+    boolean sharesPayload() {
+      return encoding.payloadSize() >= SHARE_THRESHOLD;
+    }
+
+    /** This PUBLISH as its own buffer (payload shared when large). */
+    ByteBuf toBuffer(ByteBufAllocator alloc) {
+      return encoding.forSubscriber(
+          alloc, qos, packetId, dup, retainFlag, topicAlias, omitTopic, subscriptionIds);
+    }
+
+    /** Appends this PUBLISH to {@code out}, payload copied. */
+    void writeTo(ByteBuf out) {
+      encoding.writeTo(out, qos, packetId, dup, retainFlag, topicAlias, omitTopic, subscriptionIds);
+    }
+
+    @Override
+    public int refCnt() {
+      return encoding.refCnt();
+    }
+
+    @Override
+    public Delivery retain() {
+      encoding.retain();
+      return this;
+    }
+
+    @Override
+    public Delivery retain(int increment) {
+      encoding.retain(increment);
+      return this;
+    }
+
+    @Override
+    public Delivery touch() {
+      encoding.touch();
+      return this;
+    }
+
+    @Override
+    public Delivery touch(Object hint) {
+      encoding.touch(hint);
+      return this;
+    }
+
+    @Override
+    public boolean release() {
+      return encoding.release();
+    }
+
+    @Override
+    public boolean release(int decrement) {
+      return encoding.release(decrement);
+    }
+
+    @Override
+    public String toString() {
+      return "Delivery[qos=" + qos.code() + ", packetId=" + packetId + ", dup=" + dup + "]";
+    }
   }
 
   @Override
