@@ -56,7 +56,12 @@ final class ClientSetup {
       if (username == null) {
         username = url.username().orElse(null);
       }
-      tls = tls || url.tls();
+      if (tls && !url.tls()) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "TLS options were given but the URL says mqtt:// (plain TCP); use mqtts://");
+      }
+      tls = url.tls();
       urlTopic = url.topic();
     }
     if (host == null) {

@@ -585,6 +585,11 @@ class PubSubCommandTest {
     CliRun.Result pwInUrl = CliRun.run("pub", "--url", "mqtt://u:secret@localhost/t", "-m", "x");
     assertThat(pwInUrl.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(pwInUrl.err()).contains("MQTTLS_PASSWORD");
+    CliRun.Result plainUrlWithTls =
+        CliRun.run(
+            "pub", "--url", "mqtt://localhost/t", "--cafile", pki.caCert.toString(), "-m", "x");
+    assertThat(plainUrlWithTls.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(plainUrlWithTls.err()).contains("use mqtts://");
 
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
