@@ -332,6 +332,14 @@ class MqttDecoderTest {
   }
 
   @Test
+  void decode_subscribeQos3V5_protocolError() {
+    assertMalformed(
+        server5(0x82, 7, 0x00, 0x01, 0x00, 0x00, 1, "a", 0x03), // no properties, filter "a", QoS 3
+        ReasonCode.PROTOCOL_ERROR,
+        "QoS is 3");
+  }
+
+  @Test
   void decode_subscriptionOptionsReservedBitsV311_malformed() {
     assertMalformed(
         server311(0x82, 6, 0x00, 0x01, 0x00, 1, "a", 0x04), // No Local bit is reserved in 3.1.1

@@ -612,7 +612,10 @@ public final class PacketDecoder {
       int opts = u8("subscription options");
       int qos = opts & 0x03;
       if (qos == 3) {
-        throw malformed("subscription QoS is 3 for '" + Utf8.shown(tf.value()) + "'");
+        // MQTT 5 section 3.8.3.1 calls this a Protocol Error; 3.1.1 calls it malformed.
+        throw new DecodeException(
+            v5 ? PROTOCOL_ERROR : MALFORMED_PACKET,
+            "subscription QoS is 3 for '" + Utf8.shown(tf.value()) + "'");
       }
       if ((opts & (v5 ? 0xC0 : 0xFC)) != 0) {
         throw malformed(
