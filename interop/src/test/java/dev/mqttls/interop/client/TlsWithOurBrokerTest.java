@@ -146,4 +146,24 @@ class TlsWithOurBrokerTest {
     assertThat(untrusted.kind()).isEqualTo(FailureKind.CERTIFICATE);
     assertThat(untrusted.getMessage()).contains("not signed by a trusted CA");
   }
+
+  @Test
+  void alpn_theBrokersChoiceIsReported() {
+    EmbeddedBroker b =
+        new EmbeddedBroker(
+                "listener 0 127.0.0.1",
+                "certfile " + pki.serverCert,
+                "keyfile " + pki.serverKey,
+                "alpn mqtt")
+            .start();
+    toClose.add(b);
+    ConnectResult r =
+        client(
+                b.port(),
+                "localhost",
+                TlsConfig.builder().caFile(pki.caCert).alpn(List.of("x-unknown", "mqtt")).build())
+            .blocking()
+            .connect();
+    assertThat(r.tls().get().alpnProtocol()).contains("mqtt");
+  }
 }
