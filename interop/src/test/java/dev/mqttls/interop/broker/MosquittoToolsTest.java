@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MosquittoToolsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final List<String> VERSIONS = List.of("mqttv311", "mqttv5");
+  private static final List<String> VERSIONS = List.of("mqttv31", "mqttv311", "mqttv5");
 
   private final Brokers brokers = new Brokers();
 

@@ -274,6 +274,45 @@ class PahoV3Test extends BothBrokersTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void mqtt31ClientsExchangeMessagesWith311Clients(Kind kind) {
+    BrokerUnderTest broker = broker(kind);
+    String topic = Brokers.unique("v31") + "/t";
+    try (V3Client old =
+            V3Client.connect(
+                broker,
+                Brokers.unique("v31").substring(0, 10),
+                o ->
+                    o.setMqttVersion(
+                        org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1));
+        V3Client current = V3Client.connect(broker, Brokers.unique("v311"), true)) {
+      old.subscribe(topic + "/to-31", 2);
+      current.subscribe(topic + "/to-311", 2);
+      current.publish(topic + "/to-31", "hello 3.1", 2, false);
+      old.publish(topic + "/to-311", "hello 3.1.1", 1, false);
+      assertThat(old.inbox.next(WAIT).payload()).isEqualTo("hello 3.1");
+      assertThat(current.inbox.next(WAIT).payload()).isEqualTo("hello 3.1.1");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void unsubscribeStopsDelivery(Kind kind) throws Exception {
+    BrokerUnderTest broker = broker(kind);
+    String topic = Brokers.unique("v3unsub") + "/t";
+    try (V3Client sub = V3Client.connect(broker, Brokers.unique("v3sub"), true);
+        V3Client pub = V3Client.connect(broker, Brokers.unique("v3pub"), true)) {
+      sub.subscribe(topic, 1).subscribe(topic + "/marker", 1);
+      pub.publish(topic, "while-subscribed", 1, false);
+      assertThat(sub.inbox.next(WAIT).payload()).isEqualTo("while-subscribed");
+      sub.paho.unsubscribe(topic);
+      pub.publish(topic, "after-unsubscribe", 1, false);
+      pub.publish(topic + "/marker", "marker", 1, false);
+      assertThat(payloads(untilMarker(sub.inbox, "marker"))).containsExactly("marker");
+    }
+  }
+
   static List<String> numbered(String prefix, int count) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {

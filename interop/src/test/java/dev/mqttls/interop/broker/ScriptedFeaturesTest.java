@@ -199,6 +199,41 @@ class ScriptedFeaturesTest extends BothBrokersTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void anonymousClientsAreRefusedWhenNotAllowed(Kind kind) {
+    try (BrokerUnderTest broker = kind.start("allow_anonymous false");
+        ScriptedClient v5 = ScriptedClient.connect(broker.port());
+        ScriptedClient v311 = ScriptedClient.connect(broker.port())) {
+      v5.send(MqttBytes.connectV5(Brokers.unique("anon5"), 30, true));
+      RawPacket refused = v5.awaitPacket(WAIT);
+      assertThat(refused.type()).isEqualTo(RawPacket.CONNACK);
+      assertThat(refused.reasonCode()).as(refused.toString()).isEqualTo(0x87);
+      assertThat(v5.awaitClose(WAIT)).isTrue();
+
+      v311.send(MqttBytes.connectV311(Brokers.unique("anon3"), 30, true));
+      // MQTT 3.1.1 §3.2.2.3: return code 5, not authorized.
+      assertThat(v311.awaitPacket(WAIT).toBytes()).isEqualTo(new byte[] {0x20, 0x02, 0, 5});
+      assertThat(v311.awaitClose(WAIT)).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void retainedPublishIsRefusedWhenRetainIsNotAvailable(Kind kind) {
+    try (BrokerUnderTest broker = kind.start("retain_available false");
+        ScriptedClient client = ScriptedClient.connect(broker.port())) {
+      RawPacket connack = connectV5(client, Brokers.unique("noretain"), 30, new byte[0]);
+      // Retain Available 0 (property 0x25) in the CONNACK, then 0x9A for a retained PUBLISH.
+      assertThat(WireProperties.ofConnack(connack).get(0x25)).containsExactly(0);
+      client.trySend(MqttBytes.publish(MqttBytes.V5, "noretain/t", 1, true, 1, new byte[] {1}));
+      assertThat(client.awaitClose(WAIT)).as(client.describe()).isTrue();
+      RawPacket disconnect = client.awaitPacket(WAIT);
+      assertThat(disconnect.type()).isEqualTo(RawPacket.DISCONNECT);
+      assertThat(disconnect.reasonCode()).isEqualTo(0x9A);
+    }
+  }
+
   /** Sends a v5 CONNECT with {@code properties} and asserts a successful CONNACK. */
   static RawPacket connectV5(ScriptedClient client, String id, int keepAlive, byte[] properties) {
     client.send(MqttBytes.connect("MQTT", MqttBytes.V5, 0x02, keepAlive, properties, id));

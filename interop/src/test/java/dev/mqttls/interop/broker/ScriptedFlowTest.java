@@ -108,4 +108,33 @@ class ScriptedFlowTest extends BothBrokersTest {
       assertThat(payloads(untilMarker(sub.inbox, "marker"))).containsExactly("once", "marker");
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void sessionEndsWhenItsExpiryIntervalHasPassed(Kind kind) throws InterruptedException {
+    BrokerUnderTest broker = broker(kind);
+    String id = Brokers.unique("expiring");
+    byte[] oneSecond = {0x11, 0, 0, 0, 1};
+    byte[] fiveMinutes = {0x11, 0, 0, 0x01, 0x2C};
+    try (ScriptedClient first = ScriptedClient.connect(broker.port())) {
+      ScriptedFeaturesTest.connectV5(first, id, 30, oneSecond);
+      first.send(MqttBytes.disconnect());
+      assertThat(first.awaitClose(WAIT)).isTrue();
+    }
+    // Longer than the interval: the session is gone whatever the broker's expiry granularity.
+    Thread.sleep(2_500);
+    try (ScriptedClient again = ScriptedClient.connect(broker.port())) {
+      again.send(MqttBytes.connect("MQTT", MqttBytes.V5, 0x00, 30, fiveMinutes, id));
+      RawPacket connack = again.awaitPacket(WAIT);
+      assertThat(connack.reasonCode()).isZero();
+      assertThat(connack.body()[0] & 1).as("session present after expiry").isZero();
+      again.send(MqttBytes.disconnect());
+    }
+    try (ScriptedClient third = ScriptedClient.connect(broker.port())) {
+      third.send(MqttBytes.connect("MQTT", MqttBytes.V5, 0x00, 30, fiveMinutes, id));
+      RawPacket connack = third.awaitPacket(WAIT);
+      assertThat(connack.body()[0] & 1).as("session present within its interval").isEqualTo(1);
+      third.send(MqttBytes.disconnect());
+    }
+  }
 }

@@ -41,6 +41,9 @@ final class V3Client implements AutoCloseable {
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout(10);
       options.setKeepAliveInterval(30);
+      // Paho frees an in-flight slot only after completing the publisher's token, so even
+      // synchronous publishing can hit its default limit of 10.
+      options.setMaxInflight(100);
       configure.accept(options);
       paho.connect(options);
       return client;
