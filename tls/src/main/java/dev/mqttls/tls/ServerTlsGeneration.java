@@ -315,12 +315,40 @@ final class ServerTlsGeneration {
       b.option(OpenSslContextOption.GROUPS, new String[] {"X25519", "P-256", "P-384", "P-521"});
     }
     try {
-      return b.build();
+      return provider == SslProvider.JDK ? buildWithoutStatelessTickets(b) : b.build();
     } catch (SSLException | RuntimeException e) {
       throw new TlsMaterialException(
           m.certFile(),
           "cannot build a " + provider + " TLS context with this certificate and key: " + e,
           e);
+    }
+  }
+
+  private static final String JDK_SERVER_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
+  private static final Object TICKET_PROPERTY_LOCK = new Object();
+
+  /**
+   * SunJSSE's TLS 1.2 stateless ticket carries the client's certificate chain: about 1.5 KiB in one
+   * NewSessionTicket message, which a max_fragment_length of 1024 splits across records, and
+   * mbedTLS cannot reassemble a handshake message split across records. So the JDK engine keeps
+   * sessions in its (bounded) server cache instead: resumption by session id (TLS 1.2) and stateful
+   * PSK (TLS 1.3) still work. SunJSSE reads this property when an SSLContext creates its session
+   * context, so it is set only around that moment; contexts other code builds in that instant would
+   * merely resume statefully too.
+   */
+  private static SslContext buildWithoutStatelessTickets(SslContextBuilder b) throws SSLException {
+    synchronized (TICKET_PROPERTY_LOCK) {
+      String before = System.getProperty(JDK_SERVER_TICKETS);
+      System.setProperty(JDK_SERVER_TICKETS, "false");
+      try {
+        return b.build();
+      } finally {
+        if (before == null) {
+          System.clearProperty(JDK_SERVER_TICKETS);
+        } else {
+          System.setProperty(JDK_SERVER_TICKETS, before);
+        }
+      }
     }
   }
 
