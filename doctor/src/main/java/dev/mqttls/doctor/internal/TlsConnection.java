@@ -309,6 +309,9 @@ public final class TlsConnection implements AutoCloseable {
             observed.serverChain.add(Pem.toX509(der));
           }
           observed.certificateMessageBytes = size + 3;
+          // Read here, before the verdict, so that a probe that stops at the certificate has it.
+          observed.maxFragmentLength =
+              context.getSecurityParametersHandshake().getMaxFragmentLength();
           if (!serverCheck.test(List.copyOf(observed.serverChain))) {
             observed.serverRefusedByUs = true;
             throw new TlsFatalAlert(AlertDescription.bad_certificate);

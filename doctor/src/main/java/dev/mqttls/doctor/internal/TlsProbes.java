@@ -74,7 +74,8 @@ final class TlsProbes {
             null,
             null,
             false);
-    try (TlsConnection c = TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> true)) {
+    // Looks at the certificate only: the handshake stops there, nothing is sent to the server.
+    try (TlsConnection c = TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> false)) {
       TlsConnection.Observed ob = c.observed();
       if (ob.serverChain.isEmpty()) {
         ctx.findings.add(
@@ -111,7 +112,13 @@ final class TlsProbes {
     TlsConnection.Offer offer =
         new TlsConnection.Offer(
             v.only(), ctx.sniName(), ctx.o.alpn().orElse(null), null, null, withMfl);
-    try (TlsConnection c = TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> true)) {
+    // The ServerHello settles the version; the handshake goes on only with a verified server.
+    try (TlsConnection c =
+        TlsConnection.open(
+            ctx.address,
+            ctx.timeout,
+            offer,
+            chain -> ctx.verification != null && ctx.verification.trusted())) {
       TlsConnection.Observed ob = c.observed();
       if (ob.handshakeComplete && v.equals(ProtocolVersion.TLSv12)) {
         ctx.tls12Choice =
@@ -120,7 +127,7 @@ final class TlsProbes {
                     ? " with " + org.bouncycastle.tls.NamedGroup.getName(ob.group)
                     : "");
       }
-      if (withMfl && ob.handshakeComplete) {
+      if (withMfl && (ob.handshakeComplete || !ob.serverChain.isEmpty())) {
         ctx.findings.add(
             ob.maxFragmentLength > 0
                 ? Finding.info(
