@@ -517,6 +517,18 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void export_cHeader_caNameCannotEndTheComment() {
+    CertificateAuthority ca =
+        CertificateAuthority.init(
+            tmp.resolve("pki"), CaOptions.defaults().withName("x */ int evil; /*"));
+    String h =
+        new String(
+            ca.export("ca", ExportOptions.of(ExportFormat.C_HEADER), null),
+            StandardCharsets.US_ASCII);
+    assertThat(h).doesNotContain("*/ int evil").contains("x * / int evil");
+  }
+
+  @Test
   void export_zephyrAndNrfAt_carryThePem() throws Exception {
     CertificateAuthority ca = ca(KeyType.EC_P256);
     ca.issueDevice("d1", DeviceOptions.defaults());
