@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A C device built against Debian's mbedTLS 2.28 with our {@code c-header} export compiled in
- * verifies our server certificate (VERIFY_REQUIRED, hostname check) over a real handshake with
- * our broker and with Debian's mosquitto, which in turn require the device certificate from the
- * same header.
+ * verifies our server certificate (VERIFY_REQUIRED, hostname check) over a real handshake with our
+ * broker and with Debian's mosquitto, which in turn require the device certificate from the same
+ * header.
  */
 class MbedtlsVerifiesServerTest {
   @TempDir Path tmp;
