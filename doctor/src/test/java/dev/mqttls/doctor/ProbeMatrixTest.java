@@ -103,10 +103,17 @@ class ProbeMatrixTest {
     TestCerts.Held self = TestCerts.selfSignedServer("localhost", LOCALHOST, List.of());
     s.tls(self);
     try (MosquittoProcess m = s.b.start()) {
-      Report r = probe(m, true, o -> o.caFile(s.caFile).serverName("localhost"));
+      Report r =
+          probe(m, true, o -> o.caFile(s.caFile).serverName("localhost").versionProbes(true));
+      // Versions are judged from the ServerHello, without finishing a handshake with this server.
       assertThat(codes(r))
           .as(r.toJson())
-          .contains(FindingCode.SERVER_SELF_SIGNED, FindingCode.MQTT_SKIPPED);
+          .contains(
+              FindingCode.SERVER_SELF_SIGNED,
+              FindingCode.MQTT_SKIPPED,
+              FindingCode.TLS13_ACCEPTED,
+              FindingCode.TLS12_ACCEPTED,
+              FindingCode.TLS_LEGACY_REFUSED);
       assertThat(r.passed()).isFalse();
     }
   }
