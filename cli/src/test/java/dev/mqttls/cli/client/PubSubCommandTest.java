@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttls.client.CredentialStore;
 import dev.mqttls.client.CredentialType;
+import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
 import java.io.IOException;
@@ -311,6 +312,53 @@ class PubSubCommandTest {
             at(m, "sub", "-t", "ses/#", "-q", "1", "-c", "-i", "resumer", "-C", "1", "-W", "5"));
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("while away\n");
+  }
+
+  @Test
+  void ourBroker_pubThenSub_retainedQos2WithProperties() {
+    EmbeddedBroker b = new EmbeddedBroker().start();
+    toClose.add(b);
+    String port = Integer.toString(b.port());
+    CliRun.Result pub =
+        CliRun.run(
+            "pub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-t",
+            "ours/x",
+            "-m",
+            "kept",
+            "-r",
+            "-q",
+            "2",
+            "-D",
+            "publish",
+            "content-type",
+            "text/plain");
+    assertThat(pub.exit()).as(pub.toString()).isZero();
+    CliRun.Result sub =
+        CliRun.run(
+            "sub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-t",
+            "ours/#",
+            "-q",
+            "2",
+            "-C",
+            "1",
+            "-W",
+            "5",
+            "--json");
+    assertThat(sub.exit()).as(sub.toString()).isZero();
+    assertThat(sub.out())
+        .isEqualTo(
+            "{\"topic\":\"ours/x\",\"qos\":2,\"retain\":true,\"payload\":\"kept\",\"encoding\":\"utf-8\","
+                + "\"properties\":{\"content_type\":\"text/plain\"}}\n");
   }
 
   // ------------------------------------------------------------------ TLS and credentials
