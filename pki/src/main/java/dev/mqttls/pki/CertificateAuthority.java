@@ -823,7 +823,13 @@ public final class CertificateAuthority {
     try {
       return Certificates.readAll(readBytes(file), file.toString()).get(0);
     } catch (PkiException e) {
-      throw new PkiException(Reason.CORRUPT_FILE, file + " is damaged: " + e.getMessage(), e);
+      if (e.reason() != Reason.CORRUPT_FILE) {
+        throw e;
+      }
+      throw new PkiException(
+          Reason.CORRUPT_FILE,
+          file + " is damaged (not a PEM or DER certificate): restore it from a backup",
+          e);
     }
   }
 
