@@ -104,9 +104,9 @@ class BadInputTest {
         .isEqualTo(ReasonCode.MALFORMED_PACKET);
     // a second CONNECT
     assertThat(afterConnect(CONNECT_V5)).isEqualTo(ReasonCode.PROTOCOL_ERROR);
-    // SUBSCRIBE with QoS 3
+    // SUBSCRIBE with QoS 3: a Protocol Error in MQTT 5 (section 3.8.3.1)
     assertThat(afterConnect(new byte[] {(byte) 0x82, 0x07, 0, 1, 0, 0, 1, 'a', 0x03}))
-        .isEqualTo(ReasonCode.MALFORMED_PACKET);
+        .isEqualTo(ReasonCode.PROTOCOL_ERROR);
     stillDelivering(watcher, pub, round, 3);
     // a first packet that is not CONNECT
     assertThat(asFirstPacket(new byte[] {0x30, 0x03, 0, 1, 'a'}, MqttVersion.V3_1_1)).isNull();

@@ -262,17 +262,11 @@ final class Session {
     if (origin != null) {
       origin.sent();
     }
-    try {
-      ex.execute(() -> offerAgain(m, qos, retain, subscriptionIds, origin));
-    } catch (RejectedExecutionException e) {
-      m.release();
-    }
+    Outbox.send(ex, new Outbox.Delivery(this, m, qos, retain, subscriptionIds, origin));
   }
 
-  private void offerAgain(Message m, int qos, boolean retain, List<Integer> ids, ReadGate origin) {
-    if (origin != null) {
-      origin.delivered();
-    }
+  /** A delivery handed over from another loop; follows the session if it moved again. */
+  void offerHere(Message m, int qos, boolean retain, List<Integer> ids) {
     if (executor.inEventLoop()) {
       deliver(m, qos, retain, ids);
     } else {
