@@ -568,7 +568,13 @@ public final class PacketDecoder {
     }
     ByteBuf payload = in.retainedSlice(idx, end - idx);
     idx = end;
-    return new Publish(dup, Qos.of(qosCode), (flags & 0x01) != 0, topic, packetId, props, payload);
+    try {
+      return new Publish(
+          dup, Qos.of(qosCode), (flags & 0x01) != 0, topic, packetId, props, payload);
+    } catch (RuntimeException e) {
+      payload.release(); // the checks above should make this unreachable; never leak on it
+      throw e;
+    }
   }
 
   private MqttPacket ack(boolean v5) throws DecodeException {
