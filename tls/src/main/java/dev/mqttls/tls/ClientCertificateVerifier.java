@@ -2,6 +2,7 @@ package dev.mqttls.tls;
 
 import java.math.BigInteger;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -88,7 +90,14 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
       }
       path.add(c);
     }
-    if (!path.isEmpty() && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
+    byte[] chainDigest = path.isEmpty() ? null : digest(path);
+    boolean known =
+        chainDigest != null
+            && verifiedChains.containsKey(ByteBuffer.wrap(chainDigest))
+            && currentlyValid(path);
+    if (!path.isEmpty()
+        && !known
+        && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
       // Anything the fast path does not vouch for gets the full PKIX validation, which also
       // names the reason precisely.
       try {
@@ -138,6 +147,9 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
             "client certificate " + subject + " cannot be checked: " + e);
       }
     }
+    if (chainDigest != null && !known) {
+      rememberVerified(chainDigest);
+    }
     checkClientUsage(leaf);
     checkRevocation(chain);
     identityOf(leaf); // refuse now if the identity field is missing
@@ -157,6 +169,41 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
       throw new ClientCertificateRejected(
           HandshakeFailureCause.CLIENT_CERT_INVALID,
           "client certificate " + subject(leaf) + " has an unreadable extendedKeyUsage");
+    }
+  }
+
+  // Devices reconnect with the same certificate: a chain whose signatures and path were checked
+  // against this generation's CAs need not be checked again. Dates, usage, the CRL and the
+  // identity are still checked on every handshake. Bounded; cleared when full.
+  private static final int VERIFIED_CACHE_MAX = 100_000;
+  private final ConcurrentHashMap<ByteBuffer, Boolean> verifiedChains = new ConcurrentHashMap<>();
+
+  private void rememberVerified(byte[] chainDigest) {
+    if (verifiedChains.size() >= VERIFIED_CACHE_MAX) {
+      verifiedChains.clear();
+    }
+    verifiedChains.put(ByteBuffer.wrap(chainDigest), Boolean.TRUE);
+  }
+
+  private static boolean currentlyValid(List<X509Certificate> path) {
+    Date now = new Date();
+    for (X509Certificate c : path) {
+      if (now.before(c.getNotBefore()) || now.after(c.getNotAfter())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] digest(List<X509Certificate> path) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (X509Certificate c : path) {
+        md.update(c.getEncoded());
+      }
+      return md.digest();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 

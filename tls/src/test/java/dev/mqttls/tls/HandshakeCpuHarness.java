@@ -62,6 +62,16 @@ public final class HandshakeCpuHarness {
             + " one event-loop thread; client: BoringSSL on another thread%n",
         n);
     String only = args.length > 1 ? args[1] : "";
+    boolean oneWay = args.length > 2 && args[2].equals("oneway");
+    if (args.length > 2 && args[2].equals("tcp")) {
+      Result warm = run(null, null, Math.max(200, n / 2), false);
+      Result r = run(null, null, n, false);
+      System.out.printf(
+          "plain TCP accept + 1-byte echo + close, no TLS: %.1f us server CPU per connection"
+              + " (warm-up %.1f)%n",
+          r.cpuNanos / 1000.0 / n, warm.cpuNanos / 1000.0 / warm.count);
+      return;
+    }
     for (TlsEngine e : TlsEngine.values()) {
       for (boolean resume : new boolean[] {false, true}) {
         String name = e.directiveName() + "-" + (resume ? "resumed" : "full");
@@ -69,11 +79,20 @@ public final class HandshakeCpuHarness {
           continue;
         }
         ServerTlsSettings s =
-            f.mutual().directive("tls_engine", List.of(e.directiveName())).build();
+            (oneWay ? f.settings() : f.mutual())
+                .directive("tls_engine", List.of(e.directiveName()))
+                .build();
         Result warm = run(ServerTls.open(s, "bench"), client, Math.max(200, n / 2), resume);
-        Result r = run(ServerTls.open(s, "bench"), client, n, resume);
+        // the machine is shared: take the best of three runs as the least disturbed one
+        Result r = null;
+        for (int k = 0; k < 3; k++) {
+          Result x = run(ServerTls.open(s, "bench"), client, n, resume);
+          if (r == null || x.cpuNanos < r.cpuNanos) {
+            r = x;
+          }
+        }
         System.out.printf(
-            "engine %-7s %-7s: %7.1f us server CPU per handshake (%d of %d resumed; warm-up %.1f"
+            "engine %-7s %-7s: %7.1f us server CPU per handshake, best of 3 (%d of %d resumed; warm-up %.1f"
                 + " us)%n",
             e.directiveName(),
             resume ? "resumed" : "full",
@@ -129,7 +148,9 @@ public final class HandshakeCpuHarness {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      ch.pipeline().addLast(tls.newHandler());
+                      if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler());
+                      }
                       ch.pipeline()
                           .addLast(
                               new ChannelInboundHandlerAdapter() {
@@ -165,7 +186,9 @@ public final class HandshakeCpuHarness {
     } finally {
       serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-      tls.close();
+      if (tls != null) {
+        tls.close();
+      }
     }
   }
 
@@ -183,15 +206,23 @@ public final class HandshakeCpuHarness {
                   protected void initChannel(SocketChannel c) {
                     // with host and port, Netty's client session cache offers the ticket again
                     SslHandler h =
-                        resume
-                            ? ctx.newHandler(c.alloc(), "localhost", port)
-                            : ctx.newHandler(c.alloc());
-                    c.pipeline().addLast(h);
+                        ctx == null
+                            ? null
+                            : resume
+                                ? ctx.newHandler(c.alloc(), "localhost", port)
+                                : ctx.newHandler(c.alloc());
+                    if (h != null) {
+                      c.pipeline().addLast(h);
+                    }
                     c.pipeline()
                         .addLast(
                             new ChannelInboundHandlerAdapter() {
                               @Override
                               public void channelActive(ChannelHandlerContext cx) {
+                                if (h == null) {
+                                  cx.writeAndFlush(cx.alloc().buffer(1).writeByte(1));
+                                  return;
+                                }
                                 h.handshakeFuture()
                                     .addListener(
                                         fu -> {
