@@ -363,6 +363,10 @@ public final class ClientImpl implements MqttClient {
                             "decoder",
                             MqttDecoder.forClient(DecoderLimits.DEFAULT, config.version()))
                         .addLast("encoder", new MqttEncoder(config.version()))
+                        // many small publishes from application threads: one TLS record and one
+                        // syscall for a burst instead of one per packet
+                        .addLast(
+                            "flush", new io.netty.handler.flush.FlushConsolidationHandler(64, true))
                         .addLast("client", conn);
                   }
                 });
