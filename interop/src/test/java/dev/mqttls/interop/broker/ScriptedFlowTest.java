@@ -137,4 +137,37 @@ class ScriptedFlowTest extends BothBrokersTest {
       third.send(MqttBytes.disconnect());
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void clientExceedingTheBrokersReceiveMaximumIsDisconnected(Kind kind) {
+    try (BrokerUnderTest broker = kind.start("max_inflight_messages 2");
+        ScriptedClient client = ScriptedClient.connect(broker.port())) {
+      RawPacket connack =
+          ScriptedFeaturesTest.connectV5(client, Brokers.unique("greedy"), 30, new byte[0]);
+      assertThat(WireProperties.ofConnack(connack).get(WireProperties.RECEIVE_MAXIMUM))
+          .containsExactly(2);
+      // QoS 2 PUBLISHes stay unacknowledged until PUBREL: the third exceeds the window.
+      for (int id = 1; id <= 2; id++) {
+        client.send(MqttBytes.publish(MqttBytes.V5, "greedy/t", 2, false, id, new byte[] {1}));
+        RawPacket pubrec = client.awaitPacket(WAIT);
+        assertThat(pubrec.type()).as(pubrec.toString()).isEqualTo(RawPacket.PUBREC);
+        assertThat(pubrec.reasonCode()).as(pubrec.toString()).isLessThan(0x80);
+      }
+      client.trySend(MqttBytes.publish(MqttBytes.V5, "greedy/t", 2, false, 3, new byte[] {1}));
+      if (kind == Kind.MOSQUITTO) {
+        // Observed: Mosquitto 2.0.11 refuses the message (PUBREC 0x97 Quota exceeded) and keeps
+        // the connection; MQTT 5 §4.9 asks for DISCONNECT 0x93, which ours sends.
+        RawPacket refused = client.awaitPacket(WAIT);
+        assertThat(refused.type()).isEqualTo(RawPacket.PUBREC);
+        assertThat(refused.reasonCode()).isGreaterThanOrEqualTo(0x80);
+        return;
+      }
+      assertThat(client.awaitClose(WAIT)).as(client.describe()).isTrue();
+      RawPacket disconnect = client.awaitPacket(WAIT);
+      assertThat(disconnect.type()).as(client.describe()).isEqualTo(RawPacket.DISCONNECT);
+      // MQTT 5 §3.3.4: 0x93 Receive Maximum exceeded.
+      assertThat(disconnect.reasonCode()).isEqualTo(0x93);
+    }
+  }
 }
