@@ -47,7 +47,7 @@ class MosquittoBrokerTest {
   @BeforeEach
   void startBroker() throws Exception {
     assertThat(Files.isExecutable(MOSQUITTO)).as("Debian mosquitto is needed").isTrue();
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
     Path conf = dir.resolve("mosquitto.conf");
