@@ -180,13 +180,22 @@ public enum ReasonCode {
    * null} when the specification does not allow that byte there.
    */
   public static ReasonCode forPacket(PacketType type, int code) {
-    int bit = 1 << type.code();
-    for (ReasonCode r : VALUES) {
-      if (r.code == code && (r.packetMask & bit) != 0) {
-        return r;
+    return code >= 0 && code < 256 ? Lookup.TABLE[type.code()][code] : null;
+  }
+
+  /** Reason codes by packet type and byte, built once (enum constants cannot see it earlier). */
+  private static final class Lookup {
+    static final ReasonCode[][] TABLE = new ReasonCode[16][256];
+
+    static {
+      for (ReasonCode r : VALUES) {
+        for (PacketType t : PacketType.values()) {
+          if (r.isAllowedIn(t)) {
+            TABLE[t.code()][r.code] = r;
+          }
+        }
       }
     }
-    return null;
   }
 
   /**
