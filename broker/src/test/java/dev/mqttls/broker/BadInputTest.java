@@ -156,7 +156,10 @@ class BadInputTest {
       }
       assertThat(broker.connectionCount()).isEqualTo(2);
     }
-    List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> lines;
+    synchronized (log) { // AppenderBase appends under this monitor
+      lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
     assertThat(lines).noneMatch(l -> l.contains("LEAK"));
     assertThat(lines).noneMatch(l -> l.contains("Internal error"));
     assertThat(lines)

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
-/** Builds each accepted connection's pipeline: [TLS] → flush consolidation → codec → protocol. */
+/** Builds each accepted connection's pipeline: [TLS] → codec → flush consolidation → protocol. */
 final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerState state;
   private final ListenerConfig listener;
@@ -27,12 +27,16 @@ final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     ConnectionTls connectionTls = tls.install(p);
-    // One flush per event-loop turn for a connection, however many packets were written in it.
-    p.addLast("flush", new FlushConsolidationHandler(256, true));
     ConnectSniffer sniffer = new ConnectSniffer();
     p.addLast("sniffer", sniffer);
     p.addLast("decoder", MqttDecoder.forServer(limits));
-    p.addLast("encoder", new MqttEncoder());
+    MqttEncoder encoder = new MqttEncoder();
+    // Packets written between two flushes share one buffer ...
+    encoder.setCoalescing(true);
+    p.addLast("encoder", encoder);
+    // ... and there is one flush per event-loop turn for a connection, however many packets were
+    // written in it: the protocol handler flushes freely, this handler passes one flush on.
+    p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("mqtt", new MqttConnection(state, connectionTls, sniffer));
   }
 }

@@ -18,8 +18,9 @@ final class Message extends AbstractReferenceCounted {
   private final long expiresAtNanos;
   private final String origin;
   private final ReadGate originGate;
-  private EncodedPublish v3;
-  private EncodedPublish v5;
+
+  /** By {@link MqttVersion#ordinal()}; made on first use. */
+  private final EncodedPublish[] encodings = new EncodedPublish[MqttVersion.values().length];
 
   /**
    * @param publish the received packet, whose reference this message takes over
@@ -75,16 +76,11 @@ final class Message extends AbstractReferenceCounted {
 
   /** The fan-out encoding for {@code version}; owned by this message, do not release. */
   synchronized EncodedPublish encoded(MqttVersion version) {
-    if (version == MqttVersion.V5) {
-      if (v5 == null) {
-        v5 = EncodedPublish.of(publish, MqttVersion.V5);
-      }
-      return v5;
+    int i = version.ordinal();
+    if (encodings[i] == null) {
+      encodings[i] = EncodedPublish.of(publish, version);
     }
-    if (v3 == null) {
-      v3 = EncodedPublish.of(publish, MqttVersion.V3_1_1);
-    }
-    return v3;
+    return encodings[i];
   }
 
   @Override
@@ -101,11 +97,10 @@ final class Message extends AbstractReferenceCounted {
   @Override
   protected void deallocate() {
     synchronized (this) {
-      if (v3 != null) {
-        v3.release();
-      }
-      if (v5 != null) {
-        v5.release();
+      for (EncodedPublish e : encodings) {
+        if (e != null) {
+          e.release();
+        }
       }
     }
     publish.release();

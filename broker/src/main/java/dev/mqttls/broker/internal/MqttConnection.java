@@ -1017,9 +1017,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (newAlias) {
           aliasesOut.put(topic, alias);
         }
-        ByteBuf bytes =
-            enc.forSubscriber(ctx.alloc(), q, packetId, dup, retain, alias, omit, subIds);
-        ctx.writeAndFlush(bytes, ctx.voidPromise());
+        ctx.writeAndFlush(
+            enc.delivery(q, packetId, dup, retain, alias, omit, subIds), ctx.voidPromise());
       }
       if (!channel.isWritable()) {
         pausePublisher(m.originGate());
