@@ -163,6 +163,21 @@ final class TlsHandshakeStep {
         return;
       }
     }
+    X509Certificate last = chain.get(chain.size() - 1);
+    if (chain.size() > 1 && Certs.selfSigned(last)) {
+      try {
+        ctx.findings.add(
+            Finding.info(
+                FindingCode.CHAIN_CERTIFICATE,
+                "The server also sends its root "
+                    + Certs.subject(last)
+                    + " ("
+                    + last.getEncoded().length
+                    + " bytes): devices must hold the root already, so those bytes buy nothing."));
+      } catch (java.security.cert.CertificateEncodingException e) {
+        // Size unknown; the chain listing above still shows the root.
+      }
+    }
     if (size > LARGE_CHAIN_BYTES) {
       ctx.findings.add(
           Finding.warn(
