@@ -282,7 +282,9 @@ public final class ClientImpl implements MqttClient {
     if (!loop.inEventLoop()) {
       try {
         done.get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         LOG.debug("closing {}: {}", url, e.toString());
       }
     }
