@@ -166,4 +166,29 @@ class TlsWithOurBrokerTest {
             .connect();
     assertThat(r.tls().get().alpnProtocol()).contains("mqtt");
   }
+
+  @Test
+  void sni_selectsTheBrokersCertificate_andVerificationUsesThatName() {
+    EmbeddedBroker b =
+        new EmbeddedBroker(
+                "listener 0 127.0.0.1",
+                "certfile " + pki.serverCert,
+                "keyfile " + pki.serverKey,
+                "sni_cert other.example " + pki.wrongHostCert + " " + pki.wrongHostKey)
+            .start();
+    toClose.add(b);
+    ConnectResult byName =
+        client(
+                b.port(),
+                "127.0.0.1",
+                TlsConfig.builder().caFile(pki.caCert).sniHost("other.example").build())
+            .blocking()
+            .connect();
+    assertThat(byName.tls().get().peerSubject()).isEqualTo("CN=other.example");
+    ConnectResult byAddress =
+        client(b.port(), "127.0.0.1", TlsConfig.builder().caFile(pki.caCert).build())
+            .blocking()
+            .connect();
+    assertThat(byAddress.tls().get().peerSubject()).isEqualTo("CN=localhost");
+  }
 }
