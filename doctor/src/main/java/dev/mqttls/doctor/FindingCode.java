@@ -1,5 +1,8 @@
 package dev.mqttls.doctor;
 
+import dev.mqttls.tls.HandshakeFailureCause;
+import java.util.Optional;
+
 /**
  * The doctor's stable finding codes. Scripts and tests match on these names; they are never
  * renamed, only added to. Each code belongs to one {@link Step}.
@@ -204,5 +207,35 @@ public enum FindingCode {
   /** The step this code belongs to. */
   public Step step() {
     return step;
+  }
+
+  /**
+   * The cause our broker's log names for the same failure seen from the server's side, so that a
+   * finding and a broker log line can be matched; empty when the broker sees nothing specific.
+   * Failures of server verification show in the broker's log as the device's alert.
+   */
+  public Optional<HandshakeFailureCause> brokerLogCause() {
+    return Optional.ofNullable(
+        switch (this) {
+          case CLIENT_CERT_REQUIRED -> HandshakeFailureCause.NO_CLIENT_CERTIFICATE;
+          case CLIENT_CERT_UNTRUSTED -> HandshakeFailureCause.CLIENT_CERT_UNTRUSTED_ISSUER;
+          case CLIENT_CERT_REVOKED -> HandshakeFailureCause.CLIENT_CERT_REVOKED;
+          case CLIENT_CERT_EXPIRED -> HandshakeFailureCause.CLIENT_CERT_EXPIRED;
+          case CLIENT_CERT_WRONG_USAGE -> HandshakeFailureCause.CLIENT_CERT_INVALID;
+          case PORT_TLS_GIVEN_AS_PLAIN -> HandshakeFailureCause.PLAIN_MQTT_ON_TLS_PORT;
+          case PORT_PLAIN_GIVEN_AS_TLS -> HandshakeFailureCause.TLS_ON_PLAIN_PORT;
+          case SERVER_SELF_SIGNED,
+                  CAFILE_HOLDS_LEAF,
+                  SERVER_WRONG_CA,
+                  SERVER_ISSUER_MISSING,
+                  SERVER_CHAIN_INVALID,
+                  SERVER_CERT_EXPIRED,
+                  SERVER_CERT_NOT_YET_VALID,
+                  NAME_MISMATCH,
+                  IP_NOT_IN_SAN,
+                  SERVER_CERT_WRONG_USAGE ->
+              HandshakeFailureCause.PEER_ALERT;
+          default -> null;
+        });
   }
 }

@@ -60,6 +60,11 @@ public record Report(String target, List<Finding> findings) {
       }
       b.append("{\"step\":").append(f.step().number());
       b.append(",\"code\":").append(quote(f.code().name()));
+      if (f.status() == Status.FAIL) {
+        f.code()
+            .brokerLogCause()
+            .ifPresent(c -> b.append(",\"brokerLogCause\":").append(quote(c.name())));
+      }
       b.append(",\"status\":").append(quote(f.status().name().toLowerCase(java.util.Locale.ROOT)));
       b.append(",\"message\":").append(quote(f.message()));
       b.append(",\"remedy\":").append(quote(f.remedy()));

@@ -46,6 +46,11 @@ class DoctorMatrixTest {
   private interface Running extends AutoCloseable {
     int port();
 
+    /** Our broker's log, where it names the cause of a refused handshake; empty for Mosquitto. */
+    default java.util.Optional<dev.mqttls.testing.LogCapture> log() {
+      return java.util.Optional.empty();
+    }
+
     @Override
     void close();
   }
@@ -84,6 +89,11 @@ class DoctorMatrixTest {
       @Override
       public int port() {
         return e.port();
+      }
+
+      @Override
+      public java.util.Optional<dev.mqttls.testing.LogCapture> log() {
+        return java.util.Optional.of(e.log());
       }
 
       @Override
@@ -128,8 +138,33 @@ class DoctorMatrixTest {
               .versionProbes(false)
               .costProbe(false);
       config.accept(o);
-      return Probe.run(o.build());
+      Report report = Probe.run(o.build());
+      r.log().ifPresent(log -> checkBrokerLog(report, log));
+      return report;
     }
+  }
+
+  private final List<String> causesMissingFromBrokerLog = new ArrayList<>();
+
+  /** Each failure's cause, as the broker names it, must be in our broker's log. */
+  private void checkBrokerLog(Report report, dev.mqttls.testing.LogCapture log) {
+    for (Finding f : report.failures()) {
+      f.code()
+          .brokerLogCause()
+          .ifPresent(
+              cause -> {
+                if (log.await(
+                        line -> line.contains("(" + cause.name() + ")"), Duration.ofSeconds(5))
+                    .isEmpty()) {
+                  causesMissingFromBrokerLog.add(f.code() + " -> " + cause + " in " + log.lines());
+                }
+              });
+    }
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void brokerLogNamedTheSameCause() {
+    assertThat(causesMissingFromBrokerLog).isEmpty();
   }
 
   /**
