@@ -26,6 +26,38 @@ public final class CodecMicroBenchmark {
 
   private CodecMicroBenchmark() {}
 
+  private static void reportAllocations(
+      ByteBuf batch, int packetLength, Publish publish, ByteBufAllocator alloc) {
+    com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) THREADS;
+    long id = Thread.currentThread().getId();
+    dev.mqttls.codec.internal.PacketDecoder body =
+        new dev.mqttls.codec.internal.PacketDecoder(true);
+    long before = t.getThreadAllocatedBytes(id);
+    try {
+      for (int off = 0; off < packetLength * BATCH; off += packetLength) {
+        Publish p =
+            (Publish)
+                body.decode(
+                    batch, PacketType.PUBLISH, 2, off + 2, packetLength - 2, MqttVersion.V5);
+        sink += p.packetId();
+        p.release();
+      }
+    } catch (dev.mqttls.codec.internal.DecodeException e) {
+      throw new AssertionError(e);
+    }
+    long decoded = t.getThreadAllocatedBytes(id) - before;
+    before = t.getThreadAllocatedBytes(id);
+    for (int i = 0; i < BATCH; i++) {
+      ByteBuf out = MqttEncoder.encode(publish, MqttVersion.V5, alloc);
+      sink += out.readableBytes();
+      out.release();
+    }
+    long encoded = t.getThreadAllocatedBytes(id) - before;
+    System.out.printf(
+        "heap allocated per PUBLISH: decode %d bytes, encode %d bytes%n",
+        decoded / BATCH, encoded / BATCH);
+  }
+
   /**
    * This thread's CPU time: on a machine shared with other builds, wall time measures the queue for
    * the CPU more than the code.
@@ -75,6 +107,12 @@ public final class CodecMicroBenchmark {
         }
       }
       long decode = cpuNow() - t0;
+
+      // Heap bytes allocated per packet by the body decoder and the one-off encoder (records, the
+      // topic String, slices; pooled buffers come from the arena, not the heap).
+      if (round == 2) {
+        reportAllocations(batch, one.length, publish, alloc);
+      }
 
       // For comparison: netty-codec-mqtt's decoder on the same bytes, the same way.
       t0 = cpuNow();
