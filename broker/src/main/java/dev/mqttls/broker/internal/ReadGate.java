@@ -16,7 +16,7 @@ final class ReadGate {
   private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf("mqttls.readGate");
 
   /** Deliveries of one publisher not yet handled by their subscribers' loops, before it waits. */
-  static final int IN_TRANSIT_HIGH = 128;
+  static final int IN_TRANSIT_HIGH = 512;
 
   static final int IN_TRANSIT_LOW = IN_TRANSIT_HIGH / 4;
 

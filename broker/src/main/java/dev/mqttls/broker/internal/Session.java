@@ -46,6 +46,10 @@ final class Session {
   private boolean ended;
   private long generation;
   private long dropped;
+
+  /** Queue room beyond max_queued_messages for an online client, see {@link #deliver}. */
+  static final int ONLINE_ALLOWANCE = 4 * ReadGate.IN_TRANSIT_HIGH;
+
   private long lastDropLog;
   private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
   private ScheduledFuture<?> expiryTask;
@@ -292,7 +296,11 @@ final class Session {
       sendInFlight(conn, m, qos, retain, ids);
       return;
     }
-    if (queue.size() >= state.config().maxQueuedMessages()) {
+    // Offline, max_queued_messages is the bound. Online, the publishers are held back long before
+    // (see highWater()), but messages already on their way from other loops still arrive: they
+    // are kept, up to a fixed allowance, rather than lost between two connected clients.
+    int limit = state.config().maxQueuedMessages() + (conn == null ? 0 : ONLINE_ALLOWANCE);
+    if (queue.size() >= limit) {
       m.release();
       dropped++;
       long now = System.nanoTime();
