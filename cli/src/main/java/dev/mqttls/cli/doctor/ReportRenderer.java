@@ -27,7 +27,11 @@ final class ReportRenderer {
         out.println();
         out.println(last.number() > 0 ? last.number() + " " + last.title() : last.title());
       }
-      out.println("  " + symbol(f.status()) + " " + f.message() + "  [" + f.code() + "]");
+      String cause =
+          f.status() == Status.FAIL
+              ? f.code().brokerLogCause().map(c -> "; mqttls broker logs " + c).orElse("")
+              : "";
+      out.println("  " + symbol(f.status()) + " " + f.message() + "  [" + f.code() + cause + "]");
       for (String d : f.details()) {
         out.println("      " + d);
       }
