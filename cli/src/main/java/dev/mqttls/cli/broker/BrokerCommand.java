@@ -59,8 +59,8 @@ public final class BrokerCommand implements Callable<Integer> {
       names = {"-p", "--port"},
       paramLabel = "PORT",
       description =
-          "Listen on this port: replaces the default listener's port, or adds a plain listener"
-              + " when the configuration has listeners of its own.")
+          "Listen on this port (plain MQTT on 127.0.0.1): replaces the default listener's port,"
+              + " or adds such a listener to those of the configuration.")
   Integer port;
 
   @Option(
@@ -125,7 +125,8 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     if (port != null) {
       List<ListenerConfig> listeners = new ArrayList<>(config.listeners());
-      listeners.add(new ListenerConfig(port, Optional.empty(), List.of(), Path.of(".")));
+      // Loopback only, like the default listener: exposing a port takes a listener line.
+      listeners.add(new ListenerConfig(port, Optional.of("127.0.0.1"), List.of(), Path.of(".")));
       config = config.toBuilder().listeners(listeners).build();
     }
     return config;
