@@ -22,8 +22,6 @@ import javax.net.ssl.SSLSession;
  * one line and closes. Confined to the channel's event loop.
  */
 final class HandshakeObserver extends ChannelInboundHandlerAdapter {
-  private static final Class<?> OPENSSL_ENGINE = opensslEngineClass();
-  private static final MethodHandle OPENSSL_REUSED = opensslReused();
 
   private final ServerTls tls;
   private final ServerTlsGeneration gen;
@@ -168,9 +166,13 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
 
   // Exact on the OpenSSL engine; on the JDK engine a heuristic (SunJSSE does not say).
   private boolean resumed(SSLSession session) {
-    if (OPENSSL_REUSED != null && OPENSSL_ENGINE.isInstance(ssl.engine())) {
+    // Only touch the OpenSSL classes on the OpenSSL engine: initialising them without the native
+    // library loaded (tls_engine jdk) throws UnsatisfiedLinkError.
+    if (engine == TlsEngine.OPENSSL
+        && OpenSslReuse.REUSED != null
+        && OpenSslReuse.ENGINE.isInstance(ssl.engine())) {
       try {
-        return (boolean) OPENSSL_REUSED.invoke(ssl.engine());
+        return (boolean) OpenSslReuse.REUSED.invoke(ssl.engine());
       } catch (Throwable t) {
         // fall through to the creation-time test
       }
@@ -179,22 +181,28 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
     return session.getCreationTime() < startMillis - 1000;
   }
 
-  private static Class<?> opensslEngineClass() {
-    try {
-      return Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
-    } catch (ClassNotFoundException e) {
-      return Void.class;
-    }
-  }
+  /** Holder, initialised on first use only (on the OpenSSL engine). */
+  private static final class OpenSslReuse {
+    static final Class<?> ENGINE = opensslEngineClass();
+    static final MethodHandle REUSED = opensslReused();
 
-  // Netty knows whether BoringSSL resumed (SSL_session_reused) but keeps it package-private.
-  private static MethodHandle opensslReused() {
-    try {
-      Method m = OPENSSL_ENGINE.getDeclaredMethod("isSessionReused");
-      m.setAccessible(true);
-      return MethodHandles.lookup().unreflect(m);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
+    private static Class<?> opensslEngineClass() {
+      try {
+        return Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
+      } catch (ClassNotFoundException e) {
+        return Void.class;
+      }
+    }
+
+    // Netty knows whether BoringSSL resumed (SSL_session_reused) but keeps it package-private.
+    private static MethodHandle opensslReused() {
+      try {
+        Method m = ENGINE.getDeclaredMethod("isSessionReused");
+        m.setAccessible(true);
+        return MethodHandles.lookup().unreflect(m);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
     }
   }
 }
