@@ -98,6 +98,42 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void brokerStillAcceptingTls11_isAWarning() {
+    Setup s = new Setup();
+    // Debian's OpenSSL refuses TLS 1.1 at its default security level; this broker lowers it.
+    s.tls(localhostServer(s)).line("tls_version tlsv1.1").line("ciphers DEFAULT:@SECLEVEL=0");
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(m, true, o -> o.caFile(s.caFile).serverName("localhost").versionProbes(true));
+      Finding f = find(r, FindingCode.TLS_LEGACY_ACCEPTED);
+      assertThat(f.status()).isEqualTo(Status.WARN);
+      assertThat(f.message()).contains("TLS 1.1");
+      assertThat(r.passed()).isTrue();
+    }
+  }
+
+  @Test
+  void tls13OnlyBroker_tls12RefusedIsAWarning() {
+    Setup s = new Setup();
+    s.tls(localhostServer(s)).line("tls_version tlsv1.3");
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(
+              m,
+              true,
+              o -> o.caFile(s.caFile).serverName("localhost").versionProbes(true).costProbe(true));
+      assertThat(codes(r))
+          .as(r.toJson())
+          .contains(
+              FindingCode.TLS13_ACCEPTED,
+              FindingCode.TLS12_REFUSED,
+              FindingCode.MQTT_ROUND_TRIP,
+              FindingCode.COST_NO_RESUMPTION);
+      assertThat(r.passed()).isTrue();
+    }
+  }
+
+  @Test
   void selfSignedServerCertificate() {
     Setup s = new Setup();
     TestCerts.Held self = TestCerts.selfSignedServer("localhost", LOCALHOST, List.of());

@@ -80,6 +80,16 @@ final class CostProbe {
               full12,
               chain -> ctx.verification != null && ctx.verification.trusted())) {
         TlsConnection.Observed ob = c.observed();
+        if (!ob.handshakeComplete) {
+          ctx.findings.add(
+              Finding.info(
+                  FindingCode.COST_NO_RESUMPTION,
+                  "Session resumption was not measured: the probe resumes TLS 1.2 sessions only, and a"
+                      + " TLS 1.2 handshake with this server did not complete ("
+                      + ProbeRunner.describe(c.failure())
+                      + ")."));
+          return;
+        }
         if (ob.handshakeComplete) {
           measured =
               new ProbeContext.TlsSummary(
