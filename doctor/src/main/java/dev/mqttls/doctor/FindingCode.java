@@ -195,6 +195,10 @@ public enum FindingCode {
   CONFIG_IDENTITY_WITHOUT_REQUIRE_CERT(Step.CONFIG),
   /** A TLS directive is given without a certfile/keyfile pair, so the listener is not TLS. */
   CONFIG_TLS_INCOMPLETE(Step.CONFIG),
+  /** Days left for each certificate of a listener and until its CRL's nextUpdate. */
+  CONFIG_EXPIRY(Step.CONFIG),
+  /** A directive the linter does not follow (include_dir), so its files were not checked. */
+  CONFIG_NOT_FOLLOWED(Step.CONFIG),
   /** One listener's TLS material checked out. */
   CONFIG_LISTENER_OK(Step.CONFIG);
 

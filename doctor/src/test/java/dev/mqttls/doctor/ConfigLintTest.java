@@ -64,10 +64,14 @@ class ConfigLintTest {
             "require_certificate true",
             "use_identity_as_username true");
     assertThat(r.failures()).as(r.toJson()).isEmpty();
-    assertThat(codes(r)).as(r.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
-    assertThat(r.findings().get(0).message())
-        .contains("mosquitto.conf:3 (listener 8883)")
-        .contains("key matches");
+    assertThat(codes(r))
+        .as(r.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
+    Finding ok = r.findings().get(1);
+    assertThat(ok.message()).contains("mosquitto.conf:3 (listener 8883)").contains("key matches");
+    assertThat(r.findings().get(0).details())
+        .anyMatch(d -> d.startsWith("certfile: CN=broker") && d.contains("days left"))
+        .anyMatch(d -> d.startsWith("cafile:   CN=Lint CA"));
   }
 
   @Test
@@ -83,7 +87,9 @@ class ConfigLintTest {
             "listener 8883",
             "certfile " + dir.resolve("secret/tls.crt"),
             "keyfile " + dir.resolve("secret/tls.key"));
-    assertThat(codes(r)).as(r.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
+    assertThat(codes(r))
+        .as(r.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
   }
 
   @Test
@@ -127,7 +133,9 @@ class ConfigLintTest {
     assertThat(r.toJson()).contains("mosquitto (Mosquitto's default when started as root)");
     Path withUserRoot = write("root.conf", "user root\n" + tlsListener() + "\n");
     Report ok = ConfigLint.lint(withUserRoot, null);
-    assertThat(codes(ok)).as(ok.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
+    assertThat(codes(ok))
+        .as(ok.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
   }
 
   @Test
@@ -152,7 +160,9 @@ class ConfigLintTest {
     Path chain = write("chain.crt", leaf.certPem() + inter.certPem());
     Path key = write("leaf.key", leaf.keyPem());
     Report ok = lint("listener 8883", "cafile " + caFile, "certfile " + chain, "keyfile " + key);
-    assertThat(codes(ok)).as(ok.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
+    assertThat(codes(ok))
+        .as(ok.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
     Path leafOnly = write("leaf.crt", leaf.certPem());
     Report broken =
         lint("listener 8883", "cafile " + caFile, "certfile " + leafOnly, "keyfile " + key);
@@ -202,7 +212,11 @@ class ConfigLintTest {
             "fresh.crl",
             TestCerts.pem(TestCerts.crl(ca, List.of(), Instant.now().plus(Duration.ofDays(30)))));
     Report ok = lint(tlsListener(), "require_certificate true", "crlfile " + fresh);
-    assertThat(codes(ok)).as(ok.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
+    assertThat(ok.findings().get(0).details())
+        .anyMatch(d -> d.startsWith("crlfile:  next update") && d.contains("in 2"));
+    assertThat(codes(ok))
+        .as(ok.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
   }
 
   @Test
@@ -227,7 +241,9 @@ class ConfigLintTest {
     assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_CIPHERS_KEY_MISMATCH);
     assertThat(r.toJson()).contains("no shared cipher");
     Report generic = lint(tlsListener(), "ciphers HIGH:!aNULL");
-    assertThat(codes(generic)).as(generic.toJson()).containsExactly(FindingCode.CONFIG_LISTENER_OK);
+    assertThat(codes(generic))
+        .as(generic.toJson())
+        .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
   }
 
   @Test
@@ -251,6 +267,12 @@ class ConfigLintTest {
   void tlsSettingsWithoutCertfile_listenerIsPlain() throws IOException {
     Report r = lint("listener 8883", "cafile " + caFile, "require_certificate true");
     assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_TLS_INCOMPLETE);
+  }
+
+  @Test
+  void includeDir_isNamedAsNotFollowed() throws IOException {
+    Report r = lint("include_dir /etc/mosquitto/conf.d", tlsListener());
+    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_NOT_FOLLOWED);
   }
 
   @Test

@@ -110,6 +110,18 @@ public final class ConfigLinter {
         current.d.put(name, dir);
       } else {
         global.put(name, dir);
+        if (name.equals("include_dir")) {
+          findings.add(
+              Finding.warn(
+                  FindingCode.CONFIG_NOT_FOLLOWED,
+                  conf.getFileName()
+                      + ":"
+                      + (i + 1)
+                      + ": include_dir "
+                      + value
+                      + ": the files there are not checked.",
+                  "Lint each included file too: mqttls doctor --config FILE."));
+        }
       }
     }
     brokerUser =
@@ -247,6 +259,35 @@ public final class ConfigLinter {
     if (!chain.isEmpty()) {
       checkCiphers(l, chain.get(0));
     }
+    List<String> dates = new ArrayList<>();
+    for (X509Certificate c : chain) {
+      dates.add("certfile: " + Certs.subject(c) + ": " + daysText(c));
+    }
+    for (X509Certificate c : cas) {
+      dates.add("cafile:   " + Certs.subject(c) + ": " + daysText(c));
+    }
+    if (crlD != null) {
+      try {
+        for (X509CRL crl : Pem.crls(path(crlD))) {
+          if (crl.getNextUpdate() != null) {
+            long days = Duration.between(now, crl.getNextUpdate().toInstant()).toDays();
+            dates.add(
+                "crlfile:  next update "
+                    + crl.getNextUpdate().toInstant()
+                    + " ("
+                    + (days < 0 ? (-days) + " days overdue" : "in " + days + " days")
+                    + ")");
+          }
+        }
+      } catch (IOException e) {
+        // Already reported by checkCrl.
+      }
+    }
+    if (!dates.isEmpty()) {
+      findings.add(
+          Finding.info(FindingCode.CONFIG_EXPIRY, where + ": validity of its certificates and CRL.")
+              .withDetails(dates));
+    }
     if (failuresAndWarnings() == before && !chain.isEmpty() && key != null) {
       X509Certificate leaf = chain.get(0);
       findings.add(
@@ -263,6 +304,16 @@ public final class ConfigLinter {
                   + (cas.isEmpty() ? "" : ", chain builds to cafile")
                   + "."));
     }
+  }
+
+  private String daysText(X509Certificate c) {
+    if (now.isBefore(c.getNotBefore().toInstant())) {
+      return "not valid until " + c.getNotBefore().toInstant();
+    }
+    long days = Certs.daysLeft(c, now);
+    return days < 0
+        ? "expired " + (-days) + " days ago"
+        : days + " days left (" + c.getNotAfter().toInstant() + ")";
   }
 
   private long failuresAndWarnings() {
