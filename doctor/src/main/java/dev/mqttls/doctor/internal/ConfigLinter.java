@@ -257,7 +257,10 @@ public final class ConfigLinter {
       checkCrl(crlD, cas);
     }
     if (!chain.isEmpty()) {
-      checkCiphers(l, chain.get(0));
+      Directive ciphers = l.get("ciphers");
+      if (ciphers != null) {
+        CipherListCheck.check(at(ciphers), ciphers.value(), chain.get(0), findings);
+      }
     }
     List<String> dates = new ArrayList<>();
     for (X509Certificate c : chain) {
@@ -599,86 +602,6 @@ public final class ConfigLinter {
                     + ", which is not in cafile.",
                 "Use the CRL of the CA that issues the device certificates."));
       }
-    }
-  }
-
-  private void checkCiphers(Listener l, X509Certificate leaf) {
-    Directive d = l.get("ciphers");
-    if (d == null) {
-      return;
-    }
-    List<String> positive = new ArrayList<>();
-    for (String t : d.value().split("[:, ]+")) {
-      if (t.isEmpty() || t.startsWith("!") || t.startsWith("-") || t.startsWith("@")) {
-        continue;
-      }
-      positive.add(t.startsWith("+") ? t.substring(1) : t);
-    }
-    List<String> weak = new ArrayList<>();
-    for (String t : positive) {
-      String u = t.toUpperCase(Locale.ROOT);
-      if (u.contains("RC4")
-          || u.matches(".*(^|-)DES(-|$).*")
-          || u.contains("3DES")
-          || u.contains("DES-CBC3")
-          || u.contains("NULL")
-          || u.startsWith("EXP")
-          || u.equals("MD5")
-          || u.endsWith("-MD5")
-          || u.startsWith("ADH")
-          || u.startsWith("AECDH")
-          || u.equals("LOW")) {
-        weak.add(t);
-      }
-    }
-    if (!weak.isEmpty()) {
-      findings.add(
-          Finding.warn(
-              FindingCode.CONFIG_CIPHERS_WEAK,
-              at(d) + ": allows weak suites (" + String.join(", ", weak) + ").",
-              "Use ECDHE with AES-GCM or ChaCha20, e.g. ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256."));
-    }
-    String keyAlg = leaf.getPublicKey().getAlgorithm().toUpperCase(Locale.ROOT);
-    boolean ec = keyAlg.equals("EC") || keyAlg.equals("ECDSA");
-    boolean rsa = keyAlg.equals("RSA");
-    boolean anyGeneric = false;
-    boolean anyEcdsa = false;
-    boolean anyRsa = false;
-    for (String t : positive) {
-      String u = t.toUpperCase(Locale.ROOT);
-      boolean specific =
-          u.contains("-")
-              && (u.contains("AES")
-                  || u.contains("CHACHA")
-                  || u.contains("CAMELLIA")
-                  || u.contains("ARIA")
-                  || u.contains("DES"));
-      if (!specific) {
-        anyGeneric = true;
-      } else if (u.contains("ECDSA")) {
-        anyEcdsa = true;
-      } else if (u.startsWith("PSK") || u.contains("-PSK-")) {
-        continue;
-      } else {
-        anyRsa = true; // ECDHE-RSA-*, DHE-RSA-*, and bare AES128-SHA-style names (RSA key exchange)
-      }
-    }
-    if (anyGeneric) {
-      return;
-    }
-    if ((ec && !anyEcdsa) || (rsa && !anyRsa)) {
-      findings.add(
-          Finding.fail(
-              FindingCode.CONFIG_CIPHERS_KEY_MISMATCH,
-              at(d)
-                  + ": lists only "
-                  + (ec ? "RSA" : "ECDSA")
-                  + " suites, but the certificate has an "
-                  + Certs.keyDescription(leaf.getPublicKey())
-                  + " key: TLS 1.2 clients get \"no shared cipher\" (TLS 1.3 suites do not depend on the key).",
-              ec
-                  ? "Use ECDSA suites, e.g. ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305."
-                  : "Use RSA suites, e.g. ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305."));
     }
   }
 }
