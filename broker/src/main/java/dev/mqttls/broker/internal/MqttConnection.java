@@ -205,9 +205,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (phase != Phase.CLOSING) {
       String who = clientId != null ? "client " + clientId : "connection";
-      closeReason = "disconnected: socket error: " + describe(cause);
       reasonLogged = true;
-      LOG.info("Socket error on {} from {}: {}, disconnecting", who, address, describe(cause));
+      if (cause instanceof java.io.IOException) {
+        closeReason = "disconnected: socket error: " + describe(cause);
+        LOG.info("Socket error on {} from {}: {}, disconnecting", who, address, describe(cause));
+      } else {
+        // Not the peer's doing: a bug or a broken installation, worth its stack trace.
+        closeReason = "disconnected: internal error: " + describe(cause);
+        LOG.error("Internal error on {} from {}, disconnecting", who, address, cause);
+      }
       phase = Phase.CLOSING;
     }
     ctx.close();
