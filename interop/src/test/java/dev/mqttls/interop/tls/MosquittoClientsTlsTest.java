@@ -166,6 +166,19 @@ class MosquittoClientsTlsTest {
   }
 
   @Test
+  void deviceRevokedWhileRunning_crlReloaded_refused() {
+    TestPki.Device d = pki.device("dev-a");
+    MosquittoClients.Result ok = publish(mutual.port(), d.cert(), d.key(), "dev-a");
+    assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    long mark = mutual.log().mark();
+    pki.revoke("dev-a"); // rewrites crl.pem; the broker watches crlfile
+    mutual.log().assertLogged(mark, T, "TLS material reloaded");
+    MosquittoClients.Result refused = publish(mutual.port(), d.cert(), d.key(), "dev-a");
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    mutual.log().assertLogged(mark, T, "client certificate CN=dev-a revoked (serial");
+  }
+
+  @Test
   void plainMqtt_onTlsListener_named() {
     long mark = mutual.log().mark();
     MosquittoClients.Result r =
