@@ -270,8 +270,19 @@ class ConfigLintTest {
   }
 
   @Test
-  void includeDir_isNamedAsNotFollowed() throws IOException {
-    Report r = lint("include_dir /etc/mosquitto/conf.d", tlsListener());
+  void includeDir_isFollowed_andNamesTheIncludedFileAndLine() throws IOException {
+    write(
+        "conf.d/10-tls.conf",
+        "listener 8883\ncertfile " + dir.resolve("gone.crt") + "\nkeyfile " + keyFile + "\n");
+    write("conf.d/README", "not a .conf file: ignored\n");
+    Report r = lint("include_dir " + dir.resolve("conf.d"));
+    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_FILE_MISSING);
+    assertThat(r.toJson()).contains("10-tls.conf:2: certfile");
+  }
+
+  @Test
+  void includeDirThatCannotBeRead_isNamedAsNotFollowed() throws IOException {
+    Report r = lint("include_dir " + dir.resolve("no-such-dir"), tlsListener());
     assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_NOT_FOLLOWED);
   }
 

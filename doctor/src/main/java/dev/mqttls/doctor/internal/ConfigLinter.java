@@ -4,8 +4,9 @@ import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
 import dev.mqttls.doctor.Report;
 import dev.mqttls.doctor.Status;
+import dev.mqttls.doctor.internal.MosquittoConf.Directive;
+import dev.mqttls.doctor.internal.MosquittoConf.Listener;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -14,7 +15,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,46 +22,6 @@ import java.util.Map;
 /** Reads a mosquitto.conf-syntax file and checks each listener's TLS setup. */
 public final class ConfigLinter {
   private static final int SOON_DAYS = 30;
-
-  /** A directive with its value and where it was found. */
-  private record Directive(String name, String value, int line) {}
-
-  /** A listener block: its directives in order; port 0 for settings before any listener. */
-  private static final class Listener {
-    final String label;
-    final int line;
-    final Map<String, Directive> d = new LinkedHashMap<>();
-
-    Listener(String label, int line) {
-      this.label = label;
-      this.line = line;
-    }
-
-    Directive get(String name) {
-      return d.get(name);
-    }
-
-    boolean isTrue(String name) {
-      Directive x = d.get(name);
-      return x != null && x.value().equalsIgnoreCase("true");
-    }
-  }
-
-  private static final List<String> LISTENER_DIRECTIVES =
-      List.of(
-          "cafile",
-          "capath",
-          "certfile",
-          "keyfile",
-          "crlfile",
-          "tls_version",
-          "ciphers",
-          "ciphers_tls1.3",
-          "require_certificate",
-          "use_identity_as_username",
-          "use_subject_as_username",
-          "tls_engine",
-          "psk_hint");
 
   private final Path conf;
   private final String brokerUserGiven;
@@ -79,9 +39,9 @@ public final class ConfigLinter {
 
   /** Runs every check. */
   public Report lint() {
-    List<String> lines;
+    MosquittoConf parsed;
     try {
-      lines = Files.readAllLines(conf, StandardCharsets.UTF_8);
+      parsed = MosquittoConf.read(conf);
     } catch (IOException e) {
       findings.add(
           Finding.fail(
@@ -90,40 +50,15 @@ public final class ConfigLinter {
               "Give the path of the broker's configuration file."));
       return new Report(conf.toString(), findings);
     }
-    List<Listener> listeners = new ArrayList<>();
-    Listener current = new Listener("default listener", 0);
-    listeners.add(current);
-    Map<String, Directive> global = new LinkedHashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String raw = lines.get(i).strip();
-      if (raw.isEmpty() || raw.startsWith("#")) {
-        continue;
-      }
-      String[] parts = raw.split("\\s+", 2);
-      String name = parts[0].toLowerCase(Locale.ROOT);
-      String value = parts.length > 1 ? parts[1].strip() : "";
-      Directive dir = new Directive(name, value, i + 1);
-      if (name.equals("listener")) {
-        current = new Listener("listener " + value, i + 1);
-        listeners.add(current);
-      } else if (LISTENER_DIRECTIVES.contains(name)) {
-        current.d.put(name, dir);
-      } else {
-        global.put(name, dir);
-        if (name.equals("include_dir")) {
-          findings.add(
-              Finding.warn(
-                  FindingCode.CONFIG_NOT_FOLLOWED,
-                  conf.getFileName()
-                      + ":"
-                      + (i + 1)
-                      + ": include_dir "
-                      + value
-                      + ": the files there are not checked.",
-                  "Lint each included file too: mqttls doctor --config FILE."));
-        }
-      }
+    for (Directive inc : parsed.unreadableIncludes) {
+      findings.add(
+          Finding.warn(
+              FindingCode.CONFIG_NOT_FOLLOWED,
+              inc.at() + ": cannot be read, so the files there are not checked.",
+              "Make the directory readable, or lint each included file: mqttls doctor --config FILE."));
     }
+    Map<String, Directive> global = parsed.global;
+    List<Listener> listeners = parsed.listeners;
     brokerUser =
         brokerUserGiven != null
             ? brokerUserGiven
@@ -147,21 +82,18 @@ public final class ConfigLinter {
     return new Report(conf.toString(), findings);
   }
 
-  private String at(Directive d) {
-    return conf.getFileName() + ":" + d.line() + ": " + d.name() + " " + d.value();
+  private static String at(Directive d) {
+    return d.at();
   }
 
   private void lintListener(Listener l) {
     Directive certD = l.get("certfile");
     Directive keyD = l.get("keyfile");
-    boolean anyTls = LISTENER_DIRECTIVES.stream().anyMatch(n -> l.get(n) != null);
+    boolean anyTls = MosquittoConf.LISTENER_DIRECTIVES.stream().anyMatch(n -> l.get(n) != null);
     if (!anyTls) {
       return;
     }
-    String where =
-        l.line == 0
-            ? conf.getFileName() + " (" + l.label + ")"
-            : conf.getFileName() + ":" + l.line + " (" + l.label + ")";
+    String where = l.where();
     if (certD == null || keyD == null) {
       if (l.get("psk_hint") == null) {
         findings.add(
@@ -403,7 +335,7 @@ public final class ConfigLinter {
   /** The directive's path; a relative one is taken from the configuration file's directory. */
   private Path path(Directive d) {
     Path p = Path.of(d.value());
-    return p.isAbsolute() ? p : conf.toAbsolutePath().getParent().resolve(p);
+    return p.isAbsolute() ? p : d.file().toAbsolutePath().getParent().resolve(p);
   }
 
   /** Null when {@code user} can read {@code file}, else why not. */
