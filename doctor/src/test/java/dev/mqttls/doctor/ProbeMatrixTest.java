@@ -134,6 +134,43 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void mqtt5_roundTrip() {
+    Setup s = new Setup();
+    s.tls(localhostServer(s));
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(
+              m,
+              true,
+              o ->
+                  o.caFile(s.caFile)
+                      .serverName("localhost")
+                      .mqttVersion(ProbeOptions.MqttVersion.V5));
+      assertThat(r.failures()).as(r.toJson()).isEmpty();
+      assertThat(find(r, FindingCode.MQTT_CONNECTED).message()).contains("MQTT 5");
+      assertThat(codes(r)).contains(FindingCode.MQTT_ROUND_TRIP);
+    }
+  }
+
+  @Test
+  void mqtt5_aclDeniedPublish_namedByPubackReason() {
+    Setup s = new Setup();
+    s.b.line("acl_file " + s.file("acl", "topic readwrite allowed/#\n"));
+    s.tls(localhostServer(s));
+    try (MosquittoProcess m = s.b.start()) {
+      Report r =
+          probe(
+              m,
+              true,
+              o ->
+                  o.caFile(s.caFile)
+                      .serverName("localhost")
+                      .mqttVersion(ProbeOptions.MqttVersion.V5));
+      assertThat(find(r, FindingCode.MQTT_PUBLISH_DENIED).message()).contains("0x87");
+    }
+  }
+
+  @Test
   void selfSignedServerCertificate() {
     Setup s = new Setup();
     TestCerts.Held self = TestCerts.selfSignedServer("localhost", LOCALHOST, List.of());
