@@ -181,4 +181,18 @@ class OpensslInteropTest {
       }
     }
   }
+
+  // OpenSSL engine only: SunJSSE 17 follows the client's group order and offers no per-context
+  // setting (SSLParameters.setNamedGroups arrives in JDK 20).
+  @ParameterizedTest
+  @EnumSource(value = TlsEngine.class, names = "OPENSSL")
+  void curvePreference_serverChoosesP256OverP521FirstOfDevice(TlsEngine e) throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    try (TlsTestServer server = new TlsTestServer(open(f.settings(), e))) {
+      String out =
+          SClient.run(dir, server.port(), "-CAfile", "ca.crt", "-tls1_2", "-groups", "P-521:P-256");
+      assertThat(out).contains("Verify return code: 0 (ok)");
+      assertThat(out).contains("Server Temp Key: ECDH, prime256v1");
+    }
+  }
 }
