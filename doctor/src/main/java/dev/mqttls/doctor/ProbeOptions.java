@@ -51,6 +51,7 @@ public final class ProbeOptions {
   private final Duration timeout;
   private final boolean versionProbes;
   private final boolean costProbe;
+  private final boolean tls12Only;
 
   private ProbeOptions(Builder b) {
     this.host = b.host;
@@ -69,6 +70,7 @@ public final class ProbeOptions {
     this.timeout = b.timeout;
     this.versionProbes = b.versionProbes;
     this.costProbe = b.costProbe;
+    this.tls12Only = b.tls12Only;
   }
 
   /**
@@ -192,6 +194,11 @@ public final class ProbeOptions {
     return costProbe;
   }
 
+  /** True when the main connection offers TLS 1.2 only, as most mbedTLS 2.x devices do. */
+  public boolean tls12Only() {
+    return tls12Only;
+  }
+
   /** The URL this probe targets, without credentials. */
   public String url() {
     String h = host.contains(":") ? "[" + host + "]" : host;
@@ -221,6 +228,7 @@ public final class ProbeOptions {
     private Duration timeout = Duration.ofSeconds(5);
     private boolean versionProbes = true;
     private boolean costProbe = true;
+    private boolean tls12Only;
 
     private Builder(String host, int port, boolean tls) {
       if (port < 1 || port > 65535) {
@@ -322,6 +330,12 @@ public final class ProbeOptions {
     /** Whether to measure cost and resumption (on by default). */
     public Builder costProbe(boolean on) {
       this.costProbe = on;
+      return this;
+    }
+
+    /** Offer only TLS 1.2 on the main connection, to see what a TLS 1.2 device sees. */
+    public Builder tls12Only(boolean on) {
+      this.tls12Only = on;
       return this;
     }
 

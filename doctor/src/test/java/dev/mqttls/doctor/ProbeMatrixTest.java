@@ -493,6 +493,61 @@ class ProbeMatrixTest {
   }
 
   @Test
+  void clientCertificateRefusals_asATls12Device() {
+    Setup s = new Setup();
+    TestCerts.Held revoked = TestCerts.device(s.ca, "device-revoked");
+    Path crl =
+        s.file(
+            "ca.crl",
+            TestCerts.pem(
+                TestCerts.crl(
+                    s.ca,
+                    List.of(revoked.cert()),
+                    java.time.Instant.now().plus(Duration.ofDays(7)))));
+    s.tls(localhostServer(s)).line("require_certificate true").line("crlfile " + crl);
+    TestCerts.Held stranger = TestCerts.device(TestCerts.rootCa("Stranger CA"), "device-x");
+    TestCerts.Held old =
+        TestCerts.leaf(
+            s.ca,
+            "device-old",
+            List.of(),
+            List.of(),
+            KeyPurposeId.id_kp_clientAuth,
+            TestCerts.expired());
+    TestCerts.Held good = TestCerts.device(s.ca, "device-ok");
+    try (MosquittoProcess m = s.b.start()) {
+      java.util.function.BiFunction<String, TestCerts.Held, Report> as =
+          (name, device) ->
+              probe(
+                  m,
+                  true,
+                  o -> {
+                    o.caFile(s.caFile).serverName("localhost").tls12Only(true);
+                    if (device != null) {
+                      o.certFile(s.file(name + ".crt", device.certPem()));
+                      o.keyFile(s.file(name + ".key", device.keyPem()));
+                    }
+                  });
+      Report none = as.apply("none", null);
+      assertThat(codes(none)).as(none.toJson()).contains(FindingCode.CLIENT_CERT_REQUIRED);
+      assertThat(find(none, FindingCode.CLIENT_CERT_REQUIRED).message())
+          .contains("handshake_failure");
+      Report untrusted = as.apply("stranger", stranger);
+      assertThat(codes(untrusted))
+          .as(untrusted.toJson())
+          .contains(FindingCode.CLIENT_CERT_UNTRUSTED);
+      Report rev = as.apply("revoked", revoked);
+      assertThat(codes(rev)).as(rev.toJson()).contains(FindingCode.CLIENT_CERT_REVOKED);
+      Report exp = as.apply("old", old);
+      assertThat(codes(exp)).as(exp.toJson()).contains(FindingCode.CLIENT_CERT_EXPIRED);
+      Report ok = as.apply("good", good);
+      assertThat(ok.failures()).as(ok.toJson()).isEmpty();
+      assertThat(find(ok, FindingCode.TLS_NEGOTIATED).message()).contains("TLS 1.2");
+      assertThat(codes(ok)).contains(FindingCode.CLIENT_CERT_ACCEPTED, FindingCode.MQTT_ROUND_TRIP);
+    }
+  }
+
+  @Test
   void clientKeyDoesNotMatchCertificate() {
     Setup s = new Setup();
     s.tls(localhostServer(s)).line("require_certificate true");

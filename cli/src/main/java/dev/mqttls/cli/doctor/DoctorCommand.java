@@ -165,6 +165,12 @@ public final class DoctorCommand implements Callable<Integer> {
           "Judge certificate dates as if the clock said INSTANT (e.g. 1970-01-01T00:00:00Z, what a device that booted without time sees).")
   java.time.Instant clock;
 
+  @Option(
+      names = "--tls12",
+      description =
+          "Offer only TLS 1.2 on the main connection, as an mbedTLS 2.x device or an older modem does.")
+  boolean tls12;
+
   @Option(names = "--quick", description = "Skip the TLS version probes and the cost measurements.")
   boolean quick;
 
@@ -256,7 +262,7 @@ public final class DoctorCommand implements Callable<Integer> {
     b.caFile(cafile).certFile(cert).keyFile(key).serverName(serverName).alpn(alpn);
     b.username(username).clientId(clientId).topic(topic);
     b.timeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)));
-    b.versionProbes(!quick).costProbe(!quick);
+    b.versionProbes(!quick).costProbe(!quick).tls12Only(tls12);
     b.mqttVersion(
         switch (protocolVersion.toLowerCase(Locale.ROOT)) {
           case "mqttv5", "5", "v5" -> ProbeOptions.MqttVersion.V5;

@@ -21,7 +21,7 @@ final class CostProbe {
     // The first handshake of a process pays for crypto start-up; a second one shows the server.
     TlsConnection.Offer full =
         new TlsConnection.Offer(
-            ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),
+            ctx.deviceVersions(),
             ctx.sniName(),
             ctx.o.alpn().orElse(null),
             ctx.credentials,
@@ -63,7 +63,7 @@ final class CostProbe {
     if (ctx.publishCost != null) {
       ctx.findings.add(Finding.info(FindingCode.COST_HANDSHAKE, ctx.publishCost));
     }
-    ProtocolVersion[] versions = ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+    ProtocolVersion[] versions = ctx.deviceVersions();
     String note = "";
     org.bouncycastle.tls.TlsSession resumable = ctx.session;
     if (resumable == null || !resumable.isResumable()) {

@@ -42,6 +42,13 @@ final class ProbeContext {
     this.clockGiven = clockGiven;
   }
 
+  /** The versions the main connection offers: what the device being imitated speaks. */
+  ProtocolVersion[] deviceVersions() {
+    return o.tls12Only()
+        ? ProtocolVersion.TLSv12.only()
+        : ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+  }
+
   /** The name to send as SNI, or null when the server name is an IP literal. */
   String sniName() {
     String n = o.serverName();

@@ -83,6 +83,9 @@ public final class TlsConnection implements AutoCloseable {
      */
     public int group = -1;
 
+    /** The cipher suite in the ServerHello, known even when the handshake fails later; or -1. */
+    public int helloSuite = -1;
+
     /** Whether the server first answered with a HelloRetryRequest (an extra round trip). */
     public boolean helloRetry;
   }
@@ -141,6 +144,7 @@ public final class TlsConnection implements AutoCloseable {
     observed.handshakeBytesOut = counts.bytesOut();
     ServerHelloParser.Choice choice = ServerHelloParser.parse(counts.head());
     observed.group = choice.group();
+    observed.helloSuite = choice.suite();
     observed.helloRetry = choice.helloRetry();
   }
 

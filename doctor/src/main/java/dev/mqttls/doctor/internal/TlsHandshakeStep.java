@@ -5,7 +5,6 @@ import dev.mqttls.doctor.FindingCode;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,7 @@ final class TlsHandshakeStep {
         new ServerVerifier(ctx.anchors, ctx.anchorSource, ctx.now, ctx.clockGiven);
     TlsConnection.Offer offer =
         new TlsConnection.Offer(
-            ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),
+            ctx.deviceVersions(),
             ctx.sniName(),
             ctx.o.alpn().orElse(null),
             ctx.credentials,
@@ -226,6 +225,21 @@ final class TlsHandshakeStep {
 
   private void handshakeFailed(TlsConnection main) {
     TlsConnection.Observed ob = main.observed();
+    if (ob.serverHelloVersion != null) {
+      ctx.findings.add(
+          Finding.info(
+              FindingCode.TLS_NEGOTIATED,
+              "The server chose "
+                  + ob.serverHelloVersion.getName()
+                  + (ob.helloSuite >= 0 ? " with " + SuiteNames.name(ob.helloSuite) : "")
+                  + (ob.group >= 0
+                      ? ", key exchange " + org.bouncycastle.tls.NamedGroup.getName(ob.group)
+                      : "")
+                  + " before the handshake failed."));
+    }
+    if (ob.certificateRequested) {
+      certificateRequest(ob);
+    }
     if (ob.alertReceived != null) {
       ctx.findings.add(
           Alerts.forAlert(
