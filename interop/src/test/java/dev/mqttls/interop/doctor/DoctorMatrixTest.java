@@ -349,6 +349,47 @@ class DoctorMatrixTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void clientCertificateRefusals_asATls12Device(Kind kind) {
+    newCa();
+    TestCerts.Held revoked = TestCerts.device(ca, "device-revoked");
+    Path crl =
+        write(
+            "ca.crl",
+            TestCerts.pem(
+                TestCerts.crl(
+                    ca, List.of(revoked.cert()), Instant.now().plus(Duration.ofDays(7)))));
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    listener.add("crlfile " + crl);
+    TestCerts.Held stranger = TestCerts.device(TestCerts.rootCa("Stranger CA"), "device-x");
+    try (Running r = start(kind)) {
+      java.util.function.BiFunction<String, TestCerts.Held, Report> as =
+          (name, device) -> {
+            ProbeOptions.Builder o =
+                ProbeOptions.builder("mqtts://127.0.0.1:" + r.port())
+                    .timeout(Duration.ofSeconds(3))
+                    .versionProbes(false)
+                    .costProbe(false)
+                    .caFile(caFile)
+                    .serverName("localhost")
+                    .tls12Only(true);
+            if (device != null) {
+              o.certFile(write(name + ".crt", device.certPem()))
+                  .keyFile(write(name + ".key", device.keyPem()));
+            }
+            Report report = Probe.run(o.build());
+            r.log().ifPresent(log -> checkBrokerLog(report, log));
+            return report;
+          };
+      assertHas(as.apply("none", null), FindingCode.CLIENT_CERT_REQUIRED);
+      assertClientCertRefusal(
+          kind, as.apply("stranger", stranger), FindingCode.CLIENT_CERT_UNTRUSTED);
+      assertClientCertRefusal(kind, as.apply("revoked", revoked), FindingCode.CLIENT_CERT_REVOKED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void clientKeyMismatch(Kind kind) {
     newCa();
     tls(localhostServer());
