@@ -221,8 +221,16 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
         tls.settings().handshakeTimeout().toMillis()
             - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     ssl.setHandshakeTimeoutMillis(Math.max(1, left));
-    if (tls.settings().maxRecordSize() > 0) {
-      ssl.setWrapDataSize(tls.settings().maxRecordSize());
+    int wrapSize = tls.settings().maxRecordSize();
+    if (hello.recordSizeLimit() >= 64 && hello.recordSizeLimit() <= 16384) {
+      // RFC 8449 record_size_limit: neither engine acknowledges it, but keeping our application
+      // records within it costs nothing and spares a small device (one byte of the limit is the
+      // TLS 1.3 inner content type).
+      int limit = hello.recordSizeLimit() - 1;
+      wrapSize = wrapSize > 0 ? Math.min(wrapSize, limit) : limit;
+    }
+    if (wrapSize > 0) {
+      ssl.setWrapDataSize(wrapSize);
     }
     HandshakeObserver observer =
         new HandshakeObserver(tls, gen, site, hello, engine, ssl, System.currentTimeMillis());

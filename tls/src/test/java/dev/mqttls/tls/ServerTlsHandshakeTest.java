@@ -309,6 +309,76 @@ class ServerTlsHandshakeTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void encryptedServerKey_passwordFromFile_andCapath() throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    Openssl.ok(
+        dir,
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "server.key",
+        "-v2",
+        "aes-256-cbc",
+        "-passout",
+        "pass:pw-1",
+        "-out",
+        "server-enc.key");
+    java.nio.file.Files.writeString(dir.resolve("key.pw"), "pw-1\n");
+    java.nio.file.Files.createDirectories(dir.resolve("cas"));
+    java.nio.file.Files.copy(f.caFile, dir.resolve("cas/ca.pem"));
+    TestPki.Issued dev = TestPki.device(f.ca, "dev-p");
+    ServerTlsSettings s =
+        ServerTlsSettings.builder(dir)
+            .directive("capath", List.of("cas"))
+            .directive("certfile", List.of("server.crt"))
+            .directive("keyfile", List.of("server-enc.key"))
+            .directive("keyfile_password", List.of("file:key.pw"))
+            .directive("require_certificate", List.of("true"))
+            .build();
+    try (TlsTestServer server = new TlsTestServer(ServerTls.open(s, "8883"))) {
+      assertThat(TlsFixture.roundTrip(TlsFixture.clientContext(f.ca, dev), server.port())).isNull();
+      assertThat(server.next(TlsSessionEstablished.class).identity().orElseThrow().value())
+          .isEqualTo("dev-p");
+    }
+    ServerTlsSettings wrong =
+        ServerTlsSettings.builder(dir)
+            .directive("certfile", List.of("server.crt"))
+            .directive("keyfile", List.of("server-enc.key"))
+            .directive("keyfile_password", List.of("not-it"))
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerTls.open(wrong, "8883"))
+        .isInstanceOf(TlsMaterialException.class)
+        .hasMessageContaining("server-enc.key")
+        .hasMessageNotContaining("not-it");
+  }
+
+  @org.junit.jupiter.api.Test
+  void pkcs12Keyfile_withoutCertfile_serves() throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    Openssl.ok(
+        dir,
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "server.key",
+        "-in",
+        "server.crt",
+        "-passout",
+        "pass:pw",
+        "-out",
+        "server.p12");
+    ServerTlsSettings s =
+        ServerTlsSettings.builder(dir)
+            .directive("keyfile", List.of("server.p12"))
+            .directive("keyfile_password", List.of("pw"))
+            .build();
+    try (TlsTestServer server = new TlsTestServer(ServerTls.open(s, "8883"))) {
+      assertThat(TlsFixture.roundTrip(TlsFixture.clientContext(f.ca, null), server.port()))
+          .isNull();
+    }
+  }
+
   /** Sends bytes and returns true when the server closes the connection (bounded wait). */
   static boolean sendAndExpectClose(int port, byte[] bytes) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
