@@ -199,6 +199,12 @@ public enum FindingCode {
   CONFIG_EXPIRY(Step.CONFIG),
   /** A directive the linter does not follow (include_dir), so its files were not checked. */
   CONFIG_NOT_FOLLOWED(Step.CONFIG),
+  /** The certfile's certificates are not in order (server certificate first, then each issuer). */
+  CONFIG_CHAIN_ORDER(Step.CONFIG),
+  /** The server certificate cannot serve TLS servers: no serverAuth usage, or no names to match. */
+  CONFIG_CERT_UNSUITABLE(Step.CONFIG),
+  /** The private key file can be read by other users of the machine. */
+  CONFIG_KEY_EXPOSED(Step.CONFIG),
   /** One listener's TLS material checked out. */
   CONFIG_LISTENER_OK(Step.CONFIG);
 

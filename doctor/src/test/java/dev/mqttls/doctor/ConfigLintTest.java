@@ -37,6 +37,9 @@ class ConfigLintTest {
     Path p = dir.resolve(name);
     Files.createDirectories(p.getParent());
     Files.writeString(p, text);
+    if (name.endsWith(".key")) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    }
     return p;
   }
 
@@ -136,6 +139,37 @@ class ConfigLintTest {
     assertThat(codes(ok))
         .as(ok.toJson())
         .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
+  }
+
+  @Test
+  void worldReadableKey_isAWarning() throws IOException {
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+    Report r = lint(tlsListener());
+    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_KEY_EXPOSED);
+    assertThat(r.passed()).isTrue();
+  }
+
+  @Test
+  void certfileOutOfOrder() throws IOException {
+    TestCerts.Held inter = TestCerts.intermediate(ca, "Lint Intermediate");
+    TestCerts.Held leaf = TestCerts.server(inter, "broker", List.of("broker.example"), List.of());
+    Path chain = write("chain.crt", leaf.certPem() + ca.certPem() + inter.certPem());
+    Path key = write("leaf.key", leaf.keyPem());
+    Report r = lint("listener 8883", "cafile " + caFile, "certfile " + chain, "keyfile " + key);
+    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_CHAIN_ORDER);
+  }
+
+  @Test
+  void serverCertificateWithoutServerAuthOrNames() throws IOException {
+    TestCerts.Held device = TestCerts.device(ca, "device-1");
+    Path cert = write("device.crt", device.certPem());
+    Path key = write("device.key", device.keyPem());
+    Report r = lint("listener 8883", "certfile " + cert, "keyfile " + key);
+    assertThat(r.findings())
+        .as(r.toJson())
+        .filteredOn(f -> f.code() == FindingCode.CONFIG_CERT_UNSUITABLE)
+        .extracting(Finding::status)
+        .containsExactlyInAnyOrder(dev.mqttls.doctor.Status.FAIL, dev.mqttls.doctor.Status.WARN);
   }
 
   @Test

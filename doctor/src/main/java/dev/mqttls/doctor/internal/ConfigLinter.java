@@ -178,6 +178,12 @@ public final class ConfigLinter {
     if (!chain.isEmpty() && !cas.isEmpty()) {
       checkChain(certD, caD, chain, cas);
     }
+    if (!chain.isEmpty()) {
+      checkServerCertificate(certD, chain);
+    }
+    if (keyD != null && key != null) {
+      checkKeyPermissions(keyD);
+    }
     for (X509Certificate c : chain) {
       checkDates(certD, c);
     }
@@ -238,6 +244,68 @@ public final class ConfigLinter {
                   + " days left), key matches"
                   + (cas.isEmpty() ? "" : ", chain builds to cafile")
                   + "."));
+    }
+  }
+
+  private void checkServerCertificate(Directive certD, List<X509Certificate> chain) {
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!Certs.issued(chain.get(i + 1), chain.get(i))) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_CHAIN_ORDER,
+                at(certD)
+                    + ": certificate "
+                    + (i + 2)
+                    + " ("
+                    + Certs.subject(chain.get(i + 1))
+                    + ") did not issue certificate "
+                    + (i + 1)
+                    + " ("
+                    + Certs.subject(chain.get(i))
+                    + "); strict clients such as mbedTLS refuse a chain out of order.",
+                "Put the server certificate first, then its issuer, then that one's issuer."));
+        break;
+      }
+    }
+    X509Certificate leaf = chain.get(0);
+    if (Certs.ekuLacks(leaf, Certs.EKU_SERVER_AUTH)) {
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_CERT_UNSUITABLE,
+              at(certD)
+                  + ": "
+                  + Certs.subject(leaf)
+                  + " has an extended key usage without serverAuth; clients refuse it (\"unsupported certificate purpose\").",
+              "Issue the broker a server certificate: mqttls pki server NAME --dns ... --ip ..."));
+    }
+    if (Certs.dnsNames(leaf).isEmpty() && Certs.ipAddresses(leaf).isEmpty()) {
+      findings.add(
+          Finding.warn(
+              FindingCode.CONFIG_CERT_UNSUITABLE,
+              at(certD)
+                  + ": "
+                  + Certs.subject(leaf)
+                  + " has no subject alternative names; clients that verify the host name (all current ones) will not match it.",
+              "Re-issue it with the broker's names: mqttls pki server NAME --dns ... --ip ..."));
+    }
+  }
+
+  private void checkKeyPermissions(Directive keyD) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> p =
+          Files.getPosixFilePermissions(path(keyD).toRealPath());
+      if (p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        findings.add(
+            Finding.warn(
+                FindingCode.CONFIG_KEY_EXPOSED,
+                at(keyD)
+                    + ": the private key is readable by every user of this machine (mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(p)
+                    + ").",
+                "chmod 600 the key and chown it to the broker's user (or chmod 640 with the broker's group)."));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not a POSIX file system, or already reported as unreadable.
     }
   }
 
