@@ -18,9 +18,9 @@
  * }
  * }</pre>
  *
- * <p>The probe is secure by default like a device: it verifies the server against the CA file (or
- * the system trust store) and the name, and stops before sending MQTT credentials to a server it
- * cannot verify. Its extra connections (TLS version and SNI probes) judge the server from its
- * ServerHello and certificate and never finish a handshake with an unverified server.
+ * <p>Over TLS the probe is secure by default like a device: it verifies the server against the CA
+ * file (or the system trust store) and the name, and stops before sending MQTT credentials to a
+ * server it cannot verify. Its extra connections (TLS version and SNI probes) judge the server from
+ * its ServerHello and certificate and never finish a handshake with an unverified server.
  */
 package dev.mqttls.doctor;
