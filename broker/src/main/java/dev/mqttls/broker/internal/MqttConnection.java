@@ -43,10 +43,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,9 +64,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   /** Seconds a new connection has to send CONNECT. */
   static final int CONNECT_TIMEOUT_SECONDS = 10;
-
-  /** Topic aliases we accept from a client (our Topic Alias Maximum). */
-  static final int TOPIC_ALIAS_MAXIMUM = 10;
 
   private enum Phase {
     AWAIT_CONNECT,
@@ -95,11 +90,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private Will will;
   private long sessionExpiry;
   private int sendQuota;
-  private int clientTopicAliasMaximum;
   private long clientMaximumPacketSize = Long.MAX_VALUE;
   private boolean problemInformation = true;
-  private final Map<Integer, String> aliasesIn = new HashMap<>();
-  private Map<String, Integer> aliasesOut;
+  private TopicAliases aliases = new TopicAliases(0);
   private String closeReason;
   private boolean publishWill = true;
 
@@ -368,10 +361,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       Integer rm = props.receiveMaximum();
       sendQuota = Math.min(state.config().maxInflightMessages(), rm == null ? 65535 : rm);
       Integer tam = props.topicAliasMaximum();
-      clientTopicAliasMaximum = tam == null ? 0 : tam;
-      if (clientTopicAliasMaximum > 0) {
-        aliasesOut = new HashMap<>();
-      }
+      aliases = new TopicAliases(tam == null ? 0 : tam);
       Long mps = props.maximumPacketSize();
       if (mps != null) {
         clientMaximumPacketSize = mps;
@@ -469,7 +459,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         b.serverKeepAlive(serverKeepAlive);
       }
       b.receiveMaximum(state.config().maxInflightMessages());
-      b.topicAliasMaximum(TOPIC_ALIAS_MAXIMUM);
+      b.topicAliasMaximum(TopicAliases.INBOUND_MAXIMUM);
       b.maximumPacketSize((long) state.config().maxPacketSize());
       if (!state.config().retainAvailable()) {
         b.retainAvailable(false);
@@ -657,22 +647,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     Integer alias = p.properties().topicAlias();
     String topic = p.topic();
     if (alias != null) {
-      if (alias == 0 || alias > TOPIC_ALIAS_MAXIMUM) {
+      if (!TopicAliases.inboundInRange(alias)) {
         p.release();
         protocolFailure(
             ReasonCode.TOPIC_ALIAS_INVALID,
-            "topic alias " + alias + " outside 1.." + TOPIC_ALIAS_MAXIMUM);
+            "topic alias " + alias + " outside 1.." + TopicAliases.INBOUND_MAXIMUM);
         return;
       }
-      if (topic.isEmpty()) {
-        topic = aliasesIn.get(alias);
-        if (topic == null) {
-          p.release();
-          protocolFailure(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
-          return;
-        }
-      } else {
-        aliasesIn.put(alias, topic);
+      topic = aliases.inbound(alias, topic);
+      if (topic == null) {
+        p.release();
+        protocolFailure(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
+        return;
       }
       p =
           new Publish(
@@ -963,18 +949,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       boolean v5 = version.isV5();
       Publish p = m.publish();
       String topic = p.topic();
-      int alias = 0;
-      boolean omit = false;
+      int alias = aliases.outboundKnown(topic);
+      boolean omit = alias != 0;
       boolean newAlias = false;
-      if (aliasesOut != null) {
-        Integer a = aliasesOut.get(topic);
-        if (a != null) {
-          alias = a;
-          omit = true;
-        } else if (aliasesOut.size() < clientTopicAliasMaximum) {
-          alias = aliasesOut.size() + 1;
-          newAlias = true;
-        }
+      if (!omit) {
+        alias = aliases.outboundFree();
+        newAlias = alias != 0;
       }
       List<Integer> subIds = v5 ? ids : List.of();
       Qos q = Qos.of(qos);
@@ -1004,7 +984,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           return;
         }
         if (newAlias) {
-          aliasesOut.put(topic, alias);
+          aliases.outboundSent(topic, alias);
         }
         if (packetId != 0) {
           ctx.writeAndFlush(out).addListener(f -> onWriteFailed(f.cause(), packetId));
@@ -1021,7 +1001,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           return;
         }
         if (newAlias) {
-          aliasesOut.put(topic, alias);
+          aliases.outboundSent(topic, alias);
         }
         ctx.writeAndFlush(
             enc.delivery(q, packetId, dup, retain, alias, omit, subIds), ctx.voidPromise());
