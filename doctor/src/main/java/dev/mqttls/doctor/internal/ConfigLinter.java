@@ -191,7 +191,8 @@ public final class ConfigLinter {
       checkDates(caD, c);
     }
     Directive crlD = l.get("crlfile");
-    if (crlD != null && checkFile(crlD)) {
+    boolean crlRead = crlD != null && checkFile(crlD);
+    if (crlRead) {
       checkCrl(crlD, cas);
     }
     if (!chain.isEmpty()) {
@@ -207,7 +208,7 @@ public final class ConfigLinter {
     for (X509Certificate c : cas) {
       dates.add("cafile:   " + Certs.subject(c) + ": " + daysText(c));
     }
-    if (crlD != null) {
+    if (crlRead) {
       try {
         for (X509CRL crl : Pem.crls(path(crlD))) {
           if (crl.getNextUpdate() != null) {
