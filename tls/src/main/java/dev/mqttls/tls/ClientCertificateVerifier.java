@@ -74,8 +74,8 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     this.caDescription = caDescription;
   }
 
-  /** Full verification as done in the handshake. */
-  void verify(X509Certificate[] chain) throws ClientCertificateRejected {
+  /** Full verification as done in the handshake; returns the identity of the leaf. */
+  DeviceIdentity verify(X509Certificate[] chain) throws ClientCertificateRejected {
     if (chain == null || chain.length == 0) {
       throw new ClientCertificateRejected(
           HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
@@ -152,7 +152,7 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     }
     checkClientUsage(leaf);
     checkRevocation(chain);
-    identityOf(leaf); // refuse now if the identity field is missing
+    return identityOf(leaf); // refuses now if the identity field is missing
   }
 
   private static void checkClientUsage(X509Certificate leaf) throws ClientCertificateRejected {
@@ -205,21 +205,6 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * The checks that can change after a session was established, for resumed sessions: dates and the
-   * current crlfile.
-   */
-  void recheck(X509Certificate[] chain) throws ClientCertificateRejected {
-    Date now = new Date();
-    X509Certificate leaf = chain[0];
-    if (now.after(leaf.getNotAfter())) {
-      throw new ClientCertificateRejected(
-          HandshakeFailureCause.CLIENT_CERT_EXPIRED,
-          "client certificate " + subject(leaf) + " expired " + leaf.getNotAfter().toInstant());
-    }
-    checkRevocation(chain);
   }
 
   private void checkRevocation(X509Certificate[] chain) throws ClientCertificateRejected {

@@ -92,11 +92,11 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
               HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
               "no client certificate, and this listener requires one (require_certificate true)");
         }
-        if (resumed) {
-          // A ticket outlives CRL updates: check what may have changed since it was issued.
-          tls.generation().verifier.recheck(peer);
-        }
-        identity = Optional.of(gen.verifier.identityOf(peer[0]));
+        // Verified again after every handshake, not only inside it: a resumed session (whose
+        // detection is a heuristic on the JDK engine) skips the in-handshake check, and a ticket
+        // outlives reloads. The chain must pass against the current CAs and CRL; verified
+        // chains are cached per material set, so this costs a digest and the CRL lookup.
+        identity = Optional.of(tls.generation().verifier.verify(peer));
       } catch (ClientCertificateRejected r) {
         failed = true;
         remove(ctx);
