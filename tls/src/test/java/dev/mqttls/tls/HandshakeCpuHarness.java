@@ -92,8 +92,9 @@ public final class HandshakeCpuHarness {
           }
         }
         System.out.printf(
-            "engine %-7s %-7s: %7.1f us server CPU per handshake, best of 3 (%d of %d resumed; warm-up %.1f"
+            "%s, engine %-7s %-7s: %7.1f us server CPU per handshake, best of 3 (%d of %d resumed; warm-up %.1f"
                 + " us)%n",
+            oneWay ? "one-way" : "mutual",
             e.directiveName(),
             resume ? "resumed" : "full",
             r.cpuNanos / 1000.0 / n,
