@@ -113,6 +113,10 @@ public enum FindingCode {
   CLIENT_CERT_REQUIRED(Step.CLIENT_AUTH),
   /** Our client certificate was sent and accepted. */
   CLIENT_CERT_ACCEPTED(Step.CLIENT_AUTH),
+  /** The server refuses clients that present no certificate. */
+  CLIENT_CERT_ENFORCED(Step.CLIENT_AUTH),
+  /** The server asks for a certificate but lets clients without one in. */
+  CLIENT_CERT_OPTIONAL(Step.CLIENT_AUTH),
   /** The server does not trust the CA that issued our client certificate. */
   CLIENT_CERT_UNTRUSTED(Step.CLIENT_AUTH),
   /** The server says our client certificate is revoked. */

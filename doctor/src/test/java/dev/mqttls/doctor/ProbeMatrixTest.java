@@ -394,14 +394,25 @@ class ProbeMatrixTest {
     try (MosquittoProcess m = s.b.start()) {
       Report r =
           probe(
-              m, true, o -> o.caFile(s.caFile).serverName("localhost").certFile(cert).keyFile(key));
+              m,
+              true,
+              o ->
+                  o.caFile(s.caFile)
+                      .serverName("localhost")
+                      .certFile(cert)
+                      .keyFile(key)
+                      .versionProbes(true)
+                      .costProbe(true));
       assertThat(r.failures()).as(r.toJson()).isEmpty();
       assertThat(codes(r))
           .as(r.toJson())
           .contains(
               FindingCode.CLIENT_CERT_REQUESTED,
               FindingCode.CLIENT_CERT_ACCEPTED,
-              FindingCode.MQTT_ROUND_TRIP);
+              FindingCode.CLIENT_CERT_ENFORCED,
+              FindingCode.MQTT_ROUND_TRIP,
+              FindingCode.TLS12_ACCEPTED,
+              FindingCode.COST_RESUMPTION);
     }
   }
 

@@ -84,6 +84,7 @@ final class MqttSteps {
       }
     }
     if (tls != null && tls.observed().clientCertSent) {
+      ctx.clientCertAccepted = true;
       ctx.findings.add(
           Finding.pass(
               FindingCode.CLIENT_CERT_ACCEPTED,

@@ -35,6 +35,9 @@ final class ProbeContext {
   X509Certificate mainLeaf;
   TlsSession session;
 
+  /** Whether the main connection presented our certificate and the server accepted it. */
+  boolean clientCertAccepted;
+
   ProbeContext(ProbeOptions o, Instant now, boolean clockGiven) {
     this.o = o;
     this.timeout = (int) Math.min(Integer.MAX_VALUE, o.timeout().toMillis());

@@ -19,6 +19,7 @@ final class TlsProbes {
 
   void versionProbes() {
     sniProbe();
+    clientCertEnforcement();
     Boolean v13 = acceptsOnly(ProtocolVersion.TLSv13, false);
     Boolean v12 = acceptsOnly(ProtocolVersion.TLSv12, true);
     Boolean v11 = acceptsOnly(ProtocolVersion.TLSv11, false);
@@ -58,6 +59,54 @@ final class TlsProbes {
                 FindingCode.TLS_LEGACY_REFUSED,
                 "The server refuses TLS 1.1 and 1.0, as it should."));
       }
+    }
+  }
+
+  /**
+   * After our certificate was accepted: connects once without one to learn whether the server
+   * insists on it. An anonymous CONNECT is sent only to the already verified server.
+   */
+  private void clientCertEnforcement() {
+    if (!ctx.clientCertAccepted) {
+      return;
+    }
+    TlsConnection.Offer offer =
+        new TlsConnection.Offer(
+            ctx.deviceVersions(), ctx.sniName(), ctx.o.alpn().orElse(null), null, null, false);
+    try (TlsConnection c =
+        TlsConnection.open(
+            ctx.address,
+            ctx.timeout,
+            offer,
+            chain -> ctx.verification != null && ctx.verification.trusted())) {
+      TlsConnection.Observed ob = c.observed();
+      boolean refused = !ob.handshakeComplete;
+      if (!refused) {
+        try {
+          c.out()
+              .write(
+                  MqttWire.connect(
+                      ctx.o.mqttVersion().level(), ctx.o.clientId() + "-nocert", null, null));
+          c.out().flush();
+          MqttWire.read(c.in());
+        } catch (org.bouncycastle.tls.TlsFatalAlertReceived e) {
+          refused = true;
+        } catch (java.io.EOFException e) {
+          refused = true;
+        }
+      }
+      ctx.findings.add(
+          refused
+              ? Finding.info(
+                  FindingCode.CLIENT_CERT_ENFORCED,
+                  "Without a certificate the server refuses the TLS connection: every client must present one.")
+              : Finding.warn(
+                  FindingCode.CLIENT_CERT_OPTIONAL,
+                  "The server asks for a client certificate but lets a client without one complete TLS and send MQTT:"
+                      + " devices are not authenticated by certificate unless the broker checks otherwise.",
+                  "Set require_certificate true on the listener if every device must present a certificate."));
+    } catch (IOException e) {
+      LOG.debug("client certificate enforcement probe failed", e);
     }
   }
 
