@@ -12,12 +12,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Steps 1 and 2: name resolution, the TCP connection, and what protocol answers on the port. */
 final class Reachability {
-  private static final Logger LOG = LoggerFactory.getLogger(Reachability.class);
 
   private final ProbeContext ctx;
 

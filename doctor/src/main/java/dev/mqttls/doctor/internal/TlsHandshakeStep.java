@@ -5,12 +5,9 @@ import dev.mqttls.doctor.FindingCode;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Steps 4 to 6 and the start of 7 over the main TLS connection; then hands on to 3 and 8. */
 final class TlsHandshakeStep {
-  private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeStep.class);
   private static final int LARGE_CHAIN_BYTES = 4096;
 
   private final ProbeContext ctx;
