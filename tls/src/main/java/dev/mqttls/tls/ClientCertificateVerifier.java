@@ -82,7 +82,6 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
           "no client certificate, and this listener requires one (require_certificate true)");
     }
     X509Certificate leaf = chain[0];
-    String subject = subject(leaf);
     List<X509Certificate> path = new ArrayList<>();
     for (X509Certificate c : chain) {
       if (isAnchor(c)) {
@@ -91,13 +90,15 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
       path.add(c);
     }
     byte[] chainDigest = path.isEmpty() ? null : digest(path);
-    boolean known =
-        chainDigest != null
-            && verifiedChains.containsKey(ByteBuffer.wrap(chainDigest))
-            && currentlyValid(path);
-    if (!path.isEmpty()
-        && !known
-        && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
+    if (chainDigest != null) {
+      DeviceIdentity known = verifiedChains.get(ByteBuffer.wrap(chainDigest));
+      if (known != null && currentlyValid(path)) {
+        checkRevocation(chain);
+        return known;
+      }
+    }
+    String subject = subject(leaf);
+    if (!path.isEmpty() && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
       // Anything the fast path does not vouch for gets the full PKIX validation, which also
       // names the reason precisely.
       try {
@@ -147,12 +148,13 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
             "client certificate " + subject + " cannot be checked: " + e);
       }
     }
-    if (chainDigest != null && !known) {
-      rememberVerified(chainDigest);
-    }
     checkClientUsage(leaf);
     checkRevocation(chain);
-    return identityOf(leaf); // refuses now if the identity field is missing
+    DeviceIdentity identity = identityOf(leaf); // refuses now if the identity field is missing
+    if (chainDigest != null) {
+      rememberVerified(chainDigest, identity);
+    }
+    return identity;
   }
 
   private static void checkClientUsage(X509Certificate leaf) throws ClientCertificateRejected {
@@ -172,17 +174,18 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     }
   }
 
-  // Devices reconnect with the same certificate: a chain whose signatures and path were checked
-  // against this generation's CAs need not be checked again. Dates, usage, the CRL and the
-  // identity are still checked on every handshake. Bounded; cleared when full.
+  // Devices reconnect with the same certificate: a chain whose signatures, path, usage and
+  // identity were checked against this generation's CAs need not be checked again. Dates and the
+  // CRL are still checked on every handshake. Bounded; cleared when full.
   private static final int VERIFIED_CACHE_MAX = 100_000;
-  private final ConcurrentHashMap<ByteBuffer, Boolean> verifiedChains = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ByteBuffer, DeviceIdentity> verifiedChains =
+      new ConcurrentHashMap<>();
 
-  private void rememberVerified(byte[] chainDigest) {
+  private void rememberVerified(byte[] chainDigest, DeviceIdentity identity) {
     if (verifiedChains.size() >= VERIFIED_CACHE_MAX) {
       verifiedChains.clear();
     }
-    verifiedChains.put(ByteBuffer.wrap(chainDigest), Boolean.TRUE);
+    verifiedChains.put(ByteBuffer.wrap(chainDigest), identity);
   }
 
   private static boolean currentlyValid(List<X509Certificate> path) {
