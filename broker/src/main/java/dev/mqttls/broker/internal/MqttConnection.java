@@ -405,24 +405,33 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
    */
   private void takeSession(String id, boolean cleanStart, SessionReady ready) {
     Session s = state.sessions().getOrCreate(id, k -> new Session(k, state, ctx.executor()));
-    s.run(
-        () -> {
-          if (s.ended()) {
-            ctx.executor().execute(() -> takeSession(id, cleanStart, ready));
-            return;
-          }
-          MqttConnection old = s.connection();
-          if (old != null) {
-            s.detachForTakeover();
-            old.takenOver();
-          }
-          if (cleanStart) {
-            s.clear();
-          }
-          boolean present = s.everAttached();
-          s.moveTo(ctx.executor());
-          ctx.executor().execute(() -> ready.ready(s, present));
-        });
+    s.run(() -> claim(s, id, cleanStart, ready));
+  }
+
+  /** Runs on the session's executor. */
+  private void claim(Session s, String id, boolean cleanStart, SessionReady ready) {
+    if (s.ended()) {
+      ctx.executor().execute(() -> takeSession(id, cleanStart, ready));
+      return;
+    }
+    if (s.claimPending()) {
+      // Another connection is between its claim and its CONNACK: let it finish, then take the
+      // session over from it like from any connected client (it gets Session Taken Over).
+      s.waitForClaim(() -> claim(s, id, cleanStart, ready));
+      return;
+    }
+    MqttConnection old = s.connection();
+    if (old != null) {
+      s.detachForTakeover();
+      old.takenOver();
+    }
+    if (cleanStart) {
+      s.clear();
+    }
+    boolean present = s.everAttached();
+    s.claim();
+    s.moveTo(ctx.executor());
+    ctx.executor().execute(() -> ready.ready(s, present));
   }
 
   private void connected(
@@ -436,14 +445,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (phase != Phase.CONNECTING || !channel.isActive()) {
       // Closed while the session was being handed over: leave it as a detached session.
       phase = Phase.CLOSING;
-      s.run(
-          () -> {
-            if (s.connection() == null) {
-              s.setExpiryInterval(sessionExpiry);
-              s.attach(this, sessionExpiry);
-              s.detach(this);
-            }
-          });
+      // We run on the session's executor (it was moved here for us).
+      if (s.connection() == null) {
+        s.setExpiryInterval(sessionExpiry);
+        s.attach(this, sessionExpiry);
+        s.detach(this);
+      }
+      s.claimDone();
       return;
     }
     session = s;
@@ -483,6 +491,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       channelRead(ctx, heldInput.poll());
     }
     gate.release();
+    // Last: a waiting claim for the same client id may take the session over from us right now.
+    s.claimDone();
   }
 
   private static int protocolNumber(MqttVersion v) {

@@ -46,6 +46,8 @@ final class Session {
   private boolean ended;
   private long generation;
   private long dropped;
+  private boolean claimPending;
+  private final ArrayDeque<Runnable> waitingClaims = new ArrayDeque<>();
 
   /** Queue room beyond max_queued_messages for an online client, see {@link #deliver}. */
   static final int ONLINE_ALLOWANCE = 4 * ReadGate.IN_TRANSIT_HIGH;
@@ -96,6 +98,32 @@ final class Session {
 
   MqttConnection connection() {
     return connection;
+  }
+
+  /**
+   * Whether a connection has claimed this session and not yet attached (its CONNACK is on the way).
+   * Claims are taken one at a time, so that concurrent CONNECTs with one client id end with exactly
+   * one holder and every other one told Session Taken Over.
+   */
+  boolean claimPending() {
+    return claimPending;
+  }
+
+  void claim() {
+    claimPending = true;
+  }
+
+  void waitForClaim(Runnable nextClaim) {
+    waitingClaims.add(nextClaim);
+  }
+
+  /** The pending claim attached (or gave up); the next waiting claim goes ahead. */
+  void claimDone() {
+    claimPending = false;
+    Runnable next = waitingClaims.poll();
+    if (next != null) {
+      next.run();
+    }
   }
 
   /** Moves the session to another event loop; only while detached, from the current one. */
