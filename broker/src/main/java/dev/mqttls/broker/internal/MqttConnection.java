@@ -909,7 +909,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
             () ->
                 s.run(
                     () -> {
-                      if (s.generation() == generation && !s.isOnline()) {
+                      if (s.generation() == generation && !s.isOnline() && !s.claimPending()) {
                         publishWill(w);
                       }
                     }),

@@ -204,7 +204,7 @@ final class Session {
               () ->
                   run(
                       () -> {
-                        if (connection == null && generation == g && !ended) {
+                        if (connection == null && generation == g && !ended && !claimPending) {
                           LOG.info("Session of client {} expired", clientId);
                           end();
                         }
