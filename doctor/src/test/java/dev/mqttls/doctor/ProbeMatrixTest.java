@@ -381,6 +381,9 @@ class ProbeMatrixTest {
               FindingCode.TLS12_ACCEPTED,
               FindingCode.TLS13_ACCEPTED,
               FindingCode.TLS_LEGACY_REFUSED);
+      assertThat(r.toJson())
+          .contains(
+              "\"code\":\"CLIENT_CERT_REQUIRED\",\"brokerLogCause\":\"NO_CLIENT_CERTIFICATE\"");
     }
   }
 
