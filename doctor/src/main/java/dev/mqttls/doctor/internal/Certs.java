@@ -229,6 +229,30 @@ public final class Certs {
     return false;
   }
 
+  /** The caIssuers URL of the Authority Information Access extension, or null. */
+  public static String caIssuersUrl(X509Certificate c) {
+    byte[] ext =
+        c.getExtensionValue(org.bouncycastle.asn1.x509.Extension.authorityInfoAccess.getId());
+    if (ext == null) {
+      return null;
+    }
+    try {
+      org.bouncycastle.asn1.x509.AuthorityInformationAccess aia =
+          org.bouncycastle.asn1.x509.AuthorityInformationAccess.getInstance(
+              org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets());
+      for (org.bouncycastle.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
+        if (d.getAccessMethod().equals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_caIssuers)
+            && d.getAccessLocation().getTagNo()
+                == org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier) {
+          return d.getAccessLocation().getName().toString();
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return null;
+  }
+
   /** True when the certificate carries an EKU extension that lacks the given purpose. */
   public static boolean ekuLacks(X509Certificate c, String oid) {
     try {

@@ -184,7 +184,12 @@ public final class ServerVerifier {
                 + ", is neither sent nor in "
                 + anchorSource
                 + anchorNames
-                + ".",
+                + "."
+                + (Certs.caIssuersUrl(cur) == null
+                    ? ""
+                    : " The certificate says its issuer can be fetched from "
+                        + Certs.caIssuersUrl(cur)
+                        + "."),
             "If "
                 + missing
                 + " is an intermediate CA, the broker's certfile must hold it after the server certificate"
