@@ -31,7 +31,20 @@ final class BlockingClientImpl implements BlockingMqttClient {
 
   @Override
   public ConnectResult connect() {
-    return await(client.connect());
+    CompletableFuture<ConnectResult> f = client.connect();
+    // the client's own timer ends every attempt; this bound only guards against a defect there
+    long limit = client.config().connectTimeout().toMillis() + 10_000;
+    try {
+      f.get(limit, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new MqttClientException(
+          FailureKind.TIMEOUT,
+          "connect to " + client.config().brokerUrl() + " did not complete",
+          e);
+    } catch (InterruptedException | ExecutionException e) {
+      // reported with the caller's stack below
+    }
+    return await(f);
   }
 
   @Override

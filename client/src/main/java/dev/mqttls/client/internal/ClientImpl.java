@@ -319,6 +319,18 @@ public final class ClientImpl implements MqttClient {
   // ------------------------------------------------------------------ connecting
 
   private void startAttempt() {
+    try {
+      doStartAttempt();
+    } catch (RuntimeException | Error e) {
+      // a connect that cannot even start must still end the attempt, or callers wait forever
+      attemptFailed(
+          connection,
+          new MqttClientException(
+              FailureKind.CONFIGURATION, "cannot start connecting to " + url + ": " + e, e));
+    }
+  }
+
+  private void doStartAttempt() {
     if (config.tls().isPresent() && sslContext == null) {
       try {
         sslContext = ClientSslContexts.build(config.tls().get());
@@ -907,7 +919,8 @@ public final class ClientImpl implements MqttClient {
   private static void runGuarded(CompletableFuture<?> result, Runnable task) {
     try {
       task.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // never leave a caller waiting on a future that nothing will complete
       result.completeExceptionally(e);
     }
   }
