@@ -53,14 +53,14 @@ public final class HandshakeCpuHarness {
     SslContext client =
         SslContextBuilder.forClient()
             .sslProvider(SslProvider.OPENSSL)
-            .protocols("TLSv1.3")
+            .protocols(System.getProperty("bench.tls", "TLSv1.3"))
             .trustManager(f.ca.cert())
             .keyManager(dev.keys().getPrivate(), dev.chain())
             .build();
     System.out.printf(
-        "mutual TLS 1.3, ECDSA P-256 server and device keys, N=%d sequential handshakes, server on"
+        "%s, ECDSA P-256 server and device keys, N=%d sequential handshakes, server on"
             + " one event-loop thread; client: BoringSSL on another thread%n",
-        n);
+        System.getProperty("bench.tls", "TLSv1.3"), n);
     String only = args.length > 1 ? args[1] : "";
     boolean oneWay = args.length > 2 && args[2].equals("oneway");
     if (args.length > 2 && args[2].equals("tcp")) {
