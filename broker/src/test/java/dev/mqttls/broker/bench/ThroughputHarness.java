@@ -19,14 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small 1→1 throughput harness over loopback TCP (not a test: run it by hand). One publisher
- * sends pre-encoded MQTT 3.1.1 PUBLISH packets as fast as the broker takes them (QoS 1: with a
- * window of unacknowledged messages), one subscriber reads and acknowledges them. Reports messages
- * per second at the subscriber and the broker's CPU time per message: for our broker in-process
- * from its event-loop threads, for another broker from /proc/PID/stat.
+ * A small 1→1 throughput and latency harness over loopback (not a test: run it by hand). One
+ * publisher sends pre-encoded MQTT 3.1.1 PUBLISH packets (64-byte payload) as fast as the broker
+ * takes them (QoS 1: with a window of 256 unacknowledged messages), one subscriber reads and
+ * acknowledges them. Reports messages per second at the subscriber and the broker's CPU time per
+ * message: for our broker in-process from its {@code mqttls-*} threads, for a broker in another
+ * process (ours via {@code mqttls broker -c}, or Mosquitto) from /proc/PID/stat.
  *
  * <pre>
- * java -cp ... dev.mqttls.broker.bench.ThroughputHarness [qos] [seconds] [port pid]
+ * CP=broker/target/test-classes:broker/target/classes:$(mvn -q dependency:build-classpath ...)
+ * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness QOS SECONDS [PORT PID]
+ * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness latency RATE SECONDS [PORT]
+ * add -Dtls=DIR (ca.crt, server.crt/.key, client.crt/.key in PKCS#8) for mutual TLS 1.3
  * </pre>
  */
 public final class ThroughputHarness {
