@@ -58,6 +58,11 @@ public final class Message {
     return payload.clone();
   }
 
+  /** A read-only view of the payload, without copying it. */
+  public java.nio.ByteBuffer payloadBuffer() {
+    return java.nio.ByteBuffer.wrap(payload).asReadOnlyBuffer();
+  }
+
   /** The payload size in bytes. */
   public int payloadSize() {
     return payload.length;

@@ -20,7 +20,13 @@ final class PacketConversions {
     MqttProperties props =
         version == MqttVersion.V5 ? toProperties(m.properties()) : MqttProperties.EMPTY;
     return new Publish(
-        dup, m.qos(), m.retain(), m.topic(), packetId, props, Unpooled.wrappedBuffer(m.payload()));
+        dup,
+        m.qos(),
+        m.retain(),
+        m.topic(),
+        packetId,
+        props,
+        Unpooled.wrappedBuffer(m.payloadBuffer()));
   }
 
   static Will toWill(Message m, MqttVersion version) {
