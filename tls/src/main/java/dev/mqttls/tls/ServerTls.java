@@ -120,6 +120,29 @@ public final class ServerTls implements AutoCloseable {
           ccm,
           defaultEngine.directiveName());
     }
+    if (!settings.ciphers().isEmpty()) {
+      List<String> missing = new ArrayList<>();
+      for (String c : g.suites) {
+        if (!c.startsWith("TLS_AES_")
+            && !c.startsWith("TLS_CHACHA20_")
+            && !g.defaultSite.context(defaultEngine).cipherSuites().contains(c)) {
+          missing.add(c);
+        }
+      }
+      if (!missing.isEmpty()) {
+        LOG.warn(
+            "listener {}: ciphers: {} not available on the {} engine and not offered",
+            listenerName,
+            missing,
+            defaultEngine.directiveName());
+      }
+    }
+    if (!settings.ciphersTls13().isEmpty() && defaultEngine == TlsEngine.OPENSSL) {
+      LOG.warn(
+          "listener {}: ciphers_tls1.3 applies to the JDK engine only: BoringSSL's TLS 1.3 suites"
+              + " are fixed (AES-GCM and ChaCha20-Poly1305)",
+          listenerName);
+    }
     if (settings.dhParamFile().isPresent()) {
       LOG.info(
           "listener {}: dhparamfile accepted; DHE suites stay off (ECDHE is used)", listenerName);
