@@ -195,4 +195,21 @@ class OpensslInteropTest {
       assertThat(out).contains("Server Temp Key: ECDH, prime256v1");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TlsEngine.class)
+  void chainWithRoot_rootSentOnlyWithTlsSendRoot(TlsEngine e) throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    // certfile holds leaf and root, as many CAs hand them out
+    TestPki.write(f.certFile, TestPki.pem(f.server.cert(), f.ca.cert()));
+    try (TlsTestServer server = new TlsTestServer(open(f.settings(), e))) {
+      String out = SClient.run(dir, server.port(), "-CAfile", "ca.crt", "-showcerts");
+      assertThat(out).contains(" 0 s:CN = localhost").doesNotContain(" 1 s:CN = Test CA");
+    }
+    try (TlsTestServer server =
+        new TlsTestServer(open(f.settings().directive("tls_send_root", List.of("true")), e))) {
+      String out = SClient.run(dir, server.port(), "-CAfile", "ca.crt", "-showcerts");
+      assertThat(out).contains(" 0 s:CN = localhost").contains(" 1 s:CN = Test CA");
+    }
+  }
 }
