@@ -126,6 +126,7 @@ class MbedtlsDeviceTest {
     try (EmbeddedBroker b = broker()) {
       long mark = b.log().mark();
       Run r = device(b.port(), "sensor-1", 1024, 3000);
+      System.out.println("mbedTLS device, max_fragment_length 1024:\n" + r.output());
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(r.output()).contains("echo ok 3000 bytes");
       Matcher m = MAX_RECORD.matcher(r.output());
