@@ -194,7 +194,7 @@ public final class ClientImpl implements MqttClient {
             return;
           }
           subscriptions.put(subscription.filter(), new SubEntry(subscription, callback));
-          sendSubscribe(subscription, result);
+          sendSubscribe(subscription, result, true);
           updateSnapshot();
         });
     return result;
@@ -568,7 +568,7 @@ public final class ClientImpl implements MqttClient {
                       "resubscribing to {} failed: {}", s.subscription.filter(), err.getMessage());
                 }
               });
-          sendSubscribe(s.subscription, r);
+          sendSubscribe(s.subscription, r, false);
         }
       }
     }
@@ -592,10 +592,7 @@ public final class ClientImpl implements MqttClient {
     connection = null;
     channel = null;
     connected = null;
-    for (Request<?> r : requests.values()) {
-      r.future.completeExceptionally(cause);
-    }
-    requests.clear();
+    failRequests(cause);
     if (state == ConnectionState.CLOSED || state == ConnectionState.DISCONNECTED) {
       return;
     }
@@ -632,10 +629,7 @@ public final class ClientImpl implements MqttClient {
             ? closed()
             : new MqttClientException(
                 FailureKind.CONNECTION_LOST, "disconnected before this completed", null);
-    for (Request<?> r : requests.values()) {
-      r.future.completeExceptionally(cause);
-    }
-    requests.clear();
+    failRequests(cause);
     failAllPublishes(cause);
     CompletableFuture<ConnectResult> f = connectFuture;
     connectFuture = null;
@@ -805,9 +799,10 @@ public final class ClientImpl implements MqttClient {
 
   // ------------------------------------------------------------------ subscribing
 
-  private void sendSubscribe(Subscription s, CompletableFuture<SubscribeResult> result) {
+  private void sendSubscribe(
+      Subscription s, CompletableFuture<SubscribeResult> result, boolean firstTime) {
     int id = allocatePacketId();
-    requests.put(id, new Request<>(result, List.of(s.filter())));
+    requests.put(id, new Request<>(result, List.of(s.filter()), firstTime));
     dev.mqttls.codec.Subscription cs =
         new dev.mqttls.codec.Subscription(
             TopicFilter.of(s.filter()),
@@ -987,10 +982,30 @@ public final class ClientImpl implements MqttClient {
     final CompletableFuture<T> future;
     final List<String> filters;
 
+    /** A subscription the application asked for and the broker has not confirmed yet. */
+    final boolean unconfirmedSubscription;
+
     Request(CompletableFuture<T> future, List<String> filters) {
+      this(future, filters, false);
+    }
+
+    Request(CompletableFuture<T> future, List<String> filters, boolean unconfirmedSubscription) {
       this.future = future;
       this.filters = filters;
+      this.unconfirmedSubscription = unconfirmedSubscription;
     }
+  }
+
+  /** Fails the requests waiting for an answer; subscriptions never confirmed are forgotten. */
+  private void failRequests(MqttClientException cause) {
+    for (Request<?> r : requests.values()) {
+      if (r.unconfirmedSubscription) {
+        r.filters.forEach(subscriptions::remove);
+      }
+      r.future.completeExceptionally(cause);
+    }
+    requests.clear();
+    updateSnapshot();
   }
 
   /** The handler of one connection attempt and, once accepted, of the connection. */

@@ -277,4 +277,19 @@ class ClientProtocolTest {
     assertThat(e.kind()).isEqualTo(FailureKind.TIMEOUT);
     assertThat(e.getMessage()).contains("no CONNACK").contains("waiting for CONNACK");
   }
+
+  @Test
+  void subscribeCutOffBeforeSuback_failsAndIsNotKept() throws Exception {
+    ScriptedBroker.Conn conn = connect(config(), MqttProperties.EMPTY);
+    CompletableFuture<?> sub =
+        client.subscribe(Subscription.of("never/#", Qos.AT_LEAST_ONCE), m -> {});
+    conn.take(Subscribe.class);
+    conn.close();
+    MqttClientException e =
+        (MqttClientException)
+            catchThrowableOfType(() -> sub.get(10, TimeUnit.SECONDS), ExecutionException.class)
+                .getCause();
+    assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_LOST);
+    assertThat(client.status().subscriptions()).isEmpty();
+  }
 }
