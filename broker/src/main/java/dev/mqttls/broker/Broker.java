@@ -54,6 +54,11 @@ public final class Broker implements AutoCloseable {
     return runtime.connectionCount();
   }
 
+  /** Number of sessions held, connected or not (persistent sessions outlive their connection). */
+  public int sessionCount() {
+    return runtime.sessionCount();
+  }
+
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */
   @Override
   public void close() {

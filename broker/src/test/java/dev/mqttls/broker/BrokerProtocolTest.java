@@ -332,7 +332,9 @@ class BrokerProtocolTest {
       }
       Publish first = s.expect(Publish.class);
       assertThat(text(first)).isEqualTo("unacked");
-      // no PUBACK: leave with it in flight
+      // no PUBACK: leave with it in flight (and wait until the broker knows we left)
+      s.send(new Disconnect());
+      assertThat(s.awaitClose()).isNull();
     }
     try (TestClient p = TestClient.connect(addr, MqttVersion.V5, "ps-pub2")) {
       for (int i = 0; i < 8; i++) {

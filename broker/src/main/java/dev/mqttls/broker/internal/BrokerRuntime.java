@@ -124,6 +124,10 @@ public final class BrokerRuntime {
     return state.connectionCount();
   }
 
+  public int sessionCount() {
+    return state.sessions().size();
+  }
+
   /** Idempotent. */
   public void close() {
     if (!closed.compareAndSet(false, true)) {
