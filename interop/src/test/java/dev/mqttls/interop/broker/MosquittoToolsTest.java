@@ -60,7 +60,7 @@ class MosquittoToolsTest {
 
   @ParameterizedTest(name = "{0} {1} QoS {2}")
   @MethodSource("brokerVersionQos")
-  void pubAndSubExchangeMessagesInOrder(Kind kind, String version, int qos) {
+  void pubAndSubExchangeMessages(Kind kind, String version, int qos) {
     BrokerUnderTest broker = brokers.get(kind);
     String topic = Brokers.unique("tools") + "/qos" + qos;
     try (Running sub = sub(broker, version, "-t", topic, "-q", qos, "-C", 3)) {
@@ -70,7 +70,14 @@ class MosquittoToolsTest {
       }
       Result result = sub.awaitExit(WAIT);
       assertThat(result.exitCode()).as(result.toString()).isZero();
-      assertThat(payloads(result, "msg-")).containsExactly("msg-1", "msg-2", "msg-3");
+      if (qos == 0) {
+        // Three mosquitto_pub processes are three connections, and MQTT orders messages per
+        // connection only (MQTT 5 section 4.6): at QoS 0 nothing ties msg-1's arrival to msg-2's.
+        assertThat(payloads(result, "msg-")).containsExactlyInAnyOrder("msg-1", "msg-2", "msg-3");
+      } else {
+        // At QoS 1 and 2 each publisher waits for its acknowledgement before the next one starts.
+        assertThat(payloads(result, "msg-")).containsExactly("msg-1", "msg-2", "msg-3");
+      }
       // mosquitto_sub -d prints each PUBLISH's flags: the QoS granted end to end.
       assertThat(result.stdout()).contains("received PUBLISH (d0, q" + qos + ", r0");
     }
