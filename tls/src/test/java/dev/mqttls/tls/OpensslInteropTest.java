@@ -212,4 +212,22 @@ class OpensslInteropTest {
       assertThat(out).contains(" 0 s:CN = localhost").contains(" 1 s:CN = Test CA");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TlsEngine.class)
+  void cipherPreference_serverOrderWins(TlsEngine e) throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    try (TlsTestServer server = new TlsTestServer(open(f.settings(), e))) {
+      String out =
+          SClient.run(
+              dir,
+              server.port(),
+              "-CAfile",
+              "ca.crt",
+              "-tls1_2",
+              "-cipher",
+              "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256");
+      assertThat(out).contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256");
+    }
+  }
 }
