@@ -184,6 +184,7 @@ public final class ServerTls implements AutoCloseable {
       ServerTlsGeneration g =
           ServerTlsGeneration.load(
               settings, defaultEngine == TlsEngine.OPENSSL, ticketKeys, LOG, listenerName);
+      applyTicketKeys(g); // in case they rotated while the files were read
       generation = g;
       LOG.info(
           "listener {}: TLS material reloaded (certificate {}, valid until {})",
@@ -266,22 +267,23 @@ public final class ServerTls implements AutoCloseable {
   // Tickets are encrypted with the newest key; the previous one still decrypts, so a device
   // that reconnects across a rotation resumes.
   private void maybeRotateTicketKeys() {
-    if (defaultEngine != TlsEngine.OPENSSL
-        || System.nanoTime() - ticketKeysRotatedNanos < TICKET_KEY_LIFETIME.toNanos()) {
-      return;
+    if (defaultEngine == TlsEngine.OPENSSL
+        && System.nanoTime() - ticketKeysRotatedNanos >= TICKET_KEY_LIFETIME.toNanos()) {
+      rotateTicketKeys();
     }
-    synchronized (this) {
-      if (System.nanoTime() - ticketKeysRotatedNanos < TICKET_KEY_LIFETIME.toNanos()) {
-        return;
-      }
-      List<OpenSslSessionTicketKey> keys = List.of(newTicketKey(), ticketKeys.get(0));
-      ServerTlsGeneration g = generation;
-      ServerTlsGeneration.applyTicketKeys(g.defaultSite.openssl(), keys);
-      for (ServerTlsGeneration.Site s : g.sniSites.values()) {
-        ServerTlsGeneration.applyTicketKeys(s.openssl(), keys);
-      }
-      ticketKeys = keys;
-      ticketKeysRotatedNanos = System.nanoTime();
+  }
+
+  /** Makes a new ticket key current and keeps the previous one for decryption only. */
+  synchronized void rotateTicketKeys() {
+    ticketKeys = List.of(newTicketKey(), ticketKeys.get(0));
+    ticketKeysRotatedNanos = System.nanoTime();
+    applyTicketKeys(generation);
+  }
+
+  private synchronized void applyTicketKeys(ServerTlsGeneration g) {
+    ServerTlsGeneration.applyTicketKeys(g.defaultSite.openssl(), ticketKeys);
+    for (ServerTlsGeneration.Site s : g.sniSites.values()) {
+      ServerTlsGeneration.applyTicketKeys(s.openssl(), ticketKeys);
     }
   }
 

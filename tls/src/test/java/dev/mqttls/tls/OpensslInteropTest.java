@@ -230,4 +230,26 @@ class OpensslInteropTest {
       assertThat(out).contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void ticketKeyRotation_previousKeyStillResumes_olderOneDoesNot() throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    try (TlsTestServer server = new TlsTestServer(open(f.settings(), TlsEngine.OPENSSL))) {
+      String[] common = {"-CAfile", "ca.crt", "-tls1_2"};
+      String first = SClient.run(dir, server.port(), concat(common, "-sess_out", "t1"));
+      assertThat(first).contains("New, TLSv1.2");
+      server.tls.rotateTicketKeys();
+      assertThat(SClient.run(dir, server.port(), concat(common, "-sess_in", "t1")))
+          .contains("Reused, TLSv1.2");
+      server.tls.rotateTicketKeys();
+      assertThat(SClient.run(dir, server.port(), concat(common, "-sess_in", "t1")))
+          .contains("New, TLSv1.2");
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
