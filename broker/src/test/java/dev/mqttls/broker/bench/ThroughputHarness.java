@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * CP=broker/target/test-classes:broker/target/classes:$(mvn -q dependency:build-classpath ...)
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness QOS SECONDS [PORT PID]
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness latency RATE SECONDS [PORT]
+ * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness serve PORT   (our broker alone)
  * add -Dtls=DIR (ca.crt, server.crt/.key, client.crt/.key in PKCS#8) for mutual TLS 1.3
  * </pre>
  */
@@ -38,6 +39,27 @@ public final class ThroughputHarness {
   static final String TOPIC = "bench/t";
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("serve")) {
+      // serve PORT: our broker alone in this process, so that /proc shows all of its CPU
+      BrokerConfig c = config();
+      var l = c.listeners().get(0);
+      c =
+          c.toBuilder()
+              .listeners(
+                  java.util.List.of(
+                      new dev.mqttls.broker.ListenerConfig(
+                          Integer.parseInt(args[1]),
+                          l.bindAddress(),
+                          l.tlsDirectives(),
+                          l.baseDir())))
+              .build();
+      try (Broker broker = Broker.start(c)) {
+        System.out.println(
+            "serving on " + broker.address(0) + ", pid " + ProcessHandle.current().pid());
+        Thread.sleep(Long.MAX_VALUE);
+      }
+      return;
+    }
     if (args.length > 0 && args[0].equals("latency")) {
       latency(args);
       return;
