@@ -695,4 +695,45 @@ class BrokerProtocolTest {
           .isEqualTo((long) BrokerConfig.DEFAULT_MAX_PACKET_SIZE);
     }
   }
+
+  @Test
+  void v5Properties_forwarded_andInvalidUtf8PayloadRefused() throws Exception {
+    try (TestClient s = TestClient.connect(addr, MqttVersion.V5, "props-sub");
+        TestClient p = TestClient.connect(addr, MqttVersion.V5, "props-pub")) {
+      s.subscribe(1, "props/#", 1);
+      MqttProperties props =
+          MqttProperties.builder()
+              .payloadFormatIndicator(1)
+              .contentType("text/plain")
+              .responseTopic("props/reply")
+              .correlationData(new byte[] {1, 2, 3})
+              .userProperty("k", "v")
+              .userProperty("k", "w")
+              .build();
+      p.send(publish("props/a", "héllo", 1, 1, props));
+      assertThat(p.expect(Puback.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+      Publish got = s.expect(Publish.class);
+      s.send(new Puback(got.packetId()));
+      assertThat(text(got)).isEqualTo("héllo");
+      assertThat(got.properties().payloadFormatIndicator()).isEqualTo(1);
+      assertThat(got.properties().contentType()).isEqualTo("text/plain");
+      assertThat(got.properties().responseTopic()).isEqualTo("props/reply");
+      assertThat(got.properties().correlationData()).containsExactly(1, 2, 3);
+      assertThat(got.properties().userProperties())
+          .extracting(u -> u.name() + "=" + u.value())
+          .containsExactly("k=v", "k=w");
+
+      p.send(
+          new Publish(
+              false,
+              Qos.AT_LEAST_ONCE,
+              false,
+              "props/a",
+              2,
+              MqttProperties.builder().payloadFormatIndicator(1).build(),
+              Unpooled.wrappedBuffer(new byte[] {(byte) 0xc3, 0x28})));
+      assertThat(p.expect(Puback.class).reasonCode()).isEqualTo(ReasonCode.PAYLOAD_FORMAT_INVALID);
+      assertThat(s.silentFor(Duration.ofMillis(300))).isTrue();
+    }
+  }
 }
