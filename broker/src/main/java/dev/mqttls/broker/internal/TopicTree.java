@@ -142,17 +142,6 @@ public final class TopicTree {
     return groups;
   }
 
-  /** Removes every subscription of {@code clientId} (a session ends); returns how many. */
-  public synchronized int removeAll(String clientId, List<ClientSubscription> subscriptions) {
-    int n = 0;
-    for (ClientSubscription s : subscriptions) {
-      if (unsubscribe(clientId, s.filter(), s.shareGroup())) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   private static final class Node {
     final Node parent;
     final String level;

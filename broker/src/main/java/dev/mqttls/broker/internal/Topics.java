@@ -1,8 +1,5 @@
 package dev.mqttls.broker.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** Topic and filter helpers shared by the topic tree and the retained store. */
 final class Topics {
   private Topics() {}
@@ -48,13 +45,5 @@ final class Topics {
       }
     }
     return i == t.length;
-  }
-
-  static List<String> asList(String[] levels) {
-    List<String> l = new ArrayList<>(levels.length);
-    for (String s : levels) {
-      l.add(s);
-    }
-    return l;
   }
 }
