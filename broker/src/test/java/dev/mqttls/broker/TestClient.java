@@ -117,7 +117,7 @@ final class TestClient implements AutoCloseable {
     }
   }
 
-  void sendRaw(byte[] bytes) throws IOException {
+  synchronized void sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }

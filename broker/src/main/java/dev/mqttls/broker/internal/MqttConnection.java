@@ -100,6 +100,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private boolean reasonLogged;
 
   private final Set<ReadGate> pausedPublishers = new HashSet<>();
+  private final Set<ReadGate> queueHeld = new HashSet<>();
 
   MqttConnection(BrokerState state, ConnectionTls tls, ConnectSniffer sniffer) {
     this.state = state;
@@ -152,6 +153,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     heldInput.clear();
     resumePausedPublishers();
+    releaseQueueHolds();
     if (session != null) {
       if (closeReason == null) {
         closeReason = "closed its connection";
@@ -542,6 +544,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     phase = Phase.CLOSING;
     if (s != null) {
       resumePausedPublishers();
+      releaseQueueHolds();
     }
   }
 
@@ -1039,9 +1042,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   // ---- back-pressure
 
+  /** How long a publisher is held for a full queue before it is read again regardless. */
+  static final long QUEUE_HOLD_MILLIS = 50;
+
   /**
-   * This subscriber cannot keep up: stop reading the publisher until we drain, instead of buffering
-   * without bound.
+   * This subscriber's socket is full (the client reads slowly): stop reading the publisher until it
+   * drains, instead of buffering without bound. Such a hold ends only when the client reads, which
+   * does not depend on the broker reading anyone, so holds of this kind cannot form a cycle.
    */
   void pausePublisher(ReadGate g) {
     if (g == null || g == gate || !g.channel().isActive()) {
@@ -1052,23 +1059,53 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Lets paused publishers read again once this subscriber has caught up. */
+  /**
+   * This subscriber's queue is past its high-water mark (its in-flight window is full): hold the
+   * publisher back. A held connection's acknowledgements are not read either, so two clients
+   * publishing to each other could hold each other forever; a queue hold therefore lapses after
+   * {@link #QUEUE_HOLD_MILLIS} and is taken again on the next message if still needed, which turns
+   * such a cycle into a slow-down instead of a standstill.
+   */
+  void holdPublisherForQueue(ReadGate g) {
+    if (g == null || g == gate || !g.channel().isActive()) {
+      return;
+    }
+    if (queueHeld.add(g)) {
+      g.hold();
+      ctx.executor()
+          .schedule(
+              () -> {
+                if (queueHeld.remove(g)) {
+                  g.release();
+                }
+              },
+              QUEUE_HOLD_MILLIS,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Lets held publishers read again once this subscriber has caught up. */
   void maybeResumePublishers() {
-    if (!pausedPublishers.isEmpty()
-        && channel.isWritable()
-        && (session == null || session.queuedCount() <= session.lowWater())) {
+    if (!pausedPublishers.isEmpty() && channel.isWritable()) {
       resumePausedPublishers();
+    }
+    if (!queueHeld.isEmpty() && (session == null || session.queuedCount() <= session.lowWater())) {
+      releaseQueueHolds();
     }
   }
 
   private void resumePausedPublishers() {
-    if (pausedPublishers.isEmpty()) {
-      return;
-    }
     for (ReadGate g : pausedPublishers) {
       g.release();
     }
     pausedPublishers.clear();
+  }
+
+  private void releaseQueueHolds() {
+    for (ReadGate g : queueHeld) {
+      g.release();
+    }
+    queueHeld.clear();
   }
 
   // ---- helpers

@@ -348,7 +348,7 @@ final class Session {
       m = copyOf(m);
     } else if (queue.size() >= highWater()) {
       // Online but its window is full: slow the publisher down rather than drop.
-      conn.pausePublisher(m.originGate());
+      conn.holdPublisherForQueue(m.originGate());
     }
     queue.add(new Queued(m, qos, retain, ids));
   }
