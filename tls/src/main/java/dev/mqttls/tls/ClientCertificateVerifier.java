@@ -165,7 +165,8 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
             HandshakeFailureCause.CLIENT_CERT_INVALID,
             "client certificate "
                 + subject(leaf)
-                + " is not for client authentication (extendedKeyUsage lacks clientAuth)");
+                + " is not for client authentication (extendedKeyUsage lacks clientAuth)",
+            ClientCertificateRejected.UNSUPPORTED_CERTIFICATE);
       }
     } catch (java.security.cert.CertificateParsingException e) {
       throw new ClientCertificateRejected(

@@ -28,7 +28,8 @@ final class FailureClassifier {
       ServerTlsGeneration gen,
       ServerTlsGeneration.Site site,
       TlsEngine engine,
-      RecordSniffer sniffer) {
+      RecordSniffer sniffer,
+      boolean certificateShown) {
     ClientCertificateRejected rejected = find(error, ClientCertificateRejected.class);
     if (rejected != null) {
       return new Verdict(rejected.failureCause(), rejected.getMessage());
@@ -39,6 +40,11 @@ final class FailureClassifier {
           "did not complete the handshake within "
               + settings.handshakeTimeout().toMillis()
               + " ms (tls_handshake_timeout)");
+    }
+    if (gen.verifier != null && !certificateShown && sniffer != null && noCertificate(sniffer)) {
+      return new Verdict(
+          HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+          "no client certificate, and this listener requires one (require_certificate true)");
     }
     String min = settings.minVersion();
     int minCode = versionCode(min);
@@ -129,6 +135,21 @@ final class FailureClassifier {
     return new Verdict(
         HandshakeFailureCause.UNKNOWN,
         "handshake failed (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")");
+  }
+
+  /**
+   * The engine refused a client that sent no certificate: the verifier never saw one, yet the
+   * client got as far as its second flight. In TLS 1.2 the Certificate message is in clear and says
+   * so exactly. In TLS 1.3 it is encrypted; the first encrypted record of the client is then its
+   * Certificate (no early data here), and one longer than an alert (2 bytes, type and a 16-byte
+   * tag: 19, up to 24 with padding) means it was not aborting. With a certificate inside, the
+   * verifier would have seen it.
+   */
+  private static boolean noCertificate(RecordSniffer sniffer) {
+    if (sniffer.sentNoCertificateInClear()) {
+      return true;
+    }
+    return sniffer.firstEncryptedLength() > 24 && sniffer.lastAlertDescription() < 0;
   }
 
   private static String shortList(ClientHello hello) {

@@ -81,6 +81,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
   }
 
   private void onSuccess(ChannelHandlerContext ctx) {
+    tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
     SSLSession session = ssl.engine().getSession();
     X509Certificate[] peer = peerChain(session);
     boolean resumed = resumed(session);
@@ -133,8 +134,9 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
 
   private void onFailure(ChannelHandlerContext ctx, Throwable cause) {
     failed = true;
+    boolean shown = tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
     FailureClassifier.Verdict v =
-        FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer);
+        FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer, shown);
     remove(ctx);
     HandshakeLog.fail(ctx, tls.listenerName(), v.cause(), v.detail(), hello, engine, false);
   }

@@ -33,6 +33,7 @@ public final class ServerTls implements AutoCloseable {
   private final TlsEngine defaultEngine;
   private final ConnectionRateLimiter rateLimiter;
   private final AtomicBoolean mflSwitchLogged = new AtomicBoolean();
+  private final CertificateSightings sightings = new CertificateSightings();
   private final SecureRandom random = new SecureRandom();
   private volatile List<OpenSslSessionTicketKey> ticketKeys;
   private volatile long ticketKeysRotatedNanos;
@@ -88,7 +89,12 @@ public final class ServerTls implements AutoCloseable {
     ServerTls tls = new ServerTls(settings, listenerName, engine);
     tls.generation =
         ServerTlsGeneration.load(
-            settings, engine == TlsEngine.OPENSSL, tls.ticketKeys, LOG, listenerName);
+            settings,
+            engine == TlsEngine.OPENSSL,
+            tls.ticketKeys,
+            tls.sightings,
+            LOG,
+            listenerName);
     tls.logStart();
     tls.watcher.start();
     return tls;
@@ -183,7 +189,12 @@ public final class ServerTls implements AutoCloseable {
     try {
       ServerTlsGeneration g =
           ServerTlsGeneration.load(
-              settings, defaultEngine == TlsEngine.OPENSSL, ticketKeys, LOG, listenerName);
+              settings,
+              defaultEngine == TlsEngine.OPENSSL,
+              ticketKeys,
+              sightings,
+              LOG,
+              listenerName);
       applyTicketKeys(g); // in case they rotated while the files were read
       generation = g;
       LOG.info(
@@ -254,6 +265,10 @@ public final class ServerTls implements AutoCloseable {
   ServerTlsGeneration generation() {
     maybeRotateTicketKeys();
     return generation;
+  }
+
+  CertificateSightings sightings() {
+    return sightings;
   }
 
   ConnectionRateLimiter rateLimiter() {

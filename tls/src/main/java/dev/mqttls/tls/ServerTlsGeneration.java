@@ -88,6 +88,7 @@ final class ServerTlsGeneration {
       ServerTlsSettings s,
       boolean opensslUsable,
       List<OpenSslSessionTicketKey> ticketKeys,
+      CertificateSightings sightings,
       Logger log,
       String listener)
       throws TlsMaterialException {
@@ -137,12 +138,14 @@ final class ServerTlsGeneration {
     List<String> protocols = protocols(s.minVersion());
     List<String> suites = suites(s);
 
-    Site def = site(s, material, verifier, protocols, suites, opensslUsable, ticketKeys);
+    Site def = site(s, material, verifier, sightings, protocols, suites, opensslUsable, ticketKeys);
     Map<String, Site> sni = new LinkedHashMap<>();
     for (ServerTlsSettings.SniCertificate sc : s.sniCertificates().values()) {
       TlsMaterial m = loadServerMaterial(sc.certFile(), sc.keyFile(), password);
       m.checkValidAt(now);
-      sni.put(sc.serverName(), site(s, m, verifier, protocols, suites, opensslUsable, ticketKeys));
+      sni.put(
+          sc.serverName(),
+          site(s, m, verifier, sightings, protocols, suites, opensslUsable, ticketKeys));
     }
     return new ServerTlsGeneration(def, Map.copyOf(sni), verifier, crls, protocols, suites);
   }
@@ -261,15 +264,16 @@ final class ServerTlsGeneration {
       ServerTlsSettings s,
       TlsMaterial m,
       ClientCertificateVerifier verifier,
+      CertificateSightings sightings,
       List<String> protocols,
       List<String> suites,
       boolean opensslUsable,
       List<OpenSslSessionTicketKey> ticketKeys)
       throws TlsMaterialException {
-    SslContext jdk = build(s, m, verifier, protocols, suites, SslProvider.JDK);
+    SslContext jdk = build(s, m, verifier, sightings, protocols, suites, SslProvider.JDK);
     SslContext openssl = null;
     if (opensslUsable) {
-      openssl = build(s, m, verifier, protocols, suites, SslProvider.OPENSSL);
+      openssl = build(s, m, verifier, sightings, protocols, suites, SslProvider.OPENSSL);
       applyTicketKeys(openssl, ticketKeys);
     }
     return new Site(m, openssl, jdk);
@@ -286,6 +290,7 @@ final class ServerTlsGeneration {
       ServerTlsSettings s,
       TlsMaterial m,
       ClientCertificateVerifier verifier,
+      CertificateSightings sightings,
       List<String> protocols,
       List<String> suites,
       SslProvider provider)
@@ -298,9 +303,13 @@ final class ServerTlsGeneration {
             .ciphers(suites, SupportedCipherSuiteFilter.INSTANCE)
             .sessionTimeout(24 * 3600);
     if (verifier != null) {
-      // OPTIONAL, with the requirement enforced after the handshake, so that "no certificate"
-      // is a fact we observe rather than an engine error we would have to interpret.
-      b.clientAuth(ClientAuth.OPTIONAL).trustManager(verifier);
+      // REQUIRE, so that a client without a certificate is refused inside the handshake with the
+      // alert a device expects (certificate_required in TLS 1.3, handshake_failure or
+      // bad_certificate in 1.2), as Mosquitto does. The engine then never calls the trust
+      // manager; CertificateSightings records whether it did, which names the cause.
+      b.clientAuth(ClientAuth.REQUIRE)
+          .trustManager(
+              new ListenerTrustManager(verifier, sightings, provider == SslProvider.OPENSSL));
     }
     if (!s.alpn().isEmpty()) {
       b.applicationProtocolConfig(

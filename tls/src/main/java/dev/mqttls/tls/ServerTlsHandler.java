@@ -210,7 +210,16 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
       }
     }
     SslContext sc = site.context(engine);
-    SslHandler ssl = sc.newHandler(ctx.alloc());
+    // The engine carries the peer's address so the trust manager can report, per connection,
+    // that it was shown a certificate (CertificateSightings).
+    SslHandler ssl;
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress
+        && ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress() != null) {
+      InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+      ssl = sc.newHandler(ctx.alloc(), remote.getAddress().getHostAddress(), remote.getPort());
+    } else {
+      ssl = sc.newHandler(ctx.alloc());
+    }
     SSLEngine e = ssl.engine();
     if (engine == TlsEngine.JDK) {
       SSLParameters p = e.getSSLParameters();

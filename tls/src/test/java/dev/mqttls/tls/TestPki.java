@@ -170,6 +170,34 @@ final class TestPki {
     }
   }
 
+  /** A device certificate whose extendedKeyUsage allows only TLS server authentication. */
+  static Issued serverAuthOnlyDevice(Issued ca, String cn) {
+    try {
+      KeyPair keys = keys("P-256");
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              X500Name.getInstance(ca.cert.getSubjectX500Principal().getEncoded()),
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(Instant.now().minusSeconds(3600)),
+              Date.from(Instant.now().plus(Duration.ofDays(30))),
+              new X500Name("CN=" + cn),
+              keys.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+              org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth));
+      X509Certificate cert =
+          new JcaX509CertificateConverter().getCertificate(b.build(signer(ca.keys.getPrivate())));
+      return new Issued(keys, cert, ca);
+    } catch (IOException
+        | GeneralSecurityException
+        | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ContentSigner signer(PrivateKey key)
       throws org.bouncycastle.operator.OperatorCreationException {
     String alg =
