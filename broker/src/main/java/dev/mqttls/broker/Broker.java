@@ -59,6 +59,15 @@ public final class Broker implements AutoCloseable {
     return runtime.sessionCount();
   }
 
+  /**
+   * Re-reads every TLS listener's certfile, keyfile, cafile/capath and crlfile now, as on SIGHUP.
+   * Each listener takes its new set for new connections only if the set is valid as a whole;
+   * otherwise it logs the file and cause and keeps the old set. Open connections are untouched.
+   */
+  public void reloadTls() {
+    runtime.reloadTls();
+  }
+
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */
   @Override
   public void close() {

@@ -128,6 +128,13 @@ public final class BrokerRuntime {
     return state.sessions().size();
   }
 
+  /** Re-reads the TLS material of every listener (SIGHUP). */
+  public void reloadTls() {
+    for (ListenerTls t : tls) {
+      t.reload();
+    }
+  }
+
   /** Idempotent. */
   public void close() {
     if (!closed.compareAndSet(false, true)) {

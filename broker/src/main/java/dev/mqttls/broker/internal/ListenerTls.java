@@ -58,6 +58,13 @@ final class ListenerTls implements AutoCloseable {
         s.useIdentityAsUsername(), s.useSubjectAsUsername(), s.useIdentityAsClientId());
   }
 
+  /** Re-reads this listener's TLS files; a plain listener has none. */
+  void reload() {
+    if (tls != null) {
+      tls.reload();
+    }
+  }
+
   ListenerConfig listener() {
     return listener;
   }

@@ -14,6 +14,7 @@ import dev.mqttls.broker.BrokerConfig.LogType;
 import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.pki.PkiException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,9 @@ public final class BrokerCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println("Error: " + e.getMessage());
       return 1;
+    } catch (PkiException e) {
+      err.println("Error: first run could not prepare " + DATA_DIR + ": " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       err.println("Error: " + e.getMessage());
       return 2;
@@ -99,6 +103,7 @@ public final class BrokerCommand implements Callable<Integer> {
             },
             "mqttls-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    ReloadSignal.install(broker::reloadTls);
     try {
       stop.await();
     } catch (InterruptedException e) {
