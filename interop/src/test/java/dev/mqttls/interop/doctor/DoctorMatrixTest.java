@@ -345,6 +345,50 @@ class DoctorMatrixTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void expiredClientCertificate(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    TestCerts.Held device =
+        TestCerts.leaf(
+            ca,
+            "device-old",
+            List.of(),
+            List.of(),
+            org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth,
+            TestCerts.expired());
+    Path cert = write("device.crt", device.certPem());
+    Path key = write("device.key", device.keyPem());
+    assertClientCertRefusal(
+        probe(
+            kind, true, o -> o.caFile(caFile).serverName("localhost").certFile(cert).keyFile(key)),
+        FindingCode.CLIENT_CERT_EXPIRED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void clientCertificateForServerUseOnly(Kind kind) {
+    newCa();
+    tls(localhostServer());
+    listener.add("require_certificate true");
+    TestCerts.Held device =
+        TestCerts.leaf(
+            ca,
+            "device-serverauth",
+            List.of(),
+            List.of(),
+            org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth,
+            TestCerts.valid());
+    Path cert = write("device.crt", device.certPem());
+    Path key = write("device.key", device.keyPem());
+    assertClientCertRefusal(
+        probe(
+            kind, true, o -> o.caFile(caFile).serverName("localhost").certFile(cert).keyFile(key)),
+        FindingCode.CLIENT_CERT_WRONG_USAGE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void clientCertificateRefusals_asATls12Device(Kind kind) {
     newCa();
     TestCerts.Held revoked = TestCerts.device(ca, "device-revoked");
