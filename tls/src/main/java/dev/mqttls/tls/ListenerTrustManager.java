@@ -50,7 +50,8 @@ final class ListenerTrustManager extends X509ExtendedTrustManager {
       case ClientCertificateRejected.UNSUPPORTED_CERTIFICATE:
         return CertificateVerifier.X509_V_ERR_INVALID_PURPOSE;
       case ClientCertificateRejected.CERTIFICATE_UNKNOWN:
-        return CertificateVerifier.X509_V_ERR_INVALID_CA;
+        // Any code BoringSSL does not list maps to certificate_unknown.
+        return CertificateVerifier.X509_V_ERR_CRL_PATH_VALIDATION_ERROR;
       default:
         return CertificateVerifier.X509_V_ERR_CERT_REJECTED;
     }

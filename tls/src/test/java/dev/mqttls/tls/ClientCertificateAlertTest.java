@@ -38,6 +38,14 @@ class ClientCertificateAlertTest {
         HandshakeFailureCause.CLIENT_CERT_INVALID,
         "alert unsupported certificate",
         "alert unsupported certificate"),
+    NO_IDENTITY(
+        HandshakeFailureCause.CLIENT_CERT_NO_IDENTITY,
+        "alert bad certificate",
+        "alert bad certificate"),
+    CRL_EXPIRED(
+        HandshakeFailureCause.CRL_EXPIRED,
+        "alert certificate unknown",
+        "alert certificate unknown"),
     NO_CERTIFICATE(
         HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
         "alert handshake failure",
@@ -76,6 +84,15 @@ class ClientCertificateAlertTest {
           dir.resolve("ca.crl"),
           TestPki.pem(TestPki.crl(f.ca, Instant.now().plus(Duration.ofDays(7)), device.cert())));
       b.directive("crlfile", List.of("ca.crl"));
+    }
+    if (r == Refusal.CRL_EXPIRED) {
+      TestPki.write(
+          dir.resolve("ca.crl"),
+          TestPki.pem(TestPki.crl(f.ca, Instant.now().minus(Duration.ofMinutes(1)))));
+      b.directive("crlfile", List.of("ca.crl")).directive("crl_expired", List.of("refuse"));
+    }
+    if (r == Refusal.NO_IDENTITY) {
+      b.directive("cert_identity", List.of("san-uri"));
     }
     List<String> args = new ArrayList<>(List.of("-CAfile", "ca.crt"));
     if (device != null) {
@@ -137,6 +154,10 @@ class ClientCertificateAlertTest {
             List.of(),
             now.plus(Duration.ofDays(1)),
             now.plus(Duration.ofDays(30)));
+      case NO_IDENTITY:
+        return TestPki.device(f.ca, "dev-without-uri");
+      case CRL_EXPIRED:
+        return TestPki.device(f.ca, "dev-current");
       case WRONG_USAGE:
         return TestPki.serverAuthOnlyDevice(f.ca, "dev-server-usage");
       default:

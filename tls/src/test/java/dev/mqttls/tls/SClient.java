@@ -45,8 +45,12 @@ final class SClient {
     reader.start();
     try {
       OutputStream stdin = p.getOutputStream();
-      stdin.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-      stdin.flush();
+      try {
+        stdin.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+      } catch (IOException e) {
+        // s_client already exited (e.g. refused in the handshake); its output tells why
+      }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline && p.isAlive()) {
         String out;
@@ -60,7 +64,11 @@ final class SClient {
         }
         Thread.sleep(20);
       }
-      stdin.close();
+      try {
+        stdin.close();
+      } catch (IOException e) {
+        // already exited
+      }
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         throw new AssertionError("s_client did not exit");
       }
