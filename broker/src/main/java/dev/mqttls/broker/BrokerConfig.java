@@ -70,6 +70,8 @@ public final class BrokerConfig {
   private final Set<LogType> logTypes;
   private final List<LogDestination> logDestinations;
   private final Optional<Path> source;
+  private final Optional<Path> passwordFile;
+  private final Optional<Path> aclFile;
 
   private BrokerConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
@@ -86,6 +88,8 @@ public final class BrokerConfig {
     this.logTypes = Set.copyOf(b.logTypes);
     this.logDestinations = List.copyOf(b.logDestinations);
     this.source = b.source;
+    this.passwordFile = b.passwordFile;
+    this.aclFile = b.aclFile;
   }
 
   /**
@@ -130,6 +134,8 @@ public final class BrokerConfig {
     b.logDestinations.clear();
     b.logDestinations.addAll(logDestinations);
     b.source = source;
+    b.passwordFile = passwordFile;
+    b.aclFile = aclFile;
     return b;
   }
 
@@ -203,6 +209,22 @@ public final class BrokerConfig {
     return source;
   }
 
+  /**
+   * The Mosquitto-format password file ({@code password_file}) that CONNECT user names and
+   * passwords are checked against; empty means user names are not checked.
+   */
+  public Optional<Path> passwordFile() {
+    return passwordFile;
+  }
+
+  /**
+   * The Mosquitto-format ACL file ({@code acl_file}) that publishing, subscribing and delivery are
+   * checked against; empty means every client may use every topic.
+   */
+  public Optional<Path> aclFile() {
+    return aclFile;
+  }
+
   @Override
   public String toString() {
     return "BrokerConfig" + listeners.stream().map(ListenerConfig::name).toList();
@@ -225,6 +247,8 @@ public final class BrokerConfig {
         EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
     private final List<LogDestination> logDestinations = new ArrayList<>();
     private Optional<Path> source = Optional.empty();
+    private Optional<Path> passwordFile = Optional.empty();
+    private Optional<Path> aclFile = Optional.empty();
     private boolean defaultListener = true;
 
     private Builder() {
@@ -339,6 +363,18 @@ public final class BrokerConfig {
 
     public Builder source(Path file) {
       this.source = Optional.ofNullable(file);
+      return this;
+    }
+
+    /** Sets the password file ({@code password_file}); null removes it. */
+    public Builder passwordFile(Path file) {
+      this.passwordFile = Optional.ofNullable(file);
+      return this;
+    }
+
+    /** Sets the ACL file ({@code acl_file}); null removes it. */
+    public Builder aclFile(Path file) {
+      this.aclFile = Optional.ofNullable(file);
       return this;
     }
 

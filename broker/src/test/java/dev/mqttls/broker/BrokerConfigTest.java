@@ -97,9 +97,10 @@ class BrokerConfigTest {
         "log_dest file|1|log_dest: 'file' needs a path",
         "retain_available|1|retain_available: needs a value",
         "max_keepalive 60 70|1|max_keepalive: takes one value, got 2: 60 70",
-        "password_file /etc/pw|1|password_file: not yet supported",
+        "password_file /nonexistent/pw|1|password_file: cannot read '/nonexistent/pw'",
+        "per_listener_settings true|1|per_listener_settings: true is not yet supported",
         "persistence true|1|persistence: not yet supported",
-        "acl_file /etc/acl|1|acl_file: not yet supported",
+        "acl_file /nonexistent/acl|1|acl_file: cannot read '/nonexistent/acl'",
       })
   void badLine_namesFileLineAndDirective(String line, int lineNo, String message) {
     String text = "# header\n" + line + "\n";

@@ -41,7 +41,7 @@ public final class BrokerRuntime {
   private final BrokerState state;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private BrokerRuntime(BrokerConfig config) {
+  private BrokerRuntime(BrokerConfig config, AccessControl access) {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     if (epoll) {
@@ -51,12 +51,14 @@ public final class BrokerRuntime {
       bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
       workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
     }
-    this.state = new BrokerState(config, workerGroup, channels);
+    this.state = new BrokerState(config, workerGroup, channels, access);
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
   public static BrokerRuntime start(BrokerConfig config) {
-    BrokerRuntime r = new BrokerRuntime(config);
+    // Before any thread or socket exists, so a bad file leaves nothing to clean up.
+    AccessControl access = AccessControl.load(config);
+    BrokerRuntime r = new BrokerRuntime(config, access);
     try {
       r.bindAll();
     } catch (RuntimeException e) {

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the routing of a PUBLISH to its subscribers.
  */
 final class BrokerState {
+  private static final org.slf4j.Logger ACL_LOG =
+      org.slf4j.LoggerFactory.getLogger("dev.mqttls.broker.acl");
+
   private static final FastThreadLocal<List<ClientSubscription>> MATCHES =
       new FastThreadLocal<>() {
         @Override
@@ -34,7 +37,15 @@ final class BrokerState {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger assignedIds = new AtomicInteger();
 
+  private final AccessControl access;
+
   BrokerState(BrokerConfig config, EventLoopGroup loops, ChannelGroup channels) {
+    this(config, loops, channels, AccessControl.NONE);
+  }
+
+  BrokerState(
+      BrokerConfig config, EventLoopGroup loops, ChannelGroup channels, AccessControl access) {
+    this.access = access;
     this.config = config;
     this.loops = loops;
     this.channels = channels;
@@ -42,6 +53,10 @@ final class BrokerState {
 
   BrokerConfig config() {
     return config;
+  }
+
+  AccessControl access() {
+    return access;
   }
 
   TopicTree tree() {
@@ -115,10 +130,12 @@ final class BrokerState {
     if (n == 0) {
       return 0;
     }
+    // Split once per message, only when an acl_file asks for read checks on delivery.
+    String[] levels = access.hasAcl() ? ClientAcl.levels(m.publish().topic()) : null;
     if (n == 1) {
       ClientSubscription s = matches.get(0);
       if (!(s.noLocal() && s.clientId().equals(m.origin()))) {
-        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s));
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s), levels);
       }
       matches.clear();
       return 1;
@@ -132,7 +149,7 @@ final class BrokerState {
         continue;
       }
       if (s.shareGroup() != null) {
-        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s));
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s), levels);
         continue;
       }
       Merged g = merged.get(s.clientId());
@@ -144,7 +161,7 @@ final class BrokerState {
     }
     for (Map.Entry<String, Merged> e : merged.entrySet()) {
       Merged g = e.getValue();
-      deliver(e.getKey(), m, g.qos, g.retainAsPublished, g.ids);
+      deliver(e.getKey(), m, g.qos, g.retainAsPublished, g.ids, levels);
     }
     matches.clear();
     return n;
@@ -154,9 +171,15 @@ final class BrokerState {
     return s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
   }
 
-  private void deliver(String clientId, Message m, int subQos, boolean rap, List<Integer> ids) {
+  private void deliver(
+      String clientId, Message m, int subQos, boolean rap, List<Integer> ids, String[] levels) {
     Session session = sessions.get(clientId);
     if (session == null) {
+      return;
+    }
+    if (levels != null && !session.acl().canRead(levels)) {
+      ACL_LOG.debug(
+          "Denied delivery of {} to {}: no read access (acl_file)", m.publish().topic(), clientId);
       return;
     }
     Publish p = m.publish();

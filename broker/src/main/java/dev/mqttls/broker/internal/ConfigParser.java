@@ -37,11 +37,8 @@ public final class ConfigParser {
           "persistence_location",
           "autosave_interval",
           "autosave_on_changes",
-          "password_file",
-          "acl_file",
           "auth_plugin",
           "plugin",
-          "per_listener_settings",
           "protocol",
           "http_dir",
           "sys_interval",
@@ -147,6 +144,29 @@ public final class ConfigParser {
         globalPortGiven = true;
       }
       case "allow_anonymous" -> builder.allowAnonymous(bool(d));
+      case "per_listener_settings" -> {
+        if (bool(d)) {
+          throw error(
+              d,
+              "true is not yet supported: password_file and acl_file apply to every listener;"
+                  + " remove the line or set it to false");
+        }
+      }
+      case "password_file" -> {
+        arity(d, 1, 1);
+        Path f = dirOf(d.file()).resolve(d.args().get(0));
+        readable(d, f);
+        // Read now so that a bad line stops start-up naming its FILE:LINE.
+        PasswordFile.read(f);
+        builder.passwordFile(f);
+      }
+      case "acl_file" -> {
+        arity(d, 1, 1);
+        Path f = dirOf(d.file()).resolve(d.args().get(0));
+        readable(d, f);
+        AclFile.read(f);
+        builder.aclFile(f);
+      }
       case "allow_zero_length_clientid" -> builder.allowZeroLengthClientId(bool(d));
       case "max_inflight_messages" -> {
         int n = intArg(d, 0, 0, 65535);
@@ -252,6 +272,12 @@ public final class ConfigParser {
           throw error(d, "unknown directive");
         }
       }
+    }
+  }
+
+  private static void readable(Directive d, Path f) throws ConfigException {
+    if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+      throw error(d, "cannot read '" + f + "': no such file, or not readable by this user");
     }
   }
 

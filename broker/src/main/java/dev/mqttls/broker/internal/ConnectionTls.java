@@ -43,6 +43,14 @@ final class ConnectionTls {
     return display;
   }
 
+  /**
+   * Whether this listener takes the user name from the client certificate ({@code
+   * use_identity_as_username} or {@code use_subject_as_username}).
+   */
+  boolean identityIsUsername() {
+    return identityAsUsername || subjectAsUsername;
+  }
+
   /** The user name the certificate stands for, or null. */
   String usernameFromIdentity() {
     if (identity == null) {

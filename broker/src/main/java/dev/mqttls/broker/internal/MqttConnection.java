@@ -59,6 +59,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
   private static final Logger SUBSCRIBE_LOG =
       LoggerFactory.getLogger("dev.mqttls.broker.subscribe");
+  private static final Logger ACL_LOG = LoggerFactory.getLogger("dev.mqttls.broker.acl");
   private static final Logger UNSUBSCRIBE_LOG =
       LoggerFactory.getLogger("dev.mqttls.broker.unsubscribe");
 
@@ -95,6 +96,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private TopicAliases aliases = new TopicAliases(0);
   private String closeReason;
   private boolean publishWill = true;
+  private ClientAcl acl = ClientAcl.ALLOW_ALL;
 
   /** Whether the line saying why this connection ends was already logged. */
   private boolean reasonLogged;
@@ -319,16 +321,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     String username = c.username();
-    if (tls != null && tls.usernameFromIdentity() != null) {
+    if (tls != null && tls.identityIsUsername()) {
+      // The certificate names the user; like Mosquitto, the password file is not consulted.
       username = tls.usernameFromIdentity();
-    }
-    if (!state.config().allowAnonymous() && (tls == null || tls.usernameFromIdentity() == null)) {
-      refuse(
-          id,
-          username == null ? ReasonCode.NOT_AUTHORIZED : ReasonCode.BAD_USER_NAME_OR_PASSWORD,
-          username == null
-              ? "anonymous clients are not allowed (allow_anonymous false)"
-              : "no password_file configured to check user '" + username + "'");
+      if (username == null && !state.config().allowAnonymous()) {
+        refuse(
+            id,
+            ReasonCode.NOT_AUTHORIZED,
+            "no client certificate to take the user name from (use_identity_as_username) and"
+                + " allow_anonymous false");
+        return;
+      }
+    } else if (!authenticate(id, username, c.password())) {
       return;
     }
     int keepAlive = c.keepAlive();
@@ -352,7 +356,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       assigned = v5 ? id : null;
     }
     clientId = id;
+    acl = state.access().aclFor(username, id);
     will = c.will();
+    if (will != null && !acl.canWrite(ClientAcl.levels(will.topic().value()))) {
+      refuse(
+          id,
+          ReasonCode.NOT_AUTHORIZED,
+          "no write access to will topic '" + will.topic().value() + "' (acl_file)");
+      return;
+    }
     if (will != null && will.retain() && !state.config().retainAvailable()) {
       refuse(id, ReasonCode.RETAIN_NOT_SUPPORTED, "retained will but retain_available false");
       return;
@@ -395,6 +407,56 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         connectedId,
         cleanStart,
         (s, present) -> connected(s, present, cleanStart, assignedId, ska, ka, user));
+  }
+
+  /**
+   * Checks a CONNECT's user name and password against {@code allow_anonymous} and the password
+   * file; refuses and returns false when they do not pass. The password is never logged.
+   */
+  private boolean authenticate(String id, String username, byte[] password) {
+    boolean anonymousOk = state.config().allowAnonymous();
+    PasswordFile passwords = state.access().passwords();
+    if (username == null) {
+      if (!anonymousOk) {
+        refuse(
+            id,
+            ReasonCode.NOT_AUTHORIZED,
+            "anonymous clients are not allowed (allow_anonymous false); send a user name");
+        return false;
+      }
+      return true;
+    }
+    if (passwords == null) {
+      if (!anonymousOk) {
+        refuse(
+            id,
+            ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            "no password_file configured to check user '" + username + "'");
+        return false;
+      }
+      return true;
+    }
+    switch (passwords.check(username, password)) {
+      case ACCEPTED -> {
+        return true;
+      }
+      case UNKNOWN_USER -> {
+        refuse(
+            id,
+            ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            "unknown user '" + username + "' (not in password_file " + passwords.file() + ")");
+        return false;
+      }
+      default -> {
+        refuse(
+            id,
+            ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            password == null
+                ? "no password given for user '" + username + "'"
+                : "wrong password for user '" + username + "'");
+        return false;
+      }
+    }
   }
 
   private interface SessionReady {
@@ -457,6 +519,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     session = s;
+    s.setAcl(acl);
     phase = Phase.CONNECTED;
     boolean v5 = version.isV5();
     MqttProperties props = MqttProperties.EMPTY;
@@ -683,6 +746,27 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
               p.properties().toBuilder().topicAlias(null).build(),
               p.payload());
     }
+    if (!acl.allowsAll() && !acl.canWrite(ClientAcl.levels(topic))) {
+      // At debug: a device publishing where it may not would flood the log at info.
+      ACL_LOG.debug(
+          "Denied PUBLISH from {} ({}) to {}: no write access (acl_file)",
+          clientId,
+          address,
+          topic);
+      int deniedQos = p.qos().code();
+      int deniedId = p.packetId();
+      p.release();
+      if (v5) {
+        ack(deniedQos, deniedId, ReasonCode.NOT_AUTHORIZED);
+      } else {
+        if (deniedQos == 2) {
+          // 3.1.1 has no refusal: the flow completes as if delivered, so the PUBREL is known.
+          session.receivedQos2(deniedId);
+        }
+        ack(deniedQos, deniedId, ReasonCode.SUCCESS);
+      }
+      return;
+    }
     if (p.retainFlag() && !state.config().retainAvailable()) {
       p.release();
       protocolFailure(
@@ -828,6 +912,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     List<ClientSubscription> sendRetained = new ArrayList<>();
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
+      if (!acl.allowsAll() && !acl.canSubscribe(ClientAcl.levels(f.filter()))) {
+        ACL_LOG.debug(
+            "Denied SUBSCRIBE from {} ({}) to {}: no read access (acl_file)",
+            clientId,
+            address,
+            f.value());
+        codes.add(ReasonCode.NOT_AUTHORIZED);
+        continue;
+      }
       ClientSubscription cs =
           new ClientSubscription(
               clientId,
@@ -854,7 +947,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           .retained()
           .forEachMatching(
               cs.filter(),
-              m -> session.offer(m, Math.min(m.publish().qos().code(), cs.qos()), true, subIds));
+              m -> {
+                if (acl.allowsAll() || acl.canRead(ClientAcl.levels(m.publish().topic()))) {
+                  session.offer(m, Math.min(m.publish().qos().code(), cs.qos()), true, subIds);
+                }
+              });
     }
   }
 

@@ -36,6 +36,10 @@ final class Session {
   private volatile EventExecutor executor;
 
   private volatile MqttConnection connection;
+
+  /** The ACL of the last connection attached; read by publishers' loops on delivery. */
+  private volatile ClientAcl acl = ClientAcl.ALLOW_ALL;
+
   private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
   private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
@@ -60,6 +64,14 @@ final class Session {
     this.clientId = clientId;
     this.state = state;
     this.executor = executor;
+  }
+
+  ClientAcl acl() {
+    return acl;
+  }
+
+  void setAcl(ClientAcl acl) {
+    this.acl = acl;
   }
 
   EventExecutor executor() {
