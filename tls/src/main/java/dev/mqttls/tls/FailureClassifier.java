@@ -231,6 +231,11 @@ final class FailureClassifier {
     }
   }
 
+  /** The verifier's refusal carried in a handshake failure, or null. */
+  static ClientCertificateRejected rejection(Throwable error) {
+    return find(error, ClientCertificateRejected.class);
+  }
+
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     List<Throwable> todo = new ArrayList<>();

@@ -31,6 +31,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
   private final SslHandler ssl;
   private final long startMillis;
   private RecordSniffer sniffer;
+  private Tls12AlertNamer alertNamer;
   private boolean failed;
 
   HandshakeObserver(
@@ -52,6 +53,10 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
 
   void sniffer(RecordSniffer s) {
     this.sniffer = s;
+  }
+
+  void alertNamer(Tls12AlertNamer n) {
+    this.alertNamer = n;
   }
 
   @Override
@@ -137,6 +142,11 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
     boolean shown = tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
     FailureClassifier.Verdict v =
         FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer, shown);
+    ClientCertificateRejected rejected = FailureClassifier.rejection(cause);
+    if (alertNamer != null && rejected != null) {
+      // before the close below flushes the engine's alert
+      alertNamer.refusedWith(rejected.alert());
+    }
     remove(ctx);
     HandshakeLog.fail(ctx, tls.listenerName(), v.cause(), v.detail(), hello, engine, false);
   }
@@ -144,6 +154,10 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
   private void remove(ChannelHandlerContext ctx) {
     if (sniffer != null && ctx.pipeline().context(sniffer) != null) {
       ctx.pipeline().remove(sniffer);
+    }
+    if (alertNamer != null && !failed && ctx.pipeline().context(alertNamer) != null) {
+      // kept after a failure: the engine's alert is written after the failure event
+      ctx.pipeline().remove(alertNamer);
     }
     if (ctx.pipeline().context(this) != null) {
       ctx.pipeline().remove(this);

@@ -247,7 +247,14 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     observer.sniffer(sniffer);
     String base = ctx.name();
     ctx.pipeline().addAfter(base, base + "-records", sniffer);
-    ctx.pipeline().addAfter(base + "-records", base + "-ssl", ssl);
+    String beforeSsl = base + "-records";
+    if (engine == TlsEngine.JDK && gen.verifier != null) {
+      Tls12AlertNamer namer = new Tls12AlertNamer();
+      observer.alertNamer(namer);
+      ctx.pipeline().addAfter(beforeSsl, base + "-alerts", namer);
+      beforeSsl = base + "-alerts";
+    }
+    ctx.pipeline().addAfter(beforeSsl, base + "-ssl", ssl);
     ctx.pipeline().addAfter(base + "-ssl", base + "-observer", observer);
     ByteBuf buf = buffered;
     buffered = null;
