@@ -427,6 +427,16 @@ class DoctorMatrixTest {
     }
   }
 
+  /**
+   * Our JDK engine (tls_engine jdk, and every device that asks for max_fragment_length) names the
+   * refusal too in TLS 1.2, where the alert travels in clear.
+   */
+  @org.junit.jupiter.api.Test
+  void clientCertificateRefusals_onOurJdkEngine_asATls12Device() {
+    listener.add("tls_engine jdk");
+    clientCertificateRefusals_asATls12Device(Kind.MQTTLS);
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void clientKeyMismatch(Kind kind) {
