@@ -2,6 +2,7 @@ package dev.mqttls.tls;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 
@@ -17,7 +18,7 @@ import javax.net.ssl.SSLEngine;
  */
 final class CertificateSightings {
   private static final int MAX = 100_000;
-  private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, X509Certificate> seen = new ConcurrentHashMap<>();
 
   /** The key an engine for this remote address is created with, or null if it has none. */
   static String key(SocketAddress remote) {
@@ -31,20 +32,24 @@ final class CertificateSightings {
   }
 
   /** Called by the trust manager when a client certificate reaches it. */
-  void saw(SSLEngine engine) {
-    if (engine == null || engine.getPeerHost() == null || engine.getPeerPort() <= 0) {
+  void saw(SSLEngine engine, X509Certificate[] chain) {
+    if (engine == null
+        || engine.getPeerHost() == null
+        || engine.getPeerPort() <= 0
+        || chain == null
+        || chain.length == 0) {
       return;
     }
     if (seen.size() >= MAX) {
       // Defensive only: every handshake removes its own entry when it ends.
       seen.clear();
     }
-    seen.put(engine.getPeerHost() + " " + engine.getPeerPort(), Boolean.TRUE);
+    seen.put(engine.getPeerHost() + " " + engine.getPeerPort(), chain[0]);
   }
 
-  /** Whether the handshake with {@code key} showed a certificate; forgets it. */
-  boolean take(String key) {
-    return key != null && seen.remove(key) != null;
+  /** The client certificate the handshake with {@code key} showed, or null; forgets it. */
+  X509Certificate take(String key) {
+    return key == null ? null : seen.remove(key);
   }
 
   int size() {

@@ -4,6 +4,7 @@ import dev.mqttls.tls.internal.CipherSuites;
 import dev.mqttls.tls.internal.ClientHello;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ final class FailureClassifier {
       ServerTlsGeneration.Site site,
       TlsEngine engine,
       RecordSniffer sniffer,
-      boolean certificateShown) {
+      X509Certificate certificateShown) {
     ClientCertificateRejected rejected = find(error, ClientCertificateRejected.class);
     if (rejected != null) {
       return new Verdict(rejected.failureCause(), rejected.getMessage());
@@ -41,10 +42,26 @@ final class FailureClassifier {
               + settings.handshakeTimeout().toMillis()
               + " ms (tls_handshake_timeout)");
     }
-    if (gen.verifier != null && !certificateShown && sniffer != null && noCertificate(sniffer)) {
-      return new Verdict(
-          HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
-          "no client certificate, and this listener requires one (require_certificate true)");
+    if (gen.verifier != null && sniffer != null) {
+      if (certificateShown == null && noCertificate(sniffer)) {
+        return new Verdict(
+            HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+            "no client certificate, and this listener requires one (require_certificate true)");
+      }
+      if (certificateShown != null
+          && find(error, ClosedChannelException.class) == null
+          && sniffer.lastAlertDescription() < 0
+          && !(sniffer.lastType() == 23 && sniffer.lastLength() <= 24)) {
+        // The verifier accepted the certificate (a refusal would be the cause), the client did
+        // not abort, and the handshake still failed: what follows the certificate is the
+        // client's signature with its key (CertificateVerify), then Finished.
+        return new Verdict(
+            HandshakeFailureCause.CLIENT_CERT_INVALID,
+            "client certificate "
+                + ClientCertificateVerifier.subject(certificateShown)
+                + " accepted, but the client did not prove it holds its private key"
+                + " (CertificateVerify failed): is the device's key the one for this certificate?");
+      }
     }
     String min = settings.minVersion();
     int minCode = versionCode(min);

@@ -139,7 +139,8 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
 
   private void onFailure(ChannelHandlerContext ctx, Throwable cause) {
     failed = true;
-    boolean shown = tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
+    java.security.cert.X509Certificate shown =
+        tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
     FailureClassifier.Verdict v =
         FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer, shown);
     ClientCertificateRejected rejected = FailureClassifier.rejection(cause);

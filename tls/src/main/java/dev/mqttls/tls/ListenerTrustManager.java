@@ -27,7 +27,7 @@ final class ListenerTrustManager extends X509ExtendedTrustManager {
   }
 
   private void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
-    sightings.saw(engine);
+    sightings.saw(engine, chain);
     try {
       verifier.verify(chain);
     } catch (ClientCertificateRejected r) {

@@ -129,6 +129,41 @@ class ServerTlsHandshakeTest {
 
   @ParameterizedTest
   @EnumSource(TlsEngine.class)
+  void mutualTls_keyNotOfTheCertificate_namedAsFailedProof(TlsEngine e) throws Exception {
+    TlsFixture f = new TlsFixture(dir);
+    TestPki.Issued dev = TestPki.device(f.ca, "dev-k");
+    java.security.KeyPair other = TestPki.keys("P-256");
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+    ts.load(null, null);
+    ts.setCertificateEntry("ca", f.ca.cert());
+    tmf.init(ts);
+    ctx.init(
+        new javax.net.ssl.KeyManager[] {
+          new TlsFixture.AlwaysPresent(
+              other.getPrivate(), dev.chain().toArray(new java.security.cert.X509Certificate[0]))
+        },
+        tmf.getTrustManagers(),
+        null);
+    try (LogRecorder log = new LogRecorder();
+        TlsTestServer server =
+            new TlsTestServer(ServerTls.open(engine(f.mutual(), e).build(), "8883"))) {
+      for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+        assertThat(TlsFixture.roundTrip(ctx, server.port(), version)).isNotNull();
+        TlsHandshakeFailed ev = server.next(TlsHandshakeFailed.class);
+        assertThat(ev.cause()).as(version).isEqualTo(HandshakeFailureCause.CLIENT_CERT_INVALID);
+        assertThat(ev.detail())
+            .as(version)
+            .contains(
+                "client certificate CN=dev-k accepted, but the client did not prove it holds");
+      }
+      log.await("(CertificateVerify failed)");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TlsEngine.class)
   void tls12Minimum13_clientOffersOnly12_versionTooOld(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
