@@ -7,10 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 
 /**
- * Which handshakes in progress on one listener have shown the verifier a certificate. With {@code
- * require_certificate} the engine itself refuses a client that sends none (so the client receives
- * the proper alert) and never calls our verifier; knowing that the verifier was not called is what
- * lets the failure be named NO_CLIENT_CERTIFICATE without reading the engine's message text.
+ * Which handshakes in progress on one listener have shown the verifier a certificate, and which.
+ * With {@code require_certificate} the engine itself refuses a client that sends none (so the
+ * client receives the proper alert) and never calls our verifier; knowing that the verifier was not
+ * called is what lets the failure be named NO_CLIENT_CERTIFICATE without reading the engine's
+ * message text, and knowing that it accepted a certificate names a later failure (the device's key
+ * is not the certificate's).
  *
  * <p>Keyed by the peer's address and port, which the engine is created with: the trust manager sees
  * SunJSSE's inner engine rather than Netty's wrapper, but both carry the same peer. Entries live

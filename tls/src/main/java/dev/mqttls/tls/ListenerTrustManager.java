@@ -9,10 +9,11 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The trust manager one engine's context uses: notes each certificate it is shown, verifies it with
- * the listener's {@link ClientCertificateVerifier}, and on the OpenSSL engine turns a refusal into
- * the X509_V_ERR code from which BoringSSL derives the alert (an unmapped exception becomes
- * internal_error). SunJSSE sends certificate_unknown for any refusal, whatever the exception.
+ * The trust manager one engine's context uses: notes each certificate it is shown ({@link
+ * CertificateSightings}), verifies it with the listener's {@link ClientCertificateVerifier}, and on
+ * the OpenSSL engine turns a refusal into the X509_V_ERR code from which BoringSSL derives the
+ * alert (an unmapped exception becomes internal_error). SunJSSE sends certificate_unknown for any
+ * refusal, whatever the exception; {@link Tls12AlertNamer} names it where it can.
  */
 final class ListenerTrustManager extends X509ExtendedTrustManager {
   private final ClientCertificateVerifier verifier;
