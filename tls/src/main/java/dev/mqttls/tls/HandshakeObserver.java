@@ -139,7 +139,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
 
   private void onFailure(ChannelHandlerContext ctx, Throwable cause) {
     failed = true;
-    java.security.cert.X509Certificate shown =
+    X509Certificate shown =
         tls.sightings().take(CertificateSightings.key(ctx.channel().remoteAddress()));
     FailureClassifier.Verdict v =
         FailureClassifier.classify(cause, hello, tls.settings(), gen, site, engine, sniffer, shown);
