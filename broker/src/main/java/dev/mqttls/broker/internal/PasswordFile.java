@@ -73,8 +73,7 @@ final class PasswordFile {
       String where = file + ":" + (i + 1) + ": ";
       int colon = line.indexOf(':');
       if (colon < 0) {
-        throw new ConfigException(
-            where + "not 'user:hash'; write the file with mosquitto_passwd (or mqttls passwd)");
+        throw new ConfigException(where + "not 'user:hash'; write the file with mosquitto_passwd");
       }
       String user = line.substring(0, colon);
       if (user.isEmpty()) {
