@@ -68,6 +68,22 @@ public final class Broker implements AutoCloseable {
     runtime.reloadTls();
   }
 
+  /**
+   * Re-reads {@code password_file} and {@code acl_file} now, as Mosquitto does on SIGHUP. New
+   * connections are checked against the new password file; connected clients are judged by the new
+   * ACL from their next packet on. A file with a bad line changes nothing: the error is logged with
+   * its {@code FILE:LINE} and the previous files stay in force.
+   */
+  public void reloadAccessControl() {
+    runtime.reloadAccess();
+  }
+
+  /** What SIGHUP does: {@link #reloadTls()} and {@link #reloadAccessControl()}. */
+  public void reload() {
+    reloadTls();
+    reloadAccessControl();
+  }
+
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */
   @Override
   public void close() {

@@ -243,6 +243,47 @@ class AuthTest {
   }
 
   @Test
+  void reload_appliesNewFilesToNewAndConnectedClients_aBadFileChangesNothing() throws Exception {
+    Path pw = Files.writeString(dir.resolve("reload-pw"), sixLine("rita", "old-pw") + "\n");
+    Path acl = Files.writeString(dir.resolve("reload-acl"), "user rita\ntopic readwrite a/#\n");
+    try (Broker b =
+        Broker.start(
+            BrokerConfig.parse(
+                "password_file reload-pw\nacl_file reload-acl\nlistener 0 127.0.0.1\n",
+                dir.resolve("reload.conf")))) {
+      InetSocketAddress at = b.address(0);
+      try (TestClient c = TestClient.open(at, MqttVersion.V5)) {
+        assertThat(c.connect(connect(MqttVersion.V5, "rita1", "rita", "old-pw")).reasonCode())
+            .isEqualTo(ReasonCode.SUCCESS);
+        c.publish("b/x", "1", 1, 1, false);
+        assertThat(c.expect(Puback.class).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+
+        Files.writeString(pw, sixLine("rita", "new-pw") + "\n");
+        Files.writeString(acl, "user rita\ntopic readwrite b/#\n");
+        b.reloadAccessControl();
+
+        // the connected client is judged by the new ACL from its next packet on
+        c.publish("b/x", "2", 1, 2, false);
+        assertThat(c.expect(Puback.class).reasonCode()).isNotEqualTo(ReasonCode.NOT_AUTHORIZED);
+        c.publish("a/x", "3", 1, 3, false);
+        assertThat(c.expect(Puback.class).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+      }
+      try (TestClient c = TestClient.open(at, MqttVersion.V5)) {
+        assertThat(c.connect(connect(MqttVersion.V5, "rita2", "rita", "old-pw")).reasonCode())
+            .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      }
+      Files.writeString(pw, "broken\n");
+      b.reloadAccessControl();
+      assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+          .anySatisfy(l -> assertThat(l).contains("Reload refused").contains(pw + ":1: "));
+      try (TestClient c = TestClient.open(at, MqttVersion.V5)) {
+        assertThat(c.connect(connect(MqttVersion.V5, "rita3", "rita", "new-pw")).reasonCode())
+            .isEqualTo(ReasonCode.SUCCESS);
+      }
+    }
+  }
+
+  @Test
   void badPasswordFileLine_stopsStartUp_namingFileAndLine() throws Exception {
     Path bad = Files.writeString(dir.resolve("badpw"), "# ok\nalice\n");
     assertThatThrownBy(

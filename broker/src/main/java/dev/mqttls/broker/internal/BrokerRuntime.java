@@ -137,6 +137,11 @@ public final class BrokerRuntime {
     }
   }
 
+  /** Re-reads the password and ACL files (SIGHUP). */
+  public void reloadAccess() {
+    state.reloadAccess();
+  }
+
   /** Idempotent. */
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the routing of a PUBLISH to its subscribers.
  */
 final class BrokerState {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger("dev.mqttls.broker");
   private static final org.slf4j.Logger ACL_LOG =
       org.slf4j.LoggerFactory.getLogger("dev.mqttls.broker.acl");
 
@@ -37,7 +39,7 @@ final class BrokerState {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger assignedIds = new AtomicInteger();
 
-  private final AccessControl access;
+  private volatile AccessControl access;
 
   BrokerState(BrokerConfig config, EventLoopGroup loops, ChannelGroup channels) {
     this(config, loops, channels, AccessControl.NONE);
@@ -57,6 +59,34 @@ final class BrokerState {
 
   AccessControl access() {
     return access;
+  }
+
+  /**
+   * Re-reads {@code password_file} and {@code acl_file} (SIGHUP, as Mosquitto does). New
+   * connections use the new files; every session's ACL is resolved again, so connected clients are
+   * judged by the new ACL from their next packet on. A file with a bad line changes nothing: the
+   * error is logged with its FILE:LINE and the old files stay in force.
+   */
+  void reloadAccess() {
+    if (config.passwordFile().isEmpty() && config.aclFile().isEmpty()) {
+      return;
+    }
+    AccessControl next;
+    try {
+      next = AccessControl.load(config);
+    } catch (dev.mqttls.broker.BrokerStartException e) {
+      LOG.error(
+          "Reload refused, keeping the previous password_file and acl_file: {}", e.getMessage());
+      return;
+    }
+    access = next;
+    for (Session s : sessions.all()) {
+      s.setAcl(next.aclFor(s.username(), s.clientId));
+    }
+    LOG.info(
+        "Reloaded{}{}",
+        config.passwordFile().map(f -> " password_file " + f).orElse(""),
+        config.aclFile().map(f -> " acl_file " + f).orElse(""));
   }
 
   TopicTree tree() {

@@ -97,6 +97,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private String closeReason;
   private boolean publishWill = true;
   private ClientAcl acl = ClientAcl.ALLOW_ALL;
+  private String username;
 
   /** Whether the line saying why this connection ends was already logged. */
   private boolean reasonLogged;
@@ -356,6 +357,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       assigned = v5 ? id : null;
     }
     clientId = id;
+    this.username = username;
     acl = state.access().aclFor(username, id);
     will = c.will();
     if (will != null && !acl.canWrite(ClientAcl.levels(will.topic().value()))) {
@@ -519,7 +521,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     session = s;
-    s.setAcl(acl);
+    // Resolved again: a reload (SIGHUP) may have come between CONNECT and now.
+    acl = state.access().aclFor(this.username, clientId);
+    s.setAccess(this.username, acl);
     phase = Phase.CONNECTED;
     boolean v5 = version.isV5();
     MqttProperties props = MqttProperties.EMPTY;
@@ -746,6 +750,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
               p.properties().toBuilder().topicAlias(null).build(),
               p.payload());
     }
+    // The session's, not a field: a reload (SIGHUP) replaces it for connected clients too.
+    ClientAcl acl = session.acl();
     if (!acl.allowsAll() && !acl.canWrite(ClientAcl.levels(topic))) {
       // At debug: a device publishing where it may not would flood the log at info.
       ACL_LOG.debug(
@@ -910,6 +916,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     int subscriptionId = ids.isEmpty() ? 0 : ids.get(0);
     List<ReasonCode> codes = new ArrayList<>(sub.subscriptions().size());
     List<ClientSubscription> sendRetained = new ArrayList<>();
+    ClientAcl acl = session.acl();
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
       if (!acl.allowsAll() && !acl.canSubscribe(ClientAcl.levels(f.filter()))) {

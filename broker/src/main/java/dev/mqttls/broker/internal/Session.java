@@ -40,6 +40,8 @@ final class Session {
   /** The ACL of the last connection attached; read by publishers' loops on delivery. */
   private volatile ClientAcl acl = ClientAcl.ALLOW_ALL;
 
+  private volatile String username;
+
   private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
   private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
@@ -68,6 +70,16 @@ final class Session {
 
   ClientAcl acl() {
     return acl;
+  }
+
+  /** The user name of the last connection attached (null: anonymous), for re-resolving its ACL. */
+  String username() {
+    return username;
+  }
+
+  void setAccess(String username, ClientAcl acl) {
+    this.username = username;
+    this.acl = acl;
   }
 
   void setAcl(ClientAcl acl) {

@@ -103,7 +103,7 @@ public final class BrokerCommand implements Callable<Integer> {
             },
             "mqttls-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    ReloadSignal.install(broker::reloadTls);
+    ReloadSignal.install(broker::reload);
     try {
       stop.await();
     } catch (InterruptedException e) {
