@@ -516,6 +516,15 @@ class BrokerProtocolTest {
     }
   }
 
+  /** Bounded: waits up to 5 s for the broker to see every test connection closed. */
+  private static void awaitNoConnections() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (broker.connectionCount() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(broker.connectionCount()).isZero();
+  }
+
   @Test
   void messageExpiry_expiredMessagesNotDelivered_remainingIntervalSent() throws Exception {
     Connect persistent =
@@ -532,6 +541,9 @@ class BrokerProtocolTest {
       s.connect(persistent);
       s.subscribe(1, "exp/#", 1);
     }
+    // The session must be offline before the publish, or the message goes in flight to the
+    // closing connection instead of into the queue where it can expire.
+    awaitNoConnections();
     try (TestClient p = TestClient.connect(addr, MqttVersion.V5, "exp-pub")) {
       p.send(
           publish(
@@ -551,6 +563,9 @@ class BrokerProtocolTest {
       s.connect(persistent);
       s.subscribe(1, "exp/#", 1);
     }
+    // The session must be offline before the publish, or the message goes in flight to the
+    // closing connection instead of into the queue where it can expire.
+    awaitNoConnections();
     try (TestClient p = TestClient.connect(addr, MqttVersion.V5, "exp-pub")) {
       p.send(
           publish(
