@@ -325,12 +325,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (tls != null && tls.identityIsUsername()) {
       // The certificate names the user; like Mosquitto, the password file is not consulted.
       username = tls.usernameFromIdentity();
-      if (username == null && !state.config().allowAnonymous()) {
+      if (username == null) {
+        // As Mosquitto 2.0: without a certificate there is no user, whatever allow_anonymous says
+        // (the CONNECT's own user name is never taken instead, it would let anyone claim one).
         refuse(
             id,
-            ReasonCode.NOT_AUTHORIZED,
-            "no client certificate to take the user name from (use_identity_as_username) and"
-                + " allow_anonymous false");
+            ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            "no client certificate to take the user name from (use_identity_as_username);"
+                + " connect with a certificate or set require_certificate true");
         return;
       }
     } else if (!authenticate(id, username, c.password())) {
