@@ -4,9 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGHUP re-reads the TLS material, as it does for Mosquitto. File watching covers most changes;
- * the signal is for operators and for file systems where watching is unreliable (NFS, some
- * container mounts).
+ * SIGHUP re-reads the TLS material and the password and ACL files, as Mosquitto does. TLS files are
+ * also watched; the signal is how password and ACL changes take effect, and the fallback where file
+ * watching is unreliable (NFS, some container mounts).
  */
 final class ReloadSignal {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
@@ -18,7 +18,8 @@ final class ReloadSignal {
       sun.misc.Signal.handle(
           new sun.misc.Signal("HUP"),
           signal -> {
-            LOG.info("SIGHUP: re-reading TLS certificates, keys and CRLs");
+            LOG.info(
+                "SIGHUP: re-reading TLS certificates, keys and CRLs, and the password and ACL files");
             reload.run();
           });
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
