@@ -2,6 +2,7 @@ package dev.mqttls.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttls.testing.certs.TestCerts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

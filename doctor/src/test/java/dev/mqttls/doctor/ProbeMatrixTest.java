@@ -3,6 +3,7 @@ package dev.mqttls.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.certs.TestCerts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -7,6 +7,7 @@ import dev.mqttls.client.CredentialType;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.certs.OpenSslPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

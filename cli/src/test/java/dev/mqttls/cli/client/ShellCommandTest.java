@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttls.cli.Main;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.certs.OpenSslPki;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;

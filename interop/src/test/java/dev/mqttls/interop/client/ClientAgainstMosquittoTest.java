@@ -19,6 +19,7 @@ import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.testing.LogCapture;
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.certs.OpenSslPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

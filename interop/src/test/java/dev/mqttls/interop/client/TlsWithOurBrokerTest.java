@@ -14,6 +14,7 @@ import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.LogCapture;
+import dev.mqttls.testing.certs.OpenSslPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

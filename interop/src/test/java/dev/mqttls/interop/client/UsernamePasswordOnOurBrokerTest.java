@@ -14,6 +14,7 @@ import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.testing.EmbeddedBroker;
+import dev.mqttls.testing.certs.OpenSslPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

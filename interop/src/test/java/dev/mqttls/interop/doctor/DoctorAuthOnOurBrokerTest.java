@@ -8,6 +8,7 @@ import dev.mqttls.doctor.Probe;
 import dev.mqttls.doctor.ProbeOptions;
 import dev.mqttls.doctor.Report;
 import dev.mqttls.testing.EmbeddedBroker;
+import dev.mqttls.testing.certs.TestCerts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import dev.mqttls.doctor.ProbeOptions;
 import dev.mqttls.doctor.Report;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.certs.TestCerts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

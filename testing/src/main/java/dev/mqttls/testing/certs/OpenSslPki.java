@@ -1,4 +1,4 @@
-package dev.mqttls.cli.client;
+package dev.mqttls.testing.certs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,38 +16,38 @@ import java.util.concurrent.TimeUnit;
  * CA, a broker certificate naming localhost and 127.0.0.1, one naming only other.example, and a
  * client certificate with its key in every common form.
  */
-final class OpenSslPki {
-  static final String KEY_PASSWORD = "key-pass-123";
+public final class OpenSslPki {
+  public static final String KEY_PASSWORD = "key-pass-123";
 
-  final Path dir;
-  final Path caCert;
-  final Path serverCert;
-  final Path serverKey;
-  final Path wrongHostCert;
-  final Path wrongHostKey;
-  final Path clientCert;
+  public final Path dir;
+  public final Path caCert;
+  public final Path serverCert;
+  public final Path serverKey;
+  public final Path wrongHostCert;
+  public final Path wrongHostKey;
+  public final Path clientCert;
 
   /** PKCS#8 {@code PRIVATE KEY} (EC P-256). */
-  final Path clientKeyPkcs8;
+  public final Path clientKeyPkcs8;
 
   /** SEC1 {@code EC PRIVATE KEY}. */
-  final Path clientKeySec1;
+  public final Path clientKeySec1;
 
   /** PKCS#8 encrypted with {@link #KEY_PASSWORD}. */
-  final Path clientKeyEncrypted;
+  public final Path clientKeyEncrypted;
 
   /** PKCS#12 with certificate and key, password {@link #KEY_PASSWORD}. */
-  final Path clientP12;
+  public final Path clientP12;
 
-  final Path rsaClientCert;
+  public final Path rsaClientCert;
 
   /** PKCS#1 {@code RSA PRIVATE KEY}. */
-  final Path rsaClientKeyPkcs1;
+  public final Path rsaClientKeyPkcs1;
 
   /** A CA that signed nothing the broker presents. */
-  final Path otherCaCert;
+  public final Path otherCaCert;
 
-  OpenSslPki(Path dir) {
+  public OpenSslPki(Path dir) {
     this.dir = dir;
     caCert = dir.resolve("ca.pem");
     Path caKey = dir.resolve("ca.key");
@@ -156,7 +156,7 @@ final class OpenSslPki {
     check(rsaClientKeyPkcs1, "BEGIN RSA PRIVATE KEY");
   }
 
-  String pem(Path file) {
+  public String pem(Path file) {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {

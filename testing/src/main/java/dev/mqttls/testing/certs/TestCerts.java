@@ -1,4 +1,4 @@
-package dev.mqttls.interop.doctor;
+package dev.mqttls.testing.certs;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -37,23 +37,23 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made per test with BouncyCastle: CAs, intermediates, servers, devices, CRLs. */
-final class TestCerts {
+public final class TestCerts {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   private TestCerts() {}
 
   /** A certificate with its key and, for CAs, the ability to issue. */
-  record Held(X509Certificate cert, KeyPair keys) {
-    String certPem() {
+  public record Held(X509Certificate cert, KeyPair keys) {
+    public String certPem() {
       return pem(cert);
     }
 
-    String keyPem() {
+    public String keyPem() {
       return pkcs8(keys.getPrivate());
     }
   }
 
-  static KeyPair ecKey() {
+  public static KeyPair ecKey() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -63,7 +63,7 @@ final class TestCerts {
     }
   }
 
-  static Held rootCa(String cn) {
+  public static Held rootCa(String cn) {
     KeyPair k = ecKey();
     return new Held(
         build(
@@ -81,7 +81,7 @@ final class TestCerts {
         k);
   }
 
-  static Held intermediate(Held parent, String cn) {
+  public static Held intermediate(Held parent, String cn) {
     KeyPair k = ecKey();
     return new Held(
         build(
@@ -99,15 +99,15 @@ final class TestCerts {
         k);
   }
 
-  static Held server(Held ca, String cn, List<String> dns, List<String> ips) {
+  public static Held server(Held ca, String cn, List<String> dns, List<String> ips) {
     return leaf(ca, cn, dns, ips, KeyPurposeId.id_kp_serverAuth, valid());
   }
 
-  static Held device(Held ca, String cn) {
+  public static Held device(Held ca, String cn) {
     return leaf(ca, cn, List.of(), List.of(), KeyPurposeId.id_kp_clientAuth, valid());
   }
 
-  static Held leaf(
+  public static Held leaf(
       Held ca,
       String cn,
       List<String> dns,
@@ -131,7 +131,7 @@ final class TestCerts {
         k);
   }
 
-  static Held selfSignedServer(String cn, List<String> dns, List<String> ips) {
+  public static Held selfSignedServer(String cn, List<String> dns, List<String> ips) {
     KeyPair k = ecKey();
     return new Held(
         build(
@@ -149,22 +149,22 @@ final class TestCerts {
         k);
   }
 
-  static Instant[] valid() {
+  public static Instant[] valid() {
     Instant now = Instant.now();
     return new Instant[] {now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365))};
   }
 
-  static Instant[] expired() {
+  public static Instant[] expired() {
     Instant now = Instant.now();
     return new Instant[] {now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35))};
   }
 
-  static Instant[] notYetValid() {
+  public static Instant[] notYetValid() {
     Instant now = Instant.now();
     return new Instant[] {now.plus(Duration.ofDays(10)), now.plus(Duration.ofDays(400))};
   }
 
-  static X509CRL crl(Held ca, List<X509Certificate> revoked, Instant nextUpdate) {
+  public static X509CRL crl(Held ca, List<X509Certificate> revoked, Instant nextUpdate) {
     try {
       Instant now = Instant.now();
       X509v2CRLBuilder b =
@@ -257,7 +257,7 @@ final class TestCerts {
     }
   }
 
-  static String pem(Object o) {
+  public static String pem(Object o) {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter p = new JcaPEMWriter(w)) {
       p.writeObject(o);
@@ -268,7 +268,7 @@ final class TestCerts {
   }
 
   /** PKCS#8 "PRIVATE KEY" PEM, the form OpenSSL 3 reads for every key type. */
-  static String pkcs8(PrivateKey k) {
+  public static String pkcs8(PrivateKey k) {
     return "-----BEGIN PRIVATE KEY-----\n"
         + java.util.Base64.getMimeEncoder(
                 64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
@@ -276,7 +276,7 @@ final class TestCerts {
         + "\n-----END PRIVATE KEY-----\n";
   }
 
-  static String pems(Object... objects) {
+  public static String pems(Object... objects) {
     StringBuilder b = new StringBuilder();
     for (Object o : objects) {
       b.append(o instanceof Held h ? pem(h.cert()) : pem(o));
