@@ -72,6 +72,9 @@ public final class BrokerConfig {
   private final Optional<Path> source;
   private final Optional<Path> passwordFile;
   private final Optional<Path> aclFile;
+  private final boolean persistence;
+  private final Optional<Path> persistenceLocation;
+  private final String persistenceFile;
 
   private BrokerConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
@@ -90,6 +93,9 @@ public final class BrokerConfig {
     this.source = b.source;
     this.passwordFile = b.passwordFile;
     this.aclFile = b.aclFile;
+    this.persistence = b.persistence;
+    this.persistenceLocation = b.persistenceLocation;
+    this.persistenceFile = b.persistenceFile;
   }
 
   /**
@@ -136,6 +142,9 @@ public final class BrokerConfig {
     b.source = source;
     b.passwordFile = passwordFile;
     b.aclFile = aclFile;
+    b.persistence = persistence;
+    b.persistenceLocation = persistenceLocation;
+    b.persistenceFile = persistenceFile;
     return b;
   }
 
@@ -225,6 +234,40 @@ public final class BrokerConfig {
     return aclFile;
   }
 
+  /**
+   * Whether sessions, their subscriptions and messages, and retained messages are kept on disk
+   * ({@code persistence}) and restored when the broker starts again. Off by default.
+   */
+  public boolean persistence() {
+    return persistence;
+  }
+
+  /**
+   * The directory that holds the store ({@code persistence_location}); empty means {@code
+   * mqttls-data} next to the configuration file, or in the working directory without one.
+   */
+  public Optional<Path> persistenceLocation() {
+    return persistenceLocation;
+  }
+
+  /** Name of the store's directory inside the location ({@code persistence_file}). */
+  public String persistenceFile() {
+    return persistenceFile;
+  }
+
+  /** The store's directory: {@link #persistenceFile()} inside the effective location. */
+  public Path persistenceDirectory() {
+    Path location =
+        persistenceLocation.orElseGet(
+            () ->
+                source
+                    .map(Path::toAbsolutePath)
+                    .map(Path::getParent)
+                    .orElse(Path.of("").toAbsolutePath())
+                    .resolve("mqttls-data"));
+    return location.resolve(persistenceFile);
+  }
+
   @Override
   public String toString() {
     return "BrokerConfig" + listeners.stream().map(ListenerConfig::name).toList();
@@ -249,6 +292,9 @@ public final class BrokerConfig {
     private Optional<Path> source = Optional.empty();
     private Optional<Path> passwordFile = Optional.empty();
     private Optional<Path> aclFile = Optional.empty();
+    private boolean persistence;
+    private Optional<Path> persistenceLocation = Optional.empty();
+    private String persistenceFile = "mqttls.db";
     private boolean defaultListener = true;
 
     private Builder() {
@@ -375,6 +421,29 @@ public final class BrokerConfig {
     /** Sets the ACL file ({@code acl_file}); null removes it. */
     public Builder aclFile(Path file) {
       this.aclFile = Optional.ofNullable(file);
+      return this;
+    }
+
+    /** Turns the on-disk store on or off ({@code persistence}). */
+    public Builder persistence(boolean on) {
+      this.persistence = on;
+      return this;
+    }
+
+    /** Sets the store's location ({@code persistence_location}); null means the default. */
+    public Builder persistenceLocation(Path dir) {
+      this.persistenceLocation = Optional.ofNullable(dir);
+      return this;
+    }
+
+    /** Sets the store's directory name inside the location ({@code persistence_file}). */
+    public Builder persistenceFile(String name) {
+      Objects.requireNonNull(name, "persistence_file");
+      if (name.isEmpty() || name.contains("/") || name.equals("..") || name.equals(".")) {
+        throw new IllegalArgumentException(
+            "persistence_file must be a plain name without '/', got '" + name + "'");
+      }
+      this.persistenceFile = name;
       return this;
     }
 

@@ -99,7 +99,9 @@ class BrokerConfigTest {
         "max_keepalive 60 70|1|max_keepalive: takes one value, got 2: 60 70",
         "password_file /nonexistent/pw|1|password_file: cannot read '/nonexistent/pw'",
         "per_listener_settings true|1|per_listener_settings: true is not yet supported",
-        "persistence true|1|persistence: not yet supported",
+        "persistence maybe|1|persistence: ",
+        "persistence_file a/b|1|persistence_file: persistence_file must be a plain name",
+        "autosave_interval 60|1|autosave_interval: not yet supported",
         "acl_file /nonexistent/acl|1|acl_file: cannot read '/nonexistent/acl'",
       })
   void badLine_namesFileLineAndDirective(String line, int lineNo, String message) {

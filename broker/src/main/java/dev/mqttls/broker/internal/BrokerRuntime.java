@@ -41,7 +41,7 @@ public final class BrokerRuntime {
   private final BrokerState state;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private BrokerRuntime(BrokerConfig config, AccessControl access) {
+  private BrokerRuntime(BrokerConfig config, AccessControl access, PersistentStore store) {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     if (epoll) {
@@ -51,14 +51,27 @@ public final class BrokerRuntime {
       bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
       workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
     }
-    this.state = new BrokerState(config, workerGroup, channels, access);
+    BrokerState st;
+    try {
+      st = new BrokerState(config, workerGroup, channels, access, store);
+    } catch (RuntimeException e) {
+      bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      if (store != null) {
+        store.close();
+      }
+      throw e;
+    }
+    this.state = st;
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
   public static BrokerRuntime start(BrokerConfig config) {
     // Before any thread or socket exists, so a bad file leaves nothing to clean up.
     AccessControl access = AccessControl.load(config);
-    BrokerRuntime r = new BrokerRuntime(config, access);
+    PersistentStore store =
+        config.persistence() ? PersistentStore.open(config.persistenceDirectory()) : null;
+    BrokerRuntime r = new BrokerRuntime(config, access, store);
     try {
       r.bindAll();
     } catch (RuntimeException e) {

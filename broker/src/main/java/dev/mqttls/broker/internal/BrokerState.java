@@ -41,16 +41,57 @@ final class BrokerState {
 
   private volatile AccessControl access;
 
+  /** The on-disk store, or null without {@code persistence true}. */
+  private final PersistentStore store;
+
   BrokerState(BrokerConfig config, EventLoopGroup loops, ChannelGroup channels) {
-    this(config, loops, channels, AccessControl.NONE);
+    this(config, loops, channels, AccessControl.NONE, null);
   }
 
   BrokerState(
-      BrokerConfig config, EventLoopGroup loops, ChannelGroup channels, AccessControl access) {
+      BrokerConfig config,
+      EventLoopGroup loops,
+      ChannelGroup channels,
+      AccessControl access,
+      PersistentStore store) {
     this.access = access;
     this.config = config;
     this.loops = loops;
     this.channels = channels;
+    this.store = store;
+    if (store != null) {
+      restore();
+    }
+  }
+
+  /** Start-up, before any listener is bound: sessions come back offline, retained messages too. */
+  private void restore() {
+    List<PersistentStore.StoredSession> stored = store.load(retained::put);
+    int sessionsRestored = 0;
+    int messages = 0;
+    for (PersistentStore.StoredSession ss : stored) {
+      String id = ss.record().clientId();
+      Session s = new Session(id, this, loops.next());
+      if (s.restore(ss, access)) {
+        sessions.getOrCreate(id, k -> s);
+        sessionsRestored++;
+        messages += ss.messages().size();
+      } else {
+        LOG.info("Session of client {} expired while the broker was stopped", id);
+        store.removeSession(id);
+      }
+    }
+    LOG.info(
+        "Restored {} session(s) with {} message(s) and {} retained message(s) from {}",
+        sessionsRestored,
+        messages,
+        retained.size(),
+        store.directory());
+  }
+
+  /** The on-disk store, or null when persistence is off. */
+  PersistentStore store() {
+    return store;
   }
 
   BrokerConfig config() {
@@ -132,6 +173,10 @@ final class BrokerState {
   int publish(Message m) {
     Publish p = m.publish();
     if (p.retainFlag()) {
+      if (store != null) {
+        // Before the publisher's acknowledgement, which follows this call.
+        store.putRetained(p.topic(), m);
+      }
       retained.put(p.topic(), copyForStore(m));
     }
     return route(m);
@@ -215,7 +260,14 @@ final class BrokerState {
     Publish p = m.publish();
     int qos = Math.min(p.qos().code(), subQos);
     boolean retain = rap && p.retainFlag();
-    session.offer(m.retain(), qos, retain, ids);
+    long seq = 0;
+    if (qos > 0 && session.persistent()) {
+      // Written here, on the publisher's loop, so that its PUBACK/PUBREC (sent when publish()
+      // returns) follows the write: a killed broker loses no acknowledged message.
+      seq = store.nextSeq();
+      store.putMessage(clientId, seq, m, qos, retain, ids);
+    }
+    session.offer(m.retain(), qos, retain, ids, seq);
   }
 
   private boolean isOnline(String clientId) {
@@ -228,6 +280,9 @@ final class BrokerState {
       s.dispose();
     }
     retained.clear();
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static final class Merged {

@@ -32,9 +32,6 @@ public final class ConfigParser {
   /** Directives of features that later issues add: accepted by name, refused at start-up. */
   private static final Set<String> NOT_YET =
       Set.of(
-          "persistence",
-          "persistence_file",
-          "persistence_location",
           "autosave_interval",
           "autosave_on_changes",
           "auth_plugin",
@@ -205,6 +202,16 @@ public final class ConfigParser {
         call(d, () -> builder.persistentClientExpiration(dur));
       }
       case "retain_available" -> builder.retainAvailable(bool(d));
+      case "persistence" -> builder.persistence(bool(d));
+      case "persistence_location" -> {
+        arity(d, 1, 1);
+        builder.persistenceLocation(dirOf(d.file()).resolve(d.args().get(0)));
+      }
+      case "persistence_file" -> {
+        arity(d, 1, 1);
+        String dbName = d.args().get(0);
+        call(d, () -> builder.persistenceFile(dbName));
+      }
       case "log_type" -> {
         arity(d, 1, 1);
         if (logTypes == null) {

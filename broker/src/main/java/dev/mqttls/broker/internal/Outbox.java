@@ -31,12 +31,13 @@ final class Outbox {
       int qos,
       boolean retain,
       List<Integer> ids,
-      ReadGate origin) {
+      ReadGate origin,
+      long seq) {
     void run() {
       if (origin != null) {
         origin.delivered();
       }
-      session.offerHere(message, qos, retain, ids);
+      session.offerHere(message, qos, retain, ids, seq);
     }
   }
 

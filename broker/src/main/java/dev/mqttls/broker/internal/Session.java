@@ -47,7 +47,7 @@ final class Session {
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final Set<Integer> incomingQos2 = new HashSet<>();
   private int nextPacketId = 1;
-  private long expiryIntervalSeconds;
+  private volatile long expiryIntervalSeconds;
   private boolean everAttached;
   private boolean ended;
   private long generation;
@@ -169,6 +169,10 @@ final class Session {
     releaseMessages();
     incomingQos2.clear();
     everAttached = false;
+    PersistentStore store = state.store();
+    if (store != null) {
+      store.removeSession(clientId);
+    }
   }
 
   private void releaseMessages() {
@@ -194,6 +198,8 @@ final class Session {
       expiryTask.cancel(false);
       expiryTask = null;
     }
+    // Written before the CONNACK leaves (the caller flushes after this returns).
+    persist(0);
     for (InFlight f : inflight.values()) {
       if (f.message != null) {
         conn.sendPublish(f.message.retain(), f.qos, f.retain, f.subscriptionIds, f.packetId, true);
@@ -202,6 +208,38 @@ final class Session {
       }
     }
     drain();
+  }
+
+  /**
+   * Whether this session is kept in the store: persistence is on and the session outlives its
+   * connection. Clean sessions are never written. Read from publishers' loops, hence volatile.
+   */
+  boolean persistent() {
+    return state.store() != null && expiryIntervalSeconds != 0 && !ended;
+  }
+
+  /** Writes the session record (subscriptions, expiry); {@code disconnectedAt} 0 when online. */
+  private void persist(long disconnectedAtMillis) {
+    if (persistent()) {
+      state
+          .store()
+          .putSession(
+              new PersistentStore.SessionRecord(
+                  clientId,
+                  expiryIntervalSeconds,
+                  disconnectedAtMillis,
+                  username,
+                  List.copyOf(subscriptions.values())));
+    }
+  }
+
+  private void unstore(long seq) {
+    if (seq != 0) {
+      PersistentStore store = state.store();
+      if (store != null) {
+        store.removeMessage(clientId, seq);
+      }
+    }
   }
 
   void setExpiryInterval(long seconds) {
@@ -221,7 +259,14 @@ final class Session {
     long seconds = effectiveExpiry();
     if (seconds == 0) {
       end();
-    } else if (seconds != NEVER_EXPIRES) {
+      return;
+    }
+    persist(System.currentTimeMillis());
+    scheduleExpiry(seconds);
+  }
+
+  private void scheduleExpiry(long seconds) {
+    if (seconds != NEVER_EXPIRES) {
       long g = generation;
       expiryTask =
           executor.schedule(
@@ -262,7 +307,55 @@ final class Session {
     subscriptions.clear();
     releaseMessages();
     incomingQos2.clear();
+    PersistentStore store = state.store();
+    if (store != null) {
+      store.removeSession(clientId);
+    }
     state.sessions().remove(clientId, this);
+  }
+
+  /**
+   * Fills a new, offline session from the store at start-up, before any connection exists: its
+   * subscriptions go into the topic tree, its messages in flight (with their packet ids) and
+   * queued, and the expiry clock continues from when it was disconnected.
+   *
+   * @return false when the session expired while the broker was down (the caller drops it)
+   */
+  boolean restore(PersistentStore.StoredSession stored, AccessControl access) {
+    PersistentStore.SessionRecord r = stored.record();
+    expiryIntervalSeconds = r.expiryInterval();
+    everAttached = true;
+    setAccess(r.username(), access.aclFor(r.username(), clientId));
+    long seconds = effectiveExpiry();
+    if (seconds != NEVER_EXPIRES && r.disconnectedAtMillis() > 0) {
+      long gone = Math.max(0, System.currentTimeMillis() - r.disconnectedAtMillis()) / 1000;
+      if (gone >= seconds) {
+        for (PersistentStore.StoredMessage m : stored.messages()) {
+          m.message().release();
+        }
+        return false;
+      }
+      seconds -= gone;
+    }
+    for (ClientSubscription s : r.subscriptions()) {
+      subscriptions.put(s.fullFilter(), s);
+      state.tree().subscribe(s);
+    }
+    for (int id : stored.pubrels()) {
+      inflight.put(id, new InFlight(id, null, 2, false, List.of(), -1));
+    }
+    for (PersistentStore.StoredMessage m : stored.messages()) {
+      int id = m.packetId();
+      if (id != 0 && !inflight.containsKey(id)) {
+        inflight.put(id, new InFlight(id, m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
+        nextPacketId = id == 65535 ? 1 : id + 1;
+      } else {
+        queue.add(new Queued(m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
+      }
+    }
+    incomingQos2.addAll(stored.incomingQos2());
+    scheduleExpiry(seconds);
+    return true;
   }
 
   // ---- subscriptions (called on the executor by the attached connection)
@@ -271,6 +364,7 @@ final class Session {
   boolean subscribe(ClientSubscription s) {
     boolean existed = subscriptions.put(s.fullFilter(), s) != null;
     state.tree().subscribe(s);
+    persist(0);
     return existed;
   }
 
@@ -280,6 +374,7 @@ final class Session {
       return false;
     }
     state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
+    persist(0);
     return true;
   }
 
@@ -291,11 +386,20 @@ final class Session {
 
   /** Records an incoming QoS 2 packet id; false when it is already awaiting PUBREL (a resend). */
   boolean receivedQos2(int packetId) {
-    return incomingQos2.add(packetId);
+    boolean added = incomingQos2.add(packetId);
+    if (added && persistent()) {
+      // Before the PUBREC: a resend after a restart must not be routed twice.
+      state.store().putIncomingQos2(clientId, packetId);
+    }
+    return added;
   }
 
   boolean released(int packetId) {
-    return incomingQos2.remove(packetId);
+    boolean removed = incomingQos2.remove(packetId);
+    if (removed && persistent()) {
+      state.store().removeIncomingQos2(clientId, packetId);
+    }
+    return removed;
   }
 
   int pendingQos2() {
@@ -309,30 +413,40 @@ final class Session {
    * m}.
    */
   void offer(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {
+    offer(m, qos, retain, subscriptionIds, 0);
+  }
+
+  /**
+   * As {@link #offer(Message, int, boolean, List)}, for a message the caller has already written to
+   * the store under sequence number {@code seq} (0: not stored); the session deletes it from the
+   * store once it is done with it.
+   */
+  void offer(Message m, int qos, boolean retain, List<Integer> subscriptionIds, long seq) {
     EventExecutor ex = executor;
     if (ex.inEventLoop()) {
-      deliver(m, qos, retain, subscriptionIds);
+      deliver(m, qos, retain, subscriptionIds, seq);
       return;
     }
     ReadGate origin = m.originGate();
     if (origin != null) {
       origin.sent();
     }
-    Outbox.send(ex, new Outbox.Delivery(this, m, qos, retain, subscriptionIds, origin));
+    Outbox.send(ex, new Outbox.Delivery(this, m, qos, retain, subscriptionIds, origin, seq));
   }
 
   /** A delivery handed over from another loop; follows the session if it moved again. */
-  void offerHere(Message m, int qos, boolean retain, List<Integer> ids) {
+  void offerHere(Message m, int qos, boolean retain, List<Integer> ids, long seq) {
     if (executor.inEventLoop()) {
-      deliver(m, qos, retain, ids);
+      deliver(m, qos, retain, ids, seq);
     } else {
-      offer(m, qos, retain, ids);
+      offer(m, qos, retain, ids, seq);
     }
   }
 
-  private void deliver(Message m, int qos, boolean retain, List<Integer> ids) {
+  private void deliver(Message m, int qos, boolean retain, List<Integer> ids, long seq) {
     if (ended || m.expired(System.nanoTime())) {
       m.release();
+      unstore(seq);
       return;
     }
     MqttConnection conn = connection;
@@ -345,7 +459,7 @@ final class Session {
       return;
     }
     if (conn != null && queue.isEmpty() && inflight.size() < conn.sendQuota()) {
-      sendInFlight(conn, m, qos, retain, ids);
+      sendInFlight(conn, m, qos, retain, ids, seq);
       return;
     }
     // Offline, max_queued_messages is the bound. Online, the publishers are held back long before
@@ -354,6 +468,7 @@ final class Session {
     int limit = state.config().maxQueuedMessages() + (conn == null ? 0 : ONLINE_ALLOWANCE);
     if (queue.size() >= limit) {
       m.release();
+      unstore(seq);
       dropped++;
       long now = System.nanoTime();
       if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS || lastDropLog == 0) {
@@ -374,7 +489,7 @@ final class Session {
       // Online but its window is full: slow the publisher down rather than drop.
       conn.holdPublisherForQueue(m.originGate());
     }
-    queue.add(new Queued(m, qos, retain, ids));
+    queue.add(new Queued(m, qos, retain, ids, seq));
   }
 
   private static Message copyOf(Message m) {
@@ -394,10 +509,14 @@ final class Session {
   }
 
   private void sendInFlight(
-      MqttConnection conn, Message m, int qos, boolean retain, List<Integer> ids) {
+      MqttConnection conn, Message m, int qos, boolean retain, List<Integer> ids, long seq) {
     int id = allocatePacketId();
-    InFlight f = new InFlight(id, m, qos, retain, ids);
+    InFlight f = new InFlight(id, m, qos, retain, ids, seq);
     inflight.put(id, f);
+    if (seq != 0 && state.store() != null) {
+      // So that a restart resends it with the same id, as MQTT 4.4 asks (QoS 2 depends on it).
+      state.store().markInFlight(clientId, seq, id);
+    }
     conn.sendPublish(m.retain(), qos, retain, ids, id, false);
   }
 
@@ -423,9 +542,10 @@ final class Session {
       Queued q = queue.poll();
       if (q.message.expired(now)) {
         q.message.release();
+        unstore(q.seq);
         continue;
       }
-      sendInFlight(conn, q.message, q.qos, q.retain, q.subscriptionIds);
+      sendInFlight(conn, q.message, q.qos, q.retain, q.subscriptionIds, q.seq);
     }
     if (queue.size() <= lowWater()) {
       conn.maybeResumePublishers();
@@ -450,6 +570,7 @@ final class Session {
     }
     inflight.remove(packetId);
     f.message.release();
+    unstore(f.seq);
     drain();
     return true;
   }
@@ -463,6 +584,13 @@ final class Session {
     if (f.message != null) {
       f.message.release();
       f.message = null;
+      if (f.seq != 0 && state.store() != null) {
+        if (error) {
+          state.store().removeMessage(clientId, f.seq);
+        } else {
+          state.store().messageReceived(clientId, f.seq, packetId);
+        }
+      }
     }
     if (error) {
       inflight.remove(packetId);
@@ -478,6 +606,9 @@ final class Session {
       return false;
     }
     inflight.remove(packetId);
+    if (f.seq != 0 && state.store() != null) {
+      state.store().removePubrel(clientId, packetId);
+    }
     drain();
     return true;
   }
@@ -488,6 +619,9 @@ final class Session {
     if (f != null) {
       if (f.message != null) {
         f.message.release();
+        unstore(f.seq);
+      } else if (f.seq != 0 && state.store() != null) {
+        state.store().removePubrel(clientId, packetId);
       }
       drain();
     }
@@ -527,14 +661,19 @@ final class Session {
     final boolean retain;
     final List<Integer> subscriptionIds;
 
-    InFlight(int packetId, Message message, int qos, boolean retain, List<Integer> ids) {
+    /** The store's sequence number of the message (0: not stored, -1: only its PUBREL is). */
+    final long seq;
+
+    InFlight(int packetId, Message message, int qos, boolean retain, List<Integer> ids, long seq) {
       this.packetId = packetId;
       this.message = message;
       this.qos = qos;
       this.retain = retain;
       this.subscriptionIds = ids;
+      this.seq = seq;
     }
   }
 
-  private record Queued(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {}
+  private record Queued(
+      Message message, int qos, boolean retain, List<Integer> subscriptionIds, long seq) {}
 }
