@@ -22,6 +22,9 @@ final class ReloadSignal {
                 "SIGHUP: re-reading TLS certificates, keys and CRLs, and the password and ACL files");
             reload.run();
           });
+      LOG.info(
+          "mqttls broker running (pid {}); SIGHUP re-reads certificates, keys, CRLs, password and ACL files",
+          ProcessHandle.current().pid());
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       // No SIGHUP on this platform (Windows): file watching still applies.
       LOG.debug("SIGHUP reload not available: {}", e.toString());

@@ -47,7 +47,8 @@ class ReloadSignalTest {
             .redirectOutput(log.toFile())
             .start();
     try {
-      awaitLine(log, "TLS engine", broker);
+      // Only once the handler is installed: before that, SIGHUP ends the JVM (as for any process).
+      awaitLine(log, "mqttls broker running (pid", broker);
       Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(broker.pid())).start();
       assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(hup.exitValue()).isZero();
