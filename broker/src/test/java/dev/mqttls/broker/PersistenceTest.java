@@ -9,8 +9,14 @@ import dev.mqttls.codec.Disconnect;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Puback;
+import dev.mqttls.codec.Pubcomp;
 import dev.mqttls.codec.Publish;
+import dev.mqttls.codec.Pubrec;
+import dev.mqttls.codec.Pubrel;
+import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,6 +205,95 @@ class PersistenceTest {
     try (Broker broker = Broker.start(config())) {
       assertThat(broker.sessionCount()).isZero();
     }
+  }
+
+  @Test
+  void qos2_bothHalvesSurviveRestart_pubrelIsKnown_andTheMessageIsDeliveredOnce() throws Exception {
+    try (Broker broker = Broker.start(config())) {
+      TestClient sub = TestClient.open(broker.address(0), MqttVersion.V5);
+      sub.connect(persistentV5("q2-sub"));
+      sub.subscribe(1, "persist/q2", 2);
+      disconnect(sub, MqttVersion.V5);
+      // The publisher's QoS 2 message is routed and PUBREC'd; its PUBREL comes after the restart.
+      try (TestClient pub = TestClient.open(broker.address(0), MqttVersion.V5)) {
+        pub.connect(persistentV5("q2-pub"));
+        pub.publish("persist/q2", "exactly-once", 2, 7, false);
+        Pubrec rec = pub.expect(Pubrec.class);
+        assertThat(rec.reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+      }
+    }
+    try (Broker broker = Broker.start(config())) {
+      try (TestClient pub = TestClient.open(broker.address(0), MqttVersion.V5)) {
+        assertThat(pub.connect(persistentV5("q2-pub")).sessionPresent()).isTrue();
+        // A resend of the PUBLISH is recognized as one (not routed again), then PUBREL completes.
+        pub.send(
+            new Publish(
+                true,
+                Qos.EXACTLY_ONCE,
+                false,
+                "persist/q2",
+                7,
+                MqttProperties.EMPTY,
+                Unpooled.copiedBuffer("exactly-once", StandardCharsets.UTF_8)));
+        pub.expect(Pubrec.class);
+        pub.send(new Pubrel(7));
+        assertThat(pub.expect(Pubcomp.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+      }
+      TestClient sub = TestClient.open(broker.address(0), MqttVersion.V5);
+      assertThat(sub.connect(persistentV5("q2-sub")).sessionPresent()).isTrue();
+      Publish p = sub.expect(Publish.class);
+      assertThat(TestClient.text(p)).isEqualTo("exactly-once");
+      int id = p.packetId();
+      p.release();
+      sub.send(new Pubrec(id));
+      sub.expect(Pubrel.class);
+      sub.close(); // PUBCOMP not sent: the broker must ask again after a restart
+    }
+    try (Broker broker = Broker.start(config());
+        TestClient sub = TestClient.open(broker.address(0), MqttVersion.V5)) {
+      assertThat(sub.connect(persistentV5("q2-sub")).sessionPresent()).isTrue();
+      // Only the PUBREL again, never the message a second time.
+      Pubrel again = sub.expect(Pubrel.class);
+      sub.send(new Pubcomp(again.packetId()));
+      assertThat(sub.silentFor(Duration.ofMillis(300))).isTrue();
+    }
+  }
+
+  @Test
+  void sessionExpiry_continuesWhileTheBrokerIsStopped() throws Exception {
+    try (Broker broker = Broker.start(config())) {
+      for (long expiry : new long[] {1, 3600}) {
+        TestClient c = TestClient.open(broker.address(0), MqttVersion.V5);
+        c.connect(
+            new Connect(
+                MqttVersion.V5,
+                "expires-" + expiry,
+                false,
+                60,
+                null,
+                null,
+                null,
+                MqttProperties.builder().sessionExpiryInterval(expiry).build()));
+        disconnect(c, MqttVersion.V5);
+      }
+    }
+    // Longer than the short session's expiry: it must not come back.
+    Thread.sleep(1_500);
+    try (Broker broker = Broker.start(config());
+        TestClient c = TestClient.open(broker.address(0), MqttVersion.V5)) {
+      assertThat(broker.sessionCount()).isEqualTo(1);
+      assertThat(c.connect(persistentV5("expires-1")).sessionPresent()).isFalse();
+    }
+  }
+
+  @Test
+  void corruptStore_stopsStartUp_namingTheDirectory() throws Exception {
+    Path db = dir.resolve("mqttls.db");
+    Files.createDirectories(db);
+    Files.writeString(db.resolve("CURRENT"), "MANIFEST-garbage\n");
+    assertThatThrownBy(() -> Broker.start(config()))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessageStartingWith("persistence: cannot open store " + db);
   }
 
   @Test

@@ -260,14 +260,23 @@ final class BrokerState {
     Publish p = m.publish();
     int qos = Math.min(p.qos().code(), subQos);
     boolean retain = rap && p.retainFlag();
-    long seq = 0;
-    if (qos > 0 && session.persistent()) {
-      // Written here, on the publisher's loop, so that its PUBACK/PUBREC (sent when publish()
-      // returns) follows the write: a killed broker loses no acknowledged message.
-      seq = store.nextSeq();
-      store.putMessage(clientId, seq, m, qos, retain, ids);
-    }
+    // Written here, on the publisher's loop, so that its PUBACK/PUBREC (sent when publish()
+    // returns) follows the write: a killed broker loses no acknowledged message.
+    long seq = persist(session, m, qos, retain, ids);
     session.offer(m.retain(), qos, retain, ids, seq);
+  }
+
+  /**
+   * Writes a QoS 1/2 message for a persistent session to the store; returns its sequence number for
+   * {@link Session#offer(Message, int, boolean, List, long)}, or 0 when nothing was written.
+   */
+  long persist(Session session, Message m, int qos, boolean retain, List<Integer> ids) {
+    if (qos == 0 || !session.persistent()) {
+      return 0;
+    }
+    long seq = store.nextSeq();
+    store.putMessage(session.clientId, seq, m, qos, retain, ids);
+    return seq;
   }
 
   private boolean isOnline(String clientId) {

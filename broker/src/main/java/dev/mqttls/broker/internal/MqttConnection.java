@@ -958,7 +958,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
               cs.filter(),
               m -> {
                 if (acl.allowsAll() || acl.canRead(ClientAcl.levels(m.publish().topic()))) {
-                  session.offer(m, Math.min(m.publish().qos().code(), cs.qos()), true, subIds);
+                  int qos = Math.min(m.publish().qos().code(), cs.qos());
+                  long seq = state.persist(session, m, qos, true, subIds);
+                  session.offer(m, qos, true, subIds, seq);
                 }
               });
     }
