@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness latency RATE SECONDS [PORT]
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness serve PORT   (our broker alone)
  * add -Dtls=DIR (ca.crt, server.crt/.key, client.crt/.key in PKCS#8) for mutual TLS 1.3
+ * add -Dpersist=DIR for persistence true in DIR with persistent sessions (in-process only)
  * </pre>
  */
 public final class ThroughputHarness {
@@ -166,7 +167,17 @@ public final class ThroughputHarness {
    */
   static final String TLS_DIR = System.getProperty("tls");
 
+  /** -Dpersist=DIR: persistence on, in DIR, and persistent (clean session 0) bench clients. */
+  static final String PERSIST_DIR = System.getProperty("persist");
+
   static BrokerConfig config() throws Exception {
+    if (PERSIST_DIR != null) {
+      return BrokerConfig.builder()
+          .listener(0, "127.0.0.1")
+          .persistence(true)
+          .persistenceLocation(Path.of(PERSIST_DIR))
+          .build();
+    }
     if (TLS_DIR == null) {
       return BrokerConfig.builder().listener(0, "127.0.0.1").build();
     }
@@ -295,7 +306,8 @@ public final class ThroughputHarness {
     int i = 0;
     connect[i++] = 0x10;
     connect[i++] = (byte) (10 + 2 + cid.length);
-    for (byte b : new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60}) {
+    byte flags = (byte) (PERSIST_DIR == null ? 2 : 0);
+    for (byte b : new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, flags, 0, 60}) {
       connect[i++] = b;
     }
     connect[i++] = 0;
