@@ -228,8 +228,7 @@ class BrokerRestartTest {
       }
     }
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(killAfter);
-    System.err.println(
-        "ACKED " + acknowledged.size() + " RECEIVED " + new LinkedHashSet<>(received).size());
+    int beforeRestart = new LinkedHashSet<>(received).size();
 
     startBroker(port);
     await("the subscriber reconnecting by itself", () -> sub.state() == ConnectionState.CONNECTED);
