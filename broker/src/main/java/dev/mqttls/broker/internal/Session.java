@@ -49,6 +49,10 @@ final class Session {
   private int nextPacketId = 1;
   private volatile long expiryIntervalSeconds;
   private boolean everAttached;
+
+  /** Whether the store holds a record of this session (so that ending it must delete it). */
+  private boolean inStore;
+
   private boolean ended;
   private long generation;
   private long dropped;
@@ -169,9 +173,14 @@ final class Session {
     releaseMessages();
     incomingQos2.clear();
     everAttached = false;
-    PersistentStore store = state.store();
-    if (store != null) {
-      store.removeSession(clientId);
+    unstoreSession();
+  }
+
+  /** Deletes the stored session, if one was written: clean sessions cost no store write. */
+  private void unstoreSession() {
+    if (inStore) {
+      inStore = false;
+      state.store().removeSession(clientId);
     }
   }
 
@@ -221,6 +230,7 @@ final class Session {
   /** Writes the session record (subscriptions, expiry); {@code disconnectedAt} 0 when online. */
   private void persist(long disconnectedAtMillis) {
     if (persistent()) {
+      inStore = true;
       state
           .store()
           .putSession(
@@ -307,10 +317,7 @@ final class Session {
     subscriptions.clear();
     releaseMessages();
     incomingQos2.clear();
-    PersistentStore store = state.store();
-    if (store != null) {
-      store.removeSession(clientId);
-    }
+    unstoreSession();
     state.sessions().remove(clientId, this);
   }
 
@@ -325,6 +332,7 @@ final class Session {
     PersistentStore.SessionRecord r = stored.record();
     expiryIntervalSeconds = r.expiryInterval();
     everAttached = true;
+    inStore = true;
     setAccess(r.username(), access.aclFor(r.username(), clientId));
     long seconds = effectiveExpiry();
     if (seconds != NEVER_EXPIRES && r.disconnectedAtMillis() > 0) {
