@@ -101,7 +101,8 @@ class BrokerConfigTest {
         "per_listener_settings true|1|per_listener_settings: true is not yet supported",
         "persistence maybe|1|persistence: ",
         "persistence_file a/b|1|persistence_file: persistence_file must be a plain name",
-        "autosave_interval 60|1|autosave_interval: not yet supported",
+        "autosave_interval soon|1|autosave_interval: ",
+        "sys_interval 10|1|sys_interval: not yet supported",
         "acl_file /nonexistent/acl|1|acl_file: cannot read '/nonexistent/acl'",
       })
   void badLine_namesFileLineAndDirective(String line, int lineNo, String message) {

@@ -32,8 +32,6 @@ public final class ConfigParser {
   /** Directives of features that later issues add: accepted by name, refused at start-up. */
   private static final Set<String> NOT_YET =
       Set.of(
-          "autosave_interval",
-          "autosave_on_changes",
           "auth_plugin",
           "plugin",
           "protocol",
@@ -203,6 +201,10 @@ public final class ConfigParser {
       }
       case "retain_available" -> builder.retainAvailable(bool(d));
       case "persistence" -> builder.persistence(bool(d));
+        // Accepted for Mosquitto configurations: mqttls writes every change at once (to the
+        // store's write-ahead log), so there is no periodic save to tune.
+      case "autosave_interval" -> intArg(d, 0, 0, Integer.MAX_VALUE);
+      case "autosave_on_changes" -> bool(d);
       case "persistence_location" -> {
         arity(d, 1, 1);
         builder.persistenceLocation(dirOf(d.file()).resolve(d.args().get(0)));

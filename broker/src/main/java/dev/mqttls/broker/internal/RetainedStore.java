@@ -3,8 +3,9 @@ package dev.mqttls.broker.internal;
 import java.util.function.Consumer;
 
 /**
- * Retained messages, one per topic. Implementations are thread-safe; a later issue adds a
- * persistent implementation.
+ * Retained messages, one per topic. Implementations are thread-safe. With {@code persistence true}
+ * {@link BrokerState#publish} also writes each change to the {@link PersistentStore}, which fills
+ * this store again at start-up.
  */
 interface RetainedStore {
   /**

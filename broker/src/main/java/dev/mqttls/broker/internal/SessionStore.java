@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.function.Function;
 
 /**
- * Where sessions live, keyed by client id. Thread-safe. In memory now; a later issue adds a
- * persistent implementation that also keeps subscriptions and queued messages.
+ * Where sessions live, keyed by client id. Thread-safe. Always in memory; with {@code persistence
+ * true} each {@link Session} also writes itself through to the {@link PersistentStore}, which fills
+ * this map again at start-up.
  */
 interface SessionStore {
   /** The session of {@code clientId}, or null. */
