@@ -149,6 +149,31 @@ class PersistenceTest {
   }
 
   @Test
+  void oneMessage_forSeveralOfflineSessions_reachesEachAfterRestart() throws Exception {
+    List<String> ids = List.of("fan-a", "fan-b", "fan-c");
+    try (Broker broker = Broker.start(config())) {
+      for (String id : ids) {
+        TestClient c = TestClient.open(broker.address(0), MqttVersion.V3_1_1);
+        c.connect(new Connect(MqttVersion.V3_1_1, id, false, 60));
+        c.subscribe(1, "persist/fan/+", 1);
+        disconnect(c, MqttVersion.V3_1_1);
+      }
+      try (TestClient pub = TestClient.connect(broker.address(0), MqttVersion.V3_1_1, "pub")) {
+        publishAcked(pub, "persist/fan/1", "to-all", 1);
+      }
+    }
+    try (Broker broker = Broker.start(config())) {
+      for (String id : ids) {
+        try (TestClient c = TestClient.open(broker.address(0), MqttVersion.V3_1_1)) {
+          assertThat(c.connect(new Connect(MqttVersion.V3_1_1, id, false, 60)).sessionPresent())
+              .isTrue();
+          assertThat(receiveAndAck(c, 1)).as(id).containsExactly("to-all");
+        }
+      }
+    }
+  }
+
+  @Test
   void unacknowledgedInFlightMessage_isResentWithDup_afterRestart() throws Exception {
     int packetId;
     try (Broker broker = Broker.start(config())) {

@@ -47,6 +47,17 @@ final class Message extends AbstractReferenceCounted {
     return publish;
   }
 
+  /** The store's serialized form, made once per message however many sessions store it. */
+  private volatile byte[] storedForm;
+
+  byte[] storedForm() {
+    return storedForm;
+  }
+
+  void storedForm(byte[] bytes) {
+    storedForm = bytes;
+  }
+
   long expiresAtNanos() {
     return expiresAtNanos;
   }

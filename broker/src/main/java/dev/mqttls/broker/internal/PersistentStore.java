@@ -76,6 +76,9 @@ final class PersistentStore implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong(1);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong lastFailureLog = new AtomicLong();
+  private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private PersistentStore(Path directory, Options options, RocksDB db) {
     this.directory = directory;
@@ -420,6 +423,20 @@ final class PersistentStore implements AutoCloseable {
   // ---- message encoding: deadline, then the PUBLISH as MQTT 5 bytes (the codec reads it back)
 
   private static void writeMessage(DataOutputStream out, Message m) throws IOException {
+    byte[] form = m.storedForm();
+    if (form == null) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      try (DataOutputStream o = new DataOutputStream(bytes)) {
+        encodeMessage(o, m);
+      }
+      form = bytes.toByteArray();
+      // Benign race: two threads would make the same bytes.
+      m.storedForm(form);
+    }
+    out.write(form);
+  }
+
+  private static void encodeMessage(DataOutputStream out, Message m) throws IOException {
     long deadline =
         m.hasExpiry()
             ? System.currentTimeMillis() + (m.expiresAtNanos() - System.nanoTime()) / 1_000_000L
@@ -594,8 +611,20 @@ final class PersistentStore implements AutoCloseable {
     if (closed) {
       return;
     }
-    // The broker keeps serving from memory; what was not written is lost only on a crash.
-    LOG.error("Persistence store {}: write failed: {}", directory, e.getMessage());
+    failures.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if (last != 0 && now - last < FAILURE_LOG_INTERVAL_NANOS) {
+      return;
+    }
+    if (lastFailureLog.compareAndSet(last, now == 0 ? 1 : now)) {
+      // The broker keeps serving from memory; what was not written is lost only on a crash.
+      LOG.error(
+          "Persistence store {}: write failed ({} failed writes so far; is the disk full?): {}",
+          directory,
+          failures.get(),
+          e.getMessage());
+    }
   }
 
   /** Flushes nothing extra (the WAL already holds every write) and closes the database. */
