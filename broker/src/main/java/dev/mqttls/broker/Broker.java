@@ -25,8 +25,14 @@ public final class Broker implements AutoCloseable {
   /**
    * Binds every listener of {@code config} and starts serving.
    *
-   * @throws BrokerStartException when a listener cannot bind or load its TLS material; listeners
-   *     bound before the failure are closed again
+   * <p>With {@link BrokerConfig#persistence()} on, the store in {@link
+   * BrokerConfig#persistenceDirectory()} is opened first and its persistent sessions (offline,
+   * their expiry continuing), their messages and the retained messages come back before any
+   * listener accepts a connection.
+   *
+   * @throws BrokerStartException when a listener cannot bind or load its TLS material, or the store
+   *     cannot be opened (locked by another broker, corrupt, not writable; the message names its
+   *     directory); listeners bound before the failure are closed again
    */
   public static Broker start(BrokerConfig config) {
     return new Broker(BrokerRuntime.start(config));
