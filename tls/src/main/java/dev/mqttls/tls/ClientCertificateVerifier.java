@@ -1,7 +1,6 @@
 package dev.mqttls.tls;
 
 import java.math.BigInteger;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,17 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
  * Verifies client certificates for one listener: chain to a CA in cafile/capath (PKIX, no
  * revocation lookups over the network), then validity and the crlfile. Each rejection is a {@link
- * ClientCertificateRejected} carrying a named cause. Immutable; shared by all connections of one
- * material generation.
+ * ClientCertificateRejected} carrying a named cause. Shared by all connections of one material
+ * generation; {@link ListenerTrustManager} is the trust manager the engines call.
  */
-final class ClientCertificateVerifier extends X509ExtendedTrustManager {
+final class ClientCertificateVerifier {
   /** A CRL with the file it came from, for log lines. */
   record LoadedCrl(X509CRL crl, Path file, X509Certificate issuer) {}
 
@@ -356,44 +353,8 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     }
   }
 
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    verify(chain);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    verify(chain);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    verify(chain);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    throw new CertificateException("server-side verifier");
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    throw new CertificateException("server-side verifier");
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("server-side verifier");
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
+  /** The CAs of cafile/capath, for the CertificateRequest. */
+  X509Certificate[] acceptedIssuers() {
     return acceptedIssuers.clone();
   }
 }

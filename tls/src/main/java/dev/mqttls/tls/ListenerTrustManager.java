@@ -96,6 +96,6 @@ final class ListenerTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return verifier.getAcceptedIssuers();
+    return verifier.acceptedIssuers();
   }
 }
