@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -353,9 +352,5 @@ public final class ServerTls implements AutoCloseable {
       return val.toCharArray();
     }
     return v.toCharArray();
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }

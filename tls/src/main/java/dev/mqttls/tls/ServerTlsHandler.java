@@ -141,7 +141,7 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
       switchToTls(ctx, ((ClientHelloParser.Complete) r).hello());
       return;
     }
-    if ((first & 0xf0) == 0x10 && first == 0x10) {
+    if (first == 0x10) { // CONNECT
       fail(
           ctx,
           HandshakeFailureCause.PLAIN_MQTT_ON_TLS_PORT,
