@@ -26,7 +26,6 @@ import dev.mqttls.codec.TopicFilter;
 import dev.mqttls.codec.Unsuback;
 import dev.mqttls.codec.Unsubscribe;
 import dev.mqttls.codec.Will;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,9 +37,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -798,7 +794,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (v5
         && Integer.valueOf(1).equals(p.properties().payloadFormatIndicator())
-        && !isUtf8(p.payload())) {
+        && !p.payloadIsValidUtf8()) {
       p.release();
       if (qos == 0) {
         protocolFailure(
@@ -854,19 +850,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   private Pubrec pubrec(int packetId, ReasonCode reason) {
     return new Pubrec(packetId, version.isV5() ? reason : ReasonCode.SUCCESS, MqttProperties.EMPTY);
-  }
-
-  private static boolean isUtf8(ByteBuf b) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(b.nioBuffer());
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 
   @Override
