@@ -17,7 +17,7 @@ final class CostProbe {
     this.ctx = ctx;
   }
 
-  void resumption(ProbeContext.TlsSummary first, TlsConnection main) {
+  void resumption(ProbeContext.TlsSummary first) {
     // The first handshake of a process pays for crypto start-up; a second one shows the server.
     TlsConnection.Offer full =
         new TlsConnection.Offer(
@@ -29,21 +29,10 @@ final class CostProbe {
             false);
     ProbeContext.TlsSummary measured = first;
     try (TlsConnection c =
-        TlsConnection.open(
-            ctx.address,
-            ctx.timeout,
-            full,
-            chain -> ctx.verification != null && ctx.verification.trusted())) {
+        TlsConnection.open(ctx.address, ctx.timeout, full, chain -> ctx.serverTrusted())) {
       TlsConnection.Observed ob = c.observed();
       if (ob.handshakeComplete) {
-        measured =
-            new ProbeContext.TlsSummary(
-                ob.version,
-                ob.cipherSuite,
-                ob.handshakeNanos,
-                ob.handshakeBytesOut,
-                ob.handshakeBytesIn,
-                ob.certificateMessageBytes);
+        measured = ProbeContext.TlsSummary.of(ob);
       }
     } catch (IOException e) {
       LOG.debug("second full handshake failed", e);
@@ -74,11 +63,7 @@ final class CostProbe {
           new TlsConnection.Offer(
               versions, ctx.sniName(), ctx.o.alpn().orElse(null), ctx.credentials, null, false);
       try (TlsConnection c =
-          TlsConnection.open(
-              ctx.address,
-              ctx.timeout,
-              full12,
-              chain -> ctx.verification != null && ctx.verification.trusted())) {
+          TlsConnection.open(ctx.address, ctx.timeout, full12, chain -> ctx.serverTrusted())) {
         TlsConnection.Observed ob = c.observed();
         if (!ob.handshakeComplete) {
           ctx.findings.add(
@@ -90,17 +75,8 @@ final class CostProbe {
                       + ")."));
           return;
         }
-        if (ob.handshakeComplete) {
-          measured =
-              new ProbeContext.TlsSummary(
-                  ob.version,
-                  ob.cipherSuite,
-                  ob.handshakeNanos,
-                  ob.handshakeBytesOut,
-                  ob.handshakeBytesIn,
-                  ob.certificateMessageBytes);
-          resumable = c.resumableSession();
-        }
+        measured = ProbeContext.TlsSummary.of(ob);
+        resumable = c.resumableSession();
       } catch (IOException e) {
         LOG.debug("TLS 1.2 full handshake failed", e);
       }
@@ -118,11 +94,7 @@ final class CostProbe {
         new TlsConnection.Offer(
             versions, ctx.sniName(), ctx.o.alpn().orElse(null), ctx.credentials, resumable, false);
     try (TlsConnection c =
-        TlsConnection.open(
-            ctx.address,
-            ctx.timeout,
-            offer,
-            chain -> ctx.verification != null && ctx.verification.trusted())) {
+        TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> ctx.serverTrusted())) {
       TlsConnection.Observed ob = c.observed();
       if (ob.handshakeComplete && ob.resumed) {
         long saved = measured.in() + measured.out() - ob.handshakeBytesIn - ob.handshakeBytesOut;

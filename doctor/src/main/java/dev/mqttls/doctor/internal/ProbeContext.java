@@ -18,7 +18,18 @@ import org.bouncycastle.tls.TlsSession;
 final class ProbeContext {
   /** The first full handshake's figures, for the cost step. */
   record TlsSummary(
-      ProtocolVersion version, int suite, long nanos, long out, long in, int certBytes) {}
+      ProtocolVersion version, int suite, long nanos, long out, long in, int certBytes) {
+    /** The figures of a completed handshake. */
+    static TlsSummary of(TlsConnection.Observed ob) {
+      return new TlsSummary(
+          ob.version,
+          ob.cipherSuite,
+          ob.handshakeNanos,
+          ob.handshakeBytesOut,
+          ob.handshakeBytesIn,
+          ob.certificateMessageBytes);
+    }
+  }
 
   final ProbeOptions o;
   final int timeout;
@@ -56,6 +67,11 @@ final class ProbeContext {
   String sniName() {
     String n = o.serverName();
     return Certs.isIpLiteral(n) ? null : n;
+  }
+
+  /** Whether the main connection verified the server: later probes go on only then. */
+  boolean serverTrusted() {
+    return verification != null && verification.trusted();
   }
 
   /** The host as a URL writes it (IPv6 in brackets). */

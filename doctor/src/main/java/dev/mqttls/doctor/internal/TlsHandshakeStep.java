@@ -59,14 +59,7 @@ final class TlsHandshakeStep {
       } else if (!ob.handshakeComplete) {
         handshakeFailed(main);
       } else {
-        summary =
-            new ProbeContext.TlsSummary(
-                ob.version,
-                ob.cipherSuite,
-                ob.handshakeNanos,
-                ob.handshakeBytesOut,
-                ob.handshakeBytesIn,
-                ob.certificateMessageBytes);
+        summary = ProbeContext.TlsSummary.of(ob);
         negotiated(ob);
         certificateRequest(ob);
         new MqttSteps(ctx).mqttSteps(main.in(), main.out(), main);
@@ -77,7 +70,7 @@ final class TlsHandshakeStep {
       new TlsProbes(ctx).versionProbes();
     }
     if (ctx.o.costProbe() && summary != null) {
-      new CostProbe(ctx).resumption(summary, main);
+      new CostProbe(ctx).resumption(summary);
     }
   }
 

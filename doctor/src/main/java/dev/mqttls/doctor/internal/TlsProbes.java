@@ -74,11 +74,7 @@ final class TlsProbes {
         new TlsConnection.Offer(
             ctx.deviceVersions(), ctx.sniName(), ctx.o.alpn().orElse(null), null, null, false);
     try (TlsConnection c =
-        TlsConnection.open(
-            ctx.address,
-            ctx.timeout,
-            offer,
-            chain -> ctx.verification != null && ctx.verification.trusted())) {
+        TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> ctx.serverTrusted())) {
       TlsConnection.Observed ob = c.observed();
       boolean refused = !ob.handshakeComplete;
       if (!refused) {
@@ -163,11 +159,7 @@ final class TlsProbes {
             v.only(), ctx.sniName(), ctx.o.alpn().orElse(null), null, null, withMfl);
     // The ServerHello settles the version; the handshake goes on only with a verified server.
     try (TlsConnection c =
-        TlsConnection.open(
-            ctx.address,
-            ctx.timeout,
-            offer,
-            chain -> ctx.verification != null && ctx.verification.trusted())) {
+        TlsConnection.open(ctx.address, ctx.timeout, offer, chain -> ctx.serverTrusted())) {
       TlsConnection.Observed ob = c.observed();
       if (ob.handshakeComplete && v.equals(ProtocolVersion.TLSv12)) {
         ctx.tls12Choice =
