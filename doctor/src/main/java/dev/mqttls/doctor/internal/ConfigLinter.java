@@ -191,10 +191,7 @@ public final class ConfigLinter {
       checkDates(caD, c);
     }
     Directive crlD = l.get("crlfile");
-    boolean crlRead = crlD != null && checkFile(crlD);
-    if (crlRead) {
-      checkCrl(crlD, cas);
-    }
+    List<X509CRL> crls = crlD != null && checkFile(crlD) ? checkCrl(crlD, cas) : List.of();
     if (!chain.isEmpty()) {
       Directive ciphers = l.get("ciphers");
       if (ciphers != null) {
@@ -208,21 +205,15 @@ public final class ConfigLinter {
     for (X509Certificate c : cas) {
       dates.add("cafile:   " + Certs.subject(c) + ": " + daysText(c));
     }
-    if (crlRead) {
-      try {
-        for (X509CRL crl : Pem.crls(path(crlD))) {
-          if (crl.getNextUpdate() != null) {
-            long days = Duration.between(now, crl.getNextUpdate().toInstant()).toDays();
-            dates.add(
-                "crlfile:  next update "
-                    + crl.getNextUpdate().toInstant()
-                    + " ("
-                    + (days < 0 ? (-days) + " days overdue" : "in " + days + " days")
-                    + ")");
-          }
-        }
-      } catch (IOException e) {
-        // Already reported by checkCrl.
+    for (X509CRL crl : crls) {
+      if (crl.getNextUpdate() != null) {
+        long days = Duration.between(now, crl.getNextUpdate().toInstant()).toDays();
+        dates.add(
+            "crlfile:  next update "
+                + crl.getNextUpdate().toInstant()
+                + " ("
+                + (days < 0 ? (-days) + " days overdue" : "in " + days + " days")
+                + ")");
       }
     }
     if (!dates.isEmpty()) {
@@ -366,7 +357,7 @@ public final class ConfigLinter {
       return false;
     }
     if (brokerUser != null && !brokerUser.equals("root")) {
-      UnixAccess.Denied problem = readableBy(real, brokerUser);
+      UnixAccess.Denied problem = UnixAccess.whyUnreadable(real, brokerUser);
       if (problem != null) {
         String fix =
             problem.directory()
@@ -405,11 +396,6 @@ public final class ConfigLinter {
   private Path path(Directive d) {
     Path p = Path.of(d.value());
     return p.isAbsolute() ? p : d.file().toAbsolutePath().getParent().resolve(p);
-  }
-
-  /** Null when {@code user} can read {@code file}, else why not. */
-  private static UnixAccess.Denied readableBy(Path file, String user) {
-    return UnixAccess.whyUnreadable(file, user);
   }
 
   private List<X509Certificate> readCerts(Directive d) {
@@ -539,7 +525,8 @@ public final class ConfigLinter {
     }
   }
 
-  private void checkCrl(Directive d, List<X509Certificate> cas) {
+  /** Checks the CRLs in the file and returns them (none when it cannot be parsed). */
+  private List<X509CRL> checkCrl(Directive d, List<X509Certificate> cas) {
     List<X509CRL> crls;
     try {
       crls = Pem.crls(path(d));
@@ -549,7 +536,7 @@ public final class ConfigLinter {
               FindingCode.CONFIG_FILE_INVALID,
               at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM CRL (-----BEGIN X509 CRL-----)."));
-      return;
+      return List.of();
     }
     if (crls.isEmpty()) {
       findings.add(
@@ -557,7 +544,7 @@ public final class ConfigLinter {
               FindingCode.CONFIG_FILE_INVALID,
               at(d) + ": holds no PEM CRL.",
               "Give a PEM CRL (-----BEGIN X509 CRL-----); mqttls pki crl writes one."));
-      return;
+      return crls;
     }
     for (X509CRL crl : crls) {
       if (crl.getNextUpdate() == null) {
@@ -604,5 +591,6 @@ public final class ConfigLinter {
                 "Use the CRL of the CA that issues the device certificates."));
       }
     }
+    return crls;
   }
 }
