@@ -2,7 +2,6 @@ package dev.mqttls.broker.internal;
 
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.codec.Publish;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -177,24 +176,9 @@ final class BrokerState {
         // Before the publisher's acknowledgement, which follows this call.
         store.putRetained(p.topic(), m);
       }
-      retained.put(p.topic(), copyForStore(m));
+      retained.put(p.topic(), m.copied());
     }
     return route(m);
-  }
-
-  private static Message copyForStore(Message m) {
-    Publish p = m.publish();
-    // Kept for long: copy out of the network buffer so that it does not pin a pooled chunk.
-    Publish copy =
-        new Publish(
-            false,
-            p.qos(),
-            true,
-            p.topic(),
-            p.qos() == dev.mqttls.codec.Qos.AT_MOST_ONCE ? 0 : 1,
-            p.properties(),
-            Unpooled.copiedBuffer(p.payload()));
-    return new Message(copy, m.expiresAtNanos(), m.origin(), null);
   }
 
   private int route(Message m) {

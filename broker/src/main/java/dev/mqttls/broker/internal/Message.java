@@ -47,6 +47,24 @@ final class Message extends AbstractReferenceCounted {
     return publish;
   }
 
+  /**
+   * A copy whose payload is out of the network buffer, for a message kept long (retained, or queued
+   * for an offline client), so that it does not pin a pooled chunk. The copy has no packet id of
+   * its own (1 stands in for QoS 1/2) and no read gate; this message's reference is kept.
+   */
+  Message copied() {
+    Publish copy =
+        new Publish(
+            false,
+            publish.qos(),
+            publish.retainFlag(),
+            publish.topic(),
+            publish.qos() == dev.mqttls.codec.Qos.AT_MOST_ONCE ? 0 : 1,
+            publish.properties(),
+            io.netty.buffer.Unpooled.copiedBuffer(publish.payload()));
+    return new Message(copy, expiresAtNanos, origin, null);
+  }
+
   /** The store's serialized form, made once per message however many sessions store it. */
   private volatile byte[] storedForm;
 

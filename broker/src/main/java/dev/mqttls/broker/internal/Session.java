@@ -1,13 +1,11 @@
 package dev.mqttls.broker.internal;
 
-import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -492,28 +490,14 @@ final class Session {
     }
     if (conn == null) {
       // Offline: do not pin the publisher's network buffer for as long as the client is away.
-      m = copyOf(m);
+      Message copy = m.copied();
+      m.release();
+      m = copy;
     } else if (queue.size() >= highWater()) {
       // Online but its window is full: slow the publisher down rather than drop.
       conn.holdPublisherForQueue(m.originGate());
     }
     queue.add(new Queued(m, qos, retain, ids, seq));
-  }
-
-  private static Message copyOf(Message m) {
-    var p = m.publish();
-    var copy =
-        new dev.mqttls.codec.Publish(
-            false,
-            p.qos(),
-            p.retainFlag(),
-            p.topic(),
-            p.qos() == dev.mqttls.codec.Qos.AT_MOST_ONCE ? 0 : 1,
-            p.properties(),
-            Unpooled.copiedBuffer(p.payload()));
-    Message out = new Message(copy, m.expiresAtNanos(), m.origin(), null);
-    m.release();
-    return out;
   }
 
   private void sendInFlight(
@@ -645,18 +629,7 @@ final class Session {
 
   /** Releases everything; the broker is shutting down. */
   void dispose() {
-    Iterator<InFlight> it = inflight.values().iterator();
-    while (it.hasNext()) {
-      InFlight f = it.next();
-      if (f.message != null) {
-        f.message.release();
-      }
-      it.remove();
-    }
-    for (Queued q : queue) {
-      q.message.release();
-    }
-    queue.clear();
+    releaseMessages();
   }
 
   private static final class InFlight {
