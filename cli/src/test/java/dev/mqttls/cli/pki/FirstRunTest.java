@@ -129,28 +129,7 @@ class FirstRunTest {
         start(tmp.resolve("mosquitto.log"), "/usr/sbin/mosquitto", "-c", mosquittoConf.toString());
     awaitPort(tls, broker, tmp.resolve("mosquitto.log"));
 
-    String port = "-p " + FirstRun.TLS_PORT + " ";
-    Path subOut = tmp.resolve("sub.out");
-    Process sub =
-        start(
-            subOut,
-            "bash",
-            "-c",
-            "exec " + subLine.strip().replace(port, "-p " + tls + " ") + " -C 1 -W 20");
-    // Publish until the subscriber has its message (it may not be subscribed yet); bounded.
-    for (int i = 0; i < 20 && sub.isAlive(); i++) {
-      Process pub =
-          start(
-              tmp.resolve("pub" + i + ".out"),
-              "bash",
-              "-c",
-              "exec " + pubLine.strip().replace(port, "-p " + tls + " "));
-      assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(pub.exitValue()).as(Files.readString(tmp.resolve("pub" + i + ".out"))).isZero();
-      sub.waitFor(500, TimeUnit.MILLISECONDS);
-    }
-    assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(subOut)).isEqualTo("hello world\n");
+    assertPrintedLinesExchangeAMessage(subLine, pubLine, tls);
     assertThat(Files.readString(tmp.resolve("mosquitto.log"))).contains("u'example-device'");
   }
 
@@ -173,28 +152,34 @@ class FirstRunTest {
     try (dev.mqttls.broker.Broker broker =
         dev.mqttls.broker.Broker.start(
             dev.mqttls.broker.BrokerConfig.parse(conf, data.resolve("mqttls.conf")))) {
-      String port = "-p " + FirstRun.TLS_PORT + " ";
-      Path subOut = tmp.resolve("sub.out");
-      Process sub =
-          start(
-              subOut,
-              "bash",
-              "-c",
-              "exec " + subLine.strip().replace(port, "-p " + tls + " ") + " -C 1 -W 20");
-      for (int i = 0; i < 20 && sub.isAlive(); i++) {
-        Process pub =
-            start(
-                tmp.resolve("pub" + i + ".out"),
-                "bash",
-                "-c",
-                "exec " + pubLine.strip().replace(port, "-p " + tls + " "));
-        assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue()).as(Files.readString(tmp.resolve("pub" + i + ".out"))).isZero();
-        sub.waitFor(500, TimeUnit.MILLISECONDS);
-      }
-      assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(Files.readString(subOut)).isEqualTo("hello world\n");
+      assertPrintedLinesExchangeAMessage(subLine, pubLine, tls);
     }
+  }
+
+  /**
+   * Runs the printed sub line and publishes with the printed pub line until the subscriber has its
+   * message (it may not be subscribed yet; at most 20 tries), both moved to the broker's TLS port.
+   */
+  private void assertPrintedLinesExchangeAMessage(String subLine, String pubLine, int tls)
+      throws Exception {
+    String port = "-p " + FirstRun.TLS_PORT + " ";
+    Path subOut = tmp.resolve("sub.out");
+    Process sub =
+        start(
+            subOut,
+            "bash",
+            "-c",
+            "exec " + subLine.strip().replace(port, "-p " + tls + " ") + " -C 1 -W 20");
+    for (int i = 0; i < 20 && sub.isAlive(); i++) {
+      Path pubOut = tmp.resolve("pub" + i + ".out");
+      Process pub =
+          start(pubOut, "bash", "-c", "exec " + pubLine.strip().replace(port, "-p " + tls + " "));
+      assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(pub.exitValue()).as(Files.readString(pubOut)).isZero();
+      sub.waitFor(500, TimeUnit.MILLISECONDS);
+    }
+    assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(subOut)).isEqualTo("hello world\n");
   }
 
   private static String line(String printed, String prefix) {
