@@ -109,6 +109,24 @@ class PubSubCommandTest {
     return all.toArray(new String[0]);
   }
 
+  /** {@code mqttls pub -h localhost} to topic {@code k} of a TLS broker that trusts our CA. */
+  private static CliRun.Result pubToLocalhost(MosquittoProcess m, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "pub",
+                "-h",
+                "localhost",
+                "-p",
+                Integer.toString(m.port()),
+                "--cafile",
+                pki.caCert.toString(),
+                "-t",
+                "k"));
+    all.addAll(List.of(args));
+    return CliRun.run(all.toArray(new String[0]));
+  }
+
   // ------------------------------------------------------------------ pub
 
   @Test
@@ -481,77 +499,20 @@ class PubSubCommandTest {
                 .listenerLine("keyfile " + pki.serverKey)
                 .listenerLine("cafile " + pki.caCert)
                 .listenerLine("require_certificate true"));
-    String port = Integer.toString(m.port());
     ClientSetup.environment = Map.of(ClientSetup.KEY_PASSWORD_ENV, OpenSslPki.KEY_PASSWORD)::get;
     CliRun.Result p12 =
-        CliRun.run(
-            "pub",
-            "-h",
-            "localhost",
-            "-p",
-            port,
-            "--cafile",
-            pki.caCert.toString(),
-            "--keyform",
-            "p12",
-            "--key",
-            pki.clientP12.toString(),
-            "-t",
-            "k",
-            "-m",
-            "p12");
+        pubToLocalhost(m, "--keyform", "p12", "--key", pki.clientP12.toString(), "-m", "p12");
     assertThat(p12.exit()).as(p12.toString()).isZero();
-    CliRun.Result enc =
-        CliRun.run(
-            "pub",
-            "-h",
-            "localhost",
-            "-p",
-            port,
-            "--cafile",
-            pki.caCert.toString(),
-            "--cert",
-            pki.clientCert.toString(),
-            "--key",
-            pki.clientKeyEncrypted.toString(),
-            "-t",
-            "k",
-            "-m",
-            "enc");
+    String[] encrypted = {
+      "--cert", pki.clientCert.toString(), "--key", pki.clientKeyEncrypted.toString(), "-m", "enc"
+    };
+    CliRun.Result enc = pubToLocalhost(m, encrypted);
     assertThat(enc.exit()).as(enc.toString()).isZero();
     ClientSetup.environment = Map.<String, String>of()::get;
-    CliRun.Result noPw =
-        CliRun.run(
-            "pub",
-            "-h",
-            "localhost",
-            "-p",
-            port,
-            "--cafile",
-            pki.caCert.toString(),
-            "--cert",
-            pki.clientCert.toString(),
-            "--key",
-            pki.clientKeyEncrypted.toString(),
-            "-t",
-            "k",
-            "-m",
-            "enc");
+    CliRun.Result noPw = pubToLocalhost(m, encrypted);
     assertThat(noPw.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(noPw.err()).contains("encrypted").contains(ClientSetup.KEY_PASSWORD_ENV);
-    CliRun.Result noCert =
-        CliRun.run(
-            "pub",
-            "-h",
-            "localhost",
-            "-p",
-            port,
-            "--cafile",
-            pki.caCert.toString(),
-            "-t",
-            "k",
-            "-m",
-            "x");
+    CliRun.Result noCert = pubToLocalhost(m, "-m", "x");
     assertThat(noCert.exit())
         .as(noCert.toString())
         .isIn(ExitCodes.CERTIFICATE, ExitCodes.TLS_HANDSHAKE);
@@ -593,10 +554,9 @@ class PubSubCommandTest {
   void passwords_fromTheEnvironment_orArgvWithAWarning_andRefusalExits6() throws Exception {
     MosquittoProcess.Builder b = MosquittoProcess.builder().allowAnonymous(false);
     Path pw = b.file("passwd", "");
-    Process p =
-        new ProcessBuilder("mosquitto_passwd", "-b", pw.toString(), "bob", "builder-pw").start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
+    MosquittoClients.Result passwd =
+        MosquittoClients.run(WAIT, "mosquitto_passwd", "-b", pw, "bob", "builder-pw");
+    assertThat(passwd.exitCode()).as(passwd.toString()).isZero();
     MosquittoProcess m = mosquitto(b.line("password_file " + pw));
 
     ClientSetup.environment = Map.of(ClientSetup.PASSWORD_ENV, "builder-pw")::get;

@@ -35,10 +35,10 @@ class TerminalTest {
   void pub_promptsForThePasswordOnATerminal_withoutEchoingIt() throws Exception {
     MosquittoProcess.Builder b = MosquittoProcess.builder().allowAnonymous(false);
     Path pw = b.file("passwd", "");
-    Process p =
-        new ProcessBuilder("mosquitto_passwd", "-b", pw.toString(), "carol", "typed-secret")
-            .start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    MosquittoClients.Result passwd =
+        MosquittoClients.run(
+            Duration.ofSeconds(10), "mosquitto_passwd", "-b", pw, "carol", "typed-secret");
+    assertThat(passwd.exitCode()).as(passwd.toString()).isZero();
     try (MosquittoProcess m = b.line("password_file " + pw).start();
         Pty pty =
             new Pty(
