@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -241,40 +240,18 @@ class DoctorMatrixTest {
 
   // Mosquitto only: our broker refuses to start a listener whose certificate is expired or not
   // yet valid (tls module, TlsMaterialException naming the file), so it can never present one.
-  @Test
-  void expired_onMosquitto() {
-    Kind kind = Kind.MOSQUITTO;
+  @ParameterizedTest
+  @EnumSource(
+      value = FindingCode.class,
+      names = {"SERVER_CERT_EXPIRED", "SERVER_CERT_NOT_YET_VALID"})
+  void serverCertOutsideItsValidity_onMosquitto(FindingCode expected) {
+    Instant[] validity =
+        expected == FindingCode.SERVER_CERT_EXPIRED ? TestCerts.expired() : TestCerts.notYetValid();
     newCa();
     tls(
         TestCerts.leaf(
-            ca,
-            "localhost",
-            LOCALHOST,
-            List.of(),
-            KeyPurposeId.id_kp_serverAuth,
-            TestCerts.expired()));
-    assertHas(
-        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
-        FindingCode.SERVER_CERT_EXPIRED);
-  }
-
-  // Mosquitto only: our broker refuses to start a listener whose certificate is expired or not
-  // yet valid (tls module, TlsMaterialException naming the file), so it can never present one.
-  @Test
-  void notYetValid_onMosquitto() {
-    Kind kind = Kind.MOSQUITTO;
-    newCa();
-    tls(
-        TestCerts.leaf(
-            ca,
-            "localhost",
-            LOCALHOST,
-            List.of(),
-            KeyPurposeId.id_kp_serverAuth,
-            TestCerts.notYetValid()));
-    assertHas(
-        probe(kind, true, o -> o.caFile(caFile).serverName("localhost")),
-        FindingCode.SERVER_CERT_NOT_YET_VALID);
+            ca, "localhost", LOCALHOST, List.of(), KeyPurposeId.id_kp_serverAuth, validity));
+    assertHas(probe(Kind.MOSQUITTO, true, o -> o.caFile(caFile).serverName("localhost")), expected);
   }
 
   @ParameterizedTest
