@@ -18,6 +18,7 @@ import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.testing.LogCapture;
+import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
 import dev.mqttls.testing.certs.OpenSslPki;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -277,12 +277,10 @@ class ClientAgainstMosquittoTest {
       throws Exception {
     MosquittoProcess.Builder b = MosquittoProcess.builder().allowAnonymous(false);
     Path pwFile = b.file("passwd", "");
-    Process p =
-        new ProcessBuilder("mosquitto_passwd", "-b", pwFile.toString(), "alice", "wonder-land")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
+    MosquittoClients.Result passwd =
+        MosquittoClients.run(
+            Duration.ofSeconds(10), "mosquitto_passwd", "-b", pwFile, "alice", "wonder-land");
+    assertThat(passwd.exitCode()).as(passwd.toString()).isZero();
     b.line("password_file " + pwFile);
     MosquittoProcess m = mosquitto(b);
 
