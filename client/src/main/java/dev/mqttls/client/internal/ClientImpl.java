@@ -365,8 +365,7 @@ public final class ClientImpl implements MqttClient {
                       ssl.setHandshakeTimeoutMillis(
                           config.tls().get().handshakeTimeout().toMillis());
                       ch.pipeline().addLast("tls", ssl);
-                    }
-                    if (sslContext == null) {
+                    } else {
                       ch.pipeline()
                           .addLast(
                               "tls-answer",
@@ -874,7 +873,7 @@ public final class ClientImpl implements MqttClient {
         LOG.debug("message on {} matches no subscription of this client; dropped", topic);
       }
     }
-    updateSnapshot();
+    // nothing in the snapshot changed: status() reads the message counters live
   }
 
   // ------------------------------------------------------------------ plumbing
