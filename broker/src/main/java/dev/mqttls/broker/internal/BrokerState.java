@@ -190,7 +190,7 @@ final class BrokerState {
       return 0;
     }
     // Split once per message, only when an acl_file asks for read checks on delivery.
-    String[] levels = access.hasAcl() ? ClientAcl.levels(m.publish().topic()) : null;
+    String[] levels = access.hasAcl() ? Topics.levels(m.publish().topic()) : null;
     if (n == 1) {
       ClientSubscription s = matches.get(0);
       if (!(s.noLocal() && s.clientId().equals(m.origin()))) {

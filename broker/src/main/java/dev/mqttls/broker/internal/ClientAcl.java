@@ -163,25 +163,4 @@ final class ClientAcl {
     }
     return acl.length == sub.length;
   }
-
-  /** Splits a topic name or filter into levels without a regular expression. */
-  static String[] levels(String topic) {
-    int n = 1;
-    for (int i = 0; i < topic.length(); i++) {
-      if (topic.charAt(i) == '/') {
-        n++;
-      }
-    }
-    String[] out = new String[n];
-    int start = 0;
-    int k = 0;
-    for (int i = 0; i < topic.length(); i++) {
-      if (topic.charAt(i) == '/') {
-        out[k++] = topic.substring(start, i);
-        start = i + 1;
-      }
-    }
-    out[k] = topic.substring(start);
-    return out;
-  }
 }

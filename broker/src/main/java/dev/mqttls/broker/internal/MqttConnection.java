@@ -358,7 +358,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     this.username = username;
     acl = state.access().aclFor(username, id);
     will = c.will();
-    if (will != null && !acl.canWrite(ClientAcl.levels(will.topic().value()))) {
+    if (will != null && !acl.canWrite(Topics.levels(will.topic().value()))) {
       refuse(
           id,
           ReasonCode.NOT_AUTHORIZED,
@@ -750,7 +750,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     // The session's, not a field: a reload (SIGHUP) replaces it for connected clients too.
     ClientAcl acl = session.acl();
-    if (!acl.allowsAll() && !acl.canWrite(ClientAcl.levels(topic))) {
+    if (!acl.allowsAll() && !acl.canWrite(Topics.levels(topic))) {
       // At debug: a device publishing where it may not would flood the log at info.
       ACL_LOG.debug(
           "Denied PUBLISH from {} ({}) to {}: no write access (acl_file)",
@@ -904,7 +904,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     ClientAcl acl = session.acl();
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
-      if (!acl.allowsAll() && !acl.canSubscribe(ClientAcl.levels(f.filter()))) {
+      if (!acl.allowsAll() && !acl.canSubscribe(Topics.levels(f.filter()))) {
         ACL_LOG.debug(
             "Denied SUBSCRIBE from {} ({}) to {}: no read access (acl_file)",
             clientId,
@@ -940,7 +940,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           .forEachMatching(
               cs.filter(),
               m -> {
-                if (acl.allowsAll() || acl.canRead(ClientAcl.levels(m.publish().topic()))) {
+                if (acl.allowsAll() || acl.canRead(Topics.levels(m.publish().topic()))) {
                   int qos = Math.min(m.publish().qos().code(), cs.qos());
                   long seq = state.persist(session, m, qos, true, subIds);
                   session.offer(m, qos, true, subIds, seq);

@@ -1,6 +1,6 @@
 package dev.mqttls.broker.internal;
 
-/** Topic and filter helpers shared by the topic tree and the retained store. */
+/** Topic and filter helpers shared by the topic tree, the retained store and the ACL. */
 final class Topics {
   private Topics() {}
 

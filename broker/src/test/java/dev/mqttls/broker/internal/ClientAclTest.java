@@ -37,7 +37,7 @@ class ClientAclTest {
   }
 
   private static String[] l(String topic) {
-    return ClientAcl.levels(topic);
+    return Topics.levels(topic);
   }
 
   @Test
