@@ -164,13 +164,18 @@ final class Session {
 
   /** Forgets all state, as Clean Start demands. */
   void clear() {
+    forget();
+    everAttached = false;
+  }
+
+  /** Drops subscriptions (from the tree too), messages, QoS 2 ids and the stored record. */
+  private void forget() {
     for (ClientSubscription s : subscriptions.values()) {
       state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
     }
     subscriptions.clear();
     releaseMessages();
     incomingQos2.clear();
-    everAttached = false;
     unstoreSession();
   }
 
@@ -309,13 +314,7 @@ final class Session {
       return;
     }
     ended = true;
-    for (ClientSubscription s : subscriptions.values()) {
-      state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
-    }
-    subscriptions.clear();
-    releaseMessages();
-    incomingQos2.clear();
-    unstoreSession();
+    forget();
     state.sessions().remove(clientId, this);
   }
 
