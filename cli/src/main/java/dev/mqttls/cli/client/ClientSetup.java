@@ -5,6 +5,7 @@ import dev.mqttls.client.MessageProperties;
 import dev.mqttls.client.MqttClientConfig;
 import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
+import dev.mqttls.codec.Qos;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -187,6 +188,15 @@ final class ClientSetup {
         return MqttVersion.V3_1_1;
       default:
         throw new CliFailure(ExitCodes.USAGE, "-V must be mqttv5 or mqttv311, was " + v);
+    }
+  }
+
+  /** The QoS of a -q flag. */
+  static Qos qos(int q) {
+    try {
+      return Qos.of(q);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.USAGE, "-q must be 0, 1 or 2");
     }
   }
 

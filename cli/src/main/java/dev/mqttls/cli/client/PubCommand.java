@@ -120,12 +120,7 @@ public final class PubCommand implements Callable<Integer> {
     if (intervalMs < 0) {
       throw new CliFailure(ExitCodes.USAGE, "--interval must not be negative");
     }
-    Qos q;
-    try {
-      q = Qos.of(qos);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCodes.USAGE, "-q must be 0, 1 or 2");
-    }
+    Qos q = ClientSetup.qos(qos);
     List<PropertyOptions.Property> props = properties.parse();
     ClientSetup.Setup setup = ClientSetup.build(connection, tls, props, err);
     String t = topic != null ? topic : setup.urlTopic().orElse(null);

@@ -93,12 +93,7 @@ public final class SubCommand implements Callable<Integer> {
     if (timeoutSecs != null && timeoutSecs < 1) {
       throw new CliFailure(ExitCodes.USAGE, "-W must be 1 or more seconds");
     }
-    Qos q;
-    try {
-      q = Qos.of(qos);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCodes.USAGE, "-q must be 0, 1 or 2");
-    }
+    Qos q = ClientSetup.qos(qos);
     ClientSetup.Setup setup = ClientSetup.build(connection, tls, properties.parse(), err);
     List<String> filters = new ArrayList<>(topics);
     if (filters.isEmpty()) {
@@ -202,10 +197,8 @@ public final class SubCommand implements Callable<Integer> {
       out.print('\n');
     } else {
       if (verbose) {
-        out.write(
-            m.topic().getBytes(StandardCharsets.UTF_8),
-            0,
-            m.topic().getBytes(StandardCharsets.UTF_8).length);
+        byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
+        out.write(topic, 0, topic.length);
         out.write(' ');
       }
       byte[] p = m.payload();
