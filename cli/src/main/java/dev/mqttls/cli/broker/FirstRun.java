@@ -56,13 +56,12 @@ public final class FirstRun {
     if (Files.isRegularFile(conf)) {
       out.println("mqttls: using " + conf + " (written on first run; edit it or pass -c FILE)");
       if (CertificateAuthority.exists(pkiDir)) {
-        Optional<IssuedCertificate> example =
-            CertificateAuthority.open(pkiDir, caPassword()).find(EXAMPLE_DEVICE);
+        CertificateAuthority ca = CertificateAuthority.open(pkiDir, caPassword());
+        Optional<IssuedCertificate> example = ca.find(EXAMPLE_DEVICE);
         if (example.isPresent()
             && !example.get().revoked()
             && example.get().keyFile().isPresent()) {
-          printHowToConnect(
-              out, dataDir, CertificateAuthority.open(pkiDir, caPassword()), example.get());
+          printHowToConnect(out, dataDir, ca, example.get());
         }
       }
       return Optional.of(conf);
@@ -149,7 +148,6 @@ public final class FirstRun {
   }
 
   private static void writeConf(Path conf, CertificateAuthority ca, IssuedCertificate server) {
-    Path pki = ca.directory().toAbsolutePath().normalize();
     String text =
         "# mqttls broker configuration, written on first run by 'mqttls broker'.\n"
             + "# Mosquitto syntax (see mosquitto.conf(5)); the same file runs Debian's mosquitto.\n"
@@ -169,7 +167,7 @@ public final class FirstRun {
             + TLS_PORT
             + "\n"
             + "cafile "
-            + pki.resolve("ca.crt")
+            + ca.certificateFile().toAbsolutePath().normalize()
             + "\n"
             + "certfile "
             + server.certificateFile().toAbsolutePath().normalize()
