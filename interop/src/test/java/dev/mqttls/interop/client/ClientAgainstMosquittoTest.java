@@ -17,6 +17,7 @@ import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
+import dev.mqttls.interop.client.MessagingContract.Received;
 import dev.mqttls.testing.LogCapture;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,19 +98,6 @@ class ClientAgainstMosquittoTest {
     Received r = new Received();
     c.blocking().subscribe(Subscription.of(filter, qos), r.list::add);
     return r;
-  }
-
-  static final class Received {
-    final List<Message> list = new CopyOnWriteArrayList<>();
-
-    List<Message> await(int n) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (list.size() < n && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(list).as("messages received within " + WAIT).hasSizeGreaterThanOrEqualTo(n);
-      return list;
-    }
   }
 
   @Test
