@@ -138,11 +138,7 @@ class BrokerRestartTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).as(what + " within " + WAIT).isTrue();
+    Await.until(what, WAIT, condition);
   }
 
   private void publishAll(int port, int from, int to) {

@@ -56,11 +56,7 @@ class ClientReconnectTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).as(what + " within " + WAIT).isTrue();
+    Await.until(what, WAIT, condition);
   }
 
   private static Message msg(int i) {
