@@ -27,10 +27,14 @@ final class CertificateSightings {
     if (remote instanceof InetSocketAddress) {
       InetSocketAddress a = (InetSocketAddress) remote;
       if (a.getAddress() != null) {
-        return a.getAddress().getHostAddress() + " " + a.getPort();
+        return key(a.getAddress().getHostAddress(), a.getPort());
       }
     }
     return null;
+  }
+
+  private static String key(String host, int port) {
+    return host + " " + port;
   }
 
   /** Called by the trust manager when a client certificate reaches it. */
@@ -46,7 +50,7 @@ final class CertificateSightings {
       // Defensive only: every handshake removes its own entry when it ends.
       seen.clear();
     }
-    seen.put(engine.getPeerHost() + " " + engine.getPeerPort(), chain[0]);
+    seen.put(key(engine.getPeerHost(), engine.getPeerPort()), chain[0]);
   }
 
   /** The client certificate the handshake with {@code key} showed, or null; forgets it. */

@@ -43,6 +43,7 @@ final class ClientCertificateVerifier {
   private final Set<TrustAnchor> anchors;
   private final java.util.Map<X500Principal, List<X509Certificate>> anchorsBySubject;
   private final X509Certificate[] acceptedIssuers;
+  private final Set<X509Certificate> anchorCerts; // for isAnchor, on every handshake
   private final List<LoadedCrl> crls;
   private final boolean refuseExpiredCrl;
   private final CertIdentity identityKind;
@@ -65,6 +66,7 @@ final class ClientCertificateVerifier {
     }
     this.anchorsBySubject = java.util.Map.copyOf(by);
     this.acceptedIssuers = cas.toArray(new X509Certificate[0]);
+    this.anchorCerts = Set.copyOf(cas);
     this.crls = List.copyOf(crls);
     this.refuseExpiredCrl = refuseExpiredCrl;
     this.identityKind = identityKind;
@@ -251,12 +253,7 @@ final class ClientCertificateVerifier {
   }
 
   private boolean isAnchor(X509Certificate c) {
-    for (X509Certificate a : acceptedIssuers) {
-      if (a.equals(c)) {
-        return true;
-      }
-    }
-    return false;
+    return anchorCerts.contains(c);
   }
 
   /** Builds the identity of a verified leaf. */
