@@ -7,6 +7,7 @@ import dev.mqttls.client.CredentialType;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
+import dev.mqttls.testing.Ports;
 import dev.mqttls.testing.certs.OpenSslPki;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -600,10 +601,7 @@ class PubSubCommandTest {
     assertThat(plainUrlWithTls.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(plainUrlWithTls.err()).contains("use mqtts://");
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = Ports.freePort();
     CliRun.Result unreachable =
         CliRun.run(
             "pub", "-h", "127.0.0.1", "-p", Integer.toString(closedPort), "-t", "t", "-m", "x");

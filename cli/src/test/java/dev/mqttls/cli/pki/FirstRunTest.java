@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mqttls.cli.broker.FirstRun;
+import dev.mqttls.testing.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,8 +115,8 @@ class FirstRunTest {
     String pubLine = line(printed, "  mosquitto_pub ");
 
     // The written configuration as is, but on free ports (8883/1883 may be taken on this machine).
-    int tls = freePort();
-    int plain = freePort();
+    int tls = Ports.freePort();
+    int plain = Ports.freePort();
     String conf =
         Files.readString(data.resolve("mqttls.conf"))
                 .replace("listener 1883 127.0.0.1", "listener " + plain + " 127.0.0.1")
@@ -143,8 +142,8 @@ class FirstRunTest {
     String printed = prepare(data, holder());
     String subLine = line(printed, "  mosquitto_sub ");
     String pubLine = line(printed, "  mosquitto_pub ");
-    int tls = freePort();
-    int plain = freePort();
+    int tls = Ports.freePort();
+    int plain = Ports.freePort();
     String conf =
         Files.readString(data.resolve("mqttls.conf"))
             .replace("listener 1883 127.0.0.1", "listener " + plain + " 127.0.0.1")
@@ -197,22 +196,12 @@ class FirstRunTest {
     return p;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private static void awaitPort(int port, Process broker, Path log) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    for (int i = 0; i < 100 && broker.isAlive(); i++) {
+      if (Ports.accepts(port, Duration.ofMillis(200))) {
         return;
-      } catch (IOException notYet) {
-        if (!broker.isAlive()) {
-          break;
-        }
-        Thread.sleep(100);
       }
+      Thread.sleep(100);
     }
     throw new AssertionError("mosquitto did not start:\n" + Files.readString(log));
   }
