@@ -184,13 +184,14 @@ final class BrokerState {
   private int route(Message m) {
     List<ClientSubscription> matches = MATCHES.get();
     matches.clear();
-    tree.match(m.publish().topic(), this::isOnline, matches);
+    String[] topicLevels = Topics.levels(m.publish().topic());
+    tree.match(topicLevels, this::isOnline, matches);
     int n = matches.size();
     if (n == 0) {
       return 0;
     }
-    // Split once per message, only when an acl_file asks for read checks on delivery.
-    String[] levels = access.hasAcl() ? Topics.levels(m.publish().topic()) : null;
+    // The same split serves the read checks on delivery, when an acl_file asks for them.
+    String[] levels = access.hasAcl() ? topicLevels : null;
     if (n == 1) {
       ClientSubscription s = matches.get(0);
       if (!(s.noLocal() && s.clientId().equals(m.origin()))) {

@@ -80,10 +80,15 @@ public final class TopicTree {
    * back to any member when none is).
    */
   public void match(String topic, Predicate<String> eligible, List<ClientSubscription> out) {
-    String[] levels = Topics.levels(topic);
-    boolean dollar = topic.startsWith("$");
-    List<SharedGroup> groups = null;
-    groups = collect(root, levels, 0, dollar, out, groups);
+    match(Topics.levels(topic), eligible, out);
+  }
+
+  /**
+   * As {@link #match(String, Predicate, List)}, for a topic already split by {@link Topics#levels}.
+   */
+  void match(String[] levels, Predicate<String> eligible, List<ClientSubscription> out) {
+    boolean dollar = levels[0].startsWith("$");
+    List<SharedGroup> groups = collect(root, levels, 0, dollar, out, null);
     if (groups != null) {
       for (SharedGroup g : groups) {
         ClientSubscription s = g.pick(eligible);
