@@ -82,10 +82,6 @@ public final class ConfigLinter {
     return new Report(conf.toString(), findings);
   }
 
-  private static String at(Directive d) {
-    return d.at();
-  }
-
   private void lintListener(Listener l) {
     Directive certD = l.get("certfile");
     Directive keyD = l.get("keyfile");
@@ -115,7 +111,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_REQUIRE_CERT_WITHOUT_CA,
-              at(d)
+              d.at()
                   + ": clients must present a certificate, but there is no cafile or capath to verify it with; every client is refused.",
               "Add cafile pointing at the CA that issues device certificates."));
     }
@@ -125,7 +121,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_IDENTITY_WITHOUT_REQUIRE_CERT,
-                at(d)
+                d.at()
                     + ": takes the user name from the client certificate, but require_certificate is not true, so there is no certificate to take it from.",
                 "Add require_certificate true to this listener."));
       }
@@ -137,7 +133,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_TLS_VERSION_OLD,
-                at(tv) + ": allows TLS versions below 1.2, deprecated since 2021 (RFC 8996).",
+                tv.at() + ": allows TLS versions below 1.2, deprecated since 2021 (RFC 8996).",
                 "Use tls_version tlsv1.2 (every maintained device stack speaks it)."));
       }
     }
@@ -160,14 +156,14 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_MISSING,
-              at(capath) + ": is not a directory.",
+              capath.at() + ": is not a directory.",
               "Point capath at a directory of hashed CA certificates (openssl rehash)."));
     }
     if (!chain.isEmpty() && key != null && !Certs.keyMatches(key, chain.get(0))) {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_KEY_MISMATCH,
-              at(keyD)
+              keyD.at()
                   + ": this key does not belong to the certificate "
                   + Certs.subject(chain.get(0))
                   + " in "
@@ -195,7 +191,7 @@ public final class ConfigLinter {
     if (!chain.isEmpty()) {
       Directive ciphers = l.get("ciphers");
       if (ciphers != null) {
-        CipherListCheck.check(at(ciphers), ciphers.value(), chain.get(0), findings);
+        CipherListCheck.check(ciphers.at(), ciphers.value(), chain.get(0), findings);
       }
     }
     List<String> dates = new ArrayList<>();
@@ -245,7 +241,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_CHAIN_ORDER,
-                at(certD)
+                certD.at()
                     + ": certificate "
                     + (i + 2)
                     + " ("
@@ -264,7 +260,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_UNSUITABLE,
-              at(certD)
+              certD.at()
                   + ": "
                   + Certs.subject(leaf)
                   + " has an extended key usage without serverAuth; clients refuse it (\"unsupported certificate purpose\").",
@@ -274,7 +270,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.warn(
               FindingCode.CONFIG_CERT_UNSUITABLE,
-              at(certD)
+              certD.at()
                   + ": "
                   + Certs.subject(leaf)
                   + " has no subject alternative names; clients that verify the host name (all current ones) will not match it.",
@@ -290,7 +286,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_KEY_EXPOSED,
-                at(keyD)
+                keyD.at()
                     + ": the private key is readable by every user of this machine (mode "
                     + java.nio.file.attribute.PosixFilePermissions.toString(p)
                     + ").",
@@ -332,7 +328,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_MISSING,
-              at(d) + ": the file does not exist" + link + ".",
+              d.at() + ": the file does not exist" + link + ".",
               "Fix the path; relative paths are resolved from the broker's working directory, so use an absolute path."));
       return false;
     }
@@ -343,7 +339,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_NOT_READABLE,
-              at(d) + ": cannot resolve the path: " + ProbeRunner.describe(e) + ".",
+              d.at() + ": cannot resolve the path: " + ProbeRunner.describe(e) + ".",
               "Check the directories' permissions."));
       return false;
     }
@@ -352,7 +348,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_NOT_READABLE,
-              at(d) + ": not readable by this user" + via + ".",
+              d.at() + ": not readable by this user" + via + ".",
               "Make it readable by the broker's user (chmod/chown), keeping keys private to that user."));
       return false;
     }
@@ -376,7 +372,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_NOT_READABLE,
-                at(d)
+                d.at()
                     + ": the broker's user "
                     + brokerUser
                     + (brokerUserAssumed ? " (Mosquitto's default when started as root)" : "")
@@ -405,7 +401,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_INVALID,
-                at(d) + ": holds no PEM certificate.",
+                d.at() + ": holds no PEM certificate.",
                 "Give a PEM file starting with -----BEGIN CERTIFICATE-----."));
       }
       return c;
@@ -413,7 +409,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM certificate file."));
       return List.of();
     }
@@ -427,7 +423,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_INVALID,
-                at(d)
+                d.at()
                     + (enc
                         ? ": holds an encrypted key; the broker would stop at start-up to ask for its passphrase."
                         : ": holds no PEM private key."),
@@ -440,7 +436,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM private key file."));
       return null;
     }
@@ -472,7 +468,7 @@ public final class ConfigLinter {
     findings.add(
         Finding.fail(
             FindingCode.CONFIG_CHAIN_BROKEN,
-            at(certD)
+            certD.at()
                 + ": the certificate chain ends at "
                 + Certs.subject(cur)
                 + ", issued by "
@@ -494,7 +490,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_EXPIRED,
-              at(d)
+              d.at()
                   + ": "
                   + Certs.subject(c)
                   + " expired on "
@@ -507,13 +503,13 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_EXPIRED,
-              at(d) + ": " + Certs.subject(c) + " is not valid until " + from + ".",
+              d.at() + ": " + Certs.subject(c) + " is not valid until " + from + ".",
               "Check this machine's clock, or re-issue it with a notBefore in the past."));
     } else if (Certs.daysLeft(c, now) < SOON_DAYS) {
       findings.add(
           Finding.warn(
               FindingCode.CONFIG_CERT_EXPIRES_SOON,
-              at(d)
+              d.at()
                   + ": "
                   + Certs.subject(c)
                   + " expires in "
@@ -534,7 +530,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM CRL (-----BEGIN X509 CRL-----)."));
       return List.of();
     }
@@ -542,7 +538,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              at(d) + ": holds no PEM CRL.",
+              d.at() + ": holds no PEM CRL.",
               "Give a PEM CRL (-----BEGIN X509 CRL-----); mqttls pki crl writes one."));
       return crls;
     }
@@ -555,7 +551,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_CRL_STALE,
-                at(d)
+                d.at()
                     + ": the CRL of "
                     + crl.getIssuerX500Principal().getName()
                     + " was due for renewal on "
@@ -568,7 +564,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_CRL_STALE,
-                at(d)
+                d.at()
                     + ": the CRL's nextUpdate is "
                     + next
                     + ", in "
@@ -584,7 +580,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_FILE_INVALID,
-                at(d)
+                d.at()
                     + ": the CRL is issued by "
                     + crl.getIssuerX500Principal().getName()
                     + ", which is not in cafile.",
