@@ -281,10 +281,19 @@ public final class ServerTls implements AutoCloseable {
   // Tickets are encrypted with the newest key; the previous one still decrypts, so a device
   // that reconnects across a rotation resumes.
   private void maybeRotateTicketKeys() {
-    if (defaultEngine == TlsEngine.OPENSSL
-        && System.nanoTime() - ticketKeysRotatedNanos >= TICKET_KEY_LIFETIME.toNanos()) {
-      rotateTicketKeys();
+    if (defaultEngine == TlsEngine.OPENSSL && ticketKeyExpired()) {
+      synchronized (this) {
+        // checked again under the lock: two event loops that both saw the key expire must not
+        // rotate twice, which would drop the key still decrypting the devices' tickets
+        if (ticketKeyExpired()) {
+          rotateTicketKeys();
+        }
+      }
     }
+  }
+
+  private boolean ticketKeyExpired() {
+    return System.nanoTime() - ticketKeysRotatedNanos >= TICKET_KEY_LIFETIME.toNanos();
   }
 
   /** Makes a new ticket key current and keeps the previous one for decryption only. */
