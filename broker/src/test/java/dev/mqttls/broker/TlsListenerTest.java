@@ -95,11 +95,18 @@ class TlsListenerTest {
   }
 
   private static void run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    // Output to a file, so that a hung command ends at the timeout instead of blocking a read.
+    Path log = dir.resolve("openssl.log");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
-      String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        throw new IllegalStateException(
+            String.join(" ", cmd) + " failed: " + Files.readString(log));
       }
     } finally {
       p.destroyForcibly();
