@@ -202,10 +202,7 @@ abstract class MessagingContract {
       sent.add(
           pub.publish(Message.builder("ob/" + i).payload("b" + i).qos(Qos.AT_LEAST_ONCE).build()));
     }
-    long until = System.nanoTime() + WAIT.toNanos();
-    while (pub.status().buffered() < 3 && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
+    Await.until("3 messages buffered", WAIT, () -> pub.status().buffered() >= 3);
     assertThat(pub.status().buffered()).isEqualTo(3);
     // the two oldest were dropped to make room, naming why
     for (int i = 0; i < 2; i++) {
@@ -310,10 +307,7 @@ abstract class MessagingContract {
           .publish(Message.builder("s/x").payload("s" + i).qos(Qos.AT_LEAST_ONCE).build());
     }
     // only the two requested arrive until more are asked for
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (got.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until("the 2 requested messages", WAIT, () -> got.size() >= 2);
     Thread.sleep(200);
     assertThat(got).containsExactly("s0", "s1");
     requested.addAndGet(18);
