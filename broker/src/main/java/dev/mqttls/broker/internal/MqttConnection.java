@@ -1090,11 +1090,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (newAlias) {
           aliases.outboundSent(topic, alias);
         }
-        if (packetId != 0) {
-          ctx.writeAndFlush(out).addListener(f -> onWriteFailed(f.cause(), packetId));
-        } else {
-          ctx.writeAndFlush(out, ctx.voidPromise());
-        }
+        ctx.writeAndFlush(out, ctx.voidPromise());
       } else {
         EncodedPublish enc = m.encoded(version);
         if (v5 && enc.encodedSize(q, alias, omit, subIds) > clientMaximumPacketSize) {
@@ -1115,12 +1111,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       }
     } finally {
       m.release();
-    }
-  }
-
-  private void onWriteFailed(Throwable cause, int packetId) {
-    if (cause instanceof PacketTooLargeException && session != null) {
-      session.discardInFlight(packetId);
     }
   }
 
