@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * What all connections share: configuration, the topic tree, the session and retained stores, and
@@ -39,6 +40,9 @@ final class BrokerState {
   private final AtomicInteger assignedIds = new AtomicInteger();
 
   private volatile AccessControl access;
+
+  /** For the topic tree's choice within a share group; made once, not per PUBLISH. */
+  private final Predicate<String> online = this::isOnline;
 
   /** The on-disk store, or null without {@code persistence true}. */
   private final PersistentStore store;
@@ -185,7 +189,7 @@ final class BrokerState {
     List<ClientSubscription> matches = MATCHES.get();
     matches.clear();
     String[] topicLevels = Topics.levels(m.publish().topic());
-    tree.match(topicLevels, this::isOnline, matches);
+    tree.match(topicLevels, online, matches);
     int n = matches.size();
     if (n == 0) {
       return 0;
