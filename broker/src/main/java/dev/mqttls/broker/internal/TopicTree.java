@@ -32,7 +32,7 @@ public final class TopicTree {
     if (s.shareGroup() == null) {
       return n.subscribers.put(s.clientId(), s) != null;
     }
-    SharedGroup g = n.shared.computeIfAbsent(s.shareGroup(), SharedGroup::new);
+    SharedGroup g = n.shared.computeIfAbsent(s.shareGroup(), name -> new SharedGroup());
     return g.members.put(s.clientId(), s) != null;
   }
 
@@ -163,8 +163,6 @@ public final class TopicTree {
   private static final class SharedGroup {
     final Map<String, ClientSubscription> members = new ConcurrentHashMap<>();
     final AtomicInteger next = new AtomicInteger();
-
-    SharedGroup(String name) {}
 
     ClientSubscription pick(Predicate<String> eligible) {
       Object[] all = members.values().toArray();
