@@ -157,25 +157,24 @@ final class PersistentStore implements AutoCloseable {
       Set<Integer> incomingQos2) {}
 
   void putSession(SessionRecord r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(r.expiryInterval());
-      out.writeLong(r.disconnectedAtMillis());
-      writeNullable(out, r.username());
-      out.writeInt(r.subscriptions().size());
-      for (ClientSubscription s : r.subscriptions()) {
-        out.writeUTF(s.filter());
-        writeNullable(out, s.shareGroup());
-        out.writeByte(s.qos());
-        out.writeBoolean(s.noLocal());
-        out.writeBoolean(s.retainAsPublished());
-        out.writeByte(s.retainHandling());
-        out.writeInt(s.subscriptionId());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    put(sessionKey(r.clientId()), bytes.toByteArray());
+    byte[] value =
+        serialize(
+            out -> {
+              out.writeLong(r.expiryInterval());
+              out.writeLong(r.disconnectedAtMillis());
+              writeNullable(out, r.username());
+              out.writeInt(r.subscriptions().size());
+              for (ClientSubscription s : r.subscriptions()) {
+                out.writeUTF(s.filter());
+                writeNullable(out, s.shareGroup());
+                out.writeByte(s.qos());
+                out.writeBoolean(s.noLocal());
+                out.writeBoolean(s.retainAsPublished());
+                out.writeByte(s.retainHandling());
+                out.writeInt(s.subscriptionId());
+              }
+            });
+    put(sessionKey(r.clientId()), value);
   }
 
   /** Deletes the session of {@code clientId} and everything stored for it. */
@@ -198,19 +197,18 @@ final class PersistentStore implements AutoCloseable {
 
   void putMessage(
       String clientId, long seq, Message m, int qos, boolean retain, List<Integer> ids) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(qos);
-      out.writeBoolean(retain);
-      out.writeInt(ids.size());
-      for (int id : ids) {
-        out.writeInt(id);
-      }
-      writeMessage(out, m);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    put(seqKey(MESSAGE, clientId, seq), bytes.toByteArray());
+    byte[] value =
+        serialize(
+            out -> {
+              out.writeByte(qos);
+              out.writeBoolean(retain);
+              out.writeInt(ids.size());
+              for (int id : ids) {
+                out.writeInt(id);
+              }
+              writeMessage(out, m);
+            });
+    put(seqKey(MESSAGE, clientId, seq), value);
   }
 
   /** The message {@code seq} went out with {@code packetId}; a restart resends it with that id. */
@@ -262,13 +260,7 @@ final class PersistentStore implements AutoCloseable {
       delete(key);
       return;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writeMessage(out, m);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    put(key, bytes.toByteArray());
+    put(key, serialize(out -> writeMessage(out, m)));
   }
 
   // ---- loading
@@ -422,14 +414,25 @@ final class PersistentStore implements AutoCloseable {
 
   // ---- message encoding: deadline, then the PUBLISH as MQTT 5 bytes (the codec reads it back)
 
+  /** Writes a value with {@link DataOutputStream}; memory only, so no I/O error escapes. */
+  private interface ValueWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] serialize(ValueWriter w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   private static void writeMessage(DataOutputStream out, Message m) throws IOException {
     byte[] form = m.storedForm();
     if (form == null) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-      try (DataOutputStream o = new DataOutputStream(bytes)) {
-        encodeMessage(o, m);
-      }
-      form = bytes.toByteArray();
+      form = serialize(o -> encodeMessage(o, m));
       // Benign race: two threads would make the same bytes.
       m.storedForm(form);
     }
