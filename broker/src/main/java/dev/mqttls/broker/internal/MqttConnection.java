@@ -902,6 +902,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     List<ReasonCode> codes = new ArrayList<>(sub.subscriptions().size());
     List<ClientSubscription> sendRetained = new ArrayList<>();
     ClientAcl acl = session.acl();
+    boolean subscribed = false;
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
       if (!acl.allowsAll() && !acl.canSubscribe(Topics.levels(f.filter()))) {
@@ -924,6 +925,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
               s.retainHandling(),
               subscriptionId);
       boolean existed = session.subscribe(cs);
+      subscribed = true;
       codes.add(ReasonCode.granted(s.maxQos()));
       SUBSCRIBE_LOG.info("{} {} {}", clientId, s.maxQos().code(), f.value());
       if (f.shareGroup() == null
@@ -931,6 +933,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           && (s.retainHandling() == 0 || (s.retainHandling() == 1 && !existed))) {
         sendRetained.add(cs);
       }
+    }
+    if (subscribed) {
+      session.subscriptionsChanged();
     }
     ctx.write(new Suback(sub.packetId(), codes, MqttProperties.EMPTY), ctx.voidPromise());
     for (ClientSubscription cs : sendRetained) {
@@ -951,10 +956,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   private void onUnsubscribe(Unsubscribe u) {
     List<ReasonCode> codes = new ArrayList<>(u.filters().size());
+    boolean unsubscribed = false;
     for (TopicFilter f : u.filters()) {
       boolean existed = session.unsubscribe(f.value());
+      unsubscribed |= existed;
       codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
       UNSUBSCRIBE_LOG.info("{} {}", clientId, f.value());
+    }
+    if (unsubscribed) {
+      session.subscriptionsChanged();
     }
     ctx.write(new Unsuback(u.packetId(), codes, MqttProperties.EMPTY), ctx.voidPromise());
   }

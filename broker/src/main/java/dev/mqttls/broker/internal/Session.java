@@ -365,22 +365,29 @@ final class Session {
 
   // ---- subscriptions (called on the executor by the attached connection)
 
-  /** Adds or replaces a subscription; returns whether it existed before. */
+  /**
+   * Adds or replaces a subscription; returns whether it existed before. The caller then calls
+   * {@link #subscriptionsChanged()}, once per SUBSCRIBE however many filters it holds.
+   */
   boolean subscribe(ClientSubscription s) {
     boolean existed = subscriptions.put(s.fullFilter(), s) != null;
     state.tree().subscribe(s);
-    persist(0);
     return existed;
   }
 
+  /** Removes a subscription; then, as for {@link #subscribe}, {@link #subscriptionsChanged()}. */
   boolean unsubscribe(String fullFilter) {
     ClientSubscription s = subscriptions.remove(fullFilter);
     if (s == null) {
       return false;
     }
     state.tree().unsubscribe(clientId, s.filter(), s.shareGroup());
-    persist(0);
     return true;
+  }
+
+  /** Writes the changed subscriptions to the store (a persistent session), before the ack. */
+  void subscriptionsChanged() {
+    persist(0);
   }
 
   List<ClientSubscription> subscriptions() {
