@@ -199,7 +199,7 @@ final class BrokerState {
     if (n == 1) {
       ClientSubscription s = matches.get(0);
       if (!(s.noLocal() && s.clientId().equals(m.origin()))) {
-        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s), levels);
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), s.subscriptionIds(), levels);
       }
       matches.clear();
       return 1;
@@ -213,7 +213,7 @@ final class BrokerState {
         continue;
       }
       if (s.shareGroup() != null) {
-        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), ids(s), levels);
+        deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), s.subscriptionIds(), levels);
         continue;
       }
       Merged g = merged.get(s.clientId());
@@ -229,10 +229,6 @@ final class BrokerState {
     }
     matches.clear();
     return n;
-  }
-
-  private static List<Integer> ids(ClientSubscription s) {
-    return s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
   }
 
   private void deliver(
@@ -291,7 +287,7 @@ final class BrokerState {
     Merged(ClientSubscription s) {
       qos = s.qos();
       retainAsPublished = s.retainAsPublished();
-      ids = ids(s);
+      ids = s.subscriptionIds();
     }
 
     void add(ClientSubscription s) {

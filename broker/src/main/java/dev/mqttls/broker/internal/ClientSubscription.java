@@ -28,6 +28,11 @@ public record ClientSubscription(
     Objects.requireNonNull(filter, "filter");
   }
 
+  /** The Subscription Identifiers a delivery through this subscription carries (0 or 1 of them). */
+  public java.util.List<Integer> subscriptionIds() {
+    return subscriptionId == 0 ? java.util.List.of() : java.util.List.of(subscriptionId);
+  }
+
   /** The filter as the client wrote it, {@code $share/group/} prefix included. */
   public String fullFilter() {
     return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;

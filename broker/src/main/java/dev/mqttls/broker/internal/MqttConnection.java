@@ -939,7 +939,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     ctx.write(new Suback(sub.packetId(), codes, MqttProperties.EMPTY), ctx.voidPromise());
     for (ClientSubscription cs : sendRetained) {
-      List<Integer> subIds = cs.subscriptionId() == 0 ? List.of() : List.of(cs.subscriptionId());
+      List<Integer> subIds = cs.subscriptionIds();
       state
           .retained()
           .forEachMatching(
