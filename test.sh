@@ -19,4 +19,12 @@ fi
 # Debian starts a system mosquitto on 1883 when the package is installed; the tests start their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
 
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+
+# One coverage line for the library modules, from the aggregate interop's build writes.
+csv=interop/target/site/jacoco-aggregate/jacoco.csv
+if [ -f "$csv" ]; then
+  awk -F, 'NR > 1 { im += $4; ic += $5; lm += $8; lc += $9 }
+    END { if (ic + im > 0) printf "coverage: %.1f%% of lines (%d of %d), %.1f%% of instructions\n",
+      100 * lc / (lc + lm), lc, lc + lm, 100 * ic / (ic + im) }' "$csv"
+fi

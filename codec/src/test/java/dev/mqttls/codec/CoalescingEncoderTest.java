@@ -43,11 +43,11 @@ class CoalescingEncoderTest {
     ChannelFuture a = ch.write(new Puback(1));
     ChannelFuture b = ch.write(Publish.qos0("t", Unpooled.wrappedBuffer(bytes("x"))));
     ChannelFuture c = ch.write(Pingresp.INSTANCE);
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(a.isDone()).isFalse();
     ch.flush();
     ByteBuf out = ch.readOutbound();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(Bytes.drain(out))
         .isEqualTo(
             concat(
@@ -75,7 +75,7 @@ class CoalescingEncoderTest {
     assertThat(Bytes.drain(composite)).isEqualTo(bigBytes);
     assertThat(Bytes.drain(ch.readOutbound())).isEqualTo(bytes(0xD0, 0x00));
     assertThat(Bytes.drain(ch.readOutbound())).isEqualTo(bytes(0x40, 2, 0x00, 0x02));
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test

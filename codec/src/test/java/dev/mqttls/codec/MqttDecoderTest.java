@@ -85,8 +85,8 @@ class MqttDecoderTest {
   void decode_twoPacketsInOneRead_bothDecoded() {
     ch = connectedServer(MqttVersion.V3_1_1);
     ch.writeInbound(Unpooled.wrappedBuffer(bytes(0xC0, 0, 0xC0, 0)));
-    assertThat((Object) ch.readInbound()).isEqualTo(Pingreq.INSTANCE);
-    assertThat((Object) ch.readInbound()).isEqualTo(Pingreq.INSTANCE);
+    assertThat(ch.<Object>readInbound()).isEqualTo(Pingreq.INSTANCE);
+    assertThat(ch.<Object>readInbound()).isEqualTo(Pingreq.INSTANCE);
   }
 
   @Test

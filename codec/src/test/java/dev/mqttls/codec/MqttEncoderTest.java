@@ -78,7 +78,7 @@ class MqttEncoderTest {
     assertThat(e.type()).isEqualTo(PacketType.PUBLISH);
     assertThat(e.size()).isEqualTo(110);
     assertThat(e.getStackTrace()).isEmpty();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(p.refCnt()).isZero();
   }
 
@@ -120,7 +120,7 @@ class MqttEncoderTest {
         ch.writeOneOutbound(new Connack(false, ReasonCode.MALFORMED_PACKET, MqttProperties.EMPTY));
     ch.flushOutbound();
     assertThat(f.cause()).hasMessageContaining("close without CONNACK");
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
   }
 
   @Test

@@ -193,7 +193,8 @@ class NettyDifferentialTest {
     for (MqttProperties b : blocks) {
       if (dev.mqttls.codec.internal.PropertiesEncoder.size(b, true) >= 128) {
         int last = 0;
-        for (var np : NettyMqtt.props(b).listAll()) {
+        for (io.netty.handler.codec.mqtt.MqttProperties.MqttProperty<?> np :
+            NettyMqtt.props(b).listAll()) {
           last = Math.max(last, np.propertyId());
         }
         if (ONE_BYTE_VALUE_PROPERTIES.contains(last)) {

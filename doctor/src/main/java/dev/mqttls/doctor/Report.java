@@ -1,6 +1,7 @@
 package dev.mqttls.doctor;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -92,7 +93,7 @@ public record Report(String target, List<Finding> findings) {
         case '\t' -> b.append("\\t");
         default -> {
           if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             b.append(c);
           }

@@ -173,7 +173,7 @@ final class FailureClassifier {
     List<String> names = new ArrayList<>();
     for (int code : hello.cipherSuites()) {
       String n = CipherSuites.name(code);
-      names.add(n != null ? n : String.format("0x%04X", code));
+      names.add(n != null ? n : String.format(Locale.ROOT, "0x%04X", code));
       if (names.size() == 4) {
         names.add("...");
         break;

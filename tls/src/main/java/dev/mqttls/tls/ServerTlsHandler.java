@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -169,7 +170,7 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < n; i++) {
       int b = in.getUnsignedByte(in.readerIndex() + i);
-      hex.append(String.format("%02x ", b));
+      hex.append(String.format(Locale.ROOT, "%02x ", b));
       text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
     }
     return hex.toString().trim() + " (\"" + text + "\")";

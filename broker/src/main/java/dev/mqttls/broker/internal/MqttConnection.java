@@ -41,6 +41,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -619,7 +620,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         id.isEmpty() ? "<no id>" : id,
         address,
         cause,
-        reason.name().toLowerCase().replace('_', ' '));
+        reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     sendRefusal(reason, cause);
   }
 
@@ -988,7 +989,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     closeReason =
         r == ReasonCode.NORMAL_DISCONNECTION
             ? "disconnected"
-            : "disconnected with reason " + r.name().toLowerCase().replace('_', ' ');
+            : "disconnected with reason " + r.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     if (!version.isV5() || r == ReasonCode.NORMAL_DISCONNECTION) {
       closeReason = "disconnected";
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -74,7 +75,8 @@ public final class FirstRun {
       ca =
           CertificateAuthority.init(pkiDir, CaOptions.defaults().withName("mqttls development CA"));
       created.add(
-          String.format("  %-45s the CA: brokers and devices trust it", ca.certificateFile()));
+          String.format(
+              Locale.ROOT, "  %-45s the CA: brokers and devices trust it", ca.certificateFile()));
     }
     IssuedCertificate server = ca.find(SERVER_ID).orElse(null);
     if (server == null) {
@@ -82,6 +84,7 @@ public final class FirstRun {
       CertificateInfo info = ca.inspect(SERVER_ID);
       created.add(
           String.format(
+              Locale.ROOT,
               "  %-45s the broker's certificate (DNS: %s; IP: %s)",
               server.certificateFile(),
               String.join(", ", info.dnsNames()),
@@ -92,13 +95,18 @@ public final class FirstRun {
       device = ca.issueDevice(EXAMPLE_DEVICE, DeviceOptions.defaults());
       created.add(
           String.format(
-              "  %-45s a device certificate for the example below", device.certificateFile()));
+              Locale.ROOT,
+              "  %-45s a device certificate for the example below",
+              device.certificateFile()));
     }
     writeConf(conf, ca, server);
     created.add(
         String.format(
+            Locale.ROOT,
             "  %-45s TLS with client certificates on %d, plain MQTT on 127.0.0.1:%d only",
-            conf, TLS_PORT, PLAIN_PORT));
+            conf,
+            TLS_PORT,
+            PLAIN_PORT));
     out.println(
         "mqttls: first run: prepared " + dataDir + " (a development CA; keys are mode 0600)");
     created.forEach(out::println);
@@ -118,6 +126,7 @@ public final class FirstRun {
       PrintStream out, Path dataDir, CertificateAuthority ca, IssuedCertificate device) {
     String tls =
         String.format(
+            Locale.ROOT,
             "-h localhost -p %d --cafile %s --cert %s --key %s",
             TLS_PORT,
             quote(ca.certificateFile()),

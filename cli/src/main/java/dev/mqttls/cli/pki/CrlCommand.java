@@ -4,6 +4,7 @@ import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.CrlStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,7 @@ final class CrlCommand extends PkiSubcommand {
     long daysLeft = Duration.between(Instant.now(), s.nextUpdate()).toDays();
     out()
         .printf(
+            Locale.ROOT,
             "%s %s: CRL number %s, %d revoked, next update %s (in %d days)%n",
             s.rewritten() ? "Wrote" : "Current, unchanged:",
             s.file(),

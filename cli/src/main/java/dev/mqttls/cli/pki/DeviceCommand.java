@@ -6,6 +6,7 @@ import dev.mqttls.pki.IssuedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,11 +71,17 @@ final class DeviceCommand extends PkiSubcommand {
       List<IssuedCertificate> issued = ca.issueDevices(prefix, count, options);
       double seconds = (System.nanoTime() - start) / 1e9;
       out.printf(
+          Locale.ROOT,
           "Issued %d device certificates %s .. %s in %.1f s%n",
-          issued.size(), issued.get(0).id(), issued.get(issued.size() - 1).id(), seconds);
+          issued.size(),
+          issued.get(0).id(),
+          issued.get(issued.size() - 1).id(),
+          seconds);
       out.printf(
+          Locale.ROOT,
           "  certificates in %s, keys in %s%n",
-          pki.dir.resolve("certs"), pki.dir.resolve("private"));
+          pki.dir.resolve("certs"),
+          pki.dir.resolve("private"));
       out.flush();
       return 0;
     }
@@ -88,15 +95,18 @@ final class DeviceCommand extends PkiSubcommand {
       issued = ca.issueDevice(id, options);
     }
     out.printf(
+        Locale.ROOT,
         "Issued device certificate %s (serial %s, valid until %s)%n",
-        id, issued.serialHex(), issued.notAfter());
-    out.printf("  --cert %s%n", issued.certificateFile());
+        id,
+        issued.serialHex(),
+        issued.notAfter());
+    out.printf(Locale.ROOT, "  --cert %s%n", issued.certificateFile());
     if (issued.keyFile().isPresent()) {
-      out.printf("  --key  %s%n", issued.keyFile().get());
+      out.printf(Locale.ROOT, "  --key  %s%n", issued.keyFile().get());
     } else {
-      out.printf("  (signed from a CSR: the private key stays on the device)%n");
+      out.printf(Locale.ROOT, "  (signed from a CSR: the private key stays on the device)%n");
     }
-    out.printf("  --cafile %s%n", ca.certificateFile());
+    out.printf(Locale.ROOT, "  --cafile %s%n", ca.certificateFile());
     out.flush();
     return 0;
   }

@@ -5,6 +5,7 @@ import dev.mqttls.pki.ExportFormat;
 import dev.mqttls.pki.ExportOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ final class ExportCommand extends PkiSubcommand {
     CertificateAuthority ca = pki.open();
     if (output != null) {
       ca.export(target, options, password, output);
-      err().printf("Wrote %s (%s of %s)%n", output, f.label(), target);
+      err().printf(Locale.ROOT, "Wrote %s (%s of %s)%n", output, f.label(), target);
       err().flush();
     } else {
       out().print(new String(ca.export(target, options, password), StandardCharsets.US_ASCII));

@@ -3,6 +3,7 @@ package dev.mqttls.cli.pki;
 import dev.mqttls.pki.CaOptions;
 import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.KeyType;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,18 +48,22 @@ final class InitCommand extends PkiSubcommand {
     CertificateAuthority ca = CertificateAuthority.init(pki.dir, options, pki.caPassword());
     var out = out();
     out.printf(
+        Locale.ROOT,
         "Created CA \"%s\" (%s, valid until %s) in %s%n",
         ca.certificate().getSubjectX500Principal().getName(),
         options.keyType().display(),
         ca.certificate().getNotAfter().toInstant(),
         pki.dir);
-    out.printf("  %s  trust this on brokers (cafile) and devices%n", ca.certificateFile());
+    out.printf(
+        Locale.ROOT, "  %s  trust this on brokers (cafile) and devices%n", ca.certificateFile());
     if (intermediate) {
       out.printf(
+          Locale.ROOT,
           "  %s  issues certificates; %s may now be moved offline%n",
-          pki.dir.resolve("intermediate.crt"), pki.dir.resolve("ca.key"));
+          pki.dir.resolve("intermediate.crt"),
+          pki.dir.resolve("ca.key"));
     }
-    out.printf("Next: mqttls pki server NAME   and   mqttls pki device ID%n");
+    out.printf(Locale.ROOT, "Next: mqttls pki server NAME   and   mqttls pki device ID%n");
     out.flush();
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.mqttls.cli.pki;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Just enough JSON output for {@code --json}: strings, numbers, booleans, null, lists, maps. */
@@ -53,7 +54,7 @@ final class Json {
         case '\t' -> sb.append("\\t");
         default -> {
           if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
+            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             sb.append(c);
           }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +48,7 @@ final class ListCommand extends PkiSubcommand {
     } else {
       int w = Math.max(2, all.stream().mapToInt(c -> c.id().length()).max().orElse(2));
       out.printf(
+          Locale.ROOT,
           "%-" + w + "s  %-6s  %-32s  %-20s  %9s  %s%n",
           "ID",
           "KIND",
@@ -60,6 +62,7 @@ final class ListCommand extends PkiSubcommand {
                 ? "revoked " + c.revokedAt().get() + " (" + c.revocationReason().get().label() + ")"
                 : (c.daysLeft(now) < 0 ? "expired" : "valid");
         out.printf(
+            Locale.ROOT,
             "%-" + w + "s  %-6s  %-32s  %-20s  %9d  %s%n",
             c.id(),
             c.kind().label(),

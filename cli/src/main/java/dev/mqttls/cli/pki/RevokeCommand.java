@@ -4,6 +4,7 @@ import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.CrlStatus;
 import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.RevocationReason;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,11 +36,18 @@ final class RevokeCommand extends PkiSubcommand {
     CrlStatus crl = ca.crlStatus().orElseThrow();
     out()
         .printf(
-            "Revoked %s (serial %s, reason %s)%n", revoked.id(), revoked.serialHex(), why.label());
+            Locale.ROOT,
+            "Revoked %s (serial %s, reason %s)%n",
+            revoked.id(),
+            revoked.serialHex(),
+            why.label());
     out()
         .printf(
+            Locale.ROOT,
             "  %s now lists %d revoked; a broker using it as crlfile refuses %s once it re-reads it%n",
-            crl.file(), crl.revokedCount(), revoked.id());
+            crl.file(),
+            crl.revokedCount(),
+            revoked.id());
     out().flush();
     return 0;
   }

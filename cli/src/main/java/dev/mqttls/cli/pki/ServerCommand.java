@@ -6,6 +6,7 @@ import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.ServerOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,13 +57,16 @@ final class ServerCommand extends PkiSubcommand {
     CertificateInfo info = ca.inspect(issued.id());
     var out = out();
     out.printf(
+        Locale.ROOT,
         "Issued server certificate %s (serial %s, valid until %s)%n",
-        name, issued.serialHex(), issued.notAfter());
-    out.printf("  DNS: %s%n", String.join(", ", info.dnsNames()));
-    out.printf("  IP:  %s%n", String.join(", ", info.ipAddresses()));
-    out.printf("  certfile %s%n", issued.certificateFile());
-    out.printf("  keyfile  %s%n", issued.keyFile().orElseThrow());
-    out.printf("  cafile   %s%n", ca.certificateFile());
+        name,
+        issued.serialHex(),
+        issued.notAfter());
+    out.printf(Locale.ROOT, "  DNS: %s%n", String.join(", ", info.dnsNames()));
+    out.printf(Locale.ROOT, "  IP:  %s%n", String.join(", ", info.ipAddresses()));
+    out.printf(Locale.ROOT, "  certfile %s%n", issued.certificateFile());
+    out.printf(Locale.ROOT, "  keyfile  %s%n", issued.keyFile().orElseThrow());
+    out.printf(Locale.ROOT, "  cafile   %s%n", ca.certificateFile());
     out.flush();
     return 0;
   }

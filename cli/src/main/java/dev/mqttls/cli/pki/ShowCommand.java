@@ -4,6 +4,7 @@ import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.CertificateInfo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,23 +52,26 @@ final class ShowCommand extends PkiSubcommand {
       m.put("revoked", info.revoked().orElse(null));
       out.println(Json.write(m));
     } else {
-      out.printf("Subject:     %s%n", info.subject());
-      out.printf("Issuer:      %s%n", info.issuer());
-      out.printf("Serial:      %s%n", info.serial().toString(16));
-      out.printf("Valid:       %s .. %s%n", info.notBefore(), info.notAfter());
+      out.printf(Locale.ROOT, "Subject:     %s%n", info.subject());
+      out.printf(Locale.ROOT, "Issuer:      %s%n", info.issuer());
+      out.printf(Locale.ROOT, "Serial:      %s%n", info.serial().toString(16));
+      out.printf(Locale.ROOT, "Valid:       %s .. %s%n", info.notBefore(), info.notAfter());
       if (!info.dnsNames().isEmpty() || !info.ipAddresses().isEmpty()) {
-        out.printf("SANs:        %s%n", sans(info));
+        out.printf(Locale.ROOT, "SANs:        %s%n", sans(info));
       }
       if (!info.extendedKeyUsages().isEmpty()) {
-        out.printf("EKU:         %s%n", String.join(", ", info.extendedKeyUsages()));
+        out.printf(Locale.ROOT, "EKU:         %s%n", String.join(", ", info.extendedKeyUsages()));
       }
       out.printf(
+          Locale.ROOT,
           "Key:         %s %d%n",
-          info.keyAlgorithm().equals("EC") ? "ECDSA" : info.keyAlgorithm(), info.keyBits());
-      out.printf("SHA-256:     %s%n", info.sha256Fingerprint());
-      out.printf("CA:          %s%n", info.ca() ? "yes" : "no");
-      info.revoked().ifPresent(r -> out.printf("Revoked:     %s%n", r ? "YES" : "no"));
+          info.keyAlgorithm().equals("EC") ? "ECDSA" : info.keyAlgorithm(),
+          info.keyBits());
+      out.printf(Locale.ROOT, "SHA-256:     %s%n", info.sha256Fingerprint());
+      out.printf(Locale.ROOT, "CA:          %s%n", info.ca() ? "yes" : "no");
+      info.revoked().ifPresent(r -> out.printf(Locale.ROOT, "Revoked:     %s%n", r ? "YES" : "no"));
       out.printf(
+          Locale.ROOT,
           "Verifies:    %s%n",
           info.verification()
               .map(v -> (v.verified() ? "yes, " : "NO: ") + v.detail())

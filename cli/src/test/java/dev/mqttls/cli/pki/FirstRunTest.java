@@ -44,7 +44,7 @@ class FirstRunTest {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
   private static Optional<Path>[] holder() {
     return new Optional[1];
   }

@@ -1,6 +1,7 @@
 package dev.mqttls.client.internal;
 
 import dev.mqttls.codec.ReasonCode;
+import java.util.Locale;
 
 /** What a refusal's reason code means to the person who has to act on it. */
 public final class ReasonTexts {
@@ -9,7 +10,10 @@ public final class ReasonTexts {
   /** The code as {@code 0x86 bad user name or password}. */
   public static String name(ReasonCode code) {
     return String.format(
-        "0x%02X %s", code.code(), code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        Locale.ROOT,
+        "0x%02X %s",
+        code.code(),
+        code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
   }
 
   /** One sentence on what a CONNACK refusal means and what to do. */

@@ -91,7 +91,7 @@ class ClientProtocolTest {
             ReasonCode.BANNED,
             MqttProperties.builder().reasonString("too many failed logins").build()));
     ExecutionException e =
-        catchThrowableOfType(() -> f.get(10, TimeUnit.SECONDS), ExecutionException.class);
+        catchThrowableOfType(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
     MqttClientException m = (MqttClientException) e.getCause();
     assertThat(m.kind()).isEqualTo(FailureKind.REFUSED);
     assertThat(m.reasonCode()).contains(ReasonCode.BANNED);
@@ -116,7 +116,7 @@ class ClientProtocolTest {
             MqttProperties.builder().reasonString("no write to a/b").build()));
     MqttClientException pe =
         (MqttClientException)
-            catchThrowableOfType(() -> pub.get(10, TimeUnit.SECONDS), ExecutionException.class)
+            catchThrowableOfType(ExecutionException.class, () -> pub.get(10, TimeUnit.SECONDS))
                 .getCause();
     assertThat(pe.kind()).isEqualTo(FailureKind.PROTOCOL);
     assertThat(pe.reasonCode()).contains(ReasonCode.NOT_AUTHORIZED);
@@ -131,7 +131,7 @@ class ClientProtocolTest {
     conn.send(new Suback(s.packetId(), List.of(ReasonCode.NOT_AUTHORIZED), MqttProperties.EMPTY));
     MqttClientException se =
         (MqttClientException)
-            catchThrowableOfType(() -> sub.get(10, TimeUnit.SECONDS), ExecutionException.class)
+            catchThrowableOfType(ExecutionException.class, () -> sub.get(10, TimeUnit.SECONDS))
                 .getCause();
     assertThat(se.reasonCode()).contains(ReasonCode.NOT_AUTHORIZED);
     assertThat(se.getMessage()).contains("secret/#");
@@ -273,7 +273,7 @@ class ClientProtocolTest {
   void noConnack_timesOutNamingTheStage() {
     client = MqttClient.create(config().connectTimeout(Duration.ofMillis(500)).build());
     MqttClientException e =
-        catchThrowableOfType(() -> client.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> client.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.TIMEOUT);
     assertThat(e.getMessage()).contains("no CONNACK").contains("waiting for CONNACK");
   }
@@ -287,7 +287,7 @@ class ClientProtocolTest {
     conn.close();
     MqttClientException e =
         (MqttClientException)
-            catchThrowableOfType(() -> sub.get(10, TimeUnit.SECONDS), ExecutionException.class)
+            catchThrowableOfType(ExecutionException.class, () -> sub.get(10, TimeUnit.SECONDS))
                 .getCause();
     assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_LOST);
     assertThat(client.status().subscriptions()).isEmpty();

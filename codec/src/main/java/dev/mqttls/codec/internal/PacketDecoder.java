@@ -36,6 +36,7 @@ import dev.mqttls.codec.Will;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decodes the body of one framed packet: a cursor over {@code [idx, end)} of the cumulation buffer.
@@ -266,7 +267,8 @@ public final class PacketDecoder {
     int code = u8("reason code");
     ReasonCode rc = ReasonCode.forPacket(t, code);
     if (rc == null) {
-      throw malformed(String.format("reason code 0x%02X is not defined for %s", code, t));
+      throw malformed(
+          String.format(Locale.ROOT, "reason code 0x%02X is not defined for %s", code, t));
     }
     return rc;
   }
@@ -289,7 +291,8 @@ public final class PacketDecoder {
       while (idx < propsEnd) {
         int id = varInt("property identifier");
         if (id >= ALLOWED.length || NAMES[id] == null) {
-          throw malformed(String.format("unknown property identifier 0x%02X in %s", id, where));
+          throw malformed(
+              String.format(Locale.ROOT, "unknown property identifier 0x%02X in %s", id, where));
         }
         String name = NAMES[id];
         if ((ALLOWED[id] & packetBit) == 0) {
@@ -660,7 +663,7 @@ public final class PacketDecoder {
         } else if (c <= 2) {
           codes.add(ReasonCode.granted(Qos.of(c)));
         } else {
-          throw malformed(String.format("SUBACK return code 0x%02X is reserved", c));
+          throw malformed(String.format(Locale.ROOT, "SUBACK return code 0x%02X is reserved", c));
         }
       }
     }

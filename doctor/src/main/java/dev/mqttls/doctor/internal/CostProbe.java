@@ -3,6 +3,7 @@ package dev.mqttls.doctor.internal;
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
 import java.io.IOException;
+import java.util.Locale;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +138,6 @@ final class CostProbe {
   }
 
   private static String fmtMs(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
   }
 }

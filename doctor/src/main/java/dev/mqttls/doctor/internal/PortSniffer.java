@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /**
  * Tells from the first bytes what answers on a port: a TLS server (handshake or alert record), an
@@ -97,7 +98,7 @@ public final class PortSniffer {
     StringBuilder hex = new StringBuilder();
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < n; i++) {
-      hex.append(String.format("%02x", b[i] & 0xFF));
+      hex.append(String.format(Locale.ROOT, "%02x", b[i] & 0xFF));
       char c = (char) (b[i] & 0xFF);
       text.append(c >= 0x20 && c < 0x7F ? c : '.');
     }

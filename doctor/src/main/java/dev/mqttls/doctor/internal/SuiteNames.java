@@ -1,5 +1,6 @@
 package dev.mqttls.doctor.internal;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** IANA names of the cipher suites a broker is likely to pick; others print as hex. */
@@ -32,6 +33,6 @@ final class SuiteNames {
 
   static String name(int suite) {
     String n = NAMES.get(suite);
-    return n != null ? n : String.format("cipher suite 0x%04x", suite);
+    return n != null ? n : String.format(Locale.ROOT, "cipher suite 0x%04x", suite);
   }
 }

@@ -170,7 +170,7 @@ class ClientAgainstMosquittoTest {
     MosquittoProcess m = tlsMosquitto(pki.serverCert, pki.serverKey, true);
     MqttClient c = client(to(m, "localhost").tls(TlsConfig.builder().caFile(pki.caCert).build()));
     MqttClientException e =
-        catchThrowableOfType(() -> c.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> c.blocking().connect());
     assertThat(e.kind()).isIn(FailureKind.CERTIFICATE, FailureKind.TLS_HANDSHAKE);
     assertThat(e.getMessage()).contains("client certificate");
   }
@@ -189,7 +189,7 @@ class ClientAgainstMosquittoTest {
                         .keyPassword("wrong".toCharArray())
                         .build()));
     MqttClientException e =
-        catchThrowableOfType(() -> c.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> c.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.CONFIGURATION);
     assertThat(e.getMessage()).contains("client-enc.key").contains("decrypt");
   }
@@ -200,7 +200,7 @@ class ClientAgainstMosquittoTest {
     MqttClient c =
         client(to(m, "localhost").tls(TlsConfig.builder().caFile(pki.otherCaCert).build()));
     MqttClientException e =
-        catchThrowableOfType(() -> c.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> c.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.CERTIFICATE);
     assertThat(e.getMessage()).contains("not signed by a trusted CA").contains("mqttls test CA");
   }
@@ -212,7 +212,7 @@ class ClientAgainstMosquittoTest {
     MqttClient strict =
         client(to(m, "127.0.0.1").tls(TlsConfig.builder().caFile(pki.caCert).build()));
     MqttClientException e =
-        catchThrowableOfType(() -> strict.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> strict.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.CERTIFICATE);
     assertThat(e.getMessage())
         .contains("you connected to 127.0.0.1")
@@ -242,7 +242,7 @@ class ClientAgainstMosquittoTest {
     MosquittoProcess tlsPort = tlsMosquitto(pki.serverCert, pki.serverKey, false);
     MqttClient plainToTls = client(to(tlsPort, "localhost").connectTimeout(Duration.ofSeconds(5)));
     MqttClientException e1 =
-        catchThrowableOfType(() -> plainToTls.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> plainToTls.blocking().connect());
     // Mosquitto resets the connection without a TLS alert; the message says what to try
     assertThat(e1.kind()).as(e1.getMessage()).isEqualTo(FailureKind.CONNECTION_LOST);
     assertThat(e1.getMessage()).contains("TLS port").contains("mqtts://");
@@ -251,7 +251,7 @@ class ClientAgainstMosquittoTest {
     MqttClient tlsToPlain =
         client(to(plainPort, "localhost").tls(TlsConfig.builder().caFile(pki.caCert).build()));
     MqttClientException e2 =
-        catchThrowableOfType(() -> tlsToPlain.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> tlsToPlain.blocking().connect());
     assertThat(e2.kind()).isIn(FailureKind.TLS_HANDSHAKE, FailureKind.TIMEOUT);
     assertThat(e2.getMessage()).startsWith("TLS:");
   }
@@ -288,7 +288,7 @@ class ClientAgainstMosquittoTest {
                 .username("alice")
                 .password("nope".toCharArray()));
     MqttClientException e =
-        catchThrowableOfType(() -> bad.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> bad.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.REFUSED);
     assertThat(e.reasonCode()).isPresent();
     assertThat(e.reasonCode().get())

@@ -208,7 +208,7 @@ abstract class MessagingContract {
     for (int i = 0; i < 2; i++) {
       ExecutionException x =
           catchThrowableOfType(
-              () -> sent.get(0).get(5, TimeUnit.SECONDS), ExecutionException.class);
+              ExecutionException.class, () -> sent.get(0).get(5, TimeUnit.SECONDS));
       assertThat(((MqttClientException) x.getCause()).kind()).isEqualTo(FailureKind.BUFFER_FULL);
     }
     pub.blocking().connect();
@@ -223,7 +223,7 @@ abstract class MessagingContract {
     CompletableFuture<PublishResult> kept = failing.publish(Message.of("ob/k", "k"));
     CompletableFuture<PublishResult> refused = failing.publish(Message.of("ob/f", "f"));
     ExecutionException x =
-        catchThrowableOfType(() -> refused.get(5, TimeUnit.SECONDS), ExecutionException.class);
+        catchThrowableOfType(ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
     assertThat(((MqttClientException) x.getCause()).kind()).isEqualTo(FailureKind.BUFFER_FULL);
     assertThat(kept).isNotDone();
 

@@ -111,7 +111,7 @@ class TlsWithOurBrokerTest {
     int port = broker(pki.serverCert, pki.serverKey, true);
     MqttClient c = client(port, "localhost", TlsConfig.builder().caFile(pki.caCert).build());
     MqttClientException e =
-        catchThrowableOfType(() -> c.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> c.blocking().connect());
     assertThat(e.kind()).isIn(FailureKind.CERTIFICATE, FailureKind.TLS_HANDSHAKE);
     assertThat(e.getMessage()).contains("client certificate");
   }
@@ -121,11 +121,11 @@ class TlsWithOurBrokerTest {
     int port = broker(pki.wrongHostCert, pki.wrongHostKey, false);
     MqttClientException e =
         catchThrowableOfType(
+            MqttClientException.class,
             () ->
                 client(port, "localhost", TlsConfig.builder().caFile(pki.caCert).build())
                     .blocking()
-                    .connect(),
-            MqttClientException.class);
+                    .connect());
     assertThat(e.kind()).isEqualTo(FailureKind.CERTIFICATE);
     assertThat(e.getMessage()).contains("you connected to localhost but the broker's certificate");
     try (LogCapture log = LogCapture.start("dev.mqttls.client")) {
@@ -136,11 +136,11 @@ class TlsWithOurBrokerTest {
     }
     MqttClientException untrusted =
         catchThrowableOfType(
+            MqttClientException.class,
             () ->
                 client(port, "localhost", TlsConfig.builder().caFile(pki.otherCaCert).build())
                     .blocking()
-                    .connect(),
-            MqttClientException.class);
+                    .connect());
     assertThat(untrusted.kind()).isEqualTo(FailureKind.CERTIFICATE);
     assertThat(untrusted.getMessage()).contains("not signed by a trusted CA");
   }

@@ -121,7 +121,7 @@ class UsernamePasswordOnOurBrokerTest {
         client(
             port, oneWay(), b -> b.version(v).username("gateway").password("not-it".toCharArray()));
     MqttClientException e =
-        catchThrowableOfType(() -> c.blocking().connect(), MqttClientException.class);
+        catchThrowableOfType(MqttClientException.class, () -> c.blocking().connect());
     assertThat(e).isNotNull();
     assertThat(e.kind()).isEqualTo(FailureKind.REFUSED);
     assertThat(e.reasonCode()).contains(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
@@ -157,11 +157,11 @@ class UsernamePasswordOnOurBrokerTest {
     assertThat(allowed.reasonCode().isError()).as(allowed.toString()).isFalse();
     MqttClientException denied =
         catchThrowableOfType(
+            MqttClientException.class,
             () ->
                 c.blocking()
                     .publish(
-                        Message.builder("gw/status").payload("x").qos(Qos.AT_LEAST_ONCE).build()),
-            MqttClientException.class);
+                        Message.builder("gw/status").payload("x").qos(Qos.AT_LEAST_ONCE).build()));
     assertThat(denied).isNotNull();
     assertThat(denied.reasonCode()).contains(ReasonCode.NOT_AUTHORIZED);
   }

@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -133,7 +134,7 @@ public final class Inspector {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
       StringBuilder sb = new StringBuilder();
       for (byte b : d) {
-        sb.append(sb.length() == 0 ? "" : ":").append(String.format("%02X", b));
+        sb.append(sb.length() == 0 ? "" : ":").append(String.format(Locale.ROOT, "%02X", b));
       }
       return sb.toString();
     } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {

@@ -1,6 +1,7 @@
 package dev.mqttls.tls.internal;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -67,7 +68,7 @@ public record ClientHello(
       case TLS13:
         return "TLS 1.3";
       default:
-        return String.format("0x%04x", v);
+        return String.format(Locale.ROOT, "0x%04x", v);
     }
   }
 
