@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param qos QoS of publishes and subscriptions
  * @param payloadSize payload bytes (at least {@link #MIN_PAYLOAD}: publisher, sequence, time)
  * @param topicPerPublisher one topic per publisher instead of one shared topic
- * @param window closed loop: messages a publisher may have sent but not yet seen delivered to
- *     every subscriber (end to end)
+ * @param window closed loop: messages a publisher may have sent but not yet seen delivered to every
+ *     subscriber (end to end)
  * @param rate open loop: messages per second over all publishers; 0 for closed loop
  * @param connections idle: connections to hold
  * @param sourceAddresses idle: spread connections over 127.0.0.1 ... 127.0.0.N (loopback targets)

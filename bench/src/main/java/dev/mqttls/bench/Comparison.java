@@ -25,8 +25,8 @@ public record Comparison(BenchResult first, BenchResult second, Map<String, Doub
   /** The ratios of two runs of one scenario. */
   public static Comparison of(BenchResult first, BenchResult second) {
     if (first.scenario() != second.scenario()) {
-      throw new IllegalArgumentException("cannot compare " + first.scenario() + " with "
-          + second.scenario());
+      throw new IllegalArgumentException(
+          "cannot compare " + first.scenario() + " with " + second.scenario());
     }
     Map<String, Double> r = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : first.figures().entrySet()) {

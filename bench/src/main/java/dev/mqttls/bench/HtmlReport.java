@@ -25,8 +25,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
- * One self-contained HTML page for one or more runs of a scenario (two with {@code --compare}):
- * the machine, each run's settings and figures, and plots as inline SVG: latency percentile curves,
+ * One self-contained HTML page for one or more runs of a scenario (two with {@code --compare}): the
+ * machine, each run's settings and figures, and plots as inline SVG: latency percentile curves,
  * rate over time, broker CPU per unit of work (and bytes per message for {@code wire}). Charts are
  * drawn by JFreeChart onto JFreeSVG's SVG canvas, so the page needs no script and no network.
  */

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A run as one JSON object on one line ({@code --json}): scenario, target, start time, settings,
- * figures, the machine and the plotted series ({@code [x, y]} pairs). Figure names carry their
- * unit and are stable across releases, so scripts can compare runs.
+ * figures, the machine and the plotted series ({@code [x, y]} pairs). Figure names carry their unit
+ * and are stable across releases, so scripts can compare runs.
  */
 public final class JsonReport {
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The machine a run was measured on, for the report: figures from two machines are not
- * comparable, and neither are figures from one machine under different load.
+ * The machine a run was measured on, for the report: figures from two machines are not comparable,
+ * and neither are figures from one machine under different load.
  *
  * @param cpuModel the CPU's model name from {@code /proc/cpuinfo}
  * @param cores logical processors available to the JVM
@@ -34,8 +34,7 @@ public record Machine(String cpuModel, int cores, String kernel, String jvm, Str
 
   private static String readCpuModel() {
     try {
-      for (String line :
-          Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII)) {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII)) {
         if (line.toLowerCase(Locale.ROOT).startsWith("model name")) {
           return line.substring(line.indexOf(':') + 1).trim();
         }

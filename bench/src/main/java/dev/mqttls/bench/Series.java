@@ -14,7 +14,12 @@ import java.util.Objects;
  * @param points the points, in x order
  */
 public record Series(
-    String id, String title, String xLabel, String yLabel, boolean percentiles, List<Point> points) {
+    String id,
+    String title,
+    String xLabel,
+    String yLabel,
+    boolean percentiles,
+    List<Point> points) {
 
   /** One point. */
   public record Point(double x, double y) {}

@@ -29,7 +29,8 @@ public record Target(
 
   /** A plain MQTT target. */
   public static Target plain(String host, int port) {
-    return new Target("mqtt://" + host + ":" + port, host, port, Optional.empty(), Optional.empty());
+    return new Target(
+        "mqtt://" + host + ":" + port, host, port, Optional.empty(), Optional.empty());
   }
 
   /** A TLS target. */

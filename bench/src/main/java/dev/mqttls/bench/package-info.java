@@ -17,7 +17,7 @@
  * is reused, so that the bench verifies a broker exactly as {@code mqttls pub} does.
  *
  * <p>Timing never comes from a clock read after a stall: the open-loop publishers stamp each
- * message with the time it was <em>intended</em> to be sent, so a broker that stalls is charged
- * for the whole backlog (no coordinated omission).
+ * message with the time it was <em>intended</em> to be sent, so a broker that stalls is charged for
+ * the whole backlog (no coordinated omission).
  */
 package dev.mqttls.bench;

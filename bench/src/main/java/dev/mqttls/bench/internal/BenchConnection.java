@@ -264,6 +264,7 @@ final class BenchConnection extends ChannelInboundHandlerAdapter {
       c = c.getCause();
     }
     String m = c.getMessage();
-    return c.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    return c.getClass().getSimpleName()
+        + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
   }
 }

@@ -9,8 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * The broker process as Linux's {@code /proc} shows it: CPU time (user + system) and resident
- * memory. A reading that cannot be taken (no such process, not Linux) is empty, never an error:
- * the scenario still runs and reports no CPU figure.
+ * memory. A reading that cannot be taken (no such process, not Linux) is empty, never an error: the
+ * scenario still runs and reports no CPU figure.
  */
 final class BrokerProc {
   // USER_HZ, the unit of utime/stime: 100 on every Linux architecture the JVM runs on.

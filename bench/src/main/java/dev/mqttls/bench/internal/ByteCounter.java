@@ -6,9 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * First in the pipeline, so it sees what the socket carries (TLS records included): the TCP
- * payload bytes each way. Confined to the channel's event loop; read with {@link #read()} and
- * {@link #written()} from there or after the channel is closed.
+ * First in the pipeline, so it sees what the socket carries (TLS records included): the TCP payload
+ * bytes each way. Confined to the channel's event loop; read with {@link #read()} and {@link
+ * #written()} from there or after the channel is closed.
  */
 final class ByteCounter extends ChannelDuplexHandler {
   private volatile long read;

@@ -20,9 +20,9 @@ import org.HdrHistogram.Recorder;
 /**
  * Connection set-up: TCP, TLS and CONNECT to CONNACK, then DISCONNECT, over and over from {@code
  * concurrency} workers. With TLS, the first half of the time makes full handshakes (no client
- * session cache) and the second half resumes (a session cache per device certificate; each
- * device's first handshake there is a full one that fills it). Whether a handshake really resumed
- * is asked of the TLS engine, not assumed.
+ * session cache) and the second half resumes (a session cache per device certificate; each device's
+ * first handshake there is a full one that fills it). Whether a handshake really resumed is asked
+ * of the TLS engine, not assumed.
  */
 final class ConnectScenario {
   private final Connector connector;
@@ -66,8 +66,8 @@ final class ConnectScenario {
     } else {
       runPhase(new Phase("plain"), false, total, f, series, rate, t0);
     }
-    series.add(0, new Series("rate", "Connections per second", "time (s)", "connections/s", false,
-        rate));
+    series.add(
+        0, new Series("rate", "Connections per second", "time (s)", "connections/s", false, rate));
     return new ScenarioOutput(f.map(), series);
   }
 
@@ -94,7 +94,8 @@ final class ConnectScenario {
     long lastN = 0;
     long lastT = start;
     while (System.nanoTime() < end) {
-      Waits.pause(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+      Waits.pause(
+          Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
       long n = phase.ok.get();
       long t = System.nanoTime();
       double perSecond = (n - lastN) * 1e9 / (t - lastT);
@@ -127,16 +128,14 @@ final class ConnectScenario {
     if (!p.equals("plain")) {
       f.count(p + "_really_resumed", phase.resumed.get());
     }
-    f.measured(p + "_per_s", ok * 1e9 / (stop - start))
-        .percentilesMs(p + "_connack", connack);
+    f.measured(p + "_per_s", ok * 1e9 / (stop - start)).percentilesMs(p + "_connack", connack);
     if (tlsOnly.getTotalCount() > 0) {
       f.measured(p + "_tls_only_p50_ms", tlsOnly.getValueAtPercentile(50) / 1000.0)
           .measured(p + "_tls_only_p99_ms", tlsOnly.getValueAtPercentile(99) / 1000.0);
     }
     f.cpuPerUnit(p + "_broker_cpu_us_per_connect", cpu0, cpu1, ok);
     series.add(
-        Plots.percentileCurve(
-            p + "_connack", "Connect to CONNACK, " + p + " handshakes", connack));
+        Plots.percentileCurve(p + "_connack", "Connect to CONNACK, " + p + " handshakes", connack));
   }
 
   private void work(Phase phase, boolean resumable, long end) {
@@ -144,7 +143,10 @@ final class ConnectScenario {
       int i = nextIndex.getAndIncrement();
       CompletableFuture<BenchConnection> f =
           connector.connect(
-              connector.clientId("c", i), i, resumable, Optional.empty(),
+              connector.clientId("c", i),
+              i,
+              resumable,
+              Optional.empty(),
               new BenchConnection.Listener() {});
       try {
         BenchConnection c = f.get(20, TimeUnit.SECONDS);

@@ -70,8 +70,7 @@ final class FlowScenario {
     for (int i = 0; i < subs.length; i++) {
       subs[i] = new Sub();
       connecting.add(
-          connector.connect(
-              connector.clientId("s", i), i, true, Optional.empty(), subs[i]));
+          connector.connect(connector.clientId("s", i), i, true, Optional.empty(), subs[i]));
     }
     List<BenchConnection> subConns =
         Waits.all(connecting, Duration.ofSeconds(30), "connecting subscribers");
@@ -148,9 +147,10 @@ final class FlowScenario {
     for (Pub p : pubs) {
       stopping.add(p.stop());
     }
-    long sent = Waits.all(stopping, Duration.ofSeconds(10), "stopping publishers").stream()
-        .mapToLong(Long::longValue)
-        .sum();
+    long sent =
+        Waits.all(stopping, Duration.ofSeconds(10), "stopping publishers").stream()
+            .mapToLong(Long::longValue)
+            .sum();
     long t1 = System.nanoTime();
     OptionalLong cpu1 = broker.cpuNanos();
     long deliveredAtStop = totalDelivered();
@@ -227,8 +227,8 @@ final class FlowScenario {
     List<Series> series =
         List.of(
             new Series("rate", "Delivered messages per second", "time (s)", "msgs/s", false, rate),
-            Plots.percentileCurve("latency", "End-to-end latency (from intended send time)",
-                latency));
+            Plots.percentileCurve(
+                "latency", "End-to-end latency (from intended send time)", latency));
     return new ScenarioOutput(f.map(), series);
   }
 
@@ -275,7 +275,8 @@ final class FlowScenario {
 
   /** A subscriber: which messages of each publisher it saw, and their latency. */
   private final class Sub implements BenchConnection.Listener {
-    record Snapshot(BitSet[] seen, Histogram latency, long received, long duplicates, long foreign) {}
+    record Snapshot(
+        BitSet[] seen, Histogram latency, long received, long duplicates, long foreign) {}
 
     private final BitSet[] seen = new BitSet[pubs.length];
     private final Histogram latency = new Histogram(3);
@@ -412,7 +413,8 @@ final class FlowScenario {
     }
 
     private boolean canSend() {
-      if (!conn.channel().isWritable() || (s.qos() != Qos.AT_MOST_ONCE && outstanding >= MAX_UNACKED)) {
+      if (!conn.channel().isWritable()
+          || (s.qos() != Qos.AT_MOST_ONCE && outstanding >= MAX_UNACKED)) {
         return false;
       }
       long endToEnd = delivered.get(index) / subs.length + presumedLost;
@@ -476,7 +478,8 @@ final class FlowScenario {
         outstandingVolatile = outstanding;
       }
       conn.channel()
-          .write(new Publish(false, s.qos(), false, topic, packetId, MqttProperties.EMPTY, payload),
+          .write(
+              new Publish(false, s.qos(), false, topic, packetId, MqttProperties.EMPTY, payload),
               conn.channel().voidPromise());
       nextSeq++;
     }

@@ -93,10 +93,7 @@ final class IdleScenario {
       openOverTime.add(new Series.Point((now - t0) / 1e9, alive));
       progress.update(
           String.format(
-              Locale.ROOT,
-              "idle holding %5.1f s  %,8d open",
-              (now - holdStart) / 1e9,
-              alive));
+              Locale.ROOT, "idle holding %5.1f s  %,8d open", (now - holdStart) / 1e9, alive));
     }
     long holdStop = System.nanoTime();
     OptionalLong cpu2 = broker.cpuNanos();

@@ -14,9 +14,7 @@ final class Resumption {
       return io.netty.internal.tcnative.SSL.isSessionReused(e.sslPointer());
     }
     // The JDK engine: a resumed session keeps the creation time of the handshake that made it.
-    long ageMillis =
-        System.currentTimeMillis() - engine.getSession().getCreationTime();
-    return ageMillis
-        > TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos) + 1000;
+    long ageMillis = System.currentTimeMillis() - engine.getSession().getCreationTime();
+    return ageMillis > TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos) + 1000;
   }
 }

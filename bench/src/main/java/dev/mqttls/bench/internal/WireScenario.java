@@ -129,8 +129,7 @@ final class WireScenario {
               sent.complete(null);
             });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (received.get() - r0 < n
-        || (s.qos() != Qos.AT_MOST_ONCE && acked.get() - a0 < n)) {
+    while (received.get() - r0 < n || (s.qos() != Qos.AT_MOST_ONCE && acked.get() - a0 < n)) {
       if (System.nanoTime() > deadline) {
         throw new BenchException(
             "wire " + mode + ": " + (received.get() - r0) + " of " + n + " messages arrived");
@@ -144,9 +143,11 @@ final class WireScenario {
     double subIn = (sub.bytesRead() - subIn0) / (double) n;
     f.measured(mode + "_publisher_to_broker_bytes_per_msg", pubOut)
         .measured(mode + "_broker_to_subscriber_bytes_per_msg", subIn)
-        .measured(mode + "_acks_to_publisher_bytes_per_msg", (pub.bytesRead() - pubIn0) / (double) n)
         .measured(
-            mode + "_acks_from_subscriber_bytes_per_msg", (sub.bytesWritten() - subOut0) / (double) n)
+            mode + "_acks_to_publisher_bytes_per_msg", (pub.bytesRead() - pubIn0) / (double) n)
+        .measured(
+            mode + "_acks_from_subscriber_bytes_per_msg",
+            (sub.bytesWritten() - subOut0) / (double) n)
         .measured(mode + "_overhead_vs_plain", pubOut / mqttBytes);
     f.put(mode + "_note", String.format(Locale.ROOT, "%d message(s) per flush", perFlush));
   }
