@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.client.SubCommand.class,
       dev.mqttls.cli.client.ShellCommand.class,
       dev.mqttls.cli.doctor.DoctorCommand.class,
+      dev.mqttls.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
