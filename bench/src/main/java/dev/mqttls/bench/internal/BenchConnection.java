@@ -58,6 +58,8 @@ final class BenchConnection extends ChannelInboundHandlerAdapter {
   private long tlsNanos;
   private long connackNanos;
   private boolean resumed;
+  private boolean closing;
+  private volatile String dropCause;
 
   BenchConnection(Connect connect, long startNanos) {
     this.connect = connect;
@@ -131,8 +133,17 @@ final class BenchConnection extends ChannelInboundHandlerAdapter {
     return f;
   }
 
+  /**
+   * Why the broker ended this connection before we disconnected it (a DISCONNECT's reason, or the
+   * connection closed), or null while it has not.
+   */
+  String dropCause() {
+    return dropCause;
+  }
+
   /** Sends DISCONNECT and closes; the future completes when the channel is closed. */
   CompletableFuture<Void> disconnect() {
+    channel.eventLoop().execute(() -> closing = true);
     if (channel.isActive()) {
       channel
           .writeAndFlush(new Disconnect(ReasonCode.NORMAL_DISCONNECTION, MqttProperties.EMPTY))
@@ -212,6 +223,9 @@ final class BenchConnection extends ChannelInboundHandlerAdapter {
       }
     } else if (packet instanceof Disconnect d) {
       fail("the broker disconnected: " + d.reasonCode());
+      if (!closing && dropCause == null) {
+        dropCause = "DISCONNECT " + d.reasonCode();
+      }
     }
   }
 
@@ -242,6 +256,12 @@ final class BenchConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     fail("the broker closed the connection");
+    if (!closing
+        && dropCause == null
+        && connected.isDone()
+        && !connected.isCompletedExceptionally()) {
+      dropCause = "closed by the broker";
+    }
     if (subscribed != null) {
       subscribed.completeExceptionally(new BenchException("closed before SUBACK"));
     }

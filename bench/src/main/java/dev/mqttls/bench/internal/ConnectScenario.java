@@ -58,6 +58,16 @@ final class ConnectScenario {
     f.count("concurrency", connector.settings().concurrency());
     List<Series> series = new ArrayList<>();
     List<Series.Point> rate = new ArrayList<>();
+    // Before measuring: every device's TLS contexts built, and the JIT and both sides' TLS code
+    // warmed by connections that are not counted (the first ones cost ten times the later ones).
+    connector.prepareContexts();
+    Duration warmup =
+        total.dividedBy(5).compareTo(Duration.ofSeconds(2)) > 0
+            ? Duration.ofSeconds(2)
+            : total.dividedBy(5);
+    Phase warm = new Phase("warmup");
+    workers(warm, false, System.nanoTime() + warmup.toNanos());
+    f.count("warmup_connects", warm.ok.get());
     long t0 = System.nanoTime();
     if (tls) {
       Duration half = total.dividedBy(2);
@@ -80,17 +90,10 @@ final class ConnectScenario {
       List<Series.Point> rate,
       long t0)
       throws InterruptedException {
-    int workers = connector.settings().concurrency();
     long end = System.nanoTime() + duration.toNanos();
     OptionalLong cpu0 = broker.cpuNanos();
     long start = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      Thread t = new Thread(() -> work(phase, resumable, end), "mqttls-bench-connect-" + w);
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
+    List<Thread> threads = startWorkers(phase, resumable, end);
     long lastN = 0;
     long lastT = start;
     while (System.nanoTime() < end) {
@@ -136,6 +139,23 @@ final class ConnectScenario {
     f.cpuPerUnit(p + "_broker_cpu_us_per_connect", cpu0, cpu1, ok);
     series.add(
         Plots.percentileCurve(p + "_connack", "Connect to CONNACK, " + p + " handshakes", connack));
+  }
+
+  private void workers(Phase phase, boolean resumable, long end) throws InterruptedException {
+    for (Thread t : startWorkers(phase, resumable, end)) {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+    }
+  }
+
+  private List<Thread> startWorkers(Phase phase, boolean resumable, long end) {
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < connector.settings().concurrency(); w++) {
+      Thread t = new Thread(() -> work(phase, resumable, end), "mqttls-bench-connect-" + w);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    return threads;
   }
 
   private void work(Phase phase, boolean resumable, long end) {

@@ -144,6 +144,16 @@ public final class Connector implements AutoCloseable {
             });
   }
 
+  /** Builds every device's TLS contexts now, so that no measured connection waits for one. */
+  void prepareContexts() {
+    if (target.tls().isPresent()) {
+      for (int i = 0; i < Math.max(1, devices.size()); i++) {
+        context(i, false);
+        context(i, true);
+      }
+    }
+  }
+
   private String sniHost() {
     return target.tls().flatMap(TlsOptions::serverName).orElse(target.host());
   }

@@ -189,6 +189,22 @@ final class FlowScenario {
         }
       }
     }
+    long dropped = 0;
+    String firstDrop = null;
+    for (Pub p : pubs) {
+      String why = p.conn.dropCause();
+      if (why != null) {
+        dropped++;
+        firstDrop = firstDrop == null ? "publisher: " + why : firstDrop;
+      }
+    }
+    for (Sub sub : subs) {
+      String why = sub.conn.dropCause();
+      if (why != null) {
+        dropped++;
+        firstDrop = firstDrop == null ? "subscriber: " + why : firstDrop;
+      }
+    }
     double seconds = (t1 - t0) / 1e9;
     long expected = sent * subs.length;
     Figures f = new Figures();
@@ -206,6 +222,10 @@ final class FlowScenario {
         .count("lost", expected - distinct)
         .count("duplicates", duplicates)
         .count("received", received);
+    f.count("connections_dropped_by_broker", dropped);
+    if (firstDrop != null) {
+      f.put("first_drop", firstDrop);
+    }
     if (foreign > 0) {
       f.count("foreign_messages", foreign);
     }

@@ -58,13 +58,14 @@ final class IdleScenario {
               new BenchConnection.Listener() {})
           .whenComplete(
               (c, e) -> {
-                inFlight.release();
+                // counted before the permit returns: the permits say when every attempt is counted
                 if (e == null) {
                   open.add(c);
                 } else {
                   failed.incrementAndGet();
                   firstFailure.compareAndSet(null, Waits.message(e));
                 }
+                inFlight.release();
               });
       long now = System.nanoTime();
       if (now - lastReport > TimeUnit.MILLISECONDS.toNanos(250)) {
