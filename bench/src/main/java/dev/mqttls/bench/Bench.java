@@ -50,6 +50,7 @@ public final class Bench {
       Target target, DevicePool devices, BenchSettings s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("duration_s", s.duration().toMillis() / 1000.0);
+    m.put("warmup_s", s.warmup().toMillis() / 1000.0);
     m.put("tls", target.tls().isPresent());
     target
         .tls()

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param scenario the scenario
  * @param duration how long to measure (connect: split between full and resumed handshakes; idle:
  *     how long the connections are held)
+ * @param warmup connect, throughput and latency: how long to run first without counting, so that
+ *     the JIT and both sides' caches are warm (zero for none)
  * @param version the MQTT version the connections speak
  * @param keepAlive keep-alive in seconds sent in CONNECT
  * @param publishers throughput/latency: publishing connections
@@ -31,6 +33,7 @@ import java.util.Objects;
 public record BenchSettings(
     Scenario scenario,
     Duration duration,
+    Duration warmup,
     MqttVersion version,
     int keepAlive,
     int publishers,
@@ -56,6 +59,9 @@ public record BenchSettings(
     Objects.requireNonNull(qos, "qos");
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("--duration must be positive");
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must not be negative");
     }
     positive(publishers, "--publishers");
     positive(subscribers, "--subscribers");
@@ -98,6 +104,7 @@ public record BenchSettings(
   public Builder toBuilder() {
     Builder b = new Builder(scenario);
     b.duration = duration;
+    b.warmup = warmup;
     b.version = version;
     b.keepAlive = keepAlive;
     b.publishers = publishers;
@@ -119,6 +126,7 @@ public record BenchSettings(
   public static final class Builder {
     private final Scenario scenario;
     private Duration duration = Duration.ofSeconds(10);
+    private Duration warmup = Duration.ZERO;
     private MqttVersion version = MqttVersion.V3_1_1;
     private int keepAlive = 60;
     private int publishers = 1;
@@ -144,6 +152,12 @@ public record BenchSettings(
     /** How long to measure. */
     public Builder duration(Duration v) {
       duration = Objects.requireNonNull(v, "duration");
+      return this;
+    }
+
+    /** How long to run before counting (default: none). */
+    public Builder warmup(Duration v) {
+      warmup = Objects.requireNonNull(v, "warmup");
       return this;
     }
 
@@ -240,6 +254,7 @@ public record BenchSettings(
       return new BenchSettings(
           scenario,
           duration,
+          warmup,
           version,
           keepAlive,
           publishers,

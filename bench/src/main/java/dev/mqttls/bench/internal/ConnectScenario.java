@@ -59,15 +59,15 @@ final class ConnectScenario {
     List<Series> series = new ArrayList<>();
     List<Series.Point> rate = new ArrayList<>();
     // Before measuring: every device's TLS contexts built, and the JIT and both sides' TLS code
-    // warmed by connections that are not counted (the first ones cost ten times the later ones).
+    // warmed by --warmup of connections that are not counted (the first ones can cost ten times
+    // the later ones).
     connector.prepareContexts();
-    Duration warmup =
-        total.dividedBy(5).compareTo(Duration.ofSeconds(2)) > 0
-            ? Duration.ofSeconds(2)
-            : total.dividedBy(5);
-    Phase warm = new Phase("warmup");
-    workers(warm, false, System.nanoTime() + warmup.toNanos());
-    f.count("warmup_connects", warm.ok.get());
+    Duration warmup = connector.settings().warmup();
+    if (!warmup.isZero()) {
+      Phase warm = new Phase("warmup");
+      workers(warm, false, System.nanoTime() + warmup.toNanos());
+      f.count("warmup_connects", warm.ok.get());
+    }
     long t0 = System.nanoTime();
     if (tls) {
       Duration half = total.dividedBy(2);

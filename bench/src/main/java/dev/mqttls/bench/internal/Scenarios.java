@@ -26,7 +26,21 @@ public final class Scenarios {
     try (Connector connector = new Connector(target, devices, settings, runTag)) {
       return switch (settings.scenario()) {
         case CONNECT -> new ConnectScenario(connector, progress).run();
-        case THROUGHPUT, LATENCY -> new FlowScenario(connector, progress, runTag).run();
+        case THROUGHPUT, LATENCY -> {
+          if (!settings.warmup().isZero()) {
+            // the same flow on its own topics and connections, its figures thrown away
+            new FlowScenario(
+                    new Connector(
+                        target,
+                        devices,
+                        settings.toBuilder().duration(settings.warmup()).build(),
+                        runTag + "w"),
+                    new Progress(line -> progressSink.accept("warm-up: " + line)),
+                    runTag + "w")
+                .run();
+          }
+          yield new FlowScenario(connector, progress, runTag).run();
+        }
         case IDLE -> new IdleScenario(connector, progress).run();
         case WIRE -> new WireScenario(connector, progress).run(runTag);
       };

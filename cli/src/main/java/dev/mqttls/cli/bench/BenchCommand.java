@@ -156,6 +156,13 @@ public final class BenchCommand implements Callable<Integer> {
   double duration = 10;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "SECS",
+      description =
+          "connect, throughput, latency: seconds of the same load first, not counted (default: 2).")
+  double warmup = 2;
+
+  @Option(
       names = "--broker-pid",
       paramLabel = "PID",
       description = "The broker's process id: its CPU (and for idle, memory) from /proc.")
@@ -383,12 +390,16 @@ public final class BenchCommand implements Callable<Integer> {
           default ->
               throw new UsageError("-V must be mqttv311 or mqttv5, was '" + protocolVersion + "'");
         };
+    if (!(warmup >= 0) || warmup > 3600) {
+      throw new UsageError("--warmup must be between 0 and 3600 seconds, was " + warmup);
+    }
     if (!(duration > 0) || duration > 86_400) {
       throw new UsageError("--duration must be between 0 and 86400 seconds, was " + duration);
     }
     BenchSettings.Builder b =
         BenchSettings.builder(scenario)
             .duration(Duration.ofMillis(Math.round(duration * 1000)))
+            .warmup(Duration.ofMillis(Math.round(warmup * 1000)))
             .version(version)
             .keepAlive(keepAlive)
             .publishers(publishers)

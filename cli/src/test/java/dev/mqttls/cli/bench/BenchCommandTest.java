@@ -72,6 +72,8 @@ class BenchCommandTest {
               // and drops the rest after acknowledging them: a clean run stays below that
               "--window",
               "200",
+              "--warmup",
+              "0.3",
               "--duration",
               "1",
               "--json",
@@ -114,12 +116,17 @@ class BenchCommandTest {
               "127.0.0.1",
               "-p",
               Integer.toString(mosquitto.port()),
+              "--warmup",
+              "0.3",
               "--duration",
               "1",
               "--broker-pid",
               Long.toString(mosquitto.pid()));
       assertThat(r.exit()).as(r.err()).isZero();
-      assertThat(r.out()).contains("plain_connects").contains("plain_connack_p99_ms");
+      assertThat(r.out())
+          .contains("warmup_connects")
+          .contains("plain_connects")
+          .contains("plain_connack_p99_ms");
       assertThat(r.out()).contains("plain_failed        0".substring(0, 12));
     }
   }
