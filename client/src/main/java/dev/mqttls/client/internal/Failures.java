@@ -54,6 +54,20 @@ public final class Failures {
         FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + Words.of(t), t);
   }
 
+  /** The failure of the SOCKS5 proxy {@code proxy} to connect us to {@code url}. */
+  public static MqttClientException proxyFailed(Throwable t, String url, String proxy) {
+    return new MqttClientException(
+        FailureKind.UNREACHABLE,
+        "the SOCKS5 proxy "
+            + proxy
+            + " did not connect us to "
+            + url
+            + ": "
+            + Words.of(t)
+            + ": check the proxy's address and credentials, and that it can reach the broker",
+        t);
+  }
+
   /**
    * The failure of the TLS handshake with {@code url}.
    *
