@@ -97,12 +97,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             (ChannelFutureListener)
                 wf -> {
                   if (!wf.isSuccess()) {
+                    MqttClientException proxy = proxyFailure(wf.cause());
                     connector.attemptFailed(
                         this,
-                        new MqttClientException(
-                            FailureKind.UNREACHABLE,
-                            "cannot send CONNECT to " + url + ": " + Words.of(wf.cause()),
-                            wf.cause()));
+                        proxy != null
+                            ? proxy
+                            : new MqttClientException(
+                                FailureKind.UNREACHABLE,
+                                "cannot send CONNECT to " + url + ": " + Words.of(wf.cause()),
+                                wf.cause()));
                   }
                 });
   }
@@ -114,8 +117,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         tls = tlsInfo(ctx.pipeline().get(SslHandler.class));
         sendConnect(ctx.channel());
       } else {
+        MqttClientException proxy = proxyFailure(e.cause());
         connector.attemptFailed(
-            this, Failures.handshakeFailed(e.cause(), url, hasClientCertificate()));
+            this,
+            proxy != null
+                ? proxy
+                : Failures.handshakeFailed(e.cause(), url, hasClientCertificate()));
       }
       return;
     }
@@ -201,9 +208,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    MqttClientException e;
-    if (cause instanceof ProxyConnectException) {
-      e = Failures.proxyFailed(cause, url, config.socks5Proxy().map(Object::toString).orElse(""));
+    MqttClientException e = proxyFailure(cause);
+    if (e != null) {
+      // the proxy's refusal, named once; the close that follows adds nothing
     } else if (cause instanceof DecoderException de && de.getCause() instanceof SSLException) {
       e = Failures.handshakeFailed(de.getCause(), url, hasClientCertificate());
     } else if (!accepted && tlsConfigured && tls == null) {
@@ -260,6 +267,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 FailureKind.CONNECTION_LOST,
                 "the broker at " + url + " closed the connection",
                 null));
+  }
+
+  /** The SOCKS5 proxy's failure to connect us, if {@code t} is (or was caused by) one. */
+  private MqttClientException proxyFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProxyConnectException) {
+        return Failures.proxyFailed(
+            c, url, config.socks5Proxy().map(Object::toString).orElse("(none)"));
+      }
+    }
+    return null;
   }
 
   private boolean hasClientCertificate() {
