@@ -50,6 +50,14 @@ public final class Directive {
     return new Directive(name, String.join(" ", words), null, 0);
   }
 
+  /**
+   * The same directive, in the same place, with another value: for a value made of parts, such as
+   * the path after {@code log_dest file}.
+   */
+  public Directive withValue(String newValue) {
+    return new Directive(name, newValue, file, line);
+  }
+
   /** The directive's name, as written (mosquitto's names are case-sensitive). */
   public String name() {
     return name;

@@ -85,8 +85,9 @@ public record DirectiveSpec(
   }
 
   /**
-   * Checks {@code d}'s value by its {@link #kind()}; {@link Kind#WORD} and {@link Kind#WORDS} are
-   * only checked for being present, their owner checks the rest.
+   * Checks {@code d}'s value by its {@link #kind()}. A {@link Kind#WORD} is only checked for being
+   * one word and {@link Kind#WORDS} not at all: their owner (the broker, the TLS settings) checks
+   * the rest.
    *
    * @throws ConfException naming the line when the value does not fit
    */
@@ -98,7 +99,8 @@ public record DirectiveSpec(
       case PERIOD -> d.period();
       case TIMEOUT -> d.timeout(Duration.ofMillis(1), Duration.ofMinutes(10));
       case PATH -> d.path(null);
-      case STRING, WORDS -> d.string();
+      case STRING -> d.string();
+      case WORDS -> {}
       case WORD -> d.word();
     }
   }
