@@ -149,8 +149,16 @@ public final class Directive {
     return integer(word(), min, max);
   }
 
-  /** As {@link #integer(long, long)} for one word of a multi-word value (e.g. a port). */
+  /**
+   * As {@link #integer(long, long)} for one word of a multi-word value (e.g. a port). Decimal only:
+   * mosquitto reads numbers with {@code strtol(s, 0)}, so {@code 010} is 8 there; a leading zero is
+   * refused rather than read differently, and {@code 0x} hexadecimal is refused too.
+   */
   public long integer(String word, long min, long max) throws ConfException {
+    if (word.matches("[-+]?0[0-9]+")) {
+      throw error(
+          "'" + word + "' has a leading zero, which mosquitto reads as octal; write it without");
+    }
     long v;
     try {
       v = Long.parseLong(word);
