@@ -677,6 +677,12 @@ public final class Catalogue {
     return Collections.unmodifiableMap(m);
   }
 
+  private static void bridge(
+      Map<String, DirectiveSpec> m, String name, Kind kind, String example, String meaning) {
+    long max = kind == INTEGER ? Integer.MAX_VALUE : 0;
+    put(m, name, BRIDGE, kind, NOT_YET, 0, max, example, meaning);
+  }
+
   private static void put(
       Map<String, DirectiveSpec> m,
       String name,

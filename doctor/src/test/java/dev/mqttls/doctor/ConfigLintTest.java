@@ -364,6 +364,28 @@ class ConfigLintTest {
   }
 
   @Test
+  void tlsSettingsThatDoNotFitTogether_failAsTheBrokerRefusesThem() throws IOException {
+    Report r =
+        lint(
+            tlsListener(),
+            "require_certificate true",
+            "use_identity_as_username true",
+            "use_subject_as_username true");
+    assertThat(r.failures())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_DIRECTIVE_INVALID);
+    assertThat(r.failures().get(0).message())
+        .contains("mosquitto.conf:1 (listener 8883)")
+        .contains("use_identity_as_username and use_subject_as_username exclude each other");
+    Report incomplete = lint("listener 8883", "cafile " + caFile, "require_certificate true");
+    assertThat(incomplete.failures())
+        .as(incomplete.toJson())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_TLS_INCOMPLETE);
+    assertThat(incomplete.failures().get(0).message()).contains("refuses to start");
+  }
+
+  @Test
   void includeDir_isFollowed_andNamesTheIncludedFileAndLine() throws IOException {
     write(
         "conf.d/10-tls.conf",

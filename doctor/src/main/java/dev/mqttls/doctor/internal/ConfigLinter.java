@@ -149,19 +149,28 @@ public final class ConfigLinter {
       return;
     }
     String where = l.where();
+    String refusal = brokerRefusal(l);
     if (certD == null || keyD == null) {
-      if (l.get("psk_hint") == null) {
-        findings.add(
-            Finding.warn(
-                FindingCode.CONFIG_TLS_INCOMPLETE,
-                where
-                    + ": has TLS settings but "
-                    + (certD == null && keyD == null
-                        ? "neither certfile nor keyfile"
-                        : certD == null ? "no certfile" : "no keyfile")
-                    + ", so it is not a TLS listener.",
-                "Give both certfile and keyfile, or remove the TLS settings from this listener."));
-      }
+      String missing =
+          certD == null && keyD == null
+              ? "neither certfile nor keyfile"
+              : certD == null ? "no certfile" : "no keyfile";
+      findings.add(
+          refusal != null
+              ? Finding.fail(
+                  FindingCode.CONFIG_TLS_INCOMPLETE,
+                  where
+                      + ": has TLS settings but "
+                      + missing
+                      + "; the mqttls broker refuses to start: "
+                      + refusal
+                      + ".",
+                  "Give both certfile and keyfile, or remove the TLS settings from this listener.")
+              : Finding.warn(
+                  FindingCode.CONFIG_TLS_INCOMPLETE,
+                  where + ": has TLS settings but " + missing + ", so it is not a TLS listener.",
+                  "Give both certfile and keyfile, or remove the TLS settings from this listener."));
+      refusal = null; // reported
     }
     long before = failuresAndWarnings();
     // Contradictory client-certificate settings.
@@ -184,6 +193,14 @@ public final class ConfigLinter {
                     + ": takes the user name from the client certificate, but require_certificate is not true, so there is no certificate to take it from.",
                 "Add require_certificate true to this listener."));
       }
+    }
+    if (refusal != null && failuresAndWarnings() == before) {
+      // A combination the broker refuses that no check above explains.
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_DIRECTIVE_INVALID,
+              where + ": " + refusal + "; the mqttls broker refuses to start with this listener.",
+              "Change the listener's TLS settings so that they fit together."));
     }
     Directive tv = l.get("tls_version");
     if (tv != null) {
@@ -292,6 +309,25 @@ public final class ConfigLinter {
                   + " days left), key matches"
                   + (cas.isEmpty() ? "" : ", chain builds to cafile")
                   + "."));
+    }
+  }
+
+  /**
+   * Why the broker refuses the listener's TLS settings as a whole (the same check the broker runs
+   * at start-up), or null when it takes them or a value alone is wrong (reported per directive).
+   */
+  private static String brokerRefusal(Listener l) {
+    ServerTlsSettings.Builder b = ServerTlsSettings.builder(null);
+    try {
+      for (Directive d : l.directives()) {
+        b.directive(d);
+      }
+      b.build();
+      return null;
+    } catch (ConfException e) {
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
   }
 

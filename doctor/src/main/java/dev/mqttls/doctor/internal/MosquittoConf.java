@@ -35,6 +35,11 @@ final class MosquittoConf {
       return directives.get(name);
     }
 
+    /** The listener's directives, the last of each name. */
+    java.util.Collection<Directive> directives() {
+      return directives.values();
+    }
+
     /** Whether the directive is given and reads as true, as the broker reads it. */
     boolean isTrue(String name) {
       Directive x = directives.get(name);
@@ -45,7 +50,7 @@ final class MosquittoConf {
       }
     }
 
-    /** Whether any listener directive (a TLS setting) is given. */
+    /** Whether any listener directive the broker takes (a TLS setting) is given. */
     boolean hasSettings() {
       return !directives.isEmpty();
     }
@@ -77,7 +82,7 @@ final class MosquittoConf {
         current = new Listener("listener " + d.value(), d.file().orElseThrow(), d.line());
         listeners.add(current);
       } else if (Catalogue.lookup(d.name())
-          .filter(s -> s.section() == Section.LISTENER)
+          .filter(s -> s.section() == Section.LISTENER && s.accepted())
           .isPresent()) {
         current.directives.put(d.name(), d);
       } else {
