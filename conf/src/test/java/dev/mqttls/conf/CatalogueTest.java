@@ -39,6 +39,16 @@ class CatalogueTest {
   }
 
   @Test
+  void table_readsRangesAndKinds() {
+    DirectiveSpec s = Catalogue.lookup("max_packet_size").orElseThrow();
+    assertThat(s.kind()).isEqualTo(Kind.BYTES);
+    assertThat(s.max()).isEqualTo(Catalogue.MQTT_MAX_PACKET_SIZE);
+    assertThat(Catalogue.lookup("max_connections").orElseThrow().min()).isEqualTo(-1);
+    assertThat(Catalogue.lookup("topic").orElseThrow().section()).isEqualTo(Section.BRIDGE);
+    assertThat(Catalogue.lookup("pid_file").orElseThrow().meaning()).contains("process id");
+  }
+
+  @Test
   void spec_unknownDirective_namesFileAndLine() {
     assertThatThrownBy(() -> Catalogue.spec(Directive.at(FILE, 4, "bogus", "1")))
         .isInstanceOf(ConfException.class)
