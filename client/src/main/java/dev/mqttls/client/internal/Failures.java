@@ -47,7 +47,9 @@ public final class Failures {
     if (t instanceof ConnectException) {
       return new MqttClientException(
           FailureKind.UNREACHABLE,
-          "connection refused by " + url + ": is the broker running and listening there?",
+          "nothing accepts connections at "
+              + url
+              + " (connection refused): is the broker running and listening there?",
           t);
     }
     return new MqttClientException(

@@ -142,8 +142,13 @@ class FailoverTest {
             MqttClientException.class, () -> client.blocking().connect());
     assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
     assertThat(e.getMessage())
-        .contains("mqtt://127.0.0.1:" + a + ": connection refused by mqtt://127.0.0.1:" + a)
-        .contains("mqtt://127.0.0.1:" + b + ": connection refused by mqtt://127.0.0.1:" + b)
+        .contains(
+            "mqtt://127.0.0.1:"
+                + a
+                + ": nothing accepts connections at mqtt://127.0.0.1:"
+                + a
+                + " (connection refused): is the broker running and listening there?")
+        .contains("nothing accepts connections at mqtt://127.0.0.1:" + b + " (connection refused)")
         .doesNotContain("Exception");
   }
 }
