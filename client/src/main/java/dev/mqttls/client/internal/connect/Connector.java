@@ -154,8 +154,8 @@ public final class Connector {
     String attemptUrl = url;
     ConnectionHandler conn = new ConnectionHandler(this, session, config, attemptUrl);
     attempt = conn;
-    var remote = Transport.remote(config, servers.current());
     var bootstrap = Transport.bootstrap(config, loop, initializer(conn));
+    var remote = Transport.remote(config, servers.current());
     conn.timeout =
         loop.schedule(
             () ->
@@ -329,13 +329,12 @@ public final class Connector {
     boolean reconnect = everAccepted;
     everAccepted = true;
     reconnector.reset();
-    setState(ConnectionState.CONNECTED);
     ConnectResult result = session.start(connack, conn.ctx.channel(), conn.tls);
     if (result.keepAliveSeconds() > 0) {
       KeepAlive.install(
           conn.ctx.pipeline(), "decoder", result.keepAliveSeconds(), url, conn::lossCause);
     }
-    changed.run();
+    setState(ConnectionState.CONNECTED);
     LOG.debug("connected to {} (session present: {})", url, connack.sessionPresent());
     CompletableFuture<ConnectResult> f = connectFuture;
     connectFuture = null;
