@@ -7,6 +7,8 @@ import dev.mqttls.broker.BrokerConfig.LogType;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
 import dev.mqttls.broker.ListenerConfig.Directive;
+import dev.mqttls.broker.internal.security.AclFile;
+import dev.mqttls.broker.internal.security.PasswordFile;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
