@@ -6,6 +6,7 @@ import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectSniffer;
 import dev.mqttls.broker.internal.connection.ConnectionTls;
 import dev.mqttls.broker.internal.connection.MqttConnection;
+import dev.mqttls.broker.internal.connection.PacketLog;
 import dev.mqttls.codec.DecoderLimits;
 import dev.mqttls.codec.MqttDecoder;
 import dev.mqttls.codec.MqttEncoder;
@@ -14,7 +15,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
-/** Builds each accepted connection's pipeline: [TLS] → codec → flush consolidation → protocol. */
+/**
+ * Builds each accepted connection's pipeline: [TLS] → codec → flush consolidation → [packet log,
+ * with -v] → protocol.
+ */
 public final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerContext context;
   private final ListenerConfig listener;
@@ -42,6 +46,10 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
     // ... and there is one flush per event-loop turn for a connection, however many packets were
     // written in it: the protocol handler flushes freely, this handler passes one flush on.
     p.addLast("flush", new FlushConsolidationHandler(256, true));
+    if (PacketLog.enabled()) {
+      // -v: only then is the packet log in the pipeline at all
+      p.addLast("packet-log", new PacketLog());
+    }
     p.addLast("mqtt", new MqttConnection(context, connectionTls, sniffer));
   }
 }

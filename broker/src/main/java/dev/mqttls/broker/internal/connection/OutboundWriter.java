@@ -26,6 +26,9 @@ final class OutboundWriter implements SessionOutput {
   private int sendQuota;
   private long clientMaximumPacketSize = Long.MAX_VALUE;
 
+  /** -v: checked once per connection, see {@link PacketLog}. */
+  private final boolean logPackets = PacketLog.enabled();
+
   OutboundWriter(ConnectionState c, PublisherHolds holds, Runnable takenOver) {
     this.c = c;
     this.holds = holds;
@@ -102,6 +105,10 @@ final class OutboundWriter implements SessionOutput {
         }
         c.ctx.writeAndFlush(
             enc.delivery(q, packetId, dup, retain, alias, omit, subIds), c.ctx.voidPromise());
+      }
+      if (logPackets) {
+        PacketLog.sendingPublish(
+            c.clientId, dup, qos, retain, packetId, topic, p.payload().readableBytes());
       }
       if (!c.channel.isWritable()) {
         holds.pause(m.originGate());
