@@ -3,6 +3,7 @@ package dev.mqttls.broker.internal.session;
 import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
+import dev.mqttls.codec.PacketIdPool;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ final class OutboundQueue {
   private final SessionServices services;
   private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-  private int nextPacketId = 1;
+  private final PacketIdPool packetIds = new PacketIdPool();
   private long dropped;
   private long lastDropLog;
 
@@ -95,7 +96,7 @@ final class OutboundQueue {
 
   private void sendInFlight(
       SessionOutput out, Message m, int qos, boolean retain, List<Integer> ids, long seq) {
-    int id = allocatePacketId();
+    int id = packetIds.allocate();
     InFlight f = new InFlight(id, m, qos, retain, ids, seq);
     inflight.put(id, f);
     if (seq != 0) {
@@ -103,17 +104,6 @@ final class OutboundQueue {
       journal().markInFlight(clientId, seq, id);
     }
     out.sendPublish(m.retain(), qos, retain, ids, id, false);
-  }
-
-  private int allocatePacketId() {
-    for (int i = 0; i < 65535; i++) {
-      int id = nextPacketId;
-      nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
-      if (!inflight.containsKey(id)) {
-        return id;
-      }
-    }
-    throw new IllegalStateException("no free packet id");
   }
 
   /** Resends everything in flight (DUP, or the PUBREL), as on every new connection. */
@@ -163,7 +153,7 @@ final class OutboundQueue {
     if (f == null || f.message == null || f.qos != 1) {
       return false;
     }
-    inflight.remove(packetId);
+    forget(packetId);
     f.message.release();
     unjournal(f.seq);
     drain(out);
@@ -188,7 +178,7 @@ final class OutboundQueue {
       }
     }
     if (error) {
-      inflight.remove(packetId);
+      forget(packetId);
       drain(out);
     }
     return true;
@@ -200,7 +190,7 @@ final class OutboundQueue {
     if (f == null || f.message != null) {
       return false;
     }
-    inflight.remove(packetId);
+    forget(packetId);
     if (f.seq != 0) {
       journal().removePubrel(clientId, packetId);
     }
@@ -210,8 +200,9 @@ final class OutboundQueue {
 
   /** The encoder refused the message (larger than the client's maximum): it counts as sent. */
   void discardInFlight(SessionOutput out, int packetId) {
-    InFlight f = inflight.remove(packetId);
+    InFlight f = inflight.get(packetId);
     if (f != null) {
+      forget(packetId);
       if (f.message != null) {
         f.message.release();
         unjournal(f.seq);
@@ -226,16 +217,23 @@ final class OutboundQueue {
   void restore(Journal.StoredSession stored) {
     for (int id : stored.pubrels()) {
       inflight.put(id, new InFlight(id, null, 2, false, List.of(), -1));
+      packetIds.reserve(id);
     }
     for (Journal.StoredMessage m : stored.messages()) {
       int id = m.packetId();
       if (id != 0 && !inflight.containsKey(id)) {
         inflight.put(id, new InFlight(id, m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
-        nextPacketId = id == 65535 ? 1 : id + 1;
+        packetIds.reserve(id);
       } else {
         queue.add(new Queued(m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
       }
     }
+  }
+
+  /** The exchange of {@code packetId} ended: the id may be used again. */
+  private void forget(int packetId) {
+    inflight.remove(packetId);
+    packetIds.release(packetId);
   }
 
   private void unjournal(long seq) {
@@ -260,6 +258,7 @@ final class OutboundQueue {
       }
     }
     inflight.clear();
+    packetIds.clear();
     for (Queued q : queue) {
       q.message.release();
     }

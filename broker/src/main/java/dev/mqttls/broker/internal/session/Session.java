@@ -8,7 +8,6 @@ import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.routing.Subscriber;
 import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.ClientAcl;
-import dev.mqttls.broker.internal.time.Ticker;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,7 @@ public final class Session implements Subscriber {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
 
   /** Session Expiry Interval meaning "never" (MQTT 5 section 3.1.2.11.2). */
-  public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+  public static final long NEVER_EXPIRES = SessionExpiry.NEVER;
 
   private final String clientId;
   private final SessionServices services;
@@ -63,7 +61,7 @@ public final class Session implements Subscriber {
   private long generation;
   private boolean claimPending;
   private final ArrayDeque<Runnable> waitingClaims = new ArrayDeque<>();
-  private Ticker.Timeout expiryTask;
+  private final SessionExpiry expiry;
 
   /**
    * @param onEnd called (on the session's executor) when the session ends, so that its registry
@@ -76,6 +74,7 @@ public final class Session implements Subscriber {
     this.executor = executor;
     this.onEnd = onEnd;
     this.outbound = new OutboundQueue(clientId, services);
+    this.expiry = new SessionExpiry(services.ticker(), services.config());
   }
 
   public String clientId() {
@@ -209,10 +208,7 @@ public final class Session implements Subscriber {
     this.expiryIntervalSeconds = expiryInterval;
     this.everAttached = true;
     generation++;
-    if (expiryTask != null) {
-      expiryTask.cancel();
-      expiryTask = null;
-    }
+    expiry.cancel();
     // Written before the CONNACK leaves (the caller flushes after this returns).
     journalRecord(0);
     outbound.resend(out);
@@ -267,36 +263,22 @@ public final class Session implements Subscriber {
   }
 
   private void scheduleExpiry(long seconds) {
-    if (seconds != NEVER_EXPIRES) {
-      long g = generation;
-      expiryTask =
-          services
-              .ticker()
-              .schedule(
-                  executor,
-                  () ->
-                      run(
-                          () -> {
-                            if (output == null && generation == g && !ended && !claimPending) {
-                              LOG.info("Session of client {} expired", clientId);
-                              end();
-                            }
-                          }),
-                  seconds,
-                  TimeUnit.SECONDS);
-    }
+    long g = generation;
+    expiry.start(
+        executor,
+        seconds,
+        () ->
+            run(
+                () -> {
+                  if (output == null && generation == g && !ended && !claimPending) {
+                    LOG.info("Session of client {} expired", clientId);
+                    end();
+                  }
+                }));
   }
 
   private long effectiveExpiry() {
-    long s = expiryIntervalSeconds;
-    var cap = services.config().persistentClientExpiration();
-    if (s != 0 && cap.isPresent()) {
-      long capSeconds = cap.get().toSeconds();
-      if (s == NEVER_EXPIRES || s > capSeconds) {
-        s = capSeconds;
-      }
-    }
-    return s;
+    return expiry.effective(expiryIntervalSeconds);
   }
 
   /** Ends the session: subscriptions, messages and the journal entry go. */
