@@ -79,6 +79,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     return c.clientId;
   }
 
+  /** Whether the client speaks MQTT 5 (known once CONNECT was read). */
+  boolean isV5() {
+    return c.isV5();
+  }
+
   // ---- lifecycle
 
   @Override

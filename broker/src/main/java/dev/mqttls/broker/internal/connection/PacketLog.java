@@ -111,8 +111,11 @@ public final class PacketLog extends ChannelDuplexHandler {
     switch (packet.type()) {
       case CONNACK -> {
         Connack c = (Connack) packet;
-        LOG.debug(
-            "Sending CONNACK to {} ({}, {})", id, c.sessionPresent() ? 1 : 0, code(c.reasonCode()));
+        MqttConnection conn = ctx.pipeline().get(MqttConnection.class);
+        // 3.1.1 has its own return codes (bad user name or password is 4, not 0x86)
+        int rc =
+            conn != null && !conn.isV5() ? c.reasonCode().v3ConnackCode() : code(c.reasonCode());
+        LOG.debug("Sending CONNACK to {} ({}, {})", id, c.sessionPresent() ? 1 : 0, rc);
       }
       case PUBACK -> {
         Puback a = (Puback) packet;

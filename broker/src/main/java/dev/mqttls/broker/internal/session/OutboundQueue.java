@@ -242,10 +242,6 @@ final class OutboundQueue {
     }
   }
 
-  int inflightCount() {
-    return inflight.size();
-  }
-
   int queuedCount() {
     return queue.size();
   }

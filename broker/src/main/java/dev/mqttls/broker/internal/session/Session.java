@@ -10,7 +10,6 @@ import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.ClientAcl;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -243,10 +242,6 @@ public final class Session implements Subscriber {
     this.expiryIntervalSeconds = seconds;
   }
 
-  public long expiryInterval() {
-    return expiryIntervalSeconds;
-  }
-
   /** The connection went away; end the session now or when it expires. */
   public void detach(SessionOutput out) {
     if (output != out) {
@@ -353,10 +348,6 @@ public final class Session implements Subscriber {
     journalRecord(0);
   }
 
-  public List<ClientSubscription> subscriptions() {
-    return new ArrayList<>(subscriptions.values());
-  }
-
   // ---- incoming QoS 2
 
   /** Records an incoming QoS 2 packet id; false when it is already awaiting PUBREL (a resend). */
@@ -432,11 +423,6 @@ public final class Session implements Subscriber {
     outbound.deliver(output, m, qos, retain, ids, seq);
   }
 
-  /** Sends queued messages while the client's window allows. */
-  public void drain() {
-    outbound.drain(output);
-  }
-
   /** PUBACK arrived; false when the id is unknown. */
   public boolean acked(int packetId) {
     return outbound.acked(output, packetId);
@@ -455,14 +441,6 @@ public final class Session implements Subscriber {
   /** The encoder refused the message (larger than the client's maximum): it counts as sent. */
   public void discardInFlight(int packetId) {
     outbound.discardInFlight(output, packetId);
-  }
-
-  public int inflightCount() {
-    return outbound.inflightCount();
-  }
-
-  public int queuedCount() {
-    return outbound.queuedCount();
   }
 
   /** Whether the queue is at or below its low-water mark (held publishers may resume). */
