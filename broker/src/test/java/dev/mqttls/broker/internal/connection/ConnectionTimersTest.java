@@ -27,6 +27,17 @@ class ConnectionTimersTest {
   private static final int[] CONNECT_SUB =
       bytes(0x10, 16, 0, 4, "MQTT", 5, 0x02, 0, 0, /* props */ 0, 0, 3, "sub");
 
+  /** CONNECT, MQTT 5, client "w", Session Expiry 10 s, a will to "will/t" delayed 5 s. */
+  private static final int[] CONNECT_WITH_DELAYED_WILL =
+      bytes(
+          0x10, 39, 0, 4, "MQTT", 5, 0x06, // flags: will, clean start
+          0, 0, // keep-alive 0
+          5, 0x11, 0, 0, 0, 10, // properties: Session Expiry Interval 10 s
+          0, 1, "w", // client id
+          5, 0x18, 0, 0, 0, 5, // will properties: Will Delay Interval 5 s
+          0, 6, "will/t", // will topic
+          0, 4, "gone"); // will payload
+
   private static void assertConnack(int[] p, int sessionPresent) {
     assertThat(p).as("CONNACK").isNotNull();
     assertThat(p[0]).isEqualTo(0x20);
@@ -104,16 +115,7 @@ class ConnectionTimersTest {
   void will_isPublishedAfterItsDelay_notBefore() {
     EmbeddedChannel sub = subscriberToWillTopic();
     EmbeddedChannel w = h.connect();
-    send(
-        w,
-        bytes(
-            0x10, 39, 0, 4, "MQTT", 5, 0x06, // flags: will, clean start
-            0, 0, // keep-alive 0
-            5, 0x11, 0, 0, 0, 10, // properties: Session Expiry Interval 10 s
-            0, 1, "w", // client id
-            5, 0x18, 0, 0, 0, 5, // will properties: Will Delay Interval 5 s
-            0, 6, "will/t", // will topic
-            0, 4, "gone")); // will payload
+    send(w, CONNECT_WITH_DELAYED_WILL);
     assertConnack(received(w), 0);
 
     w.close(); // the connection drops without DISCONNECT
@@ -128,19 +130,15 @@ class ConnectionTimersTest {
   @Test
   void will_isNotPublishedWhenTheClientComesBackWithinTheDelay() {
     EmbeddedChannel sub = subscriberToWillTopic();
-    int[] connectWithWill =
-        bytes(
-            0x10, 39, 0, 4, "MQTT", 5, 0x06, 0, 0, 5, 0x11, 0, 0, 0, 10, 0, 1, "w", 5, 0x18, 0, 0,
-            0, 5, 0, 6, "will/t", 0, 4, "gone");
     EmbeddedChannel w = h.connect();
-    send(w, connectWithWill);
+    send(w, CONNECT_WITH_DELAYED_WILL);
     assertConnack(received(w), 0);
     w.close();
     h.advance(3, TimeUnit.SECONDS);
 
     EmbeddedChannel again = h.connect();
     // the same CONNECT without the clean start flag: the session continues
-    int[] resume = connectWithWill.clone();
+    int[] resume = CONNECT_WITH_DELAYED_WILL.clone();
     resume[9] = 0x04;
     send(again, resume);
     assertConnack(received(again), 1);

@@ -5,9 +5,15 @@ import static dev.mqttls.broker.internal.connection.Harness.received;
 import static dev.mqttls.broker.internal.connection.Harness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the {@link Disconnector} and the inbound flows make of a client's packets, at the handler
@@ -93,5 +99,37 @@ class ProtocolOutcomesTest {
     // routed once: PUBLISH QoS 0, "d/t", no properties, payload "x"
     assertThat(received(sub)).containsExactly(0x30, 7, 0, 3, 'd', '/', 't', 0, 'x');
     assertThat(received(sub)).isNull();
+  }
+
+  @Test
+  void refusedTlsHandshake_closesWithoutAnErrorLine_aBugKeepsItsStackTrace() {
+    Logger logger = (Logger) LoggerFactory.getLogger("dev.mqttls.broker");
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    try {
+      // what SslHandler raises when the handshake is refused (the TLS layer logged its cause)
+      EmbeddedChannel refused = h.connect();
+      refused
+          .pipeline()
+          .fireExceptionCaught(
+              new DecoderException(new SSLHandshakeException("General OpenSslEngine problem")));
+      assertThat(refused.isOpen()).isFalse();
+      assertThat(log.list)
+          .noneSatisfy(e -> assertThat(e.getLevel().toString()).isIn("ERROR", "WARN"))
+          .noneSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull());
+
+      EmbeddedChannel bug = h.connect();
+      bug.pipeline().fireExceptionCaught(new IllegalStateException("a bug of ours"));
+      assertThat(bug.isOpen()).isFalse();
+      assertThat(log.list)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getFormattedMessage()).startsWith("Internal error on connection");
+                assertThat(e.getThrowableProxy()).isNotNull();
+              });
+    } finally {
+      logger.detachAppender(log);
+    }
   }
 }
