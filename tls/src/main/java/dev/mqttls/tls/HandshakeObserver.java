@@ -95,7 +95,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
       try {
         if (peer == null) {
           throw new ClientCertificateRejected(
-              HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+              dev.mqttls.tls.verify.CertificateError.NO_CERTIFICATE,
               "no client certificate, and this listener requires one (require_certificate true)");
         }
         // Verified again after every handshake, not only inside it: a resumed session (whose
