@@ -31,7 +31,7 @@ import java.util.Set;
  * HeldCertificate root = HeldCertificate.newBuilder().commonName("Fleet Root")
  *     .certificateAuthority(1).build();
  * HeldCertificate device = HeldCertificate.newBuilder().commonName("sensor-1")
- *     .extendedKeyUsage(Purpose.CLIENT_AUTH).signedBy(root).build();
+ *     .extendedKeyUsage(ExtendedUsage.CLIENT_AUTH).signedBy(root).build();
  * }</pre>
  *
  * <p>Immutable. {@link #toString()} names the subject only, never the key.
@@ -117,7 +117,7 @@ public final class HeldCertificate {
   }
 
   /** RFC 5280 section 4.2.1.12 extended key usage purposes. */
-  public enum Purpose {
+  public enum ExtendedUsage {
     /** TLS server authentication. */
     SERVER_AUTH("1.3.6.1.5.5.7.3.1"),
     /** TLS client authentication. */
@@ -131,7 +131,7 @@ public final class HeldCertificate {
 
     private final String oid;
 
-    Purpose(String oid) {
+    ExtendedUsage(String oid) {
       this.oid = oid;
     }
 
@@ -265,8 +265,8 @@ public final class HeldCertificate {
     }
 
     /** Adds extended key usage purposes (none by default: any purpose). */
-    public Builder extendedKeyUsage(Purpose... purposes) {
-      for (Purpose p : purposes) {
+    public Builder extendedKeyUsage(ExtendedUsage... purposes) {
+      for (ExtendedUsage p : purposes) {
         extendedKeyUsage.add(p.oid());
       }
       return this;

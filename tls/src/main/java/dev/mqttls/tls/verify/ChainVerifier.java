@@ -248,6 +248,9 @@ public final class ChainVerifier {
       int index = e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : 0;
       X509Certificate c = path.get(index);
       CertificateError error = errorOf(e.getReason());
+      if (error == CertificateError.ISSUER_CANNOT_SIGN && c.getBasicConstraints() < 0) {
+        error = CertificateError.ISSUER_NOT_CA; // PKIX looks at key usage first; this is the root
+      }
       String detail =
           switch (error) {
             case EXPIRED -> subject(c) + " expired " + c.getNotAfter().toInstant();
