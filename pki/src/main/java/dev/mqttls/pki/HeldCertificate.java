@@ -1,12 +1,14 @@
 package dev.mqttls.pki;
 
 import dev.mqttls.pki.internal.Certificates;
+import dev.mqttls.pki.internal.Crls;
 import dev.mqttls.pki.internal.Keys;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
@@ -80,6 +82,24 @@ public final class HeldCertificate {
   /** The private key as a PKCS#8 {@code PRIVATE KEY} PEM block (what OpenSSL 3 writes). */
   public String privateKeyPkcs8Pem() {
     return Keys.toPem(keyPair.getPrivate());
+  }
+
+  /**
+   * A certificate revocation list signed by this (CA) certificate, listing {@code revoked} as
+   * revoked for key compromise half an hour before {@code thisUpdate}.
+   */
+  public X509CRL revocationList(
+      List<X509Certificate> revoked, Instant thisUpdate, Instant nextUpdate) {
+    List<Crls.Entry> entries = new ArrayList<>();
+    for (X509Certificate c : revoked) {
+      entries.add(
+          new Crls.Entry(
+              c.getSerialNumber(),
+              thisUpdate.minus(Duration.ofMinutes(30)),
+              RevocationReason.KEY_COMPROMISE.code()));
+    }
+    return Crls.sign(
+        certificate, keyPair.getPrivate(), entries, thisUpdate, nextUpdate, BigInteger.ONE);
   }
 
   @Override
