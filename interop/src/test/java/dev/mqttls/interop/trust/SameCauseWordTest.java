@@ -144,6 +144,10 @@ class SameCauseWordTest {
         .as(report.toJson())
         .extracting(Finding::message)
         .anySatisfy(m -> assertThat(m).contains(word));
+
+    // each refusal is one line in the broker's log, never an error with a stack trace
+    assertThat(mutual.log().lines()).noneMatch(l -> l.startsWith("ERROR"));
+    assertThat(serving.log().lines()).noneMatch(l -> l.startsWith("ERROR"));
   }
 
   private MqttClient client(int port, TlsConfig tls) {
