@@ -105,9 +105,10 @@ final class ClientCertificateVerifier {
             + subject
             + " not signed by a CA in "
             + caDescription
-            + ": "
-            + r.getMessage()
-            + " (the CA was regenerated with the same name?)";
+            + " (issuer "
+            + at.getIssuerX500Principal().getName()
+            + "): a CA of that name is there, but not the key that signed it (the CA was"
+            + " regenerated with the same name?)";
       case WRONG_PURPOSE:
         return "client certificate "
             + subject
