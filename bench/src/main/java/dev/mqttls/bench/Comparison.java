@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The same scenario against two brokers in turn: for every numeric figure both runs have, the ratio
@@ -14,6 +15,20 @@ import java.util.Objects;
  * @param ratios second / first per figure name, in the first run's order
  */
 public record Comparison(BenchResult first, BenchResult second, Map<String, Double> ratios) {
+  // figures that repeat what was asked for rather than measure anything: their ratio is always 1
+  private static final Set<String> INPUTS =
+      Set.of(
+          "publishers",
+          "subscribers",
+          "qos",
+          "payload_bytes",
+          "window",
+          "rate_msgs_per_s",
+          "concurrency",
+          "connections_requested",
+          "source_addresses",
+          "messages",
+          "batch");
 
   /** Checks and copies the fields. */
   public Comparison {
@@ -32,7 +47,7 @@ public record Comparison(BenchResult first, BenchResult second, Map<String, Doub
     for (Map.Entry<String, Object> e : first.figures().entrySet()) {
       double a = first.number(e.getKey());
       double b = second.number(e.getKey());
-      if (!Double.isNaN(a) && !Double.isNaN(b) && a != 0) {
+      if (!INPUTS.contains(e.getKey()) && !Double.isNaN(a) && !Double.isNaN(b) && a != 0) {
         r.put(e.getKey(), Math.round(b / a * 1000) / 1000.0);
       }
     }

@@ -72,7 +72,7 @@ public final class HtmlReport {
     for (String id : seriesIds(runs)) {
       h.append("<figure>").append(lineChart(runs, id)).append("</figure>\n");
     }
-    barChart(runs, "broker_cpu", "Broker CPU per unit of work (µs)", "µs")
+    barChart(runs, "broker_cpu_us", "Broker CPU per unit of work (µs)", "µs")
         .ifPresent(svg -> h.append("<figure>").append(svg).append("</figure>\n"));
     barChart(runs, "bytes_per_msg", "Bytes on the wire per message", "bytes")
         .ifPresent(svg -> h.append("<figure>").append(svg).append("</figure>\n"));
