@@ -13,8 +13,8 @@
  * and our {@code codec} directly ({@code dev.mqttls.bench.internal}): the client library's
  * per-message futures, its serial executor, offline buffer and reconnect logic cost more per
  * message than a broker does, so measuring through it would measure the client. From the client
- * module only the TLS set-up ({@code ClientSslContexts}: PEM material, CA trust, hostname checks)
- * is reused, so that the bench verifies a broker exactly as {@code mqttls pub} does.
+ * module only the TLS set-up ({@code ClientTls}: PEM material, CA trust, hostname checks) is
+ * reused, so that the bench verifies a broker exactly as {@code mqttls pub} does.
  *
  * <p>Timing never comes from a clock read after a stall: the open-loop publishers stamp each
  * message with the time it was <em>intended</em> to be sent, so a broker that stalls is charged for

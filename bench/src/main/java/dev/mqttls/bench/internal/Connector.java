@@ -7,7 +7,7 @@ import dev.mqttls.bench.Target;
 import dev.mqttls.bench.TlsOptions;
 import dev.mqttls.client.MqttClientException;
 import dev.mqttls.client.TlsConfig;
-import dev.mqttls.client.internal.ClientSslContexts;
+import dev.mqttls.client.internal.ClientTls;
 import dev.mqttls.codec.Connect;
 import dev.mqttls.codec.DecoderLimits;
 import dev.mqttls.codec.MqttDecoder;
@@ -185,7 +185,7 @@ public final class Connector implements AutoCloseable {
     o.serverName().ifPresent(b::sniHost);
     SslContext ctx;
     try {
-      ctx = ClientSslContexts.build(b.build());
+      ctx = ClientTls.build(b.build());
     } catch (MqttClientException | IllegalArgumentException | IllegalStateException e) {
       throw new BenchException(e.getMessage());
     }
