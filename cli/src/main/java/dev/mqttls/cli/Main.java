@@ -31,7 +31,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code; never calls {@code System.exit}. */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(new dev.mqttls.cli.client.UsageErrors())
+        .execute(args);
   }
 
   @Override
