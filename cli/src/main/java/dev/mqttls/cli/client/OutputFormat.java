@@ -285,9 +285,6 @@ final class OutputFormat {
       w.name("properties").begin();
       p.payloadUtf8().ifPresent(u -> w.name("payload-format-indicator").number(u ? 1 : 0));
       p.contentType().ifPresent(s -> w.name("content-type").string(s));
-      p.responseTopic().ifPresent(s -> w.name("response-topic").string(s));
-      p.correlationData()
-          .ifPresent(d -> w.name("correlation-data").string(new String(d, StandardCharsets.UTF_8)));
       if (!p.userProperties().isEmpty()) {
         w.name("user-properties").begin();
         for (UserProperty u : p.userProperties()) {
@@ -295,6 +292,9 @@ final class OutputFormat {
         }
         w.end();
       }
+      p.responseTopic().ifPresent(s -> w.name("response-topic").string(s));
+      p.correlationData()
+          .ifPresent(d -> w.name("correlation-data").string(new String(d, StandardCharsets.UTF_8)));
       for (int id : p.subscriptionIdentifiers()) {
         w.name("subscription-identifier").number(id);
       }

@@ -89,17 +89,22 @@ public final class ShellCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (!connection.debug) {
+    ch.qos.logback.classic.Logger library = null;
+    ch.qos.logback.classic.Level before = null;
+    if (!connection.debug
+        && org.slf4j.LoggerFactory.getLogger("dev.mqttls.client")
+            instanceof ch.qos.logback.classic.Logger l) {
       // the shell reports a lost connection itself; the library's log line would repeat it
-      quietLibraryLog();
-    }
-    return Commands.run("shell", err, connection.debug, this::loop);
-  }
-
-  private static void quietLibraryLog() {
-    if (org.slf4j.LoggerFactory.getLogger("dev.mqttls.client")
-        instanceof ch.qos.logback.classic.Logger l) {
+      library = l;
+      before = l.getLevel();
       l.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+    try {
+      return Commands.run("shell", err, connection.debug, this::loop);
+    } finally {
+      if (library != null) {
+        library.setLevel(before);
+      }
     }
   }
 
