@@ -4,6 +4,7 @@ import dev.mqttls.client.internal.Validation;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.UserProperty;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,11 @@ public final class MqttClientConfig {
   private final ReconnectPolicy reconnect;
   private final OfflineBuffer offlineBuffer;
   private final List<UserProperty> connectUserProperties;
+  private final List<ServerAddress> failoverServers;
+  private final Path unixSocket;
+  private final Socks5Proxy socks5Proxy;
+  private final boolean tcpNoDelay;
+  private final PacketTrace packetTrace;
 
   private MqttClientConfig(Builder b) {
     this.host = b.host;
@@ -50,6 +56,11 @@ public final class MqttClientConfig {
     this.reconnect = b.reconnect;
     this.offlineBuffer = b.offlineBuffer;
     this.connectUserProperties = List.copyOf(b.connectUserProperties);
+    this.failoverServers = List.copyOf(b.failoverServers);
+    this.unixSocket = b.unixSocket;
+    this.socks5Proxy = b.socks5Proxy;
+    this.tcpNoDelay = b.tcpNoDelay;
+    this.packetTrace = b.packetTrace;
   }
 
   /** A builder for a client of {@code host} (a DNS name or IP address literal). */
@@ -75,6 +86,11 @@ public final class MqttClientConfig {
     b.reconnect = reconnect;
     b.offlineBuffer = offlineBuffer;
     b.connectUserProperties.addAll(connectUserProperties);
+    b.failoverServers.addAll(failoverServers);
+    b.unixSocket = unixSocket;
+    b.socks5Proxy = socks5Proxy;
+    b.tcpNoDelay = tcpNoDelay;
+    b.packetTrace = packetTrace;
     return b;
   }
 
@@ -160,10 +176,54 @@ public final class MqttClientConfig {
     return connectUserProperties;
   }
 
-  /** The broker as a URL, such as {@code mqtts://broker.example:8883}. */
+  /**
+   * Every broker this client may connect to, in the order tried: {@link #host()} and {@link
+   * #port()} first, then the failover servers. {@link MqttClient#connect()} tries them in order
+   * until one accepts; a reconnect starts at the one after the server last connected to and goes
+   * round robin. All share the TLS and MQTT settings of this configuration.
+   */
+  public List<ServerAddress> servers() {
+    List<ServerAddress> all = new ArrayList<>(1 + failoverServers.size());
+    all.add(new ServerAddress(host, port));
+    all.addAll(failoverServers);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The Unix domain socket to connect to instead of TCP, if set ({@code mosquitto_pub --unix}).
+   * {@link #host()} then only names the broker for TLS (SNI and verification) and messages.
+   */
+  public Optional<Path> unixSocket() {
+    return Optional.ofNullable(unixSocket);
+  }
+
+  /** The SOCKS5 proxy to connect through, if set. */
+  public Optional<Socks5Proxy> socks5Proxy() {
+    return Optional.ofNullable(socks5Proxy);
+  }
+
+  /**
+   * Whether small packets go out at once (TCP_NODELAY, Nagle's algorithm off), true by default. A
+   * client that publishes bursts of small messages may turn it off to send fewer segments.
+   */
+  public boolean tcpNoDelay() {
+    return tcpNoDelay;
+  }
+
+  /** The listener that sees every packet sent and received, if set. */
+  public Optional<PacketTrace> packetTrace() {
+    return Optional.ofNullable(packetTrace);
+  }
+
+  /**
+   * The broker as a URL, such as {@code mqtts://broker.example:8883}; {@code unix:PATH} for a Unix
+   * domain socket. With failover servers, this is the first.
+   */
   public String brokerUrl() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return (tls != null ? "mqtts://" : "mqtt://") + h + ":" + port;
+    if (unixSocket != null) {
+      return "unix:" + unixSocket;
+    }
+    return new ServerAddress(host, port).url(tls != null);
   }
 
   @Override
@@ -200,6 +260,11 @@ public final class MqttClientConfig {
     private ReconnectPolicy reconnect = ReconnectPolicy.OFF;
     private OfflineBuffer offlineBuffer = OfflineBuffer.NONE;
     private final List<UserProperty> connectUserProperties = new ArrayList<>();
+    private final List<ServerAddress> failoverServers = new ArrayList<>();
+    private Path unixSocket;
+    private Socks5Proxy socks5Proxy;
+    private boolean tcpNoDelay = true;
+    private PacketTrace packetTrace;
 
     private Builder(String host) {
       Objects.requireNonNull(host, "host");
@@ -225,13 +290,13 @@ public final class MqttClientConfig {
       return this;
     }
 
-    /** The protocol version: {@link MqttVersion#V5} (default) or {@link MqttVersion#V3_1_1}. */
+    /**
+     * The protocol version: {@link MqttVersion#V5} (default), {@link MqttVersion#V3_1_1}, or {@link
+     * MqttVersion#V3_1} (protocol name {@code MQIsdp}, level 3; it needs a client id of 1 to 23
+     * characters).
+     */
     public Builder version(MqttVersion version) {
       Objects.requireNonNull(version, "version");
-      if (version == MqttVersion.V3_1) {
-        throw new IllegalArgumentException(
-            "MQTT 3.1 is not supported by the client; use V3_1_1 or V5");
-      }
       this.version = version;
       return this;
     }
@@ -340,12 +405,60 @@ public final class MqttClientConfig {
     }
 
     /**
+     * Adds a broker tried after the ones before it when connecting, and in turn when reconnecting
+     * (see {@link MqttClientConfig#servers()}). It uses the same TLS and MQTT settings; with TLS,
+     * its certificate must name {@code host}.
+     *
+     * @throws IllegalArgumentException if the host is blank or the port not in 1..65535
+     */
+    public Builder failoverServer(String host, int port) {
+      failoverServers.add(new ServerAddress(host, port));
+      return this;
+    }
+
+    /**
+     * Connects to the Unix domain socket at {@code path} instead of TCP (Linux with Netty's epoll
+     * transport; connecting elsewhere fails with {@link FailureKind#CONFIGURATION}).
+     */
+    public Builder unixSocket(Path path) {
+      this.unixSocket = Objects.requireNonNull(path, "unixSocket");
+      return this;
+    }
+
+    /** Connects through this SOCKS5 proxy. */
+    public Builder socks5Proxy(Socks5Proxy proxy) {
+      this.socks5Proxy = Objects.requireNonNull(proxy, "socks5Proxy");
+      return this;
+    }
+
+    /** TCP_NODELAY on (true, the default) or off; see {@link MqttClientConfig#tcpNoDelay()}. */
+    public Builder tcpNoDelay(boolean noDelay) {
+      this.tcpNoDelay = noDelay;
+      return this;
+    }
+
+    /** Calls {@code trace} for every packet sent and received; see {@link PacketTrace}. */
+    public Builder packetTrace(PacketTrace trace) {
+      this.packetTrace = Objects.requireNonNull(trace, "packetTrace");
+      return this;
+    }
+
+    /**
      * The immutable configuration.
      *
      * @throws IllegalStateException if MQTT 3.1.1 is asked to resume a session without a client
-     *     identifier
+     *     identifier, MQTT 3.1 has no client identifier of 1 to 23 characters, or a Unix socket is
+     *     combined with failover servers or a proxy
      */
     public MqttClientConfig build() {
+      if (version == MqttVersion.V3_1 && (clientId.isEmpty() || clientId.length() > 23)) {
+        throw new IllegalStateException(
+            "MQTT 3.1 needs a clientId of 1 to 23 characters, was '" + clientId + "'");
+      }
+      if (unixSocket != null && (!failoverServers.isEmpty() || socks5Proxy != null)) {
+        throw new IllegalStateException(
+            "a Unix socket connection takes no failover servers and no SOCKS5 proxy");
+      }
       if (version == MqttVersion.V3_1_1 && clientId.isEmpty() && !cleanStart) {
         throw new IllegalStateException(
             "MQTT 3.1.1 needs a clientId to resume a session (cleanStart false)");

@@ -172,7 +172,7 @@ public final class TlsConfig {
 
     /** Trusts the CA certificates in this PEM file instead of the system trust store. */
     public Builder caFile(Path file) {
-      this.caFile = readable("caFile", file);
+      this.caFile = readable("caFile", "CA file", file);
       return this;
     }
 
@@ -180,7 +180,12 @@ public final class TlsConfig {
     public Builder caPath(Path directory) {
       Objects.requireNonNull(directory, "caPath");
       if (!Files.isDirectory(directory)) {
-        throw new IllegalArgumentException("caPath " + directory + " is not a directory");
+        throw new IllegalArgumentException(
+            Files.exists(directory)
+                ? directory
+                    + ": the CA directory is a file, not a directory: give a directory of"
+                    + " PEM files"
+                : directory + ": the CA directory does not exist: check the path");
       }
       this.caPath = directory;
       return this;
@@ -188,13 +193,13 @@ public final class TlsConfig {
 
     /** Presents this certificate chain (PEM, leaf first); needs {@link #keyFile}. */
     public Builder certFile(Path file) {
-      this.certFile = readable("certFile", file);
+      this.certFile = readable("certFile", "client certificate file", file);
       return this;
     }
 
     /** Signs with this private key (PEM, any form); needs {@link #certFile}. */
     public Builder keyFile(Path file) {
-      this.keyFile = readable("keyFile", file);
+      this.keyFile = readable("keyFile", "private key file", file);
       return this;
     }
 
@@ -206,7 +211,7 @@ public final class TlsConfig {
 
     /** Presents the certificate and key in this PKCS#12 file instead of PEM files. */
     public Builder pkcs12(Path file, char[] password) {
-      this.pkcs12File = readable("pkcs12", file);
+      this.pkcs12File = readable("pkcs12", "PKCS#12 file", file);
       this.pkcs12Password = Objects.requireNonNull(password, "pkcs12 password").clone();
       return this;
     }
@@ -318,13 +323,23 @@ public final class TlsConfig {
       return new TlsConfig(this);
     }
 
-    private static Path readable(String what, Path file) {
-      Objects.requireNonNull(file, what);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(what + " " + file + " does not exist or is not a file");
+    /** Checks a file up front; the message is one sentence in words, as users see it. */
+    private static Path readable(String parameter, String role, Path file) {
+      Objects.requireNonNull(file, parameter);
+      if (Files.isDirectory(file)) {
+        throw new IllegalArgumentException(
+            file + ": the " + role + " is a directory, not a file: give the path of the file");
+      }
+      if (!Files.exists(file)) {
+        throw new IllegalArgumentException(
+            file + ": the " + role + " does not exist: check the path");
       }
       if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException(what + " " + file + " is not readable");
+        throw new IllegalArgumentException(
+            file
+                + ": the "
+                + role
+                + " cannot be read (permission denied): check its owner and permissions");
       }
       return file;
     }

@@ -1,8 +1,8 @@
 /**
  * TLS for mqttls: PEM/PKCS#12 material ({@link dev.mqttls.tls.PemReader}, {@link
  * dev.mqttls.tls.TlsMaterial}) and the server side of a broker listener ({@link
- * dev.mqttls.tls.ServerTlsSettings}, {@link dev.mqttls.tls.ServerTls}). The client's TLS context is
- * built in the client module ({@code dev.mqttls.client.internal.ClientSslContexts}).
+ * dev.mqttls.tls.ServerTlsSettings}, {@link dev.mqttls.tls.ServerTls}). The client side is in
+ * {@link dev.mqttls.tls.client}.
  *
  * <p>Server contract: the broker adds {@link dev.mqttls.tls.ServerTls#newHandler()} first in each
  * child pipeline. The handler recognises plain MQTT or other non-TLS bytes, reads the ClientHello

@@ -326,14 +326,16 @@ public final class ClientImpl implements MqttClient {
       attemptFailed(
           connection,
           new MqttClientException(
-              FailureKind.CONFIGURATION, "cannot start connecting to " + url + ": " + e, e));
+              FailureKind.CONFIGURATION,
+              "cannot start connecting to " + url + ": " + Words.of(e),
+              e));
     }
   }
 
   private void doStartAttempt() {
     if (config.tls().isPresent() && sslContext == null) {
       try {
-        sslContext = ClientSslContexts.build(config.tls().get());
+        sslContext = ClientTls.build(config.tls().get());
       } catch (MqttClientException e) {
         attemptFailed(null, e);
         return;
@@ -1061,7 +1063,7 @@ public final class ClientImpl implements MqttClient {
                           this,
                           new MqttClientException(
                               FailureKind.UNREACHABLE,
-                              "cannot send CONNECT to " + url + ": " + wf.cause(),
+                              "cannot send CONNECT to " + url + ": " + Words.of(wf.cause()),
                               wf.cause()));
                     }
                   });
@@ -1254,14 +1256,14 @@ public final class ClientImpl implements MqttClient {
                 "the connection to "
                     + url
                     + " failed: "
-                    + cause.getMessage()
+                    + Words.of(cause)
                     + (accepted || sslContext != null ? "" : PLAIN_HINT),
                 cause);
       } else {
         e =
             new MqttClientException(
                 FailureKind.PROTOCOL,
-                "the connection to " + url + " failed: " + cause.getMessage(),
+                "the connection to " + url + " failed: " + Words.of(cause),
                 cause);
       }
       if (!accepted) {

@@ -2,6 +2,7 @@ package dev.mqttls.client.internal;
 
 import dev.mqttls.client.FailureKind;
 import dev.mqttls.client.MqttClientException;
+import dev.mqttls.tls.client.PeerAlert;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -10,6 +11,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -28,20 +30,28 @@ public final class Failures {
     }
     if (t instanceof UnknownHostException) {
       return new MqttClientException(
-          FailureKind.UNREACHABLE, "cannot resolve the broker's host name in " + url, t);
+          FailureKind.UNREACHABLE,
+          "cannot resolve the host name in " + url + ": check the spelling, or give an IP address",
+          t);
     }
     if (t instanceof ConnectTimeoutException) {
       return new MqttClientException(
           FailureKind.TIMEOUT, "no answer from " + url + " to the TCP connect (firewall?)", t);
     }
-    if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+    if (t instanceof NoRouteToHostException) {
       return new MqttClientException(
           FailureKind.UNREACHABLE,
-          "nothing accepts connections at " + url + " (" + t.getClass().getSimpleName() + ")",
+          "no route to " + url + ": check the address and this machine's network",
+          t);
+    }
+    if (t instanceof ConnectException) {
+      return new MqttClientException(
+          FailureKind.UNREACHABLE,
+          "connection refused by " + url + ": is the broker running and listening there?",
           t);
     }
     return new MqttClientException(
-        FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + t, t);
+        FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + Words.of(t), t);
   }
 
   /**
@@ -56,6 +66,14 @@ public final class Failures {
         return new MqttClientException(
             FailureKind.CERTIFICATE, "TLS: " + r.getMessage() + " [" + r.reason() + "]", t);
       }
+    }
+    Optional<PeerAlert> alert = PeerAlert.of(t);
+    if (alert.isPresent()) {
+      PeerAlert a = alert.get();
+      return new MqttClientException(
+          a.isAboutOurCertificate() ? FailureKind.CERTIFICATE : FailureKind.TLS_HANDSHAKE,
+          "TLS: " + url + " refused the handshake: " + a.meaning() + " [alert " + a.name() + "]",
+          t);
     }
     if (t instanceof SslHandshakeTimeoutException) {
       return new MqttClientException(
@@ -75,7 +93,7 @@ public final class Failures {
       if (c instanceof CertificateException) {
         return new MqttClientException(
             FailureKind.CERTIFICATE,
-            "TLS: the broker's certificate was not accepted: " + c.getMessage(),
+            "TLS: the broker's certificate was not accepted: " + Words.of(c),
             t);
       }
     }
@@ -98,13 +116,13 @@ public final class Failures {
           "TLS: the handshake with "
               + url
               + " failed: "
-              + t.getMessage()
+              + Words.of(t)
               + (presentedCertificate
                   ? " (if this is an alert, the broker may not trust our certificate, or shares no TLS version or cipher with us)"
                   : " (the broker may require a client certificate, or share no TLS version or cipher with us)"),
           t);
     }
     return new MqttClientException(
-        FailureKind.TLS_HANDSHAKE, "TLS: the handshake with " + url + " failed: " + t, t);
+        FailureKind.TLS_HANDSHAKE, "TLS: the handshake with " + url + " failed: " + Words.of(t), t);
   }
 }
