@@ -4,6 +4,7 @@ import dev.mqttls.client.CredentialStore;
 import dev.mqttls.client.Message;
 import dev.mqttls.client.MessageProperties;
 import dev.mqttls.client.MqttClientConfig;
+import dev.mqttls.client.Socks5Proxy;
 import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
@@ -87,6 +88,10 @@ final class ClientSetup {
         Arrays.fill(password, (byte) 0);
       }
       will(s, props, version).ifPresent(b::will);
+      transport(b, c, s, err);
+      if (c.debug) {
+        b.packetTrace(new PacketTraceWriter(err, requested != null ? requested : id));
+      }
       for (PropertyOptions.Property p : props) {
         if (p.command().equals("connect")) {
           connectProperty(b, p, version);
@@ -99,6 +104,59 @@ final class ClientSetup {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage());
     }
     return new Setup(b, target.urlTopic());
+  }
+
+  /** --unix, --proxy and --nodelay. */
+  private static void transport(
+      MqttClientConfig.Builder b, ConnectionOptions c, SessionOptions s, PrintWriter err) {
+    if (s.unixSocket != null) {
+      if (c.brokerGiven() || c.port != null) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "--unix replaces -h, -p and -L: give the socket or the host, not both");
+      }
+      b.unixSocket(s.unixSocket);
+    }
+    if (s.proxy != null) {
+      if (s.unixSocket != null) {
+        throw new CliFailure(ExitCodes.USAGE, "--proxy and --unix do not go together");
+      }
+      b.socks5Proxy(socks5(s.proxy, err));
+    }
+    // TCP_NODELAY is always on; --nodelay only keeps mosquitto's scripts working
+    b.tcpNoDelay(true);
+  }
+
+  /** A --proxy URL: socks5h://[user[:password]@]host[:port], port 1080 by default. */
+  static Socks5Proxy socks5(String text, PrintWriter err) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "--proxy '" + text + "' is not a URL: " + e.getReason());
+    }
+    if (!"socks5h".equalsIgnoreCase(uri.getScheme())) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "--proxy must be socks5h://[user[:password]@]host[:port], was " + text);
+    }
+    if (uri.getHost() == null) {
+      throw new CliFailure(ExitCodes.USAGE, "--proxy '" + text + "' has no host");
+    }
+    Socks5Proxy proxy = Socks5Proxy.of(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 1080);
+    if (uri.getUserInfo() != null) {
+      String info = uri.getUserInfo();
+      int colon = info.indexOf(':');
+      String user = colon >= 0 ? info.substring(0, colon) : info;
+      char[] pw = colon >= 0 ? info.substring(colon + 1).toCharArray() : new char[0];
+      if (colon >= 0) {
+        err.println(
+            "Warning: the proxy password on the command line is visible to other users (ps)");
+        err.flush();
+      }
+      proxy = proxy.withCredentials(user, pw);
+    }
+    return proxy;
   }
 
   /** -x as mosquitto takes it: -1 means never. */

@@ -1,12 +1,10 @@
 package dev.mqttls.cli.client;
 
-import ch.qos.logback.classic.Level;
 import dev.mqttls.client.MqttClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 
 /** What pub, sub and shell share: turning failures into one line on stderr and an exit code. */
 final class Commands {
@@ -22,9 +20,6 @@ final class Commands {
    */
   static int run(
       String name, PrintWriter err, boolean debug, boolean quiet, Callable<Integer> body) {
-    if (debug) {
-      setLevel("dev.mqttls", Level.DEBUG);
-    }
     String prefix = "mqttls " + name + ": ";
     try {
       return body.call();
@@ -78,11 +73,5 @@ final class Commands {
   private static void print(PrintWriter err, String line) {
     err.println(line);
     err.flush();
-  }
-
-  private static void setLevel(String logger, Level level) {
-    if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(level);
-    }
   }
 }

@@ -73,7 +73,8 @@ public final class ConnectionOptions {
 
   @Option(
       names = {"-d", "--debug"},
-      description = "Log the client's work to stderr.")
+      description =
+          "Print each MQTT packet sent and received to stderr, as mosquitto_pub/sub -d (no payloads).")
   boolean debug;
 
   /** Whether the broker was given with -h or -L. */

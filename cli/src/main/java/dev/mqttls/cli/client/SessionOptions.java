@@ -3,9 +3,9 @@ package dev.mqttls.cli.client;
 import picocli.CommandLine.Option;
 
 /**
- * The session options of the commands that hold an MQTT session ({@code pub}, {@code sub}, {@code
- * shell}): keep-alive, session resumption, the will and flow control, spelled as mosquitto_pub/sub
- * spell them.
+ * The session and transport options of the commands that hold an MQTT session ({@code pub}, {@code
+ * sub}, {@code shell}): keep-alive, session resumption, the will, flow control, and how the
+ * connection is made (Unix socket, SOCKS5 proxy), spelled as mosquitto_pub/sub spell them.
  */
 public final class SessionOptions {
   @Option(
@@ -52,4 +52,23 @@ public final class SessionOptions {
 
   @Option(names = "--will-retain", description = "The broker retains the will.")
   boolean willRetain;
+
+  @Option(
+      names = "--unix",
+      paramLabel = "SOCKET",
+      description = "Connect through this Unix domain socket instead of TCP (not with -h or -L).")
+  java.nio.file.Path unixSocket;
+
+  @Option(
+      names = "--proxy",
+      paramLabel = "URL",
+      description =
+          "Connect through a SOCKS5 proxy: socks5h://[user[:password]@]host[:port] (1080).")
+  String proxy;
+
+  @Option(
+      names = "--nodelay",
+      description =
+          "Send small packets at once (TCP_NODELAY). mqttls always does; accepted for mosquitto's scripts.")
+  boolean noDelay;
 }

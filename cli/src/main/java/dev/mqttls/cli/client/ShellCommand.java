@@ -123,7 +123,7 @@ public final class ShellCommand implements Callable<Integer> {
     return all;
   }
 
-  private void seen(String topic) {
+  void seen(String topic) {
     synchronized (seenTopics) {
       if (seenTopics.size() >= SEEN_TOPICS && !seenTopics.contains(topic)) {
         Iterator<String> oldest = seenTopics.iterator();
