@@ -405,6 +405,10 @@ final class ClientSetup {
     }
     if (t.insecure) {
       b.insecure();
+      err.println(
+          "Warning: INSECURE (--insecure): host name verification is off: any certificate"
+              + " from a trusted CA is accepted, whatever host it names");
+      err.flush();
     }
     if (t.tlsVersion != null) {
       b.protocols(List.of(t.tlsVersion("--tls-version")));

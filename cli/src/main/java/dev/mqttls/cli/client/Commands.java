@@ -21,6 +21,17 @@ final class Commands {
   static int run(
       String name, PrintWriter err, boolean debug, boolean quiet, Callable<Integer> body) {
     String prefix = "mqttls " + name + ": ";
+    // the command reports each failure itself, in one line; the library's log line would say it
+    // again (a lost connection twice). -d keeps the library's log.
+    ch.qos.logback.classic.Logger library = null;
+    ch.qos.logback.classic.Level before = null;
+    if (!debug
+        && org.slf4j.LoggerFactory.getLogger("dev.mqttls.client")
+            instanceof ch.qos.logback.classic.Logger l) {
+      library = l;
+      before = l.getLevel();
+      l.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     try {
       return body.call();
     } catch (CliFailure e) {
@@ -55,6 +66,10 @@ final class Commands {
         err.flush();
       }
       return ExitCodes.FAILED;
+    } finally {
+      if (library != null) {
+        library.setLevel(before);
+      }
     }
   }
 

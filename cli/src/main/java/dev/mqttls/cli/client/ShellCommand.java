@@ -89,23 +89,7 @@ public final class ShellCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    ch.qos.logback.classic.Logger library = null;
-    ch.qos.logback.classic.Level before = null;
-    if (!connection.debug
-        && org.slf4j.LoggerFactory.getLogger("dev.mqttls.client")
-            instanceof ch.qos.logback.classic.Logger l) {
-      // the shell reports a lost connection itself; the library's log line would repeat it
-      library = l;
-      before = l.getLevel();
-      l.setLevel(ch.qos.logback.classic.Level.ERROR);
-    }
-    try {
-      return Commands.run("shell", err, connection.debug, this::loop);
-    } finally {
-      if (library != null) {
-        library.setLevel(before);
-      }
-    }
+    return Commands.run("shell", err, connection.debug, this::loop);
   }
 
   /** The filters subscribed to and the topics seen, for completion. */
@@ -263,11 +247,6 @@ public final class ShellCommand implements Callable<Integer> {
     if (client != null) {
       client.close();
       client = null;
-    }
-    if (config.tls().map(t -> t.insecure()).orElse(false)) {
-      out.error(
-          "INSECURE: TLS host name verification is off: any certificate from a trusted CA is"
-              + " accepted, whatever host it names");
     }
     MqttClient created = MqttClient.create(config);
     created.onConnectionLost(e -> out.error("connection lost: " + e.getMessage()));

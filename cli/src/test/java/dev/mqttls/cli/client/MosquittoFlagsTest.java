@@ -394,4 +394,18 @@ class MosquittoFlagsTest extends AgainstMosquitto {
         CliRun.run("pub", "-t", "t", "-m", "x", "-D", "publish", "message-expiry-interval", "-5");
     assertThat(range.err()).contains("must be a number 0..4294967295, was -5");
   }
+
+  @Test
+  void lostConnection_isOneLine_notALogLineAndThenTheSameAgain() throws Exception {
+    MosquittoProcess m = plain();
+    CompletableFuture<CliRun.Result> f = sub(m, "our-lost", "-t", "x");
+    m.close();
+    CliRun.Result r = done(f);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(r.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("mqttls sub: ")
+        .contains("closed the connection");
+  }
 }
