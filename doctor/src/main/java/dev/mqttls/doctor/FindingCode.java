@@ -210,7 +210,15 @@ public enum FindingCode {
   /** The private key file can be read by other users of the machine. */
   CONFIG_KEY_EXPOSED(Step.CONFIG),
   /** One listener's TLS material checked out. */
-  CONFIG_LISTENER_OK(Step.CONFIG);
+  CONFIG_LISTENER_OK(Step.CONFIG),
+  /** A directive the mqttls broker does not know: it refuses to start with it. */
+  CONFIG_DIRECTIVE_UNKNOWN(Step.CONFIG),
+  /** A mosquitto directive the mqttls broker does not support yet: it refuses to start with it. */
+  CONFIG_DIRECTIVE_UNSUPPORTED(Step.CONFIG),
+  /** A directive's value the mqttls broker refuses (not a number, out of range, ...). */
+  CONFIG_DIRECTIVE_INVALID(Step.CONFIG),
+  /** Which user the files were checked as readable by, when another user may be meant. */
+  CONFIG_CHECKED_AS_USER(Step.CONFIG);
 
   private final Step step;
 
