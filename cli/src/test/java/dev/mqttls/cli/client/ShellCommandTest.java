@@ -73,8 +73,10 @@ class ShellCommandTest {
       shell.await("error: unknown command 'frobnicate' (type help)");
       shell.send("disconnect");
       shell.await("disconnected");
-      shell.send("connect mqtt://127.0.0.1:1");
-      shell.await("error: connection refused by mqtt://127.0.0.1:1: is the broker running");
+      int closed = Ports.freePort();
+      shell.send("connect mqtt://127.0.0.1:" + closed);
+      shell.await(
+          "error: connection refused by mqtt://127.0.0.1:" + closed + ": is the broker running");
       shell.send("exit");
       // piped, the shell is a script: it exits with the status of its last failed command
       assertThat(shell.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
