@@ -134,6 +134,11 @@ final class JsonWriter {
   }
 
   private void quote(String s) {
+    quote(sb, s);
+  }
+
+  /** Appends {@code s} as a JSON string, escaped as cJSON escapes it. */
+  static void quote(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
