@@ -119,6 +119,18 @@ public final class SubCommand implements Callable<Integer> {
   boolean removeRetained;
 
   @Option(
+      names = "--retain-as-published",
+      description =
+          "MQTT 5: keep the retain flag as the publisher set it, not only for stale messages.")
+  boolean retainAsPublished;
+
+  @Option(
+      names = "--random-filter",
+      paramLabel = "PERCENT",
+      description = "Print only about PERCENT (0.1..100) of the messages, chosen at random.")
+  Double randomFilter;
+
+  @Option(
       names = {"-N", "--no-newline"},
       description = "Do not end payloads with a newline.")
   boolean noNewline;
@@ -144,6 +156,9 @@ public final class SubCommand implements Callable<Integer> {
     if (noRetained && retainedOnly) {
       throw new CliFailure(ExitCodes.USAGE, "give either -R or --retained-only, not both");
     }
+    if (randomFilter != null && !(randomFilter >= 0.1 && randomFilter <= 100)) {
+      throw new CliFailure(ExitCodes.USAGE, "--random-filter must be 0.1 to 100 (percent)");
+    }
     if (json && format != null) {
       throw new CliFailure(ExitCodes.USAGE, "give either --json or -F, not both");
     }
@@ -162,7 +177,7 @@ public final class SubCommand implements Callable<Integer> {
     List<TopicFilter> hidden = new ArrayList<>();
     try {
       for (String f : filters) {
-        subs.add(Subscription.of(f, q));
+        subs.add(new Subscription(f, q, false, retainAsPublished, 0));
       }
       for (String f : filterOut) {
         hidden.add(TopicFilter.of(f));
@@ -174,6 +189,9 @@ public final class SubCommand implements Callable<Integer> {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage());
     }
     MqttClientConfig config = setup.config().build();
+    if (retainAsPublished && !config.version().isV5()) {
+      throw new CliFailure(ExitCodes.USAGE, "--retain-as-published needs MQTT 5 (-V mqttv5)");
+    }
     Printer printer = new Printer(err);
     BlockingQueue<Message> received = new LinkedBlockingQueue<>();
     MqttClientException[] lost = new MqttClientException[1];
@@ -261,7 +279,11 @@ public final class SubCommand implements Callable<Integer> {
       if (noRetained && m.retain()) {
         continue;
       }
-      printer.print(m);
+      // as mosquitto_sub: a message the random filter drops still counts for -C
+      if (randomFilter == null
+          || java.util.concurrent.ThreadLocalRandom.current().nextDouble(100) < randomFilter) {
+        printer.print(m);
+      }
       printed++;
     }
     printer.flush();

@@ -408,4 +408,33 @@ class MosquittoFlagsTest extends AgainstMosquitto {
         .startsWith("mqttls sub: ")
         .contains("closed the connection");
   }
+
+  @Test
+  void retainAsPublished_keepsTheFlagOfALiveRetainedMessage() throws Exception {
+    MosquittoProcess m = plain();
+    CompletableFuture<CliRun.Result> plainSub = sub(m, "rap-0", "-t", "rap", "-C", "1", "-F", "%r");
+    peerPub(m, "-t", "rap", "-m", "x", "-r");
+    assertThat(done(plainSub).out()).isEqualTo("0\n");
+    CompletableFuture<CliRun.Result> rap =
+        sub(m, "rap-1", "-t", "rap2", "-C", "1", "-F", "%r", "--retain-as-published");
+    peerPub(m, "-t", "rap2", "-m", "x", "-r");
+    assertThat(done(rap).out()).isEqualTo("1\n");
+    CliRun.Result v311 =
+        CliRun.run(at(m, "sub", "-t", "x", "-V", "mqttv311", "--retain-as-published", "-E"));
+    assertThat(v311.exit()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void randomFilter_atHundredPercentPrintsAll_andItsRangeIsChecked() throws Exception {
+    MosquittoProcess m = plain();
+    CompletableFuture<CliRun.Result> f =
+        sub(m, "rnd", "-t", "rnd", "-C", "3", "--random-filter", "100");
+    for (int i = 0; i < 3; i++) {
+      peerPub(m, "-t", "rnd", "-m", "m" + i);
+    }
+    assertThat(done(f).out()).isEqualTo("m0\nm1\nm2\n");
+    CliRun.Result bad = CliRun.run(at(m, "sub", "-t", "rnd", "--random-filter", "0"));
+    assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--random-filter must be 0.1 to 100");
+  }
 }
