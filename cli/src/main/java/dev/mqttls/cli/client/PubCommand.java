@@ -144,6 +144,9 @@ public final class PubCommand implements Callable<Integer> {
     if (repeatDelay < 0 || Double.isNaN(repeatDelay)) {
       throw new CliFailure(ExitCodes.USAGE, "--repeat-delay must not be negative");
     }
+    if (responseTopic != null && (stdinLines || repeat != 1)) {
+      throw new CliFailure(ExitCodes.USAGE, "-e sends one request: not with -l or --repeat");
+    }
     if (timeoutSecs != null && (responseTopic == null || timeoutSecs < 1)) {
       throw new CliFailure(ExitCodes.USAGE, "-W (seconds, 1 or more) goes with -e");
     }
