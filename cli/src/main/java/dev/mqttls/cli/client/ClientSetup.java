@@ -38,7 +38,16 @@ final class ClientSetup {
   private ClientSetup() {}
 
   /** The configuration and the topic a URL may carry. */
-  record Setup(MqttClientConfig.Builder config, Optional<String> urlTopic) {}
+  record Setup(MqttClientConfig.Builder builder, Optional<String> urlTopic) {
+    /** The configuration; what the library finds inconsistent is a usage error. */
+    MqttClientConfig config() {
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new CliFailure(ExitCodes.USAGE, e.getMessage());
+      }
+    }
+  }
 
   static Setup build(
       ConnectionOptions c,

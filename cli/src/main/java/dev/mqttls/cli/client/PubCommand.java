@@ -157,7 +157,7 @@ public final class PubCommand implements Callable<Integer> {
     if (t == null) {
       throw new CliFailure(ExitCodes.USAGE, "give a topic with -t (or in --url)");
     }
-    MqttClientConfig config = setup.config().build();
+    MqttClientConfig config = setup.config();
     MessageProperties mp = ClientSetup.publishProperties(props, config.version());
     if (responseTopic != null) {
       if (!config.version().isV5()) {

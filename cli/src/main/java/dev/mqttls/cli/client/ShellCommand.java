@@ -243,7 +243,7 @@ public final class ShellCommand implements Callable<Integer> {
             c.tls,
             c.properties.parse(Set.of("connect", "will")),
             spec.commandLine().getErr());
-    MqttClientConfig config = setup.config().build();
+    MqttClientConfig config = setup.config();
     if (client != null) {
       client.close();
       client = null;

@@ -188,7 +188,7 @@ public final class SubCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage());
     }
-    MqttClientConfig config = setup.config().build();
+    MqttClientConfig config = setup.config();
     if (retainAsPublished && !config.version().isV5()) {
       throw new CliFailure(ExitCodes.USAGE, "--retain-as-published needs MQTT 5 (-V mqttv5)");
     }
