@@ -1,5 +1,6 @@
 package dev.mqttls.broker;
 
+import dev.mqttls.conf.Directive;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,8 @@ import java.util.Optional;
  *
  * @param port TCP port; 0 binds an ephemeral port (see {@link Broker#address(int)})
  * @param bindAddress host or address to bind; empty binds every interface
- * @param tlsDirectives the TLS directives given for this listener, in file order; empty means plain
- *     MQTT over TCP
+ * @param tlsDirectives the TLS directives given for this listener, in file order, each with its
+ *     file and line; empty means plain MQTT over TCP
  * @param baseDir directory that relative paths in {@code tlsDirectives} are resolved against
  */
 public record ListenerConfig(
@@ -39,26 +40,5 @@ public record ListenerConfig(
   /** A short operator-facing name, e.g. {@code listener 8883 127.0.0.1}. */
   public String name() {
     return "listener " + port + bindAddress.map(a -> " " + a).orElse("");
-  }
-
-  /**
-   * One configuration line as written, kept with its place so that later errors can still name it.
-   *
-   * @param name directive name, e.g. {@code certfile}
-   * @param args the arguments after the name
-   * @param file the file it came from
-   * @param line 1-based line number
-   */
-  public record Directive(String name, List<String> args, Path file, int line) {
-    public Directive {
-      Objects.requireNonNull(name, "name");
-      args = List.copyOf(args);
-      Objects.requireNonNull(file, "file");
-    }
-
-    /** {@code FILE:LINE: name} — the prefix of every error about this directive. */
-    public String where() {
-      return file + ":" + line + ": " + name;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mqttls.doctor;
 
 import dev.mqttls.tls.HandshakeFailureCause;
+import dev.mqttls.tls.verify.CertificateError;
 import java.util.Optional;
 
 /**
@@ -210,7 +211,15 @@ public enum FindingCode {
   /** The private key file can be read by other users of the machine. */
   CONFIG_KEY_EXPOSED(Step.CONFIG),
   /** One listener's TLS material checked out. */
-  CONFIG_LISTENER_OK(Step.CONFIG);
+  CONFIG_LISTENER_OK(Step.CONFIG),
+  /** A directive the mqttls broker does not know: it refuses to start with it. */
+  CONFIG_DIRECTIVE_UNKNOWN(Step.CONFIG),
+  /** A mosquitto directive the mqttls broker does not support yet: it refuses to start with it. */
+  CONFIG_DIRECTIVE_UNSUPPORTED(Step.CONFIG),
+  /** A directive's value the mqttls broker refuses (not a number, out of range, ...). */
+  CONFIG_DIRECTIVE_INVALID(Step.CONFIG),
+  /** Which user the files were checked as readable by, when another user may be meant. */
+  CONFIG_CHECKED_AS_USER(Step.CONFIG);
 
   private final Step step;
 
@@ -221,6 +230,28 @@ public enum FindingCode {
   /** The step this code belongs to. */
   public Step step() {
     return step;
+  }
+
+  /**
+   * The finding for a server certificate the one verifier refused with {@code error}: the doctor's
+   * one mapping from the shared {@link CertificateError} set.
+   *
+   * @param chainEndsAtRoot whether the chain as sent ends at a self-signed root (then an unknown
+   *     issuer means the devices hold another CA, not that an intermediate is missing)
+   * @param connectedToIp whether the name connected to is an IP address
+   */
+  public static FindingCode ofServerCertificate(
+      CertificateError error, boolean chainEndsAtRoot, boolean connectedToIp) {
+    return switch (error) {
+      case SELF_SIGNED -> SERVER_SELF_SIGNED;
+      case ISSUER_KEY_MISMATCH -> SERVER_WRONG_CA;
+      case UNKNOWN_ISSUER -> chainEndsAtRoot ? SERVER_WRONG_CA : SERVER_ISSUER_MISSING;
+      case EXPIRED -> SERVER_CERT_EXPIRED;
+      case NOT_YET_VALID -> SERVER_CERT_NOT_YET_VALID;
+      case WRONG_PURPOSE -> SERVER_CERT_WRONG_USAGE;
+      case NAME_MISMATCH -> connectedToIp ? IP_NOT_IN_SAN : NAME_MISMATCH;
+      default -> SERVER_CHAIN_INVALID;
+    };
   }
 
   /**

@@ -125,7 +125,10 @@ class ConfigLintTest {
   }
 
   @Test
-  void startedAsRootWithoutUserDirective_checksForMosquittosDefaultUser() throws IOException {
+  void startedAsRootWithoutUserDirective_checksAsRoot_andNamesTheFlagForMosquitto()
+      throws IOException {
+    // The mqttls broker runs as whoever starts it (it never changes user), so a root-only
+    // directory is fine for it; Mosquitto would drop to "mosquitto", checked on request.
     org.junit.jupiter.api.Assumptions.assumeTrue(
         "root".equals(System.getProperty("user.name"))
             && Files.readString(Path.of("/etc/passwd")).contains("\nmosquitto:"),
@@ -133,13 +136,69 @@ class ConfigLintTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     Path conf = write("mosquitto.conf", tlsListener() + "\n");
     Report r = ConfigLint.lint(conf, null);
-    assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_FILE_NOT_READABLE);
-    assertThat(r.toJson()).contains("mosquitto (Mosquitto's default when started as root)");
+    assertThat(codes(r))
+        .as(r.toJson())
+        .containsExactly(
+            FindingCode.CONFIG_CHECKED_AS_USER,
+            FindingCode.CONFIG_EXPIRY,
+            FindingCode.CONFIG_LISTENER_OK);
+    assertThat(r.findings().get(0).message()).contains("--broker-user mosquitto");
+    Report forMosquitto = ConfigLint.lint(conf, "mosquitto");
+    assertThat(codes(forMosquitto))
+        .as(forMosquitto.toJson())
+        .contains(FindingCode.CONFIG_FILE_NOT_READABLE);
+    assertThat(forMosquitto.toJson()).contains("the broker's user mosquitto cannot read it");
     Path withUserRoot = write("root.conf", "user root\n" + tlsListener() + "\n");
     Report ok = ConfigLint.lint(withUserRoot, null);
     assertThat(codes(ok))
         .as(ok.toJson())
         .containsExactly(FindingCode.CONFIG_EXPIRY, FindingCode.CONFIG_LISTENER_OK);
+  }
+
+  @Test
+  void unknownDirective_failsNamingFileAndLine_neverTheValue() throws IOException {
+    Report r = lint("keyfile_pasword hunter2", tlsListener());
+    assertThat(r.failures())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_DIRECTIVE_UNKNOWN);
+    assertThat(r.failures().get(0).message())
+        .startsWith(dir.resolve("mosquitto.conf") + ":1: keyfile_pasword: unknown directive");
+    assertThat(r.toJson()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void notYetSupportedDirective_failsWithMosquittosMeaning() throws IOException {
+    Report r = lint("sys_interval 10", tlsListener());
+    assertThat(r.failures())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_DIRECTIVE_UNSUPPORTED);
+    assertThat(r.failures().get(0).message())
+        .contains(":1: sys_interval: not yet supported")
+        .contains("$SYS");
+  }
+
+  @Test
+  void badValues_failAsTheBrokerWould() throws IOException {
+    Report r =
+        lint(
+            "allow_anonymous maybe",
+            "max_keepalive 70000",
+            "persistent_client_expiration 5x",
+            tlsListener(),
+            "tls_version tlsv9");
+    assertThat(r.failures())
+        .extracting(Finding::code)
+        .containsExactly(
+            FindingCode.CONFIG_DIRECTIVE_INVALID,
+            FindingCode.CONFIG_DIRECTIVE_INVALID,
+            FindingCode.CONFIG_DIRECTIVE_INVALID,
+            FindingCode.CONFIG_DIRECTIVE_INVALID);
+    assertThat(r.failures())
+        .extracting(Finding::message)
+        .anyMatch(m -> m.contains(":1: allow_anonymous: must be true or false, got 'maybe'"))
+        .anyMatch(m -> m.contains(":2: max_keepalive: 70000 is out of range 0..65535"))
+        .anyMatch(m -> m.contains(":3: persistent_client_expiration: '5x' has unknown unit"))
+        .anyMatch(m -> m.contains(":8: tls_version: expected tlsv1.3, tlsv1.2"));
   }
 
   @Test
@@ -302,6 +361,28 @@ class ConfigLintTest {
   void tlsSettingsWithoutCertfile_listenerIsPlain() throws IOException {
     Report r = lint("listener 8883", "cafile " + caFile, "require_certificate true");
     assertThat(codes(r)).as(r.toJson()).contains(FindingCode.CONFIG_TLS_INCOMPLETE);
+  }
+
+  @Test
+  void tlsSettingsThatDoNotFitTogether_failAsTheBrokerRefusesThem() throws IOException {
+    Report r =
+        lint(
+            tlsListener(),
+            "require_certificate true",
+            "use_identity_as_username true",
+            "use_subject_as_username true");
+    assertThat(r.failures())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_DIRECTIVE_INVALID);
+    assertThat(r.failures().get(0).message())
+        .contains("mosquitto.conf:1 (listener 8883)")
+        .contains("use_identity_as_username and use_subject_as_username exclude each other");
+    Report incomplete = lint("listener 8883", "cafile " + caFile, "require_certificate true");
+    assertThat(incomplete.failures())
+        .as(incomplete.toJson())
+        .extracting(Finding::code)
+        .containsExactly(FindingCode.CONFIG_TLS_INCOMPLETE);
+    assertThat(incomplete.failures().get(0).message()).contains("refuses to start");
   }
 
   @Test

@@ -1,5 +1,10 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.conf.Catalogue;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.Directive;
+import dev.mqttls.conf.DirectiveSpec.Section;
+import dev.mqttls.conf.DirectiveSpec.Support;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The TLS part of one listener, as written in {@code mosquitto.conf} syntax: immutable, validated
@@ -22,32 +26,6 @@ import java.util.Set;
  * tls_send_root tls_handshake_timeout max_connection_rate tls_engine}.
  */
 public final class ServerTlsSettings {
-  private static final Set<String> DIRECTIVES =
-      Set.of(
-          "cafile",
-          "capath",
-          "certfile",
-          "keyfile",
-          "keyfile_password",
-          "require_certificate",
-          "use_identity_as_username",
-          "use_subject_as_username",
-          "tls_version",
-          "ciphers",
-          "ciphers_tls1.3",
-          "crlfile",
-          "dhparamfile",
-          "cert_identity",
-          "use_identity_as_clientid",
-          "crl_expired",
-          "sni_cert",
-          "alpn",
-          "tls_max_record_size",
-          "tls_send_root",
-          "tls_handshake_timeout",
-          "max_connection_rate",
-          "tls_engine");
-
   /** A certificate/key pair served to clients that ask for {@code serverName} by SNI. */
   public record SniCertificate(String serverName, Path certFile, Path keyFile) {}
 
@@ -111,9 +89,14 @@ public final class ServerTlsSettings {
     this.engine = b.engine;
   }
 
-  /** Whether {@code name} is one of the directives this class handles. */
+  /**
+   * Whether {@code name} is one of the directives this class handles: the catalogue's supported
+   * listener directives.
+   */
   public static boolean isTlsDirective(String name) {
-    return DIRECTIVES.contains(name);
+    return Catalogue.lookup(name)
+        .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
+        .isPresent();
   }
 
   /** A builder resolving relative paths against {@code baseDir} (the config file's directory). */
@@ -312,7 +295,7 @@ public final class ServerTlsSettings {
     }
 
     /**
-     * Applies one directive.
+     * Applies one directive given as words, for settings made in code.
      *
      * @param name the directive, one for which {@link #isTlsDirective} is true
      * @param args its whitespace-separated arguments
@@ -320,94 +303,119 @@ public final class ServerTlsSettings {
      * @throws IllegalArgumentException with a message saying what is wrong and what is expected
      */
     public Builder directive(String name, List<String> args) {
+      try {
+        return directive(Directive.of(name, args));
+      } catch (ConfException e) {
+        throw new IllegalArgumentException(e.problem(), e);
+      }
+    }
+
+    /**
+     * Applies one directive read from a file; a relative path resolves against that file's
+     * directory.
+     *
+     * @return this builder
+     * @throws ConfException {@code FILE:LINE: name: what is wrong and what is expected}
+     */
+    public Builder directive(Directive d) throws ConfException {
+      String name = d.name();
       switch (name) {
         case "cafile":
-          caFile = path(one(name, args));
+          caFile = d.path(baseDir);
           break;
         case "capath":
-          caPath = path(one(name, args));
+          caPath = d.path(baseDir);
           break;
         case "certfile":
-          certFile = path(one(name, args));
+          certFile = d.path(baseDir);
           break;
         case "keyfile":
-          keyFile = path(one(name, args));
+          keyFile = d.path(baseDir);
           break;
         case "keyfile_password":
-          keyPasswordSpec = String.join(" ", atLeastOne(name, args));
+          keyPasswordSpec = d.string();
           break;
         case "require_certificate":
-          requireCertificate = bool(one(name, args));
+          requireCertificate = d.bool();
           break;
         case "use_identity_as_username":
-          useIdentityAsUsername = bool(one(name, args));
+          useIdentityAsUsername = d.bool();
           break;
         case "use_subject_as_username":
-          useSubjectAsUsername = bool(one(name, args));
+          useSubjectAsUsername = d.bool();
           break;
         case "tls_version":
-          minVersion = version(one(name, args));
+          minVersion = version(d);
           break;
         case "ciphers":
-          ciphers = splitList(one(name, args), ":");
+          ciphers = splitList(d.word(), ":");
           break;
         case "ciphers_tls1.3":
-          ciphersTls13 = splitList(one(name, args), ":");
+          ciphersTls13 = splitList(d.word(), ":");
           break;
         case "crlfile":
-          crlFile = path(one(name, args));
+          crlFile = d.path(baseDir);
           break;
         case "dhparamfile":
-          dhParamFile = path(one(name, args));
+          dhParamFile = d.path(baseDir);
           break;
         case "cert_identity":
-          certIdentity = CertIdentity.parse(one(name, args));
+          try {
+            certIdentity = CertIdentity.parse(d.word());
+          } catch (IllegalArgumentException e) {
+            throw d.error(e.getMessage());
+          }
           certIdentityGiven = true;
           break;
         case "use_identity_as_clientid":
-          useIdentityAsClientId = bool(one(name, args));
+          useIdentityAsClientId = d.bool();
           break;
         case "crl_expired":
           {
-            String v = one(name, args).toLowerCase(Locale.ROOT);
+            String v = d.word().toLowerCase(Locale.ROOT);
             if (v.equals("warn")) {
               crlExpired = CrlExpiredPolicy.WARN;
             } else if (v.equals("refuse")) {
               crlExpired = CrlExpiredPolicy.REFUSE;
             } else {
-              throw new IllegalArgumentException("expected warn or refuse, got '" + v + "'");
+              throw d.error("expected warn or refuse, got '" + v + "'");
             }
             break;
           }
         case "sni_cert":
           {
+            List<String> args = d.words();
             if (args.size() != 3) {
-              throw new IllegalArgumentException(
+              throw d.error(
                   "expected 3 arguments: SERVER_NAME CERTFILE KEYFILE, got " + args.size());
             }
             String host = args.get(0).toLowerCase(Locale.ROOT);
             if (host.isEmpty() || !host.matches("[a-z0-9*]([a-z0-9.*-]*[a-z0-9])?")) {
-              throw new IllegalArgumentException("'" + args.get(0) + "' is not a DNS name");
+              throw d.error("'" + args.get(0) + "' is not a DNS name");
             }
             if (sniCertificates.containsKey(host)) {
-              throw new IllegalArgumentException("server name '" + host + "' given twice");
+              throw d.error("server name '" + host + "' given twice");
             }
             sniCertificates.put(
-                host, new SniCertificate(host, path(args.get(1)), path(args.get(2))));
+                host,
+                new SniCertificate(
+                    host,
+                    Directive.of(name, List.of(args.get(1))).path(base(d)),
+                    Directive.of(name, List.of(args.get(2))).path(base(d))));
             break;
           }
         case "alpn":
           {
             List<String> list = new ArrayList<>();
-            for (String a : args) {
+            for (String a : d.words()) {
               list.addAll(splitList(a, ","));
             }
             if (list.isEmpty()) {
-              throw new IllegalArgumentException("expected a protocol list, e.g. mqtt");
+              throw d.error("expected a protocol list, e.g. mqtt");
             }
             for (String p : list) {
               if (p.length() > 255) {
-                throw new IllegalArgumentException("ALPN protocol name longer than 255 bytes");
+                throw d.error("ALPN protocol name longer than 255 bytes");
               }
             }
             alpn = List.copyOf(list);
@@ -415,38 +423,51 @@ public final class ServerTlsSettings {
           }
         case "tls_max_record_size":
           {
-            int n = integer(one(name, args));
+            long n = d.integer(Long.MIN_VALUE, Long.MAX_VALUE);
             if (n < 512 || n > 16384) {
-              throw new IllegalArgumentException(
-                  "expected a record size from 512 to 16384 bytes, got " + n);
+              throw d.error("expected a record size from 512 to 16384 bytes, got " + n);
             }
-            maxRecordSize = n;
+            maxRecordSize = (int) n;
             break;
           }
         case "tls_send_root":
-          sendRoot = bool(one(name, args));
+          sendRoot = d.bool();
           break;
         case "tls_handshake_timeout":
-          handshakeTimeout = duration(one(name, args));
+          handshakeTimeout = d.timeout(Duration.ofMillis(1), Duration.ofMinutes(10));
           break;
         case "max_connection_rate":
           {
-            String v = one(name, args);
+            String v = d.word();
             String n = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
-            int rate = integer(n);
-            if (rate < 0) {
-              throw new IllegalArgumentException("expected N/s with N >= 0, got '" + v + "'");
+            long rate;
+            try {
+              rate = Long.parseLong(n);
+            } catch (NumberFormatException e) {
+              throw d.error("expected N/s with N a whole number, got '" + v + "'");
             }
-            maxConnectionRate = rate;
+            if (rate < 0 || rate > Integer.MAX_VALUE) {
+              throw d.error("expected N/s with N >= 0, got '" + v + "'");
+            }
+            maxConnectionRate = (int) rate;
             break;
           }
         case "tls_engine":
-          engine = TlsEngine.parse(one(name, args));
+          try {
+            engine = TlsEngine.parse(d.word());
+          } catch (IllegalArgumentException e) {
+            throw d.error(e.getMessage());
+          }
           break;
         default:
-          throw new IllegalArgumentException("not a TLS directive");
+          throw d.error("not a TLS directive");
       }
       return this;
+    }
+
+    /** The directory sni_cert's relative paths resolve against: the directive's file's. */
+    private Path base(Directive d) {
+      return d.file().map(Directive::directoryOf).orElse(baseDir);
     }
 
     /**
@@ -499,67 +520,8 @@ public final class ServerTlsSettings {
       return new ServerTlsSettings(this);
     }
 
-    private Path path(String p) {
-      if (p.isEmpty()) {
-        throw new IllegalArgumentException("expected a file name");
-      }
-      return baseDir.resolve(p).normalize();
-    }
-
-    private static String one(String name, List<String> args) {
-      if (args.size() != 1) {
-        throw new IllegalArgumentException("expected 1 argument, got " + args.size());
-      }
-      return args.get(0);
-    }
-
-    private static List<String> atLeastOne(String name, List<String> args) {
-      if (args.isEmpty()) {
-        throw new IllegalArgumentException("expected a value");
-      }
-      return args;
-    }
-
-    private static boolean bool(String v) {
-      if (v.equals("true")) {
-        return true;
-      }
-      if (v.equals("false")) {
-        return false;
-      }
-      throw new IllegalArgumentException("expected true or false, got '" + v + "'");
-    }
-
-    private static int integer(String v) {
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected a whole number, got '" + v + "'");
-      }
-    }
-
-    private static Duration duration(String v) {
-      String s = v.toLowerCase(Locale.ROOT);
-      Duration d;
-      try {
-        if (s.endsWith("ms")) {
-          d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-        } else if (s.endsWith("s")) {
-          d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-        } else {
-          d = Duration.ofSeconds(Long.parseLong(s));
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "expected seconds (10, 10s) or milliseconds (500ms), got '" + v + "'");
-      }
-      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("expected a timeout from 1 ms to 10 min, got " + v);
-      }
-      return d;
-    }
-
-    private static String version(String v) {
+    private static String version(Directive d) throws ConfException {
+      String v = d.word();
       switch (v.toLowerCase(Locale.ROOT)) {
         case "tlsv1.3":
           return "TLSv1.3";
@@ -571,8 +533,7 @@ public final class ServerTlsSettings {
         case "tlsv1.0":
           return "TLSv1";
         default:
-          throw new IllegalArgumentException(
-              "expected tlsv1.3, tlsv1.2, tlsv1.1 or tlsv1, got '" + v + "'");
+          throw d.error("expected tlsv1.3, tlsv1.2, tlsv1.1 or tlsv1, got '" + v + "'");
       }
     }
 

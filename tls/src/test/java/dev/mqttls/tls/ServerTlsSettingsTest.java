@@ -80,7 +80,7 @@ class ServerTlsSettingsTest {
   void badValues_explainWhatIsExpected() {
     ServerTlsSettings.Builder b = ServerTlsSettings.builder(base);
     assertThatThrownBy(() -> b.directive("require_certificate", List.of("yes")))
-        .hasMessage("expected true or false, got 'yes'");
+        .hasMessage("must be true or false, got 'yes'");
     assertThatThrownBy(() -> b.directive("tls_version", List.of("tlsv1.4")))
         .hasMessageContaining("expected tlsv1.3, tlsv1.2, tlsv1.1 or tlsv1");
     assertThatThrownBy(() -> b.directive("cert_identity", List.of("uid")))
@@ -91,12 +91,30 @@ class ServerTlsSettingsTest {
         .hasMessageContaining("512 to 16384");
     assertThatThrownBy(() -> b.directive("sni_cert", List.of("a.example", "a.crt")))
         .hasMessageContaining("SERVER_NAME CERTFILE KEYFILE");
-    assertThatThrownBy(() -> b.directive("certfile", List.of("a", "b")))
-        .hasMessage("expected 1 argument, got 2");
+    assertThatThrownBy(() -> b.directive("certfile", List.of())).hasMessage("needs a value");
+    assertThatThrownBy(() -> b.directive("require_certificate", List.of("true", "false")))
+        .hasMessage("takes one value, got 2: true false");
     assertThatThrownBy(() -> b.directive("tls_handshake_timeout", List.of("soon")))
         .hasMessageContaining("expected seconds");
     assertThatThrownBy(() -> b.directive("crl_expired", List.of("ignore")))
         .hasMessageContaining("expected warn or refuse");
+  }
+
+  @Test
+  void directiveFromAFile_pathMayHoldSpaces_andErrorsNameFileAndLine() throws Exception {
+    Path conf = Path.of("/etc/mosquitto/conf.d/tls.conf");
+    ServerTlsSettings s =
+        ServerTlsSettings.builder(Path.of("/elsewhere"))
+            .directive(dev.mqttls.conf.Directive.at(conf, 3, "certfile", "  my certs/server.crt  "))
+            .directive(dev.mqttls.conf.Directive.at(conf, 4, "keyfile", "/k/server.key"))
+            .build();
+    assertThat(s.certFile()).contains(Path.of("/etc/mosquitto/conf.d/my certs/server.crt"));
+    assertThatThrownBy(
+            () ->
+                ServerTlsSettings.builder(base)
+                    .directive(dev.mqttls.conf.Directive.at(conf, 7, "tls_version", "tlsv9")))
+        .isInstanceOf(dev.mqttls.conf.ConfException.class)
+        .hasMessageStartingWith(conf + ":7: tls_version: expected tlsv1.3");
   }
 
   @Test

@@ -2,7 +2,8 @@ package dev.mqttls.broker.internal;
 
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
-import dev.mqttls.broker.ListenerConfig.Directive;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.Directive;
 import dev.mqttls.tls.ServerTlsSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,10 +11,6 @@ import java.util.List;
 /** The TLS directives of a listener, interpreted by the {@code tls} module. */
 final class TlsDirectives {
   private TlsDirectives() {}
-
-  static boolean isTlsDirective(String name) {
-    return ServerTlsSettings.isTlsDirective(name);
-  }
 
   /**
    * Builds the listener's TLS settings from its directives, naming the offending line: the
@@ -23,12 +20,12 @@ final class TlsDirectives {
   static ServerTlsSettings settings(List<Directive> directives, Path baseDir, String where)
       throws ConfigException {
     ServerTlsSettings.Builder b = ServerTlsSettings.builder(baseDir);
-    for (Directive d : directives) {
-      try {
-        b.directive(d.name(), d.args());
-      } catch (IllegalArgumentException e) {
-        throw ConfigParser.error(d, e.getMessage());
+    try {
+      for (Directive d : directives) {
+        b.directive(d);
       }
+    } catch (ConfException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
     try {
       return b.build();
@@ -37,22 +34,15 @@ final class TlsDirectives {
     }
   }
 
-  /** Checks each directive's value alone (not how they fit together). */
-  static void settingsValuesOnly(List<Directive> directives, Path baseDir) throws ConfigException {
-    ServerTlsSettings.Builder b = ServerTlsSettings.builder(baseDir);
-    for (Directive d : directives) {
-      try {
-        b.directive(d.name(), d.args());
-      } catch (IllegalArgumentException e) {
-        throw ConfigParser.error(d, e.getMessage());
-      }
-    }
+  /** Checks one directive's value alone (not how it fits with the others). */
+  static void checkValue(Directive d, Path baseDir) throws ConfException {
+    ServerTlsSettings.builder(baseDir).directive(d);
   }
 
   /** As {@link #settings(List, Path, String)} for a parsed listener. */
   static ServerTlsSettings settings(ListenerConfig l) throws ConfigException {
     Directive first = l.tlsDirectives().get(0);
-    return settings(
-        l.tlsDirectives(), l.baseDir(), first.file() + ":" + first.line() + ": " + l.name());
+    String place = first.file().map(f -> f + ":" + first.line() + ": ").orElse("");
+    return settings(l.tlsDirectives(), l.baseDir(), place + l.name());
   }
 }

@@ -1,11 +1,17 @@
 package dev.mqttls.doctor.internal;
 
+import dev.mqttls.conf.Catalogue;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.Directive;
+import dev.mqttls.conf.DirectiveSpec;
+import dev.mqttls.conf.DirectiveSpec.Section;
+import dev.mqttls.conf.DirectiveSpec.Support;
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
 import dev.mqttls.doctor.Report;
 import dev.mqttls.doctor.Status;
-import dev.mqttls.doctor.internal.MosquittoConf.Directive;
 import dev.mqttls.doctor.internal.MosquittoConf.Listener;
+import dev.mqttls.tls.ServerTlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +25,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Reads a mosquitto.conf-syntax file and checks each listener's TLS setup. */
+/**
+ * Reads a mosquitto.conf-syntax file as the mqttls broker reads it (through {@code conf}): every
+ * directive must be one the broker accepts, with a value it accepts; then each listener's TLS setup
+ * is checked.
+ */
 public final class ConfigLinter {
   private static final int SOON_DAYS = 30;
 
@@ -28,7 +38,6 @@ public final class ConfigLinter {
   private final Instant now;
   private final List<Finding> findings = new ArrayList<>();
   private String brokerUser;
-  private boolean brokerUserAssumed;
 
   /** A linter for one file. */
   public ConfigLinter(Path conf, String brokerUser, Instant now) {
@@ -42,21 +51,22 @@ public final class ConfigLinter {
     MosquittoConf parsed;
     try {
       parsed = MosquittoConf.read(conf);
-    } catch (IOException e) {
+    } catch (ConfException e) {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_UNREADABLE,
-              conf + ": cannot be read: " + ProbeRunner.describe(e) + ".",
+              e.getMessage() + ".",
               "Give the path of the broker's configuration file."));
       return new Report(conf.toString(), findings);
     }
-    for (Directive inc : parsed.unreadableIncludes) {
+    for (ConfException e : parsed.unreadableIncludes) {
       findings.add(
           Finding.warn(
               FindingCode.CONFIG_NOT_FOLLOWED,
-              inc.at() + ": cannot be read, so the files there are not checked.",
+              e.getMessage() + "; the files there are not checked.",
               "Make the directory readable, or lint each included file: mqttls doctor --config FILE."));
     }
+    checkDirectives(parsed.all);
     Map<String, Directive> global = parsed.global;
     List<Listener> listeners = parsed.listeners;
     brokerUser =
@@ -66,9 +76,14 @@ public final class ConfigLinter {
     if (brokerUser == null
         && "root".equals(System.getProperty("user.name"))
         && UnixAccess.userExists("mosquitto")) {
-      // Mosquitto started as root without a user directive drops to "mosquitto".
-      brokerUser = "mosquitto";
-      brokerUserAssumed = true;
+      // The mqttls broker runs as the user who starts it; Mosquitto started as root would drop to
+      // "mosquitto", which is worth checking only when that is the broker meant.
+      findings.add(
+          Finding.info(
+              FindingCode.CONFIG_CHECKED_AS_USER,
+              "Files were checked as readable by root, the user running this, as the mqttls"
+                  + " broker started by root reads them. Mosquitto started as root runs as"
+                  + " mosquitto instead: add --broker-user mosquitto to check for it."));
     }
     for (String f : List.of("password_file", "acl_file")) {
       Directive d = global.get(f);
@@ -82,27 +97,80 @@ public final class ConfigLinter {
     return new Report(conf.toString(), findings);
   }
 
+  /**
+   * Each directive as the broker takes it: known to the catalogue, supported, and with a value the
+   * broker accepts (the catalogue's value form; a TLS directive through the TLS settings, as the
+   * broker does). Messages name the place and the directive, never the value (it may be a
+   * password).
+   */
+  private void checkDirectives(List<Directive> all) {
+    for (Directive d : all) {
+      java.util.Optional<DirectiveSpec> spec = Catalogue.lookup(d.name());
+      if (spec.isEmpty()) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_DIRECTIVE_UNKNOWN,
+                d.where() + ": unknown directive; the mqttls broker refuses to start with it.",
+                "Check the spelling against mosquitto.conf(5), or remove the line."));
+        continue;
+      }
+      DirectiveSpec s = spec.get();
+      if (s.support() == Support.NOT_YET) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_DIRECTIVE_UNSUPPORTED,
+                d.where()
+                    + ": not yet supported by the mqttls broker, which refuses to start with it"
+                    + " (mosquitto: "
+                    + s.meaning()
+                    + ")",
+                "Remove the line, or run this file with Mosquitto."));
+        continue;
+      }
+      try {
+        s.check(d);
+        if (s.section() == Section.LISTENER) {
+          ServerTlsSettings.builder(null).directive(d);
+        }
+      } catch (ConfException e) {
+        findings.add(
+            Finding.fail(
+                FindingCode.CONFIG_DIRECTIVE_INVALID,
+                e.getMessage() + "; the mqttls broker refuses to start with it.",
+                "Fix the value (see mosquitto.conf(5): " + s.meaning() + ")"));
+      }
+    }
+  }
+
   private void lintListener(Listener l) {
     Directive certD = l.get("certfile");
     Directive keyD = l.get("keyfile");
-    boolean anyTls = MosquittoConf.LISTENER_DIRECTIVES.stream().anyMatch(n -> l.get(n) != null);
-    if (!anyTls) {
+    if (!l.hasSettings()) {
       return;
     }
     String where = l.where();
+    String refusal = brokerRefusal(l);
     if (certD == null || keyD == null) {
-      if (l.get("psk_hint") == null) {
-        findings.add(
-            Finding.warn(
-                FindingCode.CONFIG_TLS_INCOMPLETE,
-                where
-                    + ": has TLS settings but "
-                    + (certD == null && keyD == null
-                        ? "neither certfile nor keyfile"
-                        : certD == null ? "no certfile" : "no keyfile")
-                    + ", so it is not a TLS listener.",
-                "Give both certfile and keyfile, or remove the TLS settings from this listener."));
-      }
+      String missing =
+          certD == null && keyD == null
+              ? "neither certfile nor keyfile"
+              : certD == null ? "no certfile" : "no keyfile";
+      findings.add(
+          refusal != null
+              ? Finding.fail(
+                  FindingCode.CONFIG_TLS_INCOMPLETE,
+                  where
+                      + ": has TLS settings but "
+                      + missing
+                      + "; the mqttls broker refuses to start: "
+                      + refusal
+                      + ".",
+                  "Give both certfile and keyfile, or remove the TLS settings from this listener.")
+              : Finding.warn(
+                  FindingCode.CONFIG_TLS_INCOMPLETE,
+                  where + ": has TLS settings but " + missing + ", so it is not a TLS listener.",
+                  "Give both certfile and keyfile, or remove the TLS settings from this listener."));
+      refusal = null; // reported
     }
     long before = failuresAndWarnings();
     // Contradictory client-certificate settings.
@@ -111,7 +179,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_REQUIRE_CERT_WITHOUT_CA,
-              d.at()
+              MosquittoConf.at(d)
                   + ": clients must present a certificate, but there is no cafile or capath to verify it with; every client is refused.",
               "Add cafile pointing at the CA that issues device certificates."));
     }
@@ -121,10 +189,18 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_IDENTITY_WITHOUT_REQUIRE_CERT,
-                d.at()
+                MosquittoConf.at(d)
                     + ": takes the user name from the client certificate, but require_certificate is not true, so there is no certificate to take it from.",
                 "Add require_certificate true to this listener."));
       }
+    }
+    if (refusal != null && failuresAndWarnings() == before) {
+      // A combination the broker refuses that no check above explains.
+      findings.add(
+          Finding.fail(
+              FindingCode.CONFIG_DIRECTIVE_INVALID,
+              where + ": " + refusal + "; the mqttls broker refuses to start with this listener.",
+              "Change the listener's TLS settings so that they fit together."));
     }
     Directive tv = l.get("tls_version");
     if (tv != null) {
@@ -133,7 +209,8 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_TLS_VERSION_OLD,
-                tv.at() + ": allows TLS versions below 1.2, deprecated since 2021 (RFC 8996).",
+                MosquittoConf.at(tv)
+                    + ": allows TLS versions below 1.2, deprecated since 2021 (RFC 8996).",
                 "Use tls_version tlsv1.2 (every maintained device stack speaks it)."));
       }
     }
@@ -156,14 +233,14 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_MISSING,
-              capath.at() + ": is not a directory.",
+              MosquittoConf.at(capath) + ": is not a directory.",
               "Point capath at a directory of hashed CA certificates (openssl rehash)."));
     }
     if (!chain.isEmpty() && key != null && !Certs.keyMatches(key, chain.get(0))) {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_KEY_MISMATCH,
-              keyD.at()
+              MosquittoConf.at(keyD)
                   + ": this key does not belong to the certificate "
                   + Certs.subject(chain.get(0))
                   + " in "
@@ -191,7 +268,7 @@ public final class ConfigLinter {
     if (!chain.isEmpty()) {
       Directive ciphers = l.get("ciphers");
       if (ciphers != null) {
-        CipherListCheck.check(ciphers.at(), ciphers.value(), chain.get(0), findings);
+        CipherListCheck.check(MosquittoConf.at(ciphers), ciphers.value(), chain.get(0), findings);
       }
     }
     List<String> dates = new ArrayList<>();
@@ -235,13 +312,32 @@ public final class ConfigLinter {
     }
   }
 
+  /**
+   * Why the broker refuses the listener's TLS settings as a whole (the same check the broker runs
+   * at start-up), or null when it takes them or a value alone is wrong (reported per directive).
+   */
+  private static String brokerRefusal(Listener l) {
+    ServerTlsSettings.Builder b = ServerTlsSettings.builder(null);
+    try {
+      for (Directive d : l.directives()) {
+        b.directive(d);
+      }
+      b.build();
+      return null;
+    } catch (ConfException e) {
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   private void checkServerCertificate(Directive certD, List<X509Certificate> chain) {
     for (int i = 0; i + 1 < chain.size(); i++) {
       if (!Certs.issued(chain.get(i + 1), chain.get(i))) {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_CHAIN_ORDER,
-                certD.at()
+                MosquittoConf.at(certD)
                     + ": certificate "
                     + (i + 2)
                     + " ("
@@ -260,7 +356,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_UNSUITABLE,
-              certD.at()
+              MosquittoConf.at(certD)
                   + ": "
                   + Certs.subject(leaf)
                   + " has an extended key usage without serverAuth; clients refuse it (\"unsupported certificate purpose\").",
@@ -270,7 +366,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.warn(
               FindingCode.CONFIG_CERT_UNSUITABLE,
-              certD.at()
+              MosquittoConf.at(certD)
                   + ": "
                   + Certs.subject(leaf)
                   + " has no subject alternative names; clients that verify the host name (all current ones) will not match it.",
@@ -286,7 +382,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_KEY_EXPOSED,
-                keyD.at()
+                MosquittoConf.at(keyD)
                     + ": the private key is readable by every user of this machine (mode "
                     + java.nio.file.attribute.PosixFilePermissions.toString(p)
                     + ").",
@@ -328,8 +424,8 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_MISSING,
-              d.at() + ": the file does not exist" + link + ".",
-              "Fix the path; relative paths are resolved from the broker's working directory, so use an absolute path."));
+              MosquittoConf.at(d) + ": the file does not exist" + link + ".",
+              "Fix the path; a relative path is taken from the directory of the file that names it."));
       return false;
     }
     Path real;
@@ -339,7 +435,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_NOT_READABLE,
-              d.at() + ": cannot resolve the path: " + ProbeRunner.describe(e) + ".",
+              MosquittoConf.at(d) + ": cannot resolve the path: " + ProbeRunner.describe(e) + ".",
               "Check the directories' permissions."));
       return false;
     }
@@ -348,7 +444,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_NOT_READABLE,
-              d.at() + ": not readable by this user" + via + ".",
+              MosquittoConf.at(d) + ": not readable by this user" + via + ".",
               "Make it readable by the broker's user (chmod/chown), keeping keys private to that user."));
       return false;
     }
@@ -372,10 +468,9 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_NOT_READABLE,
-                d.at()
+                MosquittoConf.at(d)
                     + ": the broker's user "
                     + brokerUser
-                    + (brokerUserAssumed ? " (Mosquitto's default when started as root)" : "")
                     + " cannot read it"
                     + via
                     + ": "
@@ -388,10 +483,14 @@ public final class ConfigLinter {
     return true;
   }
 
-  /** The directive's path; a relative one is taken from the configuration file's directory. */
-  private Path path(Directive d) {
-    Path p = Path.of(d.value());
-    return p.isAbsolute() ? p : d.file().toAbsolutePath().getParent().resolve(p);
+  /** The directive's path, as the broker resolves it. */
+  private static Path path(Directive d) {
+    try {
+      return d.path(null);
+    } catch (ConfException e) {
+      // An empty value: reported by checkDirectives; here it names no file.
+      return Path.of(d.value());
+    }
   }
 
   private List<X509Certificate> readCerts(Directive d) {
@@ -401,7 +500,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_INVALID,
-                d.at() + ": holds no PEM certificate.",
+                MosquittoConf.at(d) + ": holds no PEM certificate.",
                 "Give a PEM file starting with -----BEGIN CERTIFICATE-----."));
       }
       return c;
@@ -409,7 +508,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              MosquittoConf.at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM certificate file."));
       return List.of();
     }
@@ -423,7 +522,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_FILE_INVALID,
-                d.at()
+                MosquittoConf.at(d)
                     + (enc
                         ? ": holds an encrypted key; the broker would stop at start-up to ask for its passphrase."
                         : ": holds no PEM private key."),
@@ -436,7 +535,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              MosquittoConf.at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM private key file."));
       return null;
     }
@@ -468,7 +567,7 @@ public final class ConfigLinter {
     findings.add(
         Finding.fail(
             FindingCode.CONFIG_CHAIN_BROKEN,
-            certD.at()
+            MosquittoConf.at(certD)
                 + ": the certificate chain ends at "
                 + Certs.subject(cur)
                 + ", issued by "
@@ -490,7 +589,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_EXPIRED,
-              d.at()
+              MosquittoConf.at(d)
                   + ": "
                   + Certs.subject(c)
                   + " expired on "
@@ -503,13 +602,13 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_CERT_EXPIRED,
-              d.at() + ": " + Certs.subject(c) + " is not valid until " + from + ".",
+              MosquittoConf.at(d) + ": " + Certs.subject(c) + " is not valid until " + from + ".",
               "Check this machine's clock, or re-issue it with a notBefore in the past."));
     } else if (Certs.daysLeft(c, now) < SOON_DAYS) {
       findings.add(
           Finding.warn(
               FindingCode.CONFIG_CERT_EXPIRES_SOON,
-              d.at()
+              MosquittoConf.at(d)
                   + ": "
                   + Certs.subject(c)
                   + " expires in "
@@ -530,7 +629,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              d.at() + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
+              MosquittoConf.at(d) + ": cannot be parsed: " + ProbeRunner.describe(e) + ".",
               "Give a PEM CRL (-----BEGIN X509 CRL-----)."));
       return List.of();
     }
@@ -538,7 +637,7 @@ public final class ConfigLinter {
       findings.add(
           Finding.fail(
               FindingCode.CONFIG_FILE_INVALID,
-              d.at() + ": holds no PEM CRL.",
+              MosquittoConf.at(d) + ": holds no PEM CRL.",
               "Give a PEM CRL (-----BEGIN X509 CRL-----); mqttls pki crl writes one."));
       return crls;
     }
@@ -551,7 +650,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.fail(
                 FindingCode.CONFIG_CRL_STALE,
-                d.at()
+                MosquittoConf.at(d)
                     + ": the CRL of "
                     + crl.getIssuerX500Principal().getName()
                     + " was due for renewal on "
@@ -564,7 +663,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_CRL_STALE,
-                d.at()
+                MosquittoConf.at(d)
                     + ": the CRL's nextUpdate is "
                     + next
                     + ", in "
@@ -580,7 +679,7 @@ public final class ConfigLinter {
         findings.add(
             Finding.warn(
                 FindingCode.CONFIG_FILE_INVALID,
-                d.at()
+                MosquittoConf.at(d)
                     + ": the CRL is issued by "
                     + crl.getIssuerX500Principal().getName()
                     + ", which is not in cafile.",

@@ -1,30 +1,23 @@
 package dev.mqttls.doctor.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import dev.mqttls.conf.Catalogue;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.ConfFile;
+import dev.mqttls.conf.ConfReader;
+import dev.mqttls.conf.Directive;
+import dev.mqttls.conf.DirectiveSpec.Section;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * A configuration in {@code mosquitto.conf} syntax, split into global directives and listener
- * blocks, with every directive's file and line. {@code include_dir} is followed as Mosquitto does:
- * the directory's {@code *.conf} files in alphabetical order, read where the directive stands.
+ * A configuration as the broker reads it (through {@code conf}'s reader and catalogue), split into
+ * global directives and listener blocks, with every directive's file and line. An {@code
+ * include_dir} that cannot be followed is recorded, not fatal, so the rest is still checked.
  */
 final class MosquittoConf {
-  /** A directive with its value and where it was found. */
-  record Directive(Path file, String name, String value, int line) {
-    /** "file:line: name value", for messages. */
-    String at() {
-      return file.getFileName() + ":" + line + ": " + name + " " + value;
-    }
-  }
-
   /** A listener block: its directives in order; line 0 for settings before any listener. */
   static final class Listener {
     final String label;
@@ -42,9 +35,24 @@ final class MosquittoConf {
       return directives.get(name);
     }
 
+    /** The listener's directives, the last of each name. */
+    java.util.Collection<Directive> directives() {
+      return directives.values();
+    }
+
+    /** Whether the directive is given and reads as true, as the broker reads it. */
     boolean isTrue(String name) {
       Directive x = directives.get(name);
-      return x != null && x.value().equalsIgnoreCase("true");
+      try {
+        return x != null && x.bool();
+      } catch (ConfException e) {
+        return false; // reported once, as CONFIG_DIRECTIVE_INVALID
+      }
+    }
+
+    /** Whether any listener directive the broker takes (a TLS setting) is given. */
+    boolean hasSettings() {
+      return !directives.isEmpty();
     }
 
     /** "file:line (listener ...)", for messages. */
@@ -55,92 +63,47 @@ final class MosquittoConf {
     }
   }
 
-  /** Directives that belong to the listener above them. */
-  static final List<String> LISTENER_DIRECTIVES =
-      List.of(
-          "cafile",
-          "capath",
-          "certfile",
-          "keyfile",
-          "crlfile",
-          "tls_version",
-          "ciphers",
-          "ciphers_tls1.3",
-          "require_certificate",
-          "use_identity_as_username",
-          "use_subject_as_username",
-          "tls_engine",
-          "psk_hint");
-
-  private static final int MAX_INCLUDED_FILES = 256;
-
   final List<Listener> listeners = new ArrayList<>();
   final Map<String, Directive> global = new LinkedHashMap<>();
 
-  /** include_dir directives whose directory could not be listed. */
-  final List<Directive> unreadableIncludes = new ArrayList<>();
+  /** Every directive, in the order the broker applies them. */
+  final List<Directive> all;
 
-  private Listener current;
-  private int included;
+  /** What could not be followed: an include_dir, or a file in it. */
+  final List<ConfException> unreadableIncludes;
 
-  private MosquittoConf(Path conf) {
-    current = new Listener("default listener", conf, 0);
+  private MosquittoConf(ConfFile file) {
+    this.all = file.directives();
+    this.unreadableIncludes = file.skipped();
+    Listener current = new Listener("default listener", file.file(), 0);
     listeners.add(current);
-  }
-
-  /** Reads {@code conf} and what it includes. */
-  static MosquittoConf read(Path conf) throws IOException {
-    MosquittoConf c = new MosquittoConf(conf);
-    c.readFile(conf, Files.readAllLines(conf, StandardCharsets.UTF_8));
-    return c;
-  }
-
-  private void readFile(Path file, List<String> lines) {
-    for (int i = 0; i < lines.size(); i++) {
-      String raw = lines.get(i).strip();
-      if (raw.isEmpty() || raw.startsWith("#")) {
-        continue;
-      }
-      String[] parts = raw.split("\\s+", 2);
-      String name = parts[0].toLowerCase(Locale.ROOT);
-      String value = parts.length > 1 ? parts[1].strip() : "";
-      Directive dir = new Directive(file, name, value, i + 1);
-      if (name.equals("listener")) {
-        current = new Listener("listener " + value, file, i + 1);
+    for (Directive d : all) {
+      if (d.name().equals("listener")) {
+        current = new Listener("listener " + d.value(), d.file().orElseThrow(), d.line());
         listeners.add(current);
-      } else if (LISTENER_DIRECTIVES.contains(name)) {
-        current.directives.put(name, dir);
-      } else if (name.equals("include_dir")) {
-        include(dir);
+      } else if (Catalogue.lookup(d.name())
+          .filter(s -> s.section() == Section.LISTENER && s.accepted())
+          .isPresent()) {
+        current.directives.put(d.name(), d);
       } else {
-        global.put(name, dir);
+        global.put(d.name(), d);
       }
     }
   }
 
-  private void include(Directive dir) {
-    Path d = Path.of(dir.value());
-    if (!d.isAbsolute()) {
-      d = dir.file().toAbsolutePath().getParent().resolve(d);
-    }
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(d, "*.conf")) {
-      s.forEach(files::add);
-    } catch (IOException e) {
-      unreadableIncludes.add(dir);
-      return;
-    }
-    files.sort(null);
-    for (Path f : files) {
-      if (++included > MAX_INCLUDED_FILES) {
-        unreadableIncludes.add(dir);
-        return;
-      }
-      try {
-        readFile(f, Files.readAllLines(f, StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        unreadableIncludes.add(new Directive(f, "include_dir", f.toString(), 0));
-      }
-    }
+  /**
+   * Reads {@code conf} and what it includes.
+   *
+   * @throws ConfException when {@code conf} itself cannot be read
+   */
+  static MosquittoConf read(Path conf) throws ConfException {
+    return new MosquittoConf(ConfReader.readLenient(conf));
+  }
+
+  /** "file:line: name value", for messages. */
+  static String at(Directive d) {
+    return d.file().map(f -> f.getFileName() + ":" + d.line() + ": ").orElse("")
+        + d.name()
+        + (d.value().isEmpty() ? "" : " " + d.value());
   }
 }
