@@ -224,6 +224,7 @@ class DistributionIT {
     assertThat(Files.list(tmp.resolve("home"))).isEmpty();
 
     assertPrintedSubAndPubExchange(
+        broker,
         printed,
         home.resolve("bin/mqttls") + " sub ",
         home.resolve("bin/mqttls") + " pub ",
@@ -322,6 +323,7 @@ class DistributionIT {
             + " --key "
             + state.resolve("pki/private/sensor-1.key");
     assertPrintedSubAndPubExchange(
+        broker,
         "  mosquitto_sub " + tls + " -t '#' -v\n  mosquitto_pub " + tls + " -t hello -m world\n",
         "mosquitto_sub ",
         "mosquitto_pub ",
@@ -335,11 +337,22 @@ class DistributionIT {
    * line, each exactly as printed, until the subscriber has the message (at most 15 publishes).
    */
   private void assertPrintedSubAndPubExchange(
-      String printed, String sub, String pub, Path work, Map<String, String> env) throws Exception {
+      Started broker, String printed, String sub, String pub, Path work, Map<String, String> env)
+      throws Exception {
     String subLine = line(printed, "  " + sub);
     String pubLine = line(printed, "  " + pub);
+    int connected = count(broker.output(), "New client connected");
     Started subscriber =
         processes.start(work, env, "bash", "-c", "exec " + subLine + " -C 1 -W 30");
+    // Its SUBSCRIBE follows its CONNECT at once, and a publisher's JVM takes longer to start than
+    // that; the publishing loop below still covers a slow subscriber.
+    for (int i = 0;
+        i < 300
+            && subscriber.process().isAlive()
+            && count(broker.output(), "New client connected") == connected;
+        i++) {
+      subscriber.process().waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     for (int i = 0; i < 15 && subscriber.process().isAlive(); i++) {
       Result p = processes.run(JVM, work, env, "bash", "-c", "exec " + pubLine);
       assertThat(p.exit()).as(p.toString()).isZero();
@@ -348,6 +361,14 @@ class DistributionIT {
     assertThat(subscriber.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(subscriber.output()).as(subLine).contains("hello world");
     assertThat(subscriber.process().exitValue()).as(subscriber.output()).isZero();
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static String line(String printed, String prefix) {
