@@ -85,9 +85,10 @@ public record DirectiveSpec(
   }
 
   /**
-   * Checks {@code d}'s value by its {@link #kind()}. A {@link Kind#WORD} is only checked for being
-   * one word and {@link Kind#WORDS} not at all: their owner (the broker, the TLS settings) checks
-   * the rest.
+   * Checks {@code d}'s value as the mqttls broker takes it: its form by {@link #kind()}, then what
+   * the broker refuses beyond the form (e.g. {@code per_listener_settings true}, an unknown {@code
+   * log_type}, a unix socket {@code listener}). A TLS directive's own rules (e.g. the words {@code
+   * tls_version} takes) are the TLS settings', which the broker and the linter both apply.
    *
    * @throws ConfException naming the line when the value does not fit
    */
@@ -102,6 +103,9 @@ public record DirectiveSpec(
       case STRING -> d.string();
       case WORDS -> {}
       case WORD -> d.word();
+    }
+    if (support != Support.NOT_YET) {
+      ValueRules.check(d);
     }
   }
 

@@ -120,7 +120,7 @@ public final class ConfigLinter {
             Finding.fail(
                 FindingCode.CONFIG_DIRECTIVE_UNSUPPORTED,
                 d.where()
-                    + ": not yet supported by the mqttls broker, which refuses to start with it"
+                    + ": not yet supported; the mqttls broker refuses to start with it"
                     + " (mosquitto: "
                     + s.meaning()
                     + ")",
