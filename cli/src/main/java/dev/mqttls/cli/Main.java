@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.client.SubCommand.class,
       dev.mqttls.cli.client.ShellCommand.class,
       dev.mqttls.cli.doctor.DoctorCommand.class,
+      dev.mqttls.cli.install.InstallCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -31,7 +32,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code; never calls {@code System.exit}. */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /** The whole command tree, as run; also what man pages and shell completion are made from. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.mqttls.broker.BrokerConfig.LogType;
 import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.cli.install.SelfCommand;
 import dev.mqttls.pki.PkiException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -63,6 +64,15 @@ public final class BrokerCommand implements Callable<Integer> {
           "Listen on this port (plain MQTT on 127.0.0.1): replaces the default listener's port,"
               + " or adds such a listener to those of the configuration.")
   Integer port;
+
+  @Option(
+      names = "--first-run-ports",
+      paramLabel = "TLS,PLAIN",
+      description =
+          "Ports for the configuration that a first run writes (default: 8883,1883), e.g. when a"
+              + " mosquitto already listens on 1883. Used only when mqttls-data/mqttls.conf does"
+              + " not exist yet.")
+  String firstRunPorts;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -118,7 +128,9 @@ public final class BrokerCommand implements Callable<Integer> {
     if (configFile != null) {
       config = BrokerConfig.parse(configFile);
     } else {
-      Optional<Path> prepared = FirstRun.prepare(DATA_DIR, System.out);
+      FirstRun.Ports ports =
+          firstRunPorts == null ? FirstRun.Ports.DEFAULT : FirstRun.Ports.parse(firstRunPorts);
+      Optional<Path> prepared = FirstRun.prepare(DATA_DIR, System.out, ports, SelfCommand.detect());
       config = prepared.isPresent() ? BrokerConfig.parse(prepared.get()) : null;
     }
     if (config == null) {

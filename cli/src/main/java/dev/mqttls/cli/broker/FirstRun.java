@@ -1,5 +1,6 @@
 package dev.mqttls.cli.broker;
 
+import dev.mqttls.cli.install.SelfCommand;
 import dev.mqttls.pki.CaOptions;
 import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.CertificateInfo;
@@ -17,19 +18,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What {@code mqttls broker} does when started without {@code -c}: prepares {@code ./mqttls-data}
  * (development CA, server certificate, a device certificate for the printed example, and a
  * configuration with a TLS listener on 8883 that requires client certificates plus a plain listener
- * on 127.0.0.1:1883) and prints how to connect. A second run reuses everything.
+ * on 127.0.0.1:1883) and prints how to connect, spelled so that each printed command works when
+ * pasted into the same shell. A second run reuses everything.
  */
 public final class FirstRun {
-  /** The TLS port of the written configuration. */
+  /** The default TLS port of the written configuration. */
   public static final int TLS_PORT = 8883;
 
-  /** The loopback-only plain port of the written configuration. */
+  /** The default loopback-only plain port of the written configuration. */
   public static final int PLAIN_PORT = 1883;
 
   /** The configuration file's name inside the data directory. */
@@ -41,28 +45,72 @@ public final class FirstRun {
   /** The device certificate minted for the printed example. */
   static final String EXAMPLE_DEVICE = "example-device";
 
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
+  /** The TLS listener line of the written file: a port and no address. */
+  private static final Pattern TLS_LISTENER = Pattern.compile("(?m)^listener (\\d+)$");
+
+  /**
+   * The two ports of the written configuration.
+   *
+   * @param tls the TLS listener's port, on every address
+   * @param plain the plain listener's port, on 127.0.0.1
+   */
+  public record Ports(int tls, int plain) {
+    /** 8883 and 1883, as Mosquitto users expect. */
+    public static final Ports DEFAULT = new Ports(TLS_PORT, PLAIN_PORT);
+
+    public Ports {
+      if (tls < 1 || tls > 65535 || plain < 1 || plain > 65535 || tls == plain) {
+        throw new IllegalArgumentException(
+            "ports must be two different numbers from 1 to 65535, got " + tls + "," + plain);
+      }
+    }
+
+    /** Parses {@code TLS,PLAIN}, e.g. {@code 18883,11883}. */
+    public static Ports parse(String text) {
+      String[] parts = text.split(",", -1);
+      try {
+        if (parts.length == 2) {
+          return new Ports(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+        }
+      } catch (NumberFormatException e) {
+        // Reported below with the expected form.
+      }
+      throw new IllegalArgumentException(
+          "'" + text + "' is not TLS_PORT,PLAIN_PORT (two port numbers, e.g. 18883,11883)");
+    }
+  }
 
   private FirstRun() {}
+
+  /**
+   * {@link #prepare(Path, PrintStream, Ports, String)} with the default ports, for this process.
+   */
+  public static Optional<Path> prepare(Path dataDir, PrintStream out) {
+    return prepare(dataDir, out, Ports.DEFAULT, SelfCommand.detect());
+  }
 
   /**
    * Prepares (or reuses) the data directory and returns the configuration file to start with, or
    * empty to start with built-in defaults (never, today: the configuration is always written).
    *
+   * @param ports the ports of a newly written configuration (an existing one keeps its own)
+   * @param self how the user types this command from here ({@link SelfCommand}), for the printed
+   *     examples
    * @throws PkiException with a one-line message when the CA in the directory cannot be used
    */
-  public static Optional<Path> prepare(Path dataDir, PrintStream out) {
+  public static Optional<Path> prepare(Path dataDir, PrintStream out, Ports ports, String self) {
     Path conf = dataDir.resolve(CONF);
     Path pkiDir = dataDir.resolve("pki");
     if (Files.isRegularFile(conf)) {
       out.println("mqttls: using " + conf + " (written on first run; edit it or pass -c FILE)");
-      if (CertificateAuthority.exists(pkiDir)) {
+      OptionalInt tlsPort = writtenTlsPort(conf);
+      if (CertificateAuthority.exists(pkiDir) && tlsPort.isPresent()) {
         CertificateAuthority ca = CertificateAuthority.open(pkiDir, caPassword());
         Optional<IssuedCertificate> example = ca.find(EXAMPLE_DEVICE);
         if (example.isPresent()
             && !example.get().revoked()
             && example.get().keyFile().isPresent()) {
-          printHowToConnect(out, dataDir, ca, example.get());
+          printHowToConnect(out, dataDir, ca, example.get(), tlsPort.getAsInt(), self);
         }
       }
       return Optional.of(conf);
@@ -99,19 +147,19 @@ public final class FirstRun {
               "  %-45s a device certificate for the example below",
               device.certificateFile()));
     }
-    writeConf(conf, ca, server);
+    writeConf(conf, ca, server, ports);
     created.add(
         String.format(
             Locale.ROOT,
             "  %-45s TLS with client certificates on %d, plain MQTT on 127.0.0.1:%d only",
             conf,
-            TLS_PORT,
-            PLAIN_PORT));
+            ports.tls(),
+            ports.plain()));
     out.println(
         "mqttls: first run: prepared " + dataDir + " (a development CA; keys are mode 0600)");
     created.forEach(out::println);
     if (device.keyFile().isPresent() && !device.revoked()) {
-      printHowToConnect(out, dataDir, ca, device);
+      printHowToConnect(out, dataDir, ca, device, ports.tls(), self);
     }
     return Optional.of(conf);
   }
@@ -122,22 +170,39 @@ public final class FirstRun {
     return env == null || env.isEmpty() ? null : env.toCharArray();
   }
 
+  /** The TLS port of a configuration this class wrote, if the user has not changed that line. */
+  private static OptionalInt writtenTlsPort(Path conf) {
+    try {
+      Matcher m = TLS_LISTENER.matcher(Files.readString(conf, StandardCharsets.UTF_8));
+      return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    } catch (IOException | RuntimeException e) {
+      // The broker reads the file next and names what is wrong with it; here only the hint is lost.
+      return OptionalInt.empty();
+    }
+  }
+
   private static void printHowToConnect(
-      PrintStream out, Path dataDir, CertificateAuthority ca, IssuedCertificate device) {
+      PrintStream out,
+      Path dataDir,
+      CertificateAuthority ca,
+      IssuedCertificate device,
+      int tlsPort,
+      String self) {
     String tls =
         String.format(
             Locale.ROOT,
             "-h localhost -p %d --cafile %s --cert %s --key %s",
-            TLS_PORT,
+            tlsPort,
             quote(ca.certificateFile()),
             quote(device.certificateFile()),
             quote(device.keyFile().orElseThrow()));
     out.println();
     out.println("Subscribe to everything with the example device's certificate:");
     out.println("  mosquitto_sub " + tls + " -t '#' -v");
-    out.println("  mqttls sub " + tls + " -t '#' -v");
+    out.println("  " + self + " sub " + tls + " -t '#' -v");
     out.println("Publish:");
     out.println("  mosquitto_pub " + tls + " -t hello -m world");
+    out.println("  " + self + " pub " + tls + " -t hello -m world");
     out.println("Mint a certificate for each device (its CN becomes the MQTT username):");
     Path pkiDir = dataDir.resolve("pki");
     String dirOption =
@@ -145,22 +210,35 @@ public final class FirstRun {
             ? ""
             : "--dir " + quote(pkiDir) + " ";
     out.println(
-        "  mqttls pki "
+        "  "
+            + self
+            + " pki "
             + dirOption
             + "device NAME      then --cert "
             + quote(pkiDir.resolve("certs").resolve("NAME.crt"))
             + " --key "
             + quote(pkiDir.resolve("private").resolve("NAME.key")));
     out.println(
-        "  mqttls pki " + dirOption + "export ca --format c-header   the CA for mbedTLS firmware");
+        "  "
+            + self
+            + " pki "
+            + dirOption
+            + "export ca --format c-header   the CA for mbedTLS firmware");
     out.println();
   }
 
-  private static void writeConf(Path conf, CertificateAuthority ca, IssuedCertificate server) {
+  private static void writeConf(
+      Path conf, CertificateAuthority ca, IssuedCertificate server, Ports ports) {
     String text =
         "# mqttls broker configuration, written on first run by 'mqttls broker'.\n"
-            + "# Mosquitto syntax (see mosquitto.conf(5)); the same file runs Debian's mosquitto.\n"
             + "# Paths are absolute so that the broker can be started from any directory.\n"
+            + "#\n"
+            + "# Mosquitto syntax (see mosquitto.conf(5)): Debian's mosquitto runs this file too,\n"
+            + "# started by the owner of these files: mosquitto -c "
+            + conf.toAbsolutePath().normalize()
+            + "\n"
+            + "# Started as root, mosquitto switches to the user 'mosquitto' before it reads the\n"
+            + "# keys, and that user cannot read pki/private (mode 0700): add 'user root' then.\n"
             + "\n"
             + "# Clients of the plain listener have no identity; the TLS listener always has one,\n"
             + "# because it requires a client certificate and takes its CN as the username.\n"
@@ -168,12 +246,12 @@ public final class FirstRun {
             + "\n"
             + "# Plain MQTT for tools on this machine only.\n"
             + "listener "
-            + PLAIN_PORT
+            + ports.plain()
             + " 127.0.0.1\n"
             + "\n"
             + "# MQTT over TLS for devices: a certificate from this CA is required.\n"
             + "listener "
-            + TLS_PORT
+            + ports.tls()
             + "\n"
             + "cafile "
             + ca.certificateFile().toAbsolutePath().normalize()
@@ -206,7 +284,6 @@ public final class FirstRun {
 
   /** A path as a shell word: unchanged when safe, single-quoted otherwise. */
   static String quote(Path path) {
-    String s = path.toString();
-    return SAFE.matcher(s).matches() ? s : "'" + s.replace("'", "'\\''") + "'";
+    return SelfCommand.quote(path);
   }
 }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,25 @@ class FirstRunTest {
   }
 
   private static String prepare(Path dataDir, Optional<Path>[] conf) {
+    return prepare(dataDir, conf, FirstRun.Ports.DEFAULT);
+  }
+
+  private static String prepare(Path dataDir, Optional<Path>[] conf, FirstRun.Ports ports) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      conf[0] = FirstRun.prepare(dataDir, out);
+      conf[0] = FirstRun.prepare(dataDir, out, ports, "./mqttls");
     }
     return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Two ports that were free a moment ago, for a configuration that a test starts. */
+  private static FirstRun.Ports freePorts() {
+    int tls = Ports.freePort();
+    int plain = Ports.freePort();
+    while (plain == tls) {
+      plain = Ports.freePort();
+    }
+    return new FirstRun.Ports(tls, plain);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
@@ -73,8 +88,11 @@ class FirstRunTest {
                 + " --key "
                 + data.resolve("pki/private/example-device.key")
                 + " -t '#' -v")
-        .contains("mqttls sub -h localhost -p 8883 --cafile ")
-        .contains("mqttls pki --dir " + data.resolve("pki") + " device NAME");
+        .contains("  ./mqttls sub -h localhost -p 8883 --cafile " + data.resolve("pki/ca.crt"))
+        .contains("  ./mqttls pub -h localhost -p 8883 --cafile ")
+        .contains("  ./mqttls pki --dir " + data.resolve("pki") + " device NAME")
+        .contains("  ./mqttls pki --dir " + data.resolve("pki") + " export ca --format c-header")
+        .doesNotContain("\n  mqttls ");
 
     byte[] caKey = Files.readAllBytes(data.resolve("pki/ca.key"));
     byte[] server = Files.readAllBytes(data.resolve("pki/certs/localhost.crt"));
@@ -103,33 +121,101 @@ class FirstRunTest {
   }
 
   @Test
-  void printedMosquittoSubLine_worksAsPrinted_againstDebianMosquittoWithTheWrittenConf()
+  void otherPorts_writtenToConfAndPrinted_andKeptBySecondRun() throws Exception {
+    Path data = tmp.resolve("mqttls-data");
+    String first = prepare(data, holder(), new FirstRun.Ports(18883, 11883));
+    assertThat(Files.readString(data.resolve("mqttls.conf")))
+        .contains("listener 11883 127.0.0.1\n", "listener 18883\n")
+        .doesNotContain("listener 1883 ", "listener 8883\n");
+    assertThat(first)
+        .contains("TLS with client certificates on 18883, plain MQTT on 127.0.0.1:11883 only")
+        .contains("mosquitto_sub -h localhost -p 18883 ", "./mqttls sub -h localhost -p 18883 ");
+    // A later run prints the port of the file, whatever ports it is given.
+    String second = prepare(data, holder(), FirstRun.Ports.DEFAULT);
+    assertThat(second).contains("./mqttls pub -h localhost -p 18883 ").doesNotContain("-p 8883");
+  }
+
+  @Test
+  void ports_parse() {
+    assertThat(FirstRun.Ports.parse("18883, 11883")).isEqualTo(new FirstRun.Ports(18883, 11883));
+    for (String bad : new String[] {"8883", "a,b", "8883,8883", "0,1883", "8883,1883,1"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> FirstRun.Ports.parse(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("port");
+    }
+  }
+
+  /**
+   * The written file says Debian's mosquitto runs it when started by the owner of the files. As
+   * root this test makes {@code nobody} that owner; as any other user it is that owner already.
+   */
+  @Test
+  void writtenConf_runsDebianMosquittoStartedByTheFilesOwner_printedLinesWorkAsPrinted()
       throws Exception {
     assumeTrue(
         Files.isExecutable(Path.of("/usr/sbin/mosquitto"))
             && Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
         "mosquitto missing: run ./test.sh");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    assumeTrue(
+        !root || Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        "setpriv (util-linux) missing: cannot start mosquitto as a non-root owner");
     Path data = tmp.resolve("mqttls-data");
-    String printed = prepare(data, holder());
-    String subLine = line(printed, "  mosquitto_sub ");
-    String pubLine = line(printed, "  mosquitto_pub ");
+    FirstRun.Ports ports = freePorts();
+    String printed = prepare(data, holder(), ports);
+    Path conf = loopbackOnly(data.resolve("mqttls.conf"), ports, "log_dest stderr\n");
+    List<String> mosquitto = new ArrayList<>();
+    if (root) {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      run("chown", "-R", "nobody:nogroup", data.toString(), conf.toString());
+      mosquitto.addAll(
+          List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+    }
+    mosquitto.addAll(List.of("/usr/sbin/mosquitto", "-c", conf.toString()));
+    Process broker = start(tmp.resolve("mosquitto.log"), mosquitto.toArray(new String[0]));
+    awaitPort(ports.tls(), broker, tmp.resolve("mosquitto.log"));
 
-    // The written configuration as is, but on free ports (8883/1883 may be taken on this machine).
-    int tls = Ports.freePort();
-    int plain = Ports.freePort();
-    String conf =
-        Files.readString(data.resolve("mqttls.conf"))
-                .replace("listener 1883 127.0.0.1", "listener " + plain + " 127.0.0.1")
-                .replace("listener 8883\n", "listener " + tls + " 127.0.0.1\n")
-            + "user root\nlog_dest stderr\nset_tcp_nodelay true\n";
-    Path mosquittoConf = tmp.resolve("mosquitto.conf");
-    Files.writeString(mosquittoConf, conf);
-    Process broker =
-        start(tmp.resolve("mosquitto.log"), "/usr/sbin/mosquitto", "-c", mosquittoConf.toString());
-    awaitPort(tls, broker, tmp.resolve("mosquitto.log"));
-
-    assertPrintedLinesExchangeAMessage(subLine, pubLine, tls);
+    assertPrintedLinesExchangeAMessage(
+        line(printed, "  mosquitto_sub "), line(printed, "  mosquitto_pub "));
     assertThat(Files.readString(tmp.resolve("mosquitto.log"))).contains("u'example-device'");
+  }
+
+  /** What the file says to do as root: mosquitto with 'user root' added. */
+  @Test
+  void writtenConf_runsDebianMosquittoStartedAsRootWithUserRoot() throws Exception {
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/sbin/mosquitto"))
+            && Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
+        "mosquitto missing: run ./test.sh");
+    assumeTrue("root".equals(System.getProperty("user.name")), "not root");
+    Path data = tmp.resolve("mqttls-data");
+    FirstRun.Ports ports = freePorts();
+    String printed = prepare(data, holder(), ports);
+    assertThat(Files.readString(data.resolve("mqttls.conf"))).contains("add 'user root' then");
+    Path conf = loopbackOnly(data.resolve("mqttls.conf"), ports, "user root\nlog_dest stderr\n");
+    Process broker =
+        start(tmp.resolve("mosquitto.log"), "/usr/sbin/mosquitto", "-c", conf.toString());
+    awaitPort(ports.tls(), broker, tmp.resolve("mosquitto.log"));
+    assertPrintedLinesExchangeAMessage(
+        line(printed, "  mosquitto_sub "), line(printed, "  mosquitto_pub "));
+  }
+
+  /** The written file with its TLS listener on 127.0.0.1 (tests listen on loopback only). */
+  private Path loopbackOnly(Path written, FirstRun.Ports ports, String extra) throws IOException {
+    String text = Files.readString(written);
+    String tlsLine = "listener " + ports.tls() + "\n";
+    assertThat(text).contains(tlsLine);
+    Path conf = tmp.resolve("mosquitto.conf");
+    Files.writeString(
+        conf, text.replace(tlsLine, "listener " + ports.tls() + " 127.0.0.1\n") + extra);
+    return conf;
+  }
+
+  private void run(String... command) throws Exception {
+    Path out = tmp.resolve("cmd.out");
+    Process p = start(out, command);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
   }
 
   @Test
@@ -139,40 +225,26 @@ class FirstRunTest {
         Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
         "mosquitto-clients missing: run ./test.sh");
     Path data = tmp.resolve("mqttls-data");
-    String printed = prepare(data, holder());
-    String subLine = line(printed, "  mosquitto_sub ");
-    String pubLine = line(printed, "  mosquitto_pub ");
-    int tls = Ports.freePort();
-    int plain = Ports.freePort();
-    String conf =
-        Files.readString(data.resolve("mqttls.conf"))
-            .replace("listener 1883 127.0.0.1", "listener " + plain + " 127.0.0.1")
-            .replace("listener 8883\n", "listener " + tls + " 127.0.0.1\n");
+    FirstRun.Ports ports = freePorts();
+    String printed = prepare(data, holder(), ports);
+    Path conf = loopbackOnly(data.resolve("mqttls.conf"), ports, "");
     try (dev.mqttls.broker.Broker broker =
-        dev.mqttls.broker.Broker.start(
-            dev.mqttls.broker.BrokerConfig.parse(conf, data.resolve("mqttls.conf")))) {
-      assertPrintedLinesExchangeAMessage(subLine, pubLine, tls);
+        dev.mqttls.broker.Broker.start(dev.mqttls.broker.BrokerConfig.parse(conf))) {
+      assertPrintedLinesExchangeAMessage(
+          line(printed, "  mosquitto_sub "), line(printed, "  mosquitto_pub "));
     }
   }
 
   /**
-   * Runs the printed sub line and publishes with the printed pub line until the subscriber has its
-   * message (it may not be subscribed yet; at most 20 tries), both moved to the broker's TLS port.
+   * Runs the printed sub line and publishes with the printed pub line, both exactly as printed,
+   * until the subscriber has its message (it may not be subscribed yet; at most 20 tries).
    */
-  private void assertPrintedLinesExchangeAMessage(String subLine, String pubLine, int tls)
-      throws Exception {
-    String port = "-p " + FirstRun.TLS_PORT + " ";
+  private void assertPrintedLinesExchangeAMessage(String subLine, String pubLine) throws Exception {
     Path subOut = tmp.resolve("sub.out");
-    Process sub =
-        start(
-            subOut,
-            "bash",
-            "-c",
-            "exec " + subLine.strip().replace(port, "-p " + tls + " ") + " -C 1 -W 20");
+    Process sub = start(subOut, "bash", "-c", "exec " + subLine.strip() + " -C 1 -W 20");
     for (int i = 0; i < 20 && sub.isAlive(); i++) {
       Path pubOut = tmp.resolve("pub" + i + ".out");
-      Process pub =
-          start(pubOut, "bash", "-c", "exec " + pubLine.strip().replace(port, "-p " + tls + " "));
+      Process pub = start(pubOut, "bash", "-c", "exec " + pubLine.strip());
       assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(pub.exitValue()).as(Files.readString(pubOut)).isZero();
       sub.waitFor(500, TimeUnit.MILLISECONDS);

@@ -10,10 +10,13 @@ public final class FirmwareText {
   public record Item(String symbol, String pem, String comment) {}
 
   /**
-   * An mbedTLS-style header: {@code const char S[] = "...\r\n" ...;} and {@code const size_t S_len
-   * = sizeof(S);}. The length counts the terminating NUL on purpose: {@code mbedtls_x509_crt_parse}
-   * and {@code mbedtls_pk_parse_key} only treat a buffer as PEM when its last byte is NUL, and fail
-   * with -0x2180 (X509_INVALID_FORMAT) otherwise, which is what {@code xxd -i} output leads to.
+   * An mbedTLS-style header: {@code static const char S[] = "...\r\n" ...;} and {@code static const
+   * size_t S_len = sizeof(S);}. The length counts the terminating NUL on purpose: {@code
+   * mbedtls_x509_crt_parse} and {@code mbedtls_pk_parse_key} only treat a buffer as PEM when its
+   * last byte is NUL, and fail with -0x2180 (X509_INVALID_FORMAT) otherwise, which is what {@code
+   * xxd -i} output leads to. The definitions are {@code static} because a header is included from
+   * several {@code .c} files: external definitions would be defined once per file and fail to link;
+   * gcc's -Wunused-const-variable does not warn about unused static constants defined in a header.
    */
   public static String cHeader(String guardBase, String what, Item... items) {
     String guard = guard(guardBase);
@@ -22,7 +25,8 @@ public final class FirmwareText {
         .append(comment(what))
         .append(".\n")
         .append(" * Each array is NUL-terminated PEM; pass NAME_len (which counts the NUL) to\n")
-        .append(" * mbedtls_x509_crt_parse() / mbedtls_pk_parse_key(). */\n")
+        .append(" * mbedtls_x509_crt_parse() / mbedtls_pk_parse_key(). The arrays are static, so\n")
+        .append(" * every .c file that includes this header may use them. */\n")
         .append("#ifndef ")
         .append(guard)
         .append('\n')
@@ -32,12 +36,12 @@ public final class FirmwareText {
         .append("\n#include <stddef.h>\n");
     for (Item item : items) {
       sb.append("\n/* ").append(comment(item.comment())).append(" */\n");
-      sb.append("const char ").append(item.symbol()).append("[] =");
+      sb.append("static const char ").append(item.symbol()).append("[] =");
       for (String line : lines(item.pem())) {
         sb.append("\n    \"").append(line).append("\\r\\n\"");
       }
       sb.append(";\n");
-      sb.append("const size_t ")
+      sb.append("static const size_t ")
           .append(item.symbol())
           .append("_len = sizeof(")
           .append(item.symbol())
