@@ -11,16 +11,19 @@ import java.util.Objects;
  * @param section where it belongs: before any listener, or in a listener's block
  * @param kind the form of its value
  * @param support what the mqttls broker does with it
+ * @param mosquitto whether it is one of mosquitto's directives; false for mqttls's own
  * @param min the smallest value of an {@link Kind#INTEGER} or {@link Kind#BYTES}; else 0
  * @param max the largest value of an {@link Kind#INTEGER} or {@link Kind#BYTES}; else 0
  * @param example a valid value, as written in a file (for documentation and tests)
- * @param meaning mosquitto's documented meaning, in one short line
+ * @param meaning its documented meaning in one short line: mosquitto.conf(5)'s for mosquitto's
+ *     directives, ours for mqttls's own
  */
 public record DirectiveSpec(
     String name,
     Section section,
     Kind kind,
     Support support,
+    boolean mosquitto,
     long min,
     long max,
     String example,

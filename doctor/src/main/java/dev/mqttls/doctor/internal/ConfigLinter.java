@@ -137,7 +137,11 @@ public final class ConfigLinter {
             Finding.fail(
                 FindingCode.CONFIG_DIRECTIVE_INVALID,
                 e.getMessage() + "; the mqttls broker refuses to start with it.",
-                "Fix the value (see mosquitto.conf(5): " + s.meaning() + ")"));
+                "Fix the value ("
+                    + (s.mosquitto() ? "mosquitto.conf(5)" : "tls/README.md")
+                    + ": "
+                    + s.meaning()
+                    + ")"));
       }
     }
   }
