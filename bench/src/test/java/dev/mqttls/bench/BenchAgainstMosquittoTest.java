@@ -88,6 +88,26 @@ class BenchAgainstMosquittoTest {
   }
 
   @Test
+  void a_publisher_the_broker_disconnects_is_reported_with_its_cause() throws Exception {
+    // Mosquitto closes a client that sends a packet above max_packet_size
+    try (MosquittoProcess small = MosquittoProcess.start("max_packet_size 100")) {
+      BenchResult r =
+          Bench.run(
+              Target.plain("127.0.0.1", small.port()),
+              DevicePool.none(),
+              BenchSettings.builder(Scenario.THROUGHPUT)
+                  .duration(Duration.ofMillis(800))
+                  .payloadSize(200)
+                  .build(),
+              line -> {});
+      assertThat(r.number("connections_dropped_by_broker")).isEqualTo(1.0);
+      assertThat((String) r.figures().get("first_drop")).startsWith("publisher: ");
+      assertThat(r.number("delivered")).isZero();
+      assertThat(r.number("lost")).isEqualTo(r.number("sent"));
+    }
+  }
+
+  @Test
   void acknowledged_but_never_delivered_is_found_when_mosquitto_drops_its_queue() throws Exception {
     // max_queued_messages 1000 (Mosquitto's default): with 3000 QoS 1 messages in flight end to
     // end, Mosquitto acknowledges messages to the publisher that it then drops for the subscriber

@@ -116,24 +116,6 @@ class BenchAgainstOurBrokerTest {
   }
 
   @Test
-  void a_publisher_the_broker_disconnects_is_reported_with_its_cause() throws Exception {
-    // our broker allows a client 20 unreleased QoS 2 messages; a window of 100 exceeds it
-    BenchResult r =
-        Bench.run(
-            plain,
-            DevicePool.none(),
-            BenchSettings.builder(Scenario.THROUGHPUT)
-                .duration(Duration.ofMillis(1000))
-                .qos(Qos.EXACTLY_ONCE)
-                .window(100)
-                .build(),
-            line -> {});
-    assertThat(r.number("connections_dropped_by_broker")).isEqualTo(1.0);
-    assertThat((String) r.figures().get("first_drop")).startsWith("publisher: ");
-    assertThat(r.number("delivered") + r.number("lost")).isEqualTo(r.number("sent"));
-  }
-
-  @Test
   void latency_records_every_message_at_the_fixed_rate() throws Exception {
     BenchResult r =
         Bench.run(
