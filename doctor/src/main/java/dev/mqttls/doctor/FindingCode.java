@@ -1,6 +1,7 @@
 package dev.mqttls.doctor;
 
 import dev.mqttls.tls.HandshakeFailureCause;
+import dev.mqttls.tls.verify.CertificateError;
 import java.util.Optional;
 
 /**
@@ -229,6 +230,28 @@ public enum FindingCode {
   /** The step this code belongs to. */
   public Step step() {
     return step;
+  }
+
+  /**
+   * The finding for a server certificate the one verifier refused with {@code error}: the doctor's
+   * one mapping from the shared {@link CertificateError} set.
+   *
+   * @param chainEndsAtRoot whether the chain as sent ends at a self-signed root (then an unknown
+   *     issuer means the devices hold another CA, not that an intermediate is missing)
+   * @param connectedToIp whether the name connected to is an IP address
+   */
+  public static FindingCode ofServerCertificate(
+      CertificateError error, boolean chainEndsAtRoot, boolean connectedToIp) {
+    return switch (error) {
+      case SELF_SIGNED -> SERVER_SELF_SIGNED;
+      case ISSUER_KEY_MISMATCH -> SERVER_WRONG_CA;
+      case UNKNOWN_ISSUER -> chainEndsAtRoot ? SERVER_WRONG_CA : SERVER_ISSUER_MISSING;
+      case EXPIRED -> SERVER_CERT_EXPIRED;
+      case NOT_YET_VALID -> SERVER_CERT_NOT_YET_VALID;
+      case WRONG_PURPOSE -> SERVER_CERT_WRONG_USAGE;
+      case NAME_MISMATCH -> connectedToIp ? IP_NOT_IN_SAN : NAME_MISMATCH;
+      default -> SERVER_CHAIN_INVALID;
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.tls.verify.CertificateError;
 import java.security.cert.CertificateException;
 
 /**
@@ -22,16 +23,43 @@ final class ClientCertificateRejected extends CertificateException {
   static final int CERTIFICATE_REQUIRED = 116;
 
   private final HandshakeFailureCause failureCause;
+  private final CertificateError certificateError;
   private final int alert;
 
-  ClientCertificateRejected(HandshakeFailureCause failureCause, String detail) {
-    this(failureCause, detail, defaultAlert(failureCause));
+  /**
+   * A refusal of the chain; the detail ends with the error's name in brackets, the cause word the
+   * client and the doctor show for the same certificate.
+   */
+  ClientCertificateRejected(CertificateError error, String detail) {
+    this(HandshakeFailureCause.of(error), error, detail + " [" + error + "]", alertOf(error));
   }
 
-  ClientCertificateRejected(HandshakeFailureCause failureCause, String detail, int alert) {
+  /** A refusal that is not about the chain (e.g. the identity field is missing). */
+  ClientCertificateRejected(HandshakeFailureCause failureCause, String detail) {
+    this(failureCause, null, detail, defaultAlert(failureCause));
+  }
+
+  private ClientCertificateRejected(
+      HandshakeFailureCause failureCause, CertificateError error, String detail, int alert) {
     super(detail);
     this.failureCause = failureCause;
+    this.certificateError = error;
     this.alert = alert;
+  }
+
+  /** The chain's error, or null when the refusal is not about the chain. */
+  CertificateError certificateError() {
+    return certificateError;
+  }
+
+  // What OpenSSL (and so Mosquitto) would send for the same refusal.
+  private static int alertOf(CertificateError error) {
+    switch (error) {
+      case WRONG_PURPOSE:
+        return UNSUPPORTED_CERTIFICATE;
+      default:
+        return defaultAlert(HandshakeFailureCause.of(error));
+    }
   }
 
   HandshakeFailureCause failureCause() {

@@ -1,49 +1,44 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.tls.verify.CertificateError;
+import dev.mqttls.tls.verify.CertificateRejected;
+import dev.mqttls.tls.verify.ChainVerifier;
+import dev.mqttls.tls.verify.Purpose;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.PKIXReason;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Verifies client certificates for one listener: chain to a CA in cafile/capath (PKIX, no
- * revocation lookups over the network), then validity and the crlfile. Each rejection is a {@link
- * ClientCertificateRejected} carrying a named cause. Shared by all connections of one material
- * generation; {@link ListenerTrustManager} is the trust manager the engines call.
+ * Verifies client certificates for one listener: the chain by the one {@link ChainVerifier} (a CA
+ * in cafile/capath, no revocation lookups over the network, clientAuth usage), then the crlfile.
+ * Each rejection is a {@link ClientCertificateRejected} whose cause is mapped from the verifier's
+ * {@link CertificateError} in {@link HandshakeFailureCause#of}. Shared by all connections of one
+ * material generation; {@link ListenerTrustManager} is the trust manager the engines call.
  */
 final class ClientCertificateVerifier {
   /** A CRL with the file it came from, for log lines. */
   record LoadedCrl(X509CRL crl, Path file, X509Certificate issuer) {}
 
-  private final Set<TrustAnchor> anchors;
-  private final java.util.Map<X500Principal, List<X509Certificate>> anchorsBySubject;
+  private final ChainVerifier chains;
   private final X509Certificate[] acceptedIssuers;
-  private final Set<X509Certificate> anchorCerts; // for isAnchor, on every handshake
+  private final Set<X509Certificate> anchorCerts;
   private final List<LoadedCrl> crls;
   private final boolean refuseExpiredCrl;
   private final CertIdentity identityKind;
@@ -55,16 +50,7 @@ final class ClientCertificateVerifier {
       boolean refuseExpiredCrl,
       CertIdentity identityKind,
       String caDescription) {
-    Set<TrustAnchor> a = new LinkedHashSet<>();
-    for (X509Certificate c : cas) {
-      a.add(new TrustAnchor(c, null));
-    }
-    this.anchors = Set.copyOf(a);
-    java.util.Map<X500Principal, List<X509Certificate>> by = new java.util.HashMap<>();
-    for (X509Certificate c : cas) {
-      by.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>()).add(c);
-    }
-    this.anchorsBySubject = java.util.Map.copyOf(by);
+    this.chains = ChainVerifier.trusting(cas);
     this.acceptedIssuers = cas.toArray(new X509Certificate[0]);
     this.anchorCerts = Set.copyOf(cas);
     this.crls = List.copyOf(crls);
@@ -77,136 +63,59 @@ final class ClientCertificateVerifier {
   DeviceIdentity verify(X509Certificate[] chain) throws ClientCertificateRejected {
     if (chain == null || chain.length == 0) {
       throw new ClientCertificateRejected(
-          HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+          CertificateError.NO_CERTIFICATE,
           "no client certificate, and this listener requires one (require_certificate true)");
     }
     X509Certificate leaf = chain[0];
-    List<X509Certificate> path = new ArrayList<>();
-    for (X509Certificate c : chain) {
-      if (isAnchor(c)) {
-        break; // the client sent the root too: the path ends before the trust anchor
-      }
-      path.add(c);
+    try {
+      chains.verify(Arrays.asList(chain), Purpose.CLIENT_AUTH, null, Instant.now());
+    } catch (CertificateRejected r) {
+      throw new ClientCertificateRejected(r.error(), describe(r, chain));
     }
-    byte[] chainDigest = path.isEmpty() ? null : digest(path);
-    if (chainDigest != null) {
-      DeviceIdentity known = verifiedChains.get(ByteBuffer.wrap(chainDigest));
-      if (known != null && currentlyValid(path)) {
-        checkRevocation(chain);
-        return known;
-      }
-    }
-    String subject = subject(leaf);
-    if (!path.isEmpty() && !FastPathVerifier.verifies(path, anchorsBySubject, new Date())) {
-      // Anything the fast path does not vouch for gets the full PKIX validation, which also
-      // names the reason precisely.
-      try {
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        CertPath cp = cf.generateCertPath(path);
-        PKIXParameters params = new PKIXParameters(anchors);
-        params.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(cp, params);
-      } catch (CertPathValidatorException e) {
-        X509Certificate at =
-            e.getIndex() >= 0 && e.getIndex() < path.size() ? path.get(e.getIndex()) : leaf;
-        CertPathValidatorException.Reason r = e.getReason();
-        if (r == CertPathValidatorException.BasicReason.EXPIRED) {
-          throw new ClientCertificateRejected(
-              HandshakeFailureCause.CLIENT_CERT_EXPIRED,
-              "client certificate "
-                  + (at == leaf ? subject : subject + " (its CA " + subject(at) + ")")
-                  + " expired "
-                  + at.getNotAfter().toInstant());
-        }
-        if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-          throw new ClientCertificateRejected(
-              HandshakeFailureCause.CLIENT_CERT_NOT_YET_VALID,
-              "client certificate "
-                  + subject
-                  + " not valid before "
-                  + at.getNotBefore().toInstant()
-                  + " (check the device's clock)");
-        }
-        if (r == PKIXReason.NO_TRUST_ANCHOR) {
-          throw new ClientCertificateRejected(
-              HandshakeFailureCause.CLIENT_CERT_UNTRUSTED_ISSUER,
-              "client certificate "
-                  + subject
-                  + " not signed by a CA in "
-                  + caDescription
-                  + " (issuer "
-                  + chain[chain.length - 1].getIssuerX500Principal().getName()
-                  + ")");
-        }
-        throw new ClientCertificateRejected(
-            HandshakeFailureCause.CLIENT_CERT_INVALID,
-            "client certificate " + subject + " invalid: " + r + " at " + subject(at));
-      } catch (GeneralSecurityException e) {
-        throw new ClientCertificateRejected(
-            HandshakeFailureCause.CLIENT_CERT_INVALID,
-            "client certificate " + subject + " cannot be checked: " + e);
-      }
-    }
-    checkClientUsage(leaf);
     checkRevocation(chain);
-    DeviceIdentity identity = identityOf(leaf); // refuses now if the identity field is missing
-    if (chainDigest != null) {
-      rememberVerified(chainDigest, identity);
-    }
-    return identity;
+    return identityOf(leaf); // refuses now if the identity field is missing
   }
 
-  private static void checkClientUsage(X509Certificate leaf) throws ClientCertificateRejected {
-    try {
-      List<String> eku = leaf.getExtendedKeyUsage();
-      if (eku != null && !eku.contains("1.3.6.1.5.5.7.3.2") && !eku.contains("2.5.29.37.0")) {
-        throw new ClientCertificateRejected(
-            HandshakeFailureCause.CLIENT_CERT_INVALID,
-            "client certificate "
-                + subject(leaf)
-                + " is not for client authentication (extendedKeyUsage lacks clientAuth)",
-            ClientCertificateRejected.UNSUPPORTED_CERTIFICATE);
-      }
-    } catch (java.security.cert.CertificateParsingException e) {
-      throw new ClientCertificateRejected(
-          HandshakeFailureCause.CLIENT_CERT_INVALID,
-          "client certificate " + subject(leaf) + " has an unreadable extendedKeyUsage");
-    }
-  }
-
-  // Devices reconnect with the same certificate: a chain whose signatures, path, usage and
-  // identity were checked against this generation's CAs need not be checked again. Dates and the
-  // CRL are still checked on every handshake. Bounded; cleared when full.
-  private static final int VERIFIED_CACHE_MAX = 100_000;
-  private final ConcurrentHashMap<ByteBuffer, DeviceIdentity> verifiedChains =
-      new ConcurrentHashMap<>();
-
-  private void rememberVerified(byte[] chainDigest, DeviceIdentity identity) {
-    if (verifiedChains.size() >= VERIFIED_CACHE_MAX) {
-      verifiedChains.clear();
-    }
-    verifiedChains.put(ByteBuffer.wrap(chainDigest), identity);
-  }
-
-  private static boolean currentlyValid(List<X509Certificate> path) {
-    Date now = new Date();
-    for (X509Certificate c : path) {
-      if (now.before(c.getNotBefore()) || now.after(c.getNotAfter())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static byte[] digest(List<X509Certificate> path) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (X509Certificate c : path) {
-        md.update(c.getEncoded());
-      }
-      return md.digest();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  /** The operator's sentence for a refusal, in the words the broker has always logged. */
+  private String describe(CertificateRejected r, X509Certificate[] chain) {
+    X509Certificate leaf = chain[0];
+    String subject = subject(leaf);
+    X509Certificate at = r.certificate().orElse(leaf);
+    String which = at == leaf ? subject : subject + " (its CA " + subject(at) + ")";
+    switch (r.error()) {
+      case EXPIRED:
+        return "client certificate " + which + " expired " + at.getNotAfter().toInstant();
+      case NOT_YET_VALID:
+        return "client certificate "
+            + which
+            + " not valid before "
+            + at.getNotBefore().toInstant()
+            + " (check the device's clock)";
+      case UNKNOWN_ISSUER:
+      case SELF_SIGNED:
+        return "client certificate "
+            + subject
+            + " not signed by a CA in "
+            + caDescription
+            + " (issuer "
+            + chain[chain.length - 1].getIssuerX500Principal().getName()
+            + ")";
+      case ISSUER_KEY_MISMATCH:
+        return "client certificate "
+            + subject
+            + " not signed by a CA in "
+            + caDescription
+            + " (issuer "
+            + at.getIssuerX500Principal().getName()
+            + "): a CA of that name is there, but not the key that signed it (the CA was"
+            + " regenerated with the same name?)";
+      case WRONG_PURPOSE:
+        return "client certificate "
+            + subject
+            + " is not for client authentication: "
+            + r.getMessage();
+      default:
+        return "client certificate " + subject + " invalid: " + r.getMessage();
     }
   }
 
@@ -227,7 +136,7 @@ final class ClientCertificateVerifier {
             && lc.crl().getNextUpdate() != null
             && now.after(lc.crl().getNextUpdate())) {
           throw new ClientCertificateRejected(
-              HandshakeFailureCause.CRL_EXPIRED,
+              CertificateError.CRL_EXPIRED,
               "CRL of "
                   + lc.crl().getIssuerX500Principal().getName()
                   + " in "
@@ -239,7 +148,7 @@ final class ClientCertificateVerifier {
         X509CRLEntry entry = lc.crl().getRevokedCertificate(c);
         if (entry != null) {
           throw new ClientCertificateRejected(
-              HandshakeFailureCause.CLIENT_CERT_REVOKED,
+              CertificateError.REVOKED,
               "client certificate "
                   + subject(c)
                   + " revoked (serial "
@@ -306,8 +215,7 @@ final class ClientCertificateVerifier {
   }
 
   static String subject(X509Certificate c) {
-    String cn = commonName(c.getSubjectX500Principal());
-    return cn != null ? "CN=" + cn : c.getSubjectX500Principal().getName();
+    return ChainVerifier.subject(c);
   }
 
   static String commonName(X500Principal p) {

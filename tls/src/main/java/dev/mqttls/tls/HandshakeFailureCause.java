@@ -1,5 +1,7 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.tls.verify.CertificateError;
+
 /**
  * Why a TLS handshake failed, computed from what the handshake showed (the ClientHello, the client
  * certificate as verified, the engine's outcome), never from exception message text. The broker
@@ -43,5 +45,27 @@ public enum HandshakeFailureCause {
   /** The peer aborted the handshake with a TLS alert (often: it does not trust our certificate). */
   PEER_ALERT,
   /** None of the above could be established from the handshake state. */
-  UNKNOWN
+  UNKNOWN;
+
+  /** The broker's cause for a client certificate refused with {@code error}: the one mapping. */
+  public static HandshakeFailureCause of(CertificateError error) {
+    switch (error) {
+      case NO_CERTIFICATE:
+        return NO_CLIENT_CERTIFICATE;
+      case EXPIRED:
+        return CLIENT_CERT_EXPIRED;
+      case NOT_YET_VALID:
+        return CLIENT_CERT_NOT_YET_VALID;
+      case UNKNOWN_ISSUER:
+      case SELF_SIGNED:
+      case ISSUER_KEY_MISMATCH:
+        return CLIENT_CERT_UNTRUSTED_ISSUER;
+      case REVOKED:
+        return CLIENT_CERT_REVOKED;
+      case CRL_EXPIRED:
+        return CRL_EXPIRED;
+      default:
+        return CLIENT_CERT_INVALID;
+    }
+  }
 }

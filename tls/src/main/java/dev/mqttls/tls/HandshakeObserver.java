@@ -95,7 +95,7 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
       try {
         if (peer == null) {
           throw new ClientCertificateRejected(
-              HandshakeFailureCause.NO_CLIENT_CERTIFICATE,
+              dev.mqttls.tls.verify.CertificateError.NO_CERTIFICATE,
               "no client certificate, and this listener requires one (require_certificate true)");
         }
         // Verified again after every handshake, not only inside it: a resumed session (whose
@@ -160,9 +160,19 @@ final class HandshakeObserver extends ChannelInboundHandlerAdapter {
       // kept after a failure: the engine's alert is written after the failure event
       ctx.pipeline().remove(alertNamer);
     }
-    if (ctx.pipeline().context(this) != null) {
-      ctx.pipeline().remove(this);
+    if (!failed && ctx.pipeline().context(this) != null) {
+      ctx.pipeline().remove(this); // after a failure it stays, to take the engine's exception
     }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (failed) {
+      // The handshake's failure, already logged in its one line and closing the connection: not
+      // an error of whatever handles MQTT after us, which would log it again with a stack trace.
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
   }
 
   private static X509Certificate[] peerChain(SSLSession session) {

@@ -1,8 +1,8 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.pki.HeldCertificate;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,37 +10,20 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates made per test with BouncyCastle: CAs, server and device certificates, CRLs. */
+/**
+ * Shortcuts over pki's {@link HeldCertificate} for this module's tests: CAs, server and device
+ * certificates, CRLs, and the files a listener reads.
+ */
 final class TestPki {
-  private static final AtomicLong SERIAL = new AtomicLong(0x1000);
-
   /** A key pair with its certificate and the CA that signed it (null for a root). */
   record Issued(KeyPair keys, X509Certificate cert, Issued issuer) {
     List<X509Certificate> chain() {
@@ -50,27 +33,26 @@ final class TestPki {
       }
       return out;
     }
+
+    HeldCertificate held() {
+      return HeldCertificate.of(cert, keys);
+    }
   }
 
+  /** A fresh key: {@code P-256}, {@code P-384}, {@code Ed25519} or {@code RSA<bits>}. */
   static KeyPair keys(String type) {
     try {
-      switch (type) {
-        case "P-256":
-        case "P-384":
-          {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec(type.equals("P-256") ? "secp256r1" : "secp384r1"));
-            return g.generateKeyPair();
-          }
-        case "Ed25519":
-          return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        default:
-          {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(Integer.parseInt(type.substring(3)));
-            return g.generateKeyPair();
-          }
+      if (type.startsWith("P-")) {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp" + type.substring(2) + "r1"));
+        return g.generateKeyPair();
       }
+      if (type.equals("Ed25519")) {
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      }
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(Integer.parseInt(type.substring(3)));
+      return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -109,6 +91,9 @@ final class TestPki {
         Instant.now().plus(Duration.ofDays(365)));
   }
 
+  /**
+   * @param sans DNS names, IPv4 literals, or {@code uri:...}
+   */
   static Issued issue(
       String cn,
       KeyPair keys,
@@ -117,110 +102,38 @@ final class TestPki {
       List<String> sans,
       Instant notBefore,
       Instant notAfter) {
-    try {
-      X500Name subject = new X500Name("CN=" + cn);
-      X500Name issuerName =
-          issuer == null
-              ? subject
-              : X500Name.getInstance(issuer.cert.getSubjectX500Principal().getEncoded());
-      X509v3CertificateBuilder b =
-          new JcaX509v3CertificateBuilder(
-              issuerName,
-              BigInteger.valueOf(SERIAL.incrementAndGet()),
-              Date.from(notBefore),
-              Date.from(notAfter),
-              subject,
-              keys.getPublic());
-      JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-      b.addExtension(
-          Extension.subjectKeyIdentifier, false, u.createSubjectKeyIdentifier(keys.getPublic()));
-      if (issuer != null) {
-        b.addExtension(
-            Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(issuer.cert));
-      }
-      if (isCa) {
-        b.addExtension(
-            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      }
-      if (!sans.isEmpty()) {
-        List<GeneralName> names = new ArrayList<>();
-        for (String s : sans) {
-          if (s.matches("[0-9.]+")) {
-            names.add(new GeneralName(GeneralName.iPAddress, s));
-          } else if (s.startsWith("uri:")) {
-            names.add(new GeneralName(GeneralName.uniformResourceIdentifier, s.substring(4)));
-          } else {
-            names.add(new GeneralName(GeneralName.dNSName, s));
-          }
-        }
-        b.addExtension(
-            Extension.subjectAlternativeName,
-            false,
-            new GeneralNames(names.toArray(new GeneralName[0])));
-      }
-      PrivateKey signKey = issuer == null ? keys.getPrivate() : issuer.keys.getPrivate();
-      X509Certificate cert =
-          new JcaX509CertificateConverter().getCertificate(b.build(signer(signKey)));
-      return new Issued(keys, cert, issuer);
-    } catch (IOException
-        | GeneralSecurityException
-        | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IllegalStateException(e);
+    HeldCertificate.Builder b =
+        HeldCertificate.newBuilder().commonName(cn).keyPair(keys).validity(notBefore, notAfter);
+    if (isCa) {
+      b.certificateAuthority();
     }
+    for (String s : sans) {
+      if (s.startsWith("uri:")) {
+        b.addUriName(s.substring(4));
+      } else {
+        b.addSubjectAlternativeName(s);
+      }
+    }
+    if (issuer != null) {
+      b.signedBy(issuer.held());
+    }
+    return new Issued(keys, b.build().certificate(), issuer);
   }
 
   /** A device certificate whose extendedKeyUsage allows only TLS server authentication. */
   static Issued serverAuthOnlyDevice(Issued ca, String cn) {
-    try {
-      KeyPair keys = keys("P-256");
-      X509v3CertificateBuilder b =
-          new JcaX509v3CertificateBuilder(
-              X500Name.getInstance(ca.cert.getSubjectX500Principal().getEncoded()),
-              BigInteger.valueOf(SERIAL.incrementAndGet()),
-              Date.from(Instant.now().minusSeconds(3600)),
-              Date.from(Instant.now().plus(Duration.ofDays(30))),
-              new X500Name("CN=" + cn),
-              keys.getPublic());
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(
-          Extension.extendedKeyUsage,
-          false,
-          new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
-              org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth));
-      X509Certificate cert =
-          new JcaX509CertificateConverter().getCertificate(b.build(signer(ca.keys.getPrivate())));
-      return new Issued(keys, cert, ca);
-    } catch (IOException
-        | GeneralSecurityException
-        | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static ContentSigner signer(PrivateKey key)
-      throws org.bouncycastle.operator.OperatorCreationException {
-    String alg =
-        key.getAlgorithm().equals("RSA")
-            ? "SHA256withRSA"
-            : key.getAlgorithm().startsWith("Ed") ? "Ed25519" : "SHA256withECDSA";
-    return new JcaContentSignerBuilder(alg).build(key);
+    HeldCertificate h =
+        HeldCertificate.newBuilder()
+            .commonName(cn)
+            .extendedKeyUsage(HeldCertificate.ExtendedUsage.SERVER_AUTH)
+            .validFor(Duration.ofDays(30))
+            .signedBy(ca.held())
+            .build();
+    return new Issued(h.keyPair(), h.certificate(), ca);
   }
 
   static X509CRL crl(Issued ca, Instant nextUpdate, X509Certificate... revoked) {
-    try {
-      X509v2CRLBuilder b =
-          new X509v2CRLBuilder(
-              X500Name.getInstance(ca.cert.getSubjectX500Principal().getEncoded()),
-              Date.from(Instant.now().minusSeconds(60)));
-      b.setNextUpdate(Date.from(nextUpdate));
-      for (X509Certificate c : revoked) {
-        b.addCRLEntry(c.getSerialNumber(), new Date(), CRLReason.keyCompromise);
-      }
-      return new JcaX509CRLConverter().getCRL(b.build(signer(ca.keys.getPrivate())));
-    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IllegalStateException(e);
-    }
+    return ca.held().revocationList(List.of(revoked), Instant.now().minusSeconds(60), nextUpdate);
   }
 
   static String pem(Object... objects) {
@@ -262,10 +175,6 @@ final class TestPki {
     } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static SecureRandom random() {
-    return new SecureRandom();
   }
 
   private TestPki() {}

@@ -1,5 +1,6 @@
 package dev.mqttls.client.internal;
 
+import dev.mqttls.tls.verify.CertificateError;
 import java.security.cert.CertificateException;
 
 /**
@@ -24,18 +25,50 @@ public final class ServerCertificateRejected extends CertificateException {
     /** The certificate does not name the host connected to. */
     HOSTNAME_MISMATCH,
     /** The chain is invalid for another reason (signature, key usage, constraints). */
-    INVALID
+    INVALID;
+
+    /** The client's reason for a certificate refused with {@code error}: the one mapping. */
+    public static Reason of(CertificateError error) {
+      switch (error) {
+        case UNKNOWN_ISSUER:
+        case ISSUER_KEY_MISMATCH:
+          return UNTRUSTED_ISSUER;
+        case SELF_SIGNED:
+          return SELF_SIGNED;
+        case EXPIRED:
+          return EXPIRED;
+        case NOT_YET_VALID:
+          return NOT_YET_VALID;
+        case REVOKED:
+          return REVOKED;
+        case NAME_MISMATCH:
+          return HOSTNAME_MISMATCH;
+        default:
+          return INVALID;
+      }
+    }
   }
 
+  private final CertificateError certificateError;
   private final Reason reason;
 
-  ServerCertificateRejected(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
+  ServerCertificateRejected(CertificateError error, String message, Throwable cause) {
+    // The error's name is the cause word the broker's log and the doctor show for the same
+    // certificate; the reason (what Failures adds) is the client's coarser grouping of it.
+    super(
+        Reason.of(error).name().equals(error.name()) ? message : message + " [" + error + "]",
+        cause);
+    this.certificateError = error;
+    this.reason = Reason.of(error);
   }
 
   /** Why the certificate was rejected. */
   public Reason reason() {
     return reason;
+  }
+
+  /** The verifier's precise error, shared with the broker and the doctor. */
+  public CertificateError certificateError() {
+    return certificateError;
   }
 }

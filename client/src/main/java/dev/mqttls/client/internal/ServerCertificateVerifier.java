@@ -1,37 +1,44 @@
 package dev.mqttls.client.internal;
 
+import dev.mqttls.tls.verify.CertificateRejected;
+import dev.mqttls.tls.verify.ChainVerifier;
+import dev.mqttls.tls.verify.HostNames;
+import dev.mqttls.tls.verify.Purpose;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Verifies the broker's certificate: first the chain with the platform's PKIX validator against the
- * configured CAs, then (unless insecure) that it names the host connected to by a DNS or IP subject
- * alternative name (RFC 6125; the subject CN is not used, as browsers and OpenSSL's hostname checks
- * no longer do). Doing the name check here rather than through the engine's endpoint identification
- * lets a failure say which names the certificate holds.
+ * Verifies the broker's certificate with the {@code tls} module's one {@link ChainVerifier} against
+ * the configured CAs (or the system store), for TLS server use, then (unless insecure) that it
+ * names the host connected to by a DNS or IP subject alternative name ({@link HostNames}, RFC
+ * 6125). Doing the name check here rather than through the engine's endpoint identification lets a
+ * failure say which names the certificate holds.
  *
  * <p>The host to check is the engine's peer host: the SNI name when one is configured, else the
  * host connected to. One instance serves every connection of a client.
  */
 final class ServerCertificateVerifier extends X509ExtendedTrustManager {
-  private final X509TrustManager chainValidator;
+  private final ChainVerifier chains;
+  private final X509Certificate[] acceptedIssuers;
   private final boolean checkHostname;
 
-  ServerCertificateVerifier(X509TrustManager chainValidator, boolean checkHostname) {
-    this.chainValidator = chainValidator;
+  /** Trusts what {@code trustStore} trusts (its accepted issuers become the trust anchors). */
+  ServerCertificateVerifier(X509TrustManager trustStore, boolean checkHostname) {
+    this(ChainVerifier.trusting(Arrays.asList(trustStore.getAcceptedIssuers())), checkHostname);
+  }
+
+  ServerCertificateVerifier(ChainVerifier chains, boolean checkHostname) {
+    this.chains = chains;
+    this.acceptedIssuers = chains.anchors().toArray(new X509Certificate[0]);
     this.checkHostname = checkHostname;
   }
 
@@ -61,19 +68,21 @@ final class ServerCertificateVerifier extends X509ExtendedTrustManager {
       throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new ServerCertificateRejected(
-          ServerCertificateRejected.Reason.INVALID, "the broker sent no certificate", null);
+          dev.mqttls.tls.verify.CertificateError.NO_CERTIFICATE,
+          "the broker sent no certificate",
+          null);
     }
     X509Certificate leaf = chain[0];
     String subject = leaf.getSubjectX500Principal().getName();
     try {
-      chainValidator.checkServerTrusted(chain, authType);
-    } catch (CertificateException e) {
-      throw classify(e, chain, subject);
+      chains.verify(Arrays.asList(chain), Purpose.SERVER_AUTH, authType, Instant.now());
+    } catch (CertificateRejected r) {
+      throw new ServerCertificateRejected(r.error(), sentence(r, chain, subject), r);
     }
     if (checkHostname) {
       if (expectedHost == null) {
         throw new ServerCertificateRejected(
-            ServerCertificateRejected.Reason.HOSTNAME_MISMATCH,
+            dev.mqttls.tls.verify.CertificateError.NAME_MISMATCH,
             "the host name to verify the broker's certificate against is unknown",
             null);
       }
@@ -81,105 +90,62 @@ final class ServerCertificateVerifier extends X509ExtendedTrustManager {
     }
   }
 
-  private ServerCertificateRejected classify(
-      CertificateException e, X509Certificate[] chain, String subject) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CertificateExpiredException) {
-        return new ServerCertificateRejected(
-            ServerCertificateRejected.Reason.EXPIRED,
-            "the broker's certificate (" + subject + ") has expired",
-            e);
-      }
-      if (t instanceof CertificateNotYetValidException) {
-        return new ServerCertificateRejected(
-            ServerCertificateRejected.Reason.NOT_YET_VALID,
-            "the broker's certificate (" + subject + ") is not valid yet: check the clock",
-            e);
-      }
-      if (t instanceof CertPathValidatorException cpve) {
-        if (cpve.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
-          return new ServerCertificateRejected(
-              ServerCertificateRejected.Reason.EXPIRED,
-              "a certificate in the broker's chain (" + subject + ") has expired",
-              e);
-        }
-        if (cpve.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-          return new ServerCertificateRejected(
-              ServerCertificateRejected.Reason.NOT_YET_VALID,
-              "a certificate in the broker's chain (" + subject + ") is not valid yet",
-              e);
-        }
-        if (cpve.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
-          return new ServerCertificateRejected(
-              ServerCertificateRejected.Reason.REVOKED,
-              "the broker's certificate (" + subject + ") is revoked",
-              e);
-        }
-      }
-    }
-    X509Certificate leaf = chain[0];
-    if (chain.length == 1 && leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
-      return new ServerCertificateRejected(
-          ServerCertificateRejected.Reason.SELF_SIGNED,
-          "the broker's certificate ("
-              + subject
-              + ") is self-signed and not trusted: pass it (or its CA) with --cafile",
-          e);
-    }
-    X509Certificate top = chain[chain.length - 1];
-    return new ServerCertificateRejected(
-        ServerCertificateRejected.Reason.UNTRUSTED_ISSUER,
-        "the broker's certificate ("
+  /** The user's sentence for a refusal; what to do comes with it. */
+  private static String sentence(CertificateRejected r, X509Certificate[] chain, String subject) {
+    X509Certificate at = r.certificate().orElse(chain[0]);
+    boolean leaf = at == chain[0];
+    String which = at.getSubjectX500Principal().getName();
+    switch (r.error()) {
+      case EXPIRED:
+        return leaf
+            ? "the broker's certificate (" + subject + ") has expired"
+            : "a certificate in the broker's chain (" + which + ") has expired";
+      case NOT_YET_VALID:
+        return leaf
+            ? "the broker's certificate (" + subject + ") is not valid yet: check the clock"
+            : "a certificate in the broker's chain (" + which + ") is not valid yet";
+      case SELF_SIGNED:
+        return "the broker's certificate ("
+            + subject
+            + ") is self-signed and not trusted: pass it (or its CA) with --cafile";
+      case UNKNOWN_ISSUER:
+        return "the broker's certificate ("
             + subject
             + ") is not signed by a trusted CA (its chain ends at "
-            + top.getIssuerX500Principal().getName()
-            + "): pass that CA with --cafile",
-        e);
+            + chain[chain.length - 1].getIssuerX500Principal().getName()
+            + "): pass that CA with --cafile";
+      case ISSUER_KEY_MISMATCH:
+        return "the broker's certificate ("
+            + subject
+            + ") is not signed by a trusted CA: "
+            + r.getMessage()
+            + " (the CA was regenerated with the same name?): pass the CA that issued it with"
+            + " --cafile";
+      case WRONG_PURPOSE:
+        return "the broker's certificate ("
+            + subject
+            + ") is not for a TLS server: "
+            + r.getMessage();
+      default:
+        return "the broker's certificate chain is invalid: " + r.getMessage();
+    }
   }
 
   private static void checkName(X509Certificate leaf, String subject, String expectedHost)
-      throws ServerCertificateRejected {
-    List<String> dns = new ArrayList<>();
-    List<String> ips = new ArrayList<>();
+      throws CertificateException {
+    List<String> names;
     try {
-      Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
-      if (sans != null) {
-        for (List<?> san : sans) {
-          Object type = san.get(0);
-          Object value = san.get(1);
-          if (Integer.valueOf(2).equals(type) && value instanceof String s) {
-            dns.add(s);
-          } else if (Integer.valueOf(7).equals(type) && value instanceof String s) {
-            ips.add(s);
-          }
-        }
+      if (HostNames.matches(leaf, expectedHost)) {
+        return;
       }
-    } catch (CertificateParsingException e) {
+      names = new ArrayList<>(HostNames.dnsNames(leaf));
+      names.addAll(HostNames.ipAddresses(leaf));
+    } catch (CertificateRejected r) {
       throw new ServerCertificateRejected(
-          ServerCertificateRejected.Reason.INVALID,
-          "the broker's certificate has unreadable subject alternative names",
-          e);
+          r.error(), "the broker's certificate has unreadable subject alternative names", r);
     }
-    if (HostnameMatcher.isIpAddress(expectedHost)) {
-      InetAddress want = HostnameMatcher.parseIp(expectedHost);
-      for (String ip : ips) {
-        InetAddress have = HostnameMatcher.parseIp(ip);
-        if (have != null && have.equals(want)) {
-          return;
-        }
-      }
-    } else {
-      String host = HostnameMatcher.normalize(expectedHost);
-      for (String name : dns) {
-        if (HostnameMatcher.dnsMatches(HostnameMatcher.normalize(name), host)) {
-          return;
-        }
-      }
-    }
-    List<String> names = new ArrayList<>(dns);
-    names.addAll(ips);
     throw new ServerCertificateRejected(
-        ServerCertificateRejected.Reason.HOSTNAME_MISMATCH,
+        dev.mqttls.tls.verify.CertificateError.NAME_MISMATCH,
         "you connected to "
             + expectedHost
             + " but the broker's certificate ("
@@ -214,45 +180,27 @@ final class ServerCertificateVerifier extends X509ExtendedTrustManager {
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return chainValidator.getAcceptedIssuers();
+    return acceptedIssuers.clone();
   }
 
-  /** Host name rules of RFC 6125 section 6.4, kept apart so they can be tested alone. */
+  /** Host name rules; kept for callers of the old name, the rules live in {@link HostNames}. */
   static final class HostnameMatcher {
     private HostnameMatcher() {}
 
     static String normalize(String host) {
-      String h = host.toLowerCase(Locale.ROOT);
-      return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+      return HostNames.normalize(host);
     }
 
-    /** A wildcard matches exactly one whole left-most label, and never a public suffix alone. */
     static boolean dnsMatches(String pattern, String host) {
-      if (!pattern.startsWith("*.")) {
-        return pattern.equals(host);
-      }
-      String suffix = pattern.substring(1);
-      if (suffix.indexOf('.', 1) < 0) {
-        return false;
-      }
-      int dot = host.indexOf('.');
-      return dot > 0 && host.substring(dot).equals(suffix);
+      return HostNames.dnsMatches(pattern, host);
     }
 
     static boolean isIpAddress(String host) {
-      return host.indexOf(':') >= 0 || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+      return HostNames.isIpAddress(host);
     }
 
     static InetAddress parseIp(String literal) {
-      if (!isIpAddress(literal)) {
-        return null;
-      }
-      try {
-        // a literal never triggers a DNS lookup
-        return InetAddress.getByName(literal);
-      } catch (java.net.UnknownHostException e) {
-        return null;
-      }
+      return HostNames.parseIp(literal);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mqttls.doctor.internal;
 
+import dev.mqttls.tls.verify.HostNames;
 import java.net.InetAddress;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -210,20 +211,10 @@ public final class Certs {
 
   /** RFC 6125 matching of a host name against DNS SANs, with a single left-most wildcard label. */
   public static boolean dnsMatches(String host, List<String> names) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
+    String h = HostNames.normalize(host);
     for (String n : names) {
-      String p = n.toLowerCase(Locale.ROOT);
-      if (p.equals(h)) {
+      if (HostNames.dnsMatches(HostNames.normalize(n), h)) {
         return true;
-      }
-      if (p.startsWith("*.") && h.indexOf('.') > 0) {
-        String rest = h.substring(h.indexOf('.'));
-        if (rest.equals(p.substring(1)) && p.chars().filter(ch -> ch == '.').count() >= 2) {
-          return true;
-        }
       }
     }
     return false;

@@ -2,26 +2,25 @@ package dev.mqttls.doctor.internal;
 
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
+import dev.mqttls.tls.verify.CertificateError;
+import dev.mqttls.tls.verify.CertificateRejected;
+import dev.mqttls.tls.verify.ChainVerifier;
+import dev.mqttls.tls.verify.Purpose;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Verifies a server chain as sent against trusted CAs and a name, and says in words why it fails.
- * The causes are found by looking at the certificates themselves (who issued whom, with which key,
- * when), never by reading exception messages.
+ * The verdict is the {@code tls} module's one {@link ChainVerifier}'s, the same the broker and the
+ * client reach; its {@link CertificateError} becomes a finding code through {@link
+ * FindingCode#ofServerCertificate} and is shown as the cause word in brackets. The explanation
+ * around it comes from the certificates themselves (who issued whom, with which key, when), never
+ * from exception messages.
  */
 public final class ServerVerifier {
 
@@ -29,6 +28,7 @@ public final class ServerVerifier {
   public record Outcome(List<Finding> findings, boolean trusted) {}
 
   private final List<X509Certificate> anchors;
+  private final ChainVerifier chains;
   private final String anchorSource;
   private final Instant now;
   private final String clock;
@@ -41,6 +41,7 @@ public final class ServerVerifier {
   public ServerVerifier(
       List<X509Certificate> anchors, String anchorSource, Instant now, boolean clockGiven) {
     this.anchors = List.copyOf(anchors);
+    this.chains = ChainVerifier.trusting(anchors);
     this.anchorSource = anchorSource;
     this.clock = clockGiven ? "the clock given" : "this machine's clock";
     this.now = now;
@@ -53,42 +54,57 @@ public final class ServerVerifier {
       out.add(
           Finding.fail(
               FindingCode.SERVER_CHAIN_INVALID,
-              "The server sent no certificate.",
+              "The server sent no certificate." + word(CertificateError.NO_CERTIFICATE),
               "Configure certfile and keyfile on the broker's TLS listener."));
       return new Outcome(out, false);
     }
     X509Certificate leaf = chain.get(0);
-    boolean trustOk = checkTrust(chain, out);
+    CertificateRejected rejection = null;
+    try {
+      chains.verify(chain, Purpose.SERVER_AUTH, null, now);
+    } catch (CertificateRejected r) {
+      rejection = r;
+    }
+    boolean trustOk = checkTrust(chain, rejection, out);
     boolean timeOk = checkValidity(chain, out);
     boolean nameOk = checkName(leaf, name, connectHost, out);
     boolean usageOk = !Certs.ekuLacks(leaf, Certs.EKU_SERVER_AUTH);
+    FindingCode wrongUsage =
+        FindingCode.ofServerCertificate(CertificateError.WRONG_PURPOSE, false, false);
     if (!usageOk) {
       out.add(
           Finding.fail(
-              FindingCode.SERVER_CERT_WRONG_USAGE,
+              wrongUsage,
               "The server's certificate "
                   + Certs.subject(leaf)
-                  + " has an extended key usage without serverAuth; OpenSSL and mbedTLS clients refuse it (\"unsupported certificate purpose\").",
-              "Re-issue the broker certificate with extendedKeyUsage serverAuth (mqttls pki server ... does this)."));
+                  + " has an extended key usage without serverAuth; OpenSSL and mbedTLS clients"
+                  + " refuse it (\"unsupported certificate purpose\")."
+                  + word(CertificateError.WRONG_PURPOSE),
+              "Re-issue the broker certificate with extendedKeyUsage serverAuth (mqttls pki"
+                  + " server ... does this)."));
+    } else if (rejection != null && rejection.error() == CertificateError.WRONG_PURPOSE) {
+      usageOk = false;
+      out.add(
+          Finding.fail(
+              wrongUsage,
+              "The server's certificate " + rejection.getMessage() + "." + word(rejection.error()),
+              "Re-issue the broker certificate with keyUsage digitalSignature (mqttls pki server"
+                  + " ... does this)."));
     }
     return new Outcome(out, trustOk && timeOk && nameOk && usageOk);
   }
 
-  private boolean checkTrust(List<X509Certificate> chain, List<Finding> out) {
+  /** The cause word shared with the broker's log and the client's exception. */
+  static String word(CertificateError error) {
+    return " [" + error + "]";
+  }
+
+  private boolean checkTrust(
+      List<X509Certificate> chain, CertificateRejected rejection, List<Finding> out) {
     X509Certificate leaf = chain.get(0);
     String leafName = Certs.subject(leaf);
-    if (containsExact(anchors, leaf)) {
-      if (Certs.selfSigned(leaf)) {
-        out.add(
-            Finding.pass(
-                FindingCode.SERVER_TRUSTED,
-                "The server's self-signed certificate "
-                    + leafName
-                    + " is pinned in "
-                    + anchorSource
-                    + "."));
-        return true;
-      }
+    if (containsExact(anchors, leaf) && !Certs.selfSigned(leaf)) {
+      // The JDK accepts a pinned leaf; OpenSSL and mbedTLS devices need the issuing CA.
       out.add(
           Finding.fail(
               FindingCode.CAFILE_HOLDS_LEAF,
@@ -103,77 +119,129 @@ public final class ServerVerifier {
                   + ", e.g. ca.crt) in the CA file instead of the server certificate."));
       return false;
     }
-    if (Certs.selfSigned(leaf)) {
+    if (rejection == null || rejection.error() == CertificateError.WRONG_PURPOSE) {
       out.add(
-          Finding.fail(
-              FindingCode.SERVER_SELF_SIGNED,
-              "The server's certificate "
-                  + leafName
-                  + " is self-signed and not trusted by "
-                  + anchorSource
-                  + ".",
-              "Issue the broker a certificate from a CA (mqttls pki server ...) and give devices that CA; or, for a test, trust this exact certificate with --cafile."));
-      return false;
+          Finding.pass(
+              FindingCode.SERVER_TRUSTED,
+              containsExact(anchors, leaf)
+                  ? "The server's self-signed certificate "
+                      + leafName
+                      + " is pinned in "
+                      + anchorSource
+                      + "."
+                  : "The server's certificate chains to "
+                      + Certs.issuer(topOf(chain))
+                      + " in "
+                      + anchorSource
+                      + "."));
+      return true;
     }
-    // Walk from the leaf up through what was sent until a trusted issuer is found or the trail
-    // ends.
-    List<X509Certificate> path = new ArrayList<>();
-    X509Certificate cur = leaf;
-    Set<X509Certificate> used = new HashSet<>();
-    for (int depth = 0; depth < 16; depth++) {
-      path.add(cur);
-      used.add(cur);
-      X509Certificate anchor = findIssuer(anchors, cur, true);
-      if (anchor != null) {
-        return validatePath(path, anchor, out);
-      }
-      X509Certificate sameNameAnchor = findIssuer(anchors, cur, false);
-      if (sameNameAnchor != null) {
+    CertificateError error = rejection.error();
+    X509Certificate at = rejection.certificate().orElse(leaf);
+    boolean sent = chain.contains(at);
+    String cause = word(error);
+    FindingCode code = FindingCode.ofServerCertificate(error, Certs.selfSigned(at), false);
+    switch (error) {
+      case EXPIRED:
+      case NOT_YET_VALID:
+        if (sent) {
+          // Reported with dates by checkValidity; the issuer relation itself is right.
+          out.add(
+              Finding.pass(
+                  FindingCode.SERVER_TRUSTED,
+                  "The server's certificate was issued under a CA in " + anchorSource + "."));
+          return true;
+        }
         out.add(
             Finding.fail(
-                FindingCode.SERVER_WRONG_CA,
+                code,
+                "The trusted CA "
+                    + Certs.subject(at)
+                    + " in "
+                    + anchorSource
+                    + (error == CertificateError.EXPIRED
+                        ? " expired on " + at.getNotAfter().toInstant()
+                        : " is valid only from " + at.getNotBefore().toInstant())
+                    + " ("
+                    + clock
+                    + " says "
+                    + now
+                    + "); OpenSSL and mbedTLS devices refuse every chain that ends at it."
+                    + cause,
+                "Replace the CA certificate in the CA file with a valid one, and re-issue the"
+                    + " broker's certificate from it."));
+        return false;
+      case SELF_SIGNED:
+        out.add(
+            Finding.fail(
+                code,
+                "The server's certificate "
+                    + leafName
+                    + " is self-signed and not trusted by "
+                    + anchorSource
+                    + "."
+                    + cause,
+                "Issue the broker a certificate from a CA (mqttls pki server ...) and give devices"
+                    + " that CA; or, for a test, trust this exact certificate with --cafile."));
+        return false;
+      case ISSUER_KEY_MISMATCH:
+        out.add(
+            Finding.fail(
+                code,
                 anchorSource
                     + " holds a CA named "
-                    + Certs.subject(sameNameAnchor)
+                    + Certs.issuer(at)
                     + ", but not the one that signed "
-                    + Certs.subject(cur)
-                    + ": the keys differ (the CA was regenerated with the same name?).",
-                "Give devices the CA certificate that actually issued the broker's certificate, or re-issue the broker certificate from the CA the devices hold."));
+                    + Certs.subject(at)
+                    + ": the keys differ (the CA was regenerated with the same name?)."
+                    + cause,
+                "Give devices the CA certificate that actually issued the broker's certificate, or"
+                    + " re-issue the broker certificate from the CA the devices hold."));
         return false;
-      }
-      X509Certificate next = null;
-      for (X509Certificate c : chain) {
-        if (!used.contains(c) && Certs.issued(c, cur)) {
-          next = c;
-          break;
-        }
-      }
-      if (next == null) {
-        break;
-      }
-      cur = next;
+      case UNKNOWN_ISSUER:
+        unknownIssuer(chain, at, code, out);
+        return false;
+      default:
+        out.add(
+            Finding.fail(
+                code,
+                "The chain does not validate at "
+                    + Certs.subject(at)
+                    + ": "
+                    + rejection.getMessage()
+                    + "."
+                    + cause,
+                "Re-issue the certificate with a CA certificate that has basicConstraints CA:true"
+                    + " and keyCertSign, and a server certificate with serverAuth usage."));
+        return false;
     }
+  }
+
+  private void unknownIssuer(
+      List<X509Certificate> chain, X509Certificate cur, FindingCode code, List<Finding> out) {
     String anchorNames = anchorNames();
+    String cause = word(CertificateError.UNKNOWN_ISSUER);
     if (Certs.selfSigned(cur)) {
       out.add(
           Finding.fail(
-              FindingCode.SERVER_WRONG_CA,
+              code,
               "The server's chain ends at the root "
                   + Certs.subject(cur)
                   + ", which "
                   + anchorSource
                   + " does not hold"
                   + anchorNames
-                  + ".",
+                  + "."
+                  + cause,
               "Give devices the CA the broker's certificate comes from ("
                   + Certs.subject(cur)
                   + "), or re-issue the broker's certificate from the CA the devices trust."));
-      return false;
+      return;
     }
     String missing = Certs.issuer(cur);
     out.add(
         Finding.fail(
-            FindingCode.SERVER_ISSUER_MISSING,
+            code,
             "The server sent "
                 + chain.size()
                 + (chain.size() == 1 ? " certificate" : " certificates")
@@ -189,70 +257,24 @@ public final class ServerVerifier {
                     ? ""
                     : " The certificate says its issuer can be fetched from "
                         + Certs.caIssuersUrl(cur)
-                        + "."),
+                        + ".")
+                + cause,
             "If "
                 + missing
-                + " is an intermediate CA, the broker's certfile must hold it after the server certificate"
-                + " (Let's Encrypt: use fullchain.pem, not cert.pem). If it is a root, devices need it in their CA file."));
-    return false;
+                + " is an intermediate CA, the broker's certfile must hold it after the server"
+                + " certificate (Let's Encrypt: use fullchain.pem, not cert.pem). If it is a root,"
+                + " devices need it in their CA file."));
   }
 
-  private boolean validatePath(
-      List<X509Certificate> path, X509Certificate anchor, List<Finding> out) {
-    try {
-      CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
-      params.setRevocationEnabled(false);
-      params.setDate(java.util.Date.from(now));
-      CertPathValidator.getInstance("PKIX").validate(cp, params);
-      out.add(
-          Finding.pass(
-              FindingCode.SERVER_TRUSTED,
-              "The server's certificate chains to "
-                  + Certs.subject(anchor)
-                  + " in "
-                  + anchorSource
-                  + "."));
-      return true;
-    } catch (CertPathValidatorException e) {
-      CertPathValidatorException.Reason r = e.getReason();
-      if (r == CertPathValidatorException.BasicReason.EXPIRED
-          || r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-        // Reported with dates by checkValidity; the issuer relation itself is right.
-        out.add(
-            Finding.pass(
-                FindingCode.SERVER_TRUSTED,
-                "The server's certificate was issued under "
-                    + Certs.subject(anchor)
-                    + " in "
-                    + anchorSource
-                    + "."));
-        return true;
+  /** The last certificate sent that is not itself trusted. */
+  private X509Certificate topOf(List<X509Certificate> chain) {
+    X509Certificate top = chain.get(0);
+    for (X509Certificate c : chain) {
+      if (!containsExact(anchors, c)) {
+        top = c;
       }
-      String which =
-          e.getIndex() >= 0 && e.getIndex() < path.size()
-              ? Certs.subject(path.get(e.getIndex()))
-              : "the chain";
-      out.add(
-          Finding.fail(
-              FindingCode.SERVER_CHAIN_INVALID,
-              "The chain reaches "
-                  + Certs.subject(anchor)
-                  + " but does not validate at "
-                  + which
-                  + ": "
-                  + r
-                  + ".",
-              "Re-issue the certificate with a CA certificate that has basicConstraints CA:true and keyCertSign, and a server certificate with serverAuth usage."));
-      return false;
-    } catch (java.security.GeneralSecurityException e) {
-      out.add(
-          Finding.fail(
-              FindingCode.SERVER_CHAIN_INVALID,
-              "The chain could not be checked: " + e.getClass().getSimpleName() + ".",
-              "Check the certificates with mqttls pki show FILE."));
-      return false;
     }
+    return top;
   }
 
   private boolean checkValidity(List<X509Certificate> chain, List<Finding> out) {
@@ -268,7 +290,7 @@ public final class ServerVerifier {
         long days = Duration.between(to, now).toDays();
         out.add(
             Finding.fail(
-                FindingCode.SERVER_CERT_EXPIRED,
+                FindingCode.ofServerCertificate(CertificateError.EXPIRED, false, false),
                 which
                     + " expired on "
                     + to
@@ -278,7 +300,8 @@ public final class ServerVerifier {
                     + clock
                     + " says "
                     + now
-                    + ").",
+                    + ")."
+                    + word(CertificateError.EXPIRED),
                 leaf
                     ? "Renew the broker certificate (mqttls pki server ...) and reload the broker."
                     : "Replace the expired intermediate in the broker's certfile."));
@@ -295,7 +318,7 @@ public final class ServerVerifier {
                 : "";
         out.add(
             Finding.fail(
-                FindingCode.SERVER_CERT_NOT_YET_VALID,
+                FindingCode.ofServerCertificate(CertificateError.NOT_YET_VALID, false, false),
                 which
                     + " is valid only from "
                     + from
@@ -306,7 +329,8 @@ public final class ServerVerifier {
                     + " ("
                     + now
                     + ")."
-                    + clue,
+                    + clue
+                    + word(CertificateError.NOT_YET_VALID),
                 "Set the clock (NTP/SNTP before TLS on devices), or issue the certificate with a notBefore in the past."));
       }
     }
@@ -335,8 +359,13 @@ public final class ServerVerifier {
       }
       out.add(
           Finding.fail(
-              FindingCode.IP_NOT_IN_SAN,
-              "You connected to the IP " + name + ", but the certificate names " + has + ".",
+              FindingCode.ofServerCertificate(CertificateError.NAME_MISMATCH, false, true),
+              "You connected to the IP "
+                  + name
+                  + ", but the certificate names "
+                  + has
+                  + "."
+                  + word(CertificateError.NAME_MISMATCH),
               "Connect by one of those names (or pass --servername), or re-issue: "
                   + fixLine(dns, ips, name, true)));
       return false;
@@ -356,8 +385,14 @@ public final class ServerVerifier {
             : "";
     out.add(
         Finding.fail(
-            FindingCode.NAME_MISMATCH,
-            "You connected to " + name + ", but the certificate names " + has + "." + cnNote,
+            FindingCode.ofServerCertificate(CertificateError.NAME_MISMATCH, false, false),
+            "You connected to "
+                + name
+                + ", but the certificate names "
+                + has
+                + "."
+                + cnNote
+                + word(CertificateError.NAME_MISMATCH),
             "Connect by one of those names, or re-issue: " + fixLine(dns, ips, name, false)));
     return false;
   }
@@ -396,17 +431,6 @@ public final class ServerVerifier {
     return " (it holds "
         + anchors.stream().map(Certs::subject).collect(Collectors.joining("; "))
         + ")";
-  }
-
-  private static X509Certificate findIssuer(
-      List<X509Certificate> cands, X509Certificate c, boolean keyMustMatch) {
-    for (X509Certificate a : cands) {
-      if (a.getSubjectX500Principal().equals(c.getIssuerX500Principal())
-          && Certs.signedBy(c, a.getPublicKey()) == keyMustMatch) {
-        return a;
-      }
-    }
-    return null;
   }
 
   private static boolean containsExact(List<X509Certificate> list, X509Certificate c) {

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -27,7 +29,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -75,6 +76,66 @@ public final class Certificates {
     return new BigInteger(127, RANDOM).setBit(126);
   }
 
+  /**
+   * What goes into a certificate besides names, key and dates: the one description both the CA's
+   * profiles and {@link dev.mqttls.pki.HeldCertificate} issue from.
+   *
+   * @param basicConstraints whether the basicConstraints extension is present (critical)
+   * @param ca its cA flag
+   * @param pathLength its pathLenConstraint, −1 for none
+   * @param keyUsage BouncyCastle {@link KeyUsage} bits (critical), or null for no extension
+   * @param extendedKeyUsage purpose OIDs (non-critical), none for no extension
+   * @param dnsNames DNS subject alternative names
+   * @param ipAddresses IP subject alternative names
+   * @param uris URI subject alternative names
+   * @param extensions further extensions by OID
+   */
+  public record Profile(
+      boolean basicConstraints,
+      boolean ca,
+      int pathLength,
+      Integer keyUsage,
+      List<String> extendedKeyUsage,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      List<String> uris,
+      Map<String, RawExtension> extensions) {
+
+    /** A CA: CA:TRUE with this path length (−1 for none), keyCertSign and cRLSign. */
+    static Profile caProfile(int pathLength) {
+      return new Profile(
+          true,
+          true,
+          pathLength,
+          KeyUsage.keyCertSign | KeyUsage.cRLSign,
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          Map.of());
+    }
+
+    /** An end entity for {@code purpose}, with the key usage its key type needs. */
+    static Profile endEntity(
+        PublicKey key, String purpose, List<String> dnsNames, List<InetAddress> ips) {
+      // RSA key exchange (TLS 1.2 without ECDHE) needs keyEncipherment; ECDSA keys only sign.
+      int usage =
+          KeyUsage.digitalSignature
+              | (key.getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
+      return new Profile(
+          true, false, -1, usage, List.of(purpose), dnsNames, ips, List.of(), Map.of());
+    }
+  }
+
+  /** An extension given as its DER value. */
+  public record RawExtension(boolean critical, byte[] der) {}
+
+  /** A subject or issuer name from its RFC 4514 form. */
+  public static X500Name name(String distinguishedName) {
+    return X500Name.getInstance(
+        new javax.security.auth.x500.X500Principal(distinguishedName).getEncoded());
+  }
+
   /** A CA certificate; {@code pathLength} −1 for no limit. */
   public static X509Certificate ca(
       Signer issuer,
@@ -83,20 +144,15 @@ public final class Certificates {
       Instant notBefore,
       Instant notAfter,
       int pathLength) {
-    return build(
+    return issue(
         issuer,
         subject,
         key,
         notBefore,
         notAfter,
-        b -> {
-          b.addExtension(
-              Extension.basicConstraints,
-              true,
-              pathLength < 0 ? new BasicConstraints(true) : new BasicConstraints(pathLength));
-          b.addExtension(
-              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        });
+        newSerial(),
+        null,
+        Profile.caProfile(pathLength));
   }
 
   /** A TLS server certificate: serverAuth, DNS and IP SANs. */
@@ -108,72 +164,49 @@ public final class Certificates {
       Instant notAfter,
       List<String> dnsNames,
       List<InetAddress> ips) {
-    List<GeneralName> names = new ArrayList<>();
-    dnsNames.forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
-    ips.forEach(
-        ip ->
-            names.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.getAddress()))));
-    return build(
+    return issue(
         issuer,
         commonName(cn),
         key,
         notBefore,
         notAfter,
-        b -> {
-          endEntity(b, key);
-          b.addExtension(
-              Extension.extendedKeyUsage,
-              false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-          b.addExtension(
-              Extension.subjectAlternativeName,
-              false,
-              new GeneralNames(names.toArray(new GeneralName[0])));
-        });
+        newSerial(),
+        null,
+        Profile.endEntity(key, KeyPurposeId.id_kp_serverAuth.getId(), dnsNames, ips));
   }
 
   /** A device (TLS client) certificate: CN = device id, clientAuth. */
   public static X509Certificate device(
       Signer issuer, String id, PublicKey key, Instant notBefore, Instant notAfter) {
-    return build(
+    return issue(
         issuer,
         commonName(id),
         key,
         notBefore,
         notAfter,
-        b -> {
-          endEntity(b, key);
-          b.addExtension(
-              Extension.extendedKeyUsage,
-              false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-        });
+        newSerial(),
+        null,
+        Profile.endEntity(key, KeyPurposeId.id_kp_clientAuth.getId(), List.of(), List.of()));
   }
 
-  private static void endEntity(X509v3CertificateBuilder b, PublicKey key) throws CertIOException {
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    // RSA key exchange (TLS 1.2 without ECDHE) needs keyEncipherment; ECDSA keys only sign.
-    int usage =
-        KeyUsage.digitalSignature
-            | (key.getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
-    b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-  }
-
-  private interface Extensions {
-    void add(X509v3CertificateBuilder builder) throws CertIOException;
-  }
-
-  private static X509Certificate build(
+  /**
+   * Issues one certificate: the single place certificates are made.
+   *
+   * @param signatureAlgorithm a JCA name, or null for the issuer key's default
+   */
+  public static X509Certificate issue(
       Signer issuer,
       X500Name subject,
       PublicKey key,
       Instant notBefore,
       Instant notAfter,
-      Extensions extensions) {
+      BigInteger serial,
+      String signatureAlgorithm,
+      Profile profile) {
     try {
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
-              issuer.name(), newSerial(), Date.from(notBefore), Date.from(notAfter), subject, key);
+              issuer.name(), serial, Date.from(notBefore), Date.from(notAfter), subject, key);
       b.addExtension(
           Extension.subjectKeyIdentifier, false, EXT_UTILS.get().createSubjectKeyIdentifier(key));
       if (issuer.publicKey() != key) {
@@ -182,13 +215,59 @@ public final class Certificates {
             false,
             EXT_UTILS.get().createAuthorityKeyIdentifier(issuer.publicKey()));
       }
-      extensions.add(b);
-      ContentSigner signer =
-          new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuer.publicKey()))
-              .setProvider(Keys.BC)
-              .build(issuer.privateKey());
+      if (profile.basicConstraints()) {
+        b.addExtension(
+            Extension.basicConstraints,
+            true,
+            !profile.ca()
+                ? new BasicConstraints(false)
+                : profile.pathLength() < 0
+                    ? new BasicConstraints(true)
+                    : new BasicConstraints(profile.pathLength()));
+      }
+      if (profile.keyUsage() != null) {
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage()));
+      }
+      if (!profile.extendedKeyUsage().isEmpty()) {
+        KeyPurposeId[] ids =
+            profile.extendedKeyUsage().stream()
+                .map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
+                .toArray(KeyPurposeId[]::new);
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(ids));
+      }
+      List<GeneralName> names = new ArrayList<>();
+      profile.dnsNames().forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
+      profile
+          .ipAddresses()
+          .forEach(
+              ip ->
+                  names.add(
+                      new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.getAddress()))));
+      profile
+          .uris()
+          .forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
+      if (!names.isEmpty()) {
+        b.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(names.toArray(new GeneralName[0])));
+      }
+      for (Map.Entry<String, RawExtension> e : profile.extensions().entrySet()) {
+        b.addExtension(
+            new ASN1ObjectIdentifier(e.getKey()), e.getValue().critical(), e.getValue().der());
+      }
+      String algorithm =
+          signatureAlgorithm != null
+              ? signatureAlgorithm
+              : Keys.signatureAlgorithm(issuer.publicKey());
+      JcaContentSignerBuilder sb = new JcaContentSignerBuilder(algorithm);
+      // Keys made by the CA come from BouncyCastle; keys made elsewhere sign with the JDK.
+      if (issuer.privateKey().getClass().getName().startsWith("org.bouncycastle")) {
+        sb.setProvider(Keys.BC);
+      }
+      ContentSigner signer = sb.build(issuer.privateKey());
       return parse(b.build(signer).getEncoded());
-    } catch (OperatorCreationException | java.io.IOException e) {
+    } catch (OperatorCreationException | java.io.IOException | IllegalArgumentException e) {
       throw new PkiException(Reason.IO, "cannot build certificate: " + Keys.oneLine(e), e);
     }
   }

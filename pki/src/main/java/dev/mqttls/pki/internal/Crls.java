@@ -24,7 +24,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class Crls {
   private Crls() {}
 
-  /** Builds and signs a CRL listing every revoked entry. */
+  /** One revoked certificate: its serial, when, and the RFC 5280 reason code. */
+  public record Entry(BigInteger serial, Instant revokedAt, int reasonCode) {}
+
+  /** Builds and signs a CRL listing every revoked entry of the CA's index. */
   public static X509CRL build(
       X509Certificate issuer,
       java.security.PrivateKey key,
@@ -32,25 +35,47 @@ public final class Crls {
       Instant thisUpdate,
       Instant nextUpdate,
       BigInteger number) {
+    return sign(
+        issuer,
+        key,
+        revoked.stream()
+            .map(
+                e ->
+                    new Entry(
+                        e.serial(),
+                        e.revokedAt().orElseThrow(),
+                        e.revocationReason().orElseThrow().code()))
+            .toList(),
+        thisUpdate,
+        nextUpdate,
+        number);
+  }
+
+  /** Builds and signs a CRL listing {@code revoked}: the one place CRLs are made. */
+  public static X509CRL sign(
+      X509Certificate issuer,
+      java.security.PrivateKey key,
+      List<Entry> revoked,
+      Instant thisUpdate,
+      Instant nextUpdate,
+      BigInteger number) {
     try {
       X509v2CRLBuilder b = new JcaX509v2CRLBuilder(issuer, Date.from(thisUpdate));
       b.setNextUpdate(Date.from(nextUpdate));
-      for (IssuedCertificate e : revoked) {
-        b.addCRLEntry(
-            e.serial(),
-            Date.from(e.revokedAt().orElseThrow()),
-            e.revocationReason().orElseThrow().code());
+      for (Entry e : revoked) {
+        b.addCRLEntry(e.serial(), Date.from(e.revokedAt()), e.reasonCode());
       }
       b.addExtension(
           Extension.authorityKeyIdentifier,
           false,
           new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer));
       b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
-      var holder =
-          b.build(
-              new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuer.getPublicKey()))
-                  .setProvider(Keys.BC)
-                  .build(key));
+      JcaContentSignerBuilder signer =
+          new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuer.getPublicKey()));
+      if (key.getClass().getName().startsWith("org.bouncycastle")) {
+        signer.setProvider(Keys.BC);
+      }
+      var holder = b.build(signer.build(key));
       return parse(holder.getEncoded());
     } catch (Exception e) {
       throw new PkiException(Reason.IO, "cannot build the CRL: " + Keys.oneLine(e), e);

@@ -96,7 +96,15 @@ public final class Keys {
 
   /** The signature algorithm a CA with this key signs with. */
   public static String signatureAlgorithm(PublicKey caKey) {
-    return caKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    switch (caKey.getAlgorithm()) {
+      case "RSA":
+        return "SHA256withRSA";
+      case "EdDSA":
+      case "Ed25519":
+        return "Ed25519";
+      default:
+        return "SHA256withECDSA";
+    }
   }
 
   /** PKCS#8 {@code PRIVATE KEY} PEM, which OpenSSL, mbedTLS, Mosquitto and Netty all read. */
