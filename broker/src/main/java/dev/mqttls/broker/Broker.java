@@ -1,6 +1,6 @@
 package dev.mqttls.broker;
 
-import dev.mqttls.broker.internal.BrokerRuntime;
+import dev.mqttls.broker.internal.bootstrap.BrokerRuntime;
 import java.net.InetSocketAddress;
 import java.util.List;
 

@@ -143,6 +143,27 @@ class AuthTest {
   }
 
   @Test
+  void loginRefusal_tellsTheClientNoUserNameNoPathNoDirective() throws Exception {
+    // Issue 9: the CONNACK carries the reason code only; the details are for the broker log.
+    for (Connack ack :
+        List.of(
+            refused(MqttVersion.V5, "leak1", "alice", "Wr0ngSecret"),
+            refused(MqttVersion.V5, "leak2", "mallory", "x"),
+            refused(MqttVersion.V5, "leak3", "alice", null),
+            refused(MqttVersion.V5, "leak4", null, null))) {
+      String told = ack.properties().reasonString();
+      assertThat(told == null ? "" : told)
+          .as("reason string told to an unauthenticated client")
+          .doesNotContain("alice")
+          .doesNotContain("mallory")
+          .doesNotContain(dir.toString())
+          .doesNotContain("passwd")
+          .doesNotContain("password_file")
+          .doesNotContain("allow_anonymous");
+    }
+  }
+
+  @Test
   void noUserName_withAllowAnonymousFalse_isNotAuthorized() throws Exception {
     assertThat(refused(MqttVersion.V5, "anon5", null, null).reasonCode())
         .isEqualTo(ReasonCode.NOT_AUTHORIZED);
@@ -224,7 +245,7 @@ class AuthTest {
   }
 
   @Test
-  void willToADeniedTopic_isRefusedAtConnect() throws Exception {
+  void willToADeniedTopic_isRefusedAtConnect_namingTheTopicNeverTheAclFile() throws Exception {
     try (TestClient c = TestClient.open(addr, MqttVersion.V5)) {
       Will w = new Will(TopicName.of("denied/will"), new byte[] {1}, Qos.AT_MOST_ONCE, false, null);
       Connack ack =
@@ -239,6 +260,7 @@ class AuthTest {
                   w,
                   MqttProperties.EMPTY));
       assertThat(ack.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+      assertThat(ack.properties().reasonString()).contains("denied/will").doesNotContain("acl");
     }
   }
 

@@ -6,6 +6,8 @@ import dev.mqttls.broker.BrokerConfig.LogTarget;
 import dev.mqttls.broker.BrokerConfig.LogType;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.broker.internal.security.AclFile;
+import dev.mqttls.broker.internal.security.PasswordFile;
 import dev.mqttls.conf.Catalogue;
 import dev.mqttls.conf.ConfException;
 import dev.mqttls.conf.ConfFile;

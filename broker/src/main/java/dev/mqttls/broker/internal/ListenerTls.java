@@ -3,6 +3,7 @@ package dev.mqttls.broker.internal;
 import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.broker.internal.connection.ConnectionTls;
 import dev.mqttls.tls.ServerTls;
 import dev.mqttls.tls.ServerTlsSettings;
 import dev.mqttls.tls.TlsMaterialException;
@@ -12,7 +13,7 @@ import io.netty.channel.ChannelPipeline;
  * The TLS side of one listener: its {@link ServerTls} (material loaded and watched), or for a plain
  * listener a guard that names a TLS ClientHello sent to it.
  */
-final class ListenerTls implements AutoCloseable {
+public final class ListenerTls implements AutoCloseable {
   private final ListenerConfig listener;
   private final ServerTls tls;
   private final String name;
@@ -29,7 +30,7 @@ final class ListenerTls implements AutoCloseable {
    *
    * @throws BrokerStartException naming the listener and the file at fault
    */
-  static ListenerTls open(ListenerConfig l) {
+  public static ListenerTls open(ListenerConfig l) {
     if (!l.isTls()) {
       return new ListenerTls(l, null);
     }
@@ -47,7 +48,7 @@ final class ListenerTls implements AutoCloseable {
   }
 
   /** Adds the TLS handler (or the plain guard) first; returns the per-connection TLS view. */
-  ConnectionTls install(ChannelPipeline p) {
+  public ConnectionTls install(ChannelPipeline p) {
     if (tls == null) {
       p.addLast("tls-guard", ServerTls.plainListenerGuard(name));
       return null;
@@ -59,13 +60,13 @@ final class ListenerTls implements AutoCloseable {
   }
 
   /** Re-reads this listener's TLS files; a plain listener has none. */
-  void reload() {
+  public void reload() {
     if (tls != null) {
       tls.reload();
     }
   }
 
-  ListenerConfig listener() {
+  public ListenerConfig listener() {
     return listener;
   }
 

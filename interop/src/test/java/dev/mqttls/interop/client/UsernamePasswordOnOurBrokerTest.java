@@ -126,10 +126,9 @@ class UsernamePasswordOnOurBrokerTest {
     assertThat(e.kind()).isEqualTo(FailureKind.REFUSED);
     assertThat(e.reasonCode()).contains(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
     assertThat(e.getMessage()).contains("user name or password");
-    if (v == MqttVersion.V5) {
-      // MQTT 5 carries the broker's reason string; the password itself is never in it
-      assertThat(e.getMessage()).contains("wrong password for user 'gateway'");
-    }
+    // Issue 9: the broker tells an unauthenticated client the reason code only, never which user
+    // exists or why (the details are in the broker's log); and the password is never anywhere.
+    assertThat(e.getMessage()).doesNotContain("wrong password").doesNotContain("gateway");
     assertThat(e.getMessage()).doesNotContain("not-it");
   }
 

@@ -1,0 +1,273 @@
+package dev.mqttls.broker.internal.bootstrap;
+
+import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.BrokerStartException;
+import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.broker.internal.BrokerContext;
+import dev.mqttls.broker.internal.ListenerTls;
+import dev.mqttls.broker.internal.connection.ConnectionCounter;
+import dev.mqttls.broker.internal.connection.MqttConnection;
+import dev.mqttls.broker.internal.persistence.Journal;
+import dev.mqttls.broker.internal.persistence.RocksJournal;
+import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
+import dev.mqttls.broker.internal.routing.LocalRouter;
+import dev.mqttls.broker.internal.routing.RetainedStore;
+import dev.mqttls.broker.internal.routing.TopicTree;
+import dev.mqttls.broker.internal.security.AccessControl;
+import dev.mqttls.broker.internal.security.LiveAccess;
+import dev.mqttls.broker.internal.session.LocalSessionRegistry;
+import dev.mqttls.broker.internal.session.Session;
+import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.session.SessionServices;
+import dev.mqttls.broker.internal.time.Ticker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: its event loops, its listeners, and the {@link BrokerContext} of parts every
+ * connection shares; start-up (in an order that leaves nothing behind on failure), reload and
+ * shutdown.
+ */
+public final class BrokerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
+
+  private final BrokerConfig config;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private final List<InetSocketAddress> bound = new ArrayList<>();
+  private final List<ListenerTls> tls = new ArrayList<>();
+  private final BrokerContext context;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private BrokerRuntime(BrokerConfig config, AccessControl access, Journal journal, Ticker ticker) {
+    this.config = config;
+    boolean epoll = Epoll.isAvailable();
+    if (epoll) {
+      bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
+      workerGroup = new EpollEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+    } else {
+      bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
+      workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+    }
+    try {
+      this.context = assemble(config, access, journal, ticker, workerGroup, channels);
+    } catch (RuntimeException e) {
+      bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      journal.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Puts the broker's parts together and restores what the journal holds (sessions come back
+   * offline, retained messages too), before any listener is bound.
+   */
+  public static BrokerContext assemble(
+      BrokerConfig config,
+      AccessControl access,
+      Journal journal,
+      Ticker ticker,
+      EventLoopGroup loops,
+      ChannelGroup channels) {
+    LiveAccess live = new LiveAccess(access);
+    TopicTree tree = new TopicTree();
+    RetainedStore retained = new InMemoryRetainedStore(ticker);
+    LocalSessionRegistry sessions =
+        new LocalSessionRegistry(new SessionServices(config, ticker, tree, journal), loops);
+    LocalRouter router =
+        new LocalRouter(
+            tree, retained, sessions, journal::putRetained, () -> live.current().hasAcl());
+    if (journal.keepsSessions()) {
+      List<Journal.StoredSession> stored = journal.load(retained::put);
+      SessionRegistry.RestoreCount n = sessions.restore(stored, access);
+      LOG.info(
+          "Restored {} session(s) with {} message(s) and {} retained message(s) from {}",
+          n.sessions(),
+          n.messages(),
+          retained.size(),
+          journal.describe());
+    }
+    return new BrokerContext(
+        config,
+        ticker,
+        loops,
+        channels,
+        live,
+        sessions,
+        router,
+        retained,
+        journal,
+        new ConnectionCounter(ticker));
+  }
+
+  /** Binds every listener; on any failure closes what was bound and throws. */
+  public static BrokerRuntime start(BrokerConfig config) {
+    // Before any thread or socket exists, so a bad file leaves nothing to clean up.
+    AccessControl access = AccessControl.load(config);
+    Ticker ticker = Ticker.system();
+    Journal journal =
+        config.persistence()
+            ? RocksJournal.open(config.persistenceDirectory(), ticker)
+            : Journal.NONE;
+    BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
+    try {
+      r.bindAll();
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  private void bindAll() {
+    Class<? extends ServerChannel> channelClass =
+        Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    for (ListenerConfig l : config.listeners()) {
+      ListenerTls listenerTls = ListenerTls.open(l);
+      tls.add(listenerTls);
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(channelClass)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+              .childHandler(new ConnectionInitializer(context, l, listenerTls));
+      InetSocketAddress want =
+          l.bindAddress()
+              .map(a -> new InetSocketAddress(a, l.port()))
+              .orElseGet(() -> new InetSocketAddress(l.port()));
+      if (want.isUnresolved()) {
+        throw new BrokerStartException(
+            l.name() + ": cannot resolve bind address '" + l.bindAddress().get() + "'", null);
+      }
+      Channel ch;
+      try {
+        ch = b.bind(want).syncUninterruptibly().channel();
+      } catch (Exception e) {
+        throw new BrokerStartException(
+            l.name() + ": cannot bind " + want + ": " + e.getMessage(), e);
+      }
+      serverChannels.add(ch);
+      InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
+      bound.add(actual);
+      LOG.info(
+          "Opening {} listen socket on {}:{}{}",
+          actual.getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4",
+          actual.getAddress().getHostAddress(),
+          actual.getPort(),
+          l.isTls() ? " (TLS)" : "");
+    }
+  }
+
+  public List<InetSocketAddress> boundAddresses() {
+    return List.copyOf(bound);
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public int connectionCount() {
+    return context.connections().count();
+  }
+
+  public int sessionCount() {
+    return context.sessions().size();
+  }
+
+  /** Re-reads the TLS material of every listener (SIGHUP). */
+  public void reloadTls() {
+    for (ListenerTls t : tls) {
+      t.reload();
+    }
+  }
+
+  /** Re-reads the password and ACL files (SIGHUP). */
+  public void reloadAccess() {
+    if (config.passwordFile().isEmpty() && config.aclFile().isEmpty()) {
+      return;
+    }
+    AccessControl next;
+    try {
+      next = AccessControl.load(config);
+    } catch (BrokerStartException e) {
+      LOG.error(
+          "Reload refused, keeping the previous password_file and acl_file: {}", e.getMessage());
+      return;
+    }
+    context.access().replace(next);
+    // Connected clients are judged by the new ACL from their next packet on.
+    for (Session s : context.sessions().all()) {
+      s.setAcl(next.aclFor(s.username(), s.clientId()));
+    }
+    LOG.info(
+        "Reloaded{}{}",
+        config.passwordFile().map(f -> " password_file " + f).orElse(""),
+        config.aclFile().map(f -> " acl_file " + f).orElse(""));
+  }
+
+  /** Idempotent. */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Channel c : serverChannels) {
+      c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    // MQTT 5 clients learn why (DISCONNECT Server shutting down); then everything closes.
+    for (Channel c : channels) {
+      MqttConnection conn = c.pipeline().get(MqttConnection.class);
+      if (conn != null) {
+        c.eventLoop().execute(conn::serverShutdown);
+      }
+    }
+    channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workerGroup
+        .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+        .awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // Only now that no loop runs any more may session state be touched from this thread.
+    for (Session s : context.sessions().all()) {
+      s.dispose();
+    }
+    context.retained().clear();
+    context.journal().close();
+    for (ListenerTls t : tls) {
+      t.close();
+    }
+    if (!bound.isEmpty()) {
+      LOG.info("mqttls broker stopped");
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.mqttls.broker.internal.persistence;
+
+import dev.mqttls.broker.internal.persistence.Journal.SessionRecord;
+import dev.mqttls.broker.internal.routing.ClientSubscription;
+import dev.mqttls.broker.internal.routing.Message;
+import dev.mqttls.codec.Connack;
+import dev.mqttls.codec.DecoderLimits;
+import dev.mqttls.codec.MqttDecoder;
+import dev.mqttls.codec.MqttEncoder;
+import dev.mqttls.codec.MqttProperties;
+import dev.mqttls.codec.MqttVersion;
+import dev.mqttls.codec.Publish;
+import dev.mqttls.codec.Qos;
+import dev.mqttls.codec.ReasonCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How {@link RocksJournal} lays out its keys and values. A message is its deadline (wall clock, -1:
+ * none) then its PUBLISH as MQTT 5 bytes, which the codec reads back.
+ */
+final class JournalFormat {
+  static final byte SESSION = 'S';
+  static final byte MESSAGE = 'M';
+  static final byte PACKET_ID = 'P';
+  static final byte PUBREL = 'R';
+  static final byte INCOMING_QOS2 = 'Q';
+  static final byte RETAINED = 'T';
+  static final byte[] PER_CLIENT = {MESSAGE, PACKET_ID, PUBREL, INCOMING_QOS2};
+  static final byte[] EMPTY = new byte[0];
+
+  private JournalFormat() {}
+
+  /**
+   * A client-side decoder reads the stored PUBLISHes back; it wants a CONNACK first, as on the
+   * wire.
+   */
+  static EmbeddedChannel newDecoder() {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(MqttDecoder.forClient(DecoderLimits.DEFAULT, MqttVersion.V5));
+    ch.writeInbound(
+        MqttEncoder.encode(
+            new Connack(false, ReasonCode.SUCCESS, MqttProperties.EMPTY),
+            MqttVersion.V5,
+            UnpooledByteBufAllocator.DEFAULT));
+    io.netty.util.ReferenceCountUtil.release(ch.readInbound());
+    return ch;
+  }
+
+  static byte[] sessionValue(SessionRecord r) {
+    return serialize(
+        out -> {
+          out.writeLong(r.expiryInterval());
+          out.writeLong(r.disconnectedAtMillis());
+          writeNullable(out, r.username());
+          out.writeInt(r.subscriptions().size());
+          for (ClientSubscription s : r.subscriptions()) {
+            out.writeUTF(s.filter());
+            writeNullable(out, s.shareGroup());
+            out.writeByte(s.qos());
+            out.writeBoolean(s.noLocal());
+            out.writeBoolean(s.retainAsPublished());
+            out.writeByte(s.retainHandling());
+            out.writeInt(s.subscriptionId());
+          }
+        });
+  }
+
+  static SessionRecord readSession(String id, byte[] value) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
+    long expiry = in.readLong();
+    long disconnectedAt = in.readLong();
+    String username = readNullable(in);
+    int n = in.readInt();
+    List<ClientSubscription> subs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String filter = in.readUTF();
+      String group = readNullable(in);
+      int qos = in.readByte();
+      boolean noLocal = in.readBoolean();
+      boolean rap = in.readBoolean();
+      int rh = in.readByte();
+      int subId = in.readInt();
+      subs.add(new ClientSubscription(id, filter, group, qos, noLocal, rap, rh, subId));
+    }
+    return new SessionRecord(id, expiry, disconnectedAt, username, subs);
+  }
+
+  // ---- message encoding: deadline, then the PUBLISH as MQTT 5 bytes (the codec reads it back)
+
+  /** Writes a value with {@link DataOutputStream}; memory only, so no I/O error escapes. */
+  interface ValueWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  static byte[] serialize(ValueWriter w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static void encodeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)
+      throws IOException {
+    long deadline = m.hasExpiry() ? nowMillis + (m.expiresAtNanos() - nowNanos) / 1_000_000L : -1;
+    out.writeLong(deadline);
+    Publish p = m.publish();
+    Publish plain =
+        new Publish(
+            false,
+            p.qos(),
+            p.retainFlag(),
+            p.topic(),
+            p.qos() == Qos.AT_MOST_ONCE ? 0 : 1,
+            p.properties(),
+            p.payload());
+    ByteBuf encoded = MqttEncoder.encode(plain, MqttVersion.V5, UnpooledByteBufAllocator.DEFAULT);
+    try {
+      out.writeInt(encoded.readableBytes());
+      out.write(ByteBufUtil.getBytes(encoded));
+    } finally {
+      encoded.release();
+    }
+  }
+
+  /** The message, or null when it has expired. */
+  static Message readMessage(
+      DataInputStream in, EmbeddedChannel decoder, long nowMillis, long nowNanos, String origin)
+      throws IOException {
+    long deadline = in.readLong();
+    int n = in.readInt();
+    byte[] bytes = in.readNBytes(n);
+    if (bytes.length != n) {
+      throw new IOException("truncated message");
+    }
+    if (deadline != -1 && deadline <= nowMillis) {
+      return null;
+    }
+    decoder.writeInbound(Unpooled.wrappedBuffer(bytes));
+    Object o = decoder.readInbound();
+    if (!(o instanceof Publish p)) {
+      io.netty.util.ReferenceCountUtil.release(o);
+      throw new IOException("not a PUBLISH: " + o);
+    }
+    Publish copy =
+        new Publish(
+            false,
+            p.qos(),
+            p.retainFlag(),
+            p.topic(),
+            p.packetId(),
+            p.properties(),
+            Unpooled.copiedBuffer(p.payload()));
+    p.release();
+    long expiresAt =
+        deadline == -1 ? Long.MAX_VALUE : nowNanos + (deadline - nowMillis) * 1_000_000L;
+    return new Message(copy, expiresAt, origin, null);
+  }
+
+  static void writeNullable(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      out.writeUTF(s);
+    }
+  }
+
+  static String readNullable(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  // ---- keys
+
+  static byte[] sessionKey(String clientId) {
+    byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+    byte[] k = new byte[1 + id.length];
+    k[0] = SESSION;
+    System.arraycopy(id, 0, k, 1, id.length);
+    return k;
+  }
+
+  static byte[] retainedKey(String topic) {
+    byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+    byte[] k = new byte[1 + t.length];
+    k[0] = RETAINED;
+    System.arraycopy(t, 0, k, 1, t.length);
+    return k;
+  }
+
+  static byte[] clientPrefix(byte type, String clientId) {
+    byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+    byte[] k = new byte[2 + id.length];
+    k[0] = type;
+    System.arraycopy(id, 0, k, 1, id.length);
+    return k;
+  }
+
+  static byte[] seqKey(byte type, String clientId, long seq) {
+    byte[] p = clientPrefix(type, clientId);
+    byte[] k = new byte[p.length + 8];
+    System.arraycopy(p, 0, k, 0, p.length);
+    for (int i = 0; i < 8; i++) {
+      k[p.length + i] = (byte) (seq >>> (56 - 8 * i));
+    }
+    return k;
+  }
+
+  static byte[] idKey(byte type, String clientId, int packetId) {
+    byte[] p = clientPrefix(type, clientId);
+    byte[] k = new byte[p.length + 2];
+    System.arraycopy(p, 0, k, 0, p.length);
+    k[p.length] = (byte) (packetId >> 8);
+    k[p.length + 1] = (byte) packetId;
+    return k;
+  }
+
+  static int indexOfZero(byte[] key) {
+    for (int i = 1; i < key.length; i++) {
+      if (key[i] == 0) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("key without client id terminator");
+  }
+
+  static long readLong(byte[] b, int at) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[at + i] & 0xFF);
+    }
+    return v;
+  }
+}

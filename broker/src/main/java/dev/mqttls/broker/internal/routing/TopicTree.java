@@ -1,0 +1,182 @@
+package dev.mqttls.broker.internal.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Subscriptions in a trie keyed by topic level, so that matching a topic costs in proportion to its
+ * depth (and to the wildcard branches present), not to the number of subscriptions.
+ *
+ * <p>Matching runs on every publisher's event loop at once and takes no lock: nodes hold concurrent
+ * maps. Changes (subscribe, unsubscribe) are serialized by one monitor, which also lets unsubscribe
+ * prune empty branches without racing a concurrent subscribe.
+ */
+public final class TopicTree {
+  private final Node root = new Node(null, null);
+
+  /**
+   * Adds or replaces {@code clientId}'s subscription to this filter.
+   *
+   * @return whether the client already had a subscription to this exact filter (and share group)
+   */
+  public synchronized boolean subscribe(ClientSubscription s) {
+    Node n = root;
+    for (String level : Topics.levels(s.filter())) {
+      Node parent = n;
+      n = n.children.computeIfAbsent(level, l -> new Node(parent, l));
+    }
+    if (s.shareGroup() == null) {
+      return n.subscribers.put(s.clientId(), s) != null;
+    }
+    SharedGroup g = n.shared.computeIfAbsent(s.shareGroup(), name -> new SharedGroup());
+    return g.members.put(s.clientId(), s) != null;
+  }
+
+  /**
+   * Removes {@code clientId}'s subscription to {@code filter} in {@code shareGroup} (null for an
+   * ordinary subscription).
+   *
+   * @return whether there was one
+   */
+  public synchronized boolean unsubscribe(String clientId, String filter, String shareGroup) {
+    Node n = root;
+    for (String level : Topics.levels(filter)) {
+      n = n.children.get(level);
+      if (n == null) {
+        return false;
+      }
+    }
+    boolean removed;
+    if (shareGroup == null) {
+      removed = n.subscribers.remove(clientId) != null;
+    } else {
+      SharedGroup g = n.shared.get(shareGroup);
+      removed = g != null && g.members.remove(clientId) != null;
+      if (g != null && g.members.isEmpty()) {
+        n.shared.remove(shareGroup);
+      }
+    }
+    prune(n);
+    return removed;
+  }
+
+  private void prune(Node n) {
+    while (n.parent != null
+        && n.subscribers.isEmpty()
+        && n.shared.isEmpty()
+        && n.children.isEmpty()) {
+      n.parent.children.remove(n.level, n);
+      n = n.parent;
+    }
+  }
+
+  /**
+   * Collects the subscriptions matching {@code topic}: every ordinary subscription, and for each
+   * share group one member, chosen round-robin among those that {@code eligible} accepts (falling
+   * back to any member when none is).
+   */
+  public void match(String topic, Predicate<String> eligible, List<ClientSubscription> out) {
+    match(Topics.levels(topic), eligible, out);
+  }
+
+  /**
+   * As {@link #match(String, Predicate, List)}, for a topic already split by {@link Topics#levels}.
+   */
+  public void match(String[] levels, Predicate<String> eligible, List<ClientSubscription> out) {
+    boolean dollar = levels[0].startsWith("$");
+    List<SharedGroup> groups = collect(root, levels, 0, dollar, out, null);
+    if (groups != null) {
+      for (SharedGroup g : groups) {
+        ClientSubscription s = g.pick(eligible);
+        if (s != null) {
+          out.add(s);
+        }
+      }
+    }
+  }
+
+  private static List<SharedGroup> collect(
+      Node n,
+      String[] levels,
+      int i,
+      boolean dollar,
+      List<ClientSubscription> out,
+      List<SharedGroup> groups) {
+    if (i == levels.length) {
+      groups = addAll(n, out, groups);
+      Node hash = n.children.get("#");
+      if (hash != null) {
+        groups = addAll(hash, out, groups);
+      }
+      return groups;
+    }
+    // MQTT 4.7.2: wildcards at the first level never match topics that start with '$'.
+    boolean wildOk = !(i == 0 && dollar);
+    Node exact = n.children.get(levels[i]);
+    if (exact != null) {
+      groups = collect(exact, levels, i + 1, dollar, out, groups);
+    }
+    if (wildOk) {
+      Node plus = n.children.get("+");
+      if (plus != null) {
+        groups = collect(plus, levels, i + 1, dollar, out, groups);
+      }
+      Node hash = n.children.get("#");
+      if (hash != null) {
+        groups = addAll(hash, out, groups);
+      }
+    }
+    return groups;
+  }
+
+  private static List<SharedGroup> addAll(
+      Node n, List<ClientSubscription> out, List<SharedGroup> groups) {
+    if (!n.subscribers.isEmpty()) {
+      out.addAll(n.subscribers.values());
+    }
+    if (!n.shared.isEmpty()) {
+      if (groups == null) {
+        groups = new ArrayList<>(2);
+      }
+      groups.addAll(n.shared.values());
+    }
+    return groups;
+  }
+
+  private static final class Node {
+    final Node parent;
+    final String level;
+    final Map<String, Node> children = new ConcurrentHashMap<>(4);
+    final Map<String, ClientSubscription> subscribers = new ConcurrentHashMap<>(2);
+    final Map<String, SharedGroup> shared = new ConcurrentHashMap<>(1);
+
+    Node(Node parent, String level) {
+      this.parent = parent;
+      this.level = level;
+    }
+  }
+
+  private static final class SharedGroup {
+    final Map<String, ClientSubscription> members = new ConcurrentHashMap<>();
+    final AtomicInteger next = new AtomicInteger();
+
+    ClientSubscription pick(Predicate<String> eligible) {
+      Object[] all = members.values().toArray();
+      if (all.length == 0) {
+        return null;
+      }
+      int start = Math.floorMod(next.getAndIncrement(), all.length);
+      for (int k = 0; k < all.length; k++) {
+        ClientSubscription s = (ClientSubscription) all[(start + k) % all.length];
+        if (eligible.test(s.clientId())) {
+          return s;
+        }
+      }
+      return (ClientSubscription) all[start];
+    }
+  }
+}

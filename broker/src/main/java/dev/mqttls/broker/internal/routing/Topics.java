@@ -1,0 +1,49 @@
+package dev.mqttls.broker.internal.routing;
+
+/** Topic and filter helpers shared by the topic tree, the retained store and the ACL. */
+public final class Topics {
+  private Topics() {}
+
+  /** Splits on '/' keeping empty levels ("a//b" has three levels, "/a" two). */
+  public static String[] levels(String topic) {
+    int count = 1;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        count++;
+      }
+    }
+    String[] out = new String[count];
+    int start = 0;
+    int k = 0;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        out[k++] = topic.substring(start, i);
+        start = i + 1;
+      }
+    }
+    out[k] = topic.substring(start);
+    return out;
+  }
+
+  /** Whether {@code filter} (no share prefix) matches {@code topic}, by the MQTT rules. */
+  public static boolean matches(String filter, String topic) {
+    String[] f = levels(filter);
+    String[] t = levels(topic);
+    if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+      return false;
+    }
+    int i = 0;
+    for (; i < f.length; i++) {
+      if (f[i].equals("#")) {
+        return true;
+      }
+      if (i >= t.length) {
+        return false;
+      }
+      if (!f[i].equals("+") && !f[i].equals(t[i])) {
+        return false;
+      }
+    }
+    return i == t.length;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.mqttls.broker.internal.security;
+
+import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.BrokerStartException;
+import dev.mqttls.broker.ConfigException;
+import java.nio.file.Path;
+
+/**
+ * The broker's {@code password_file} and {@code acl_file}, read once at start-up. Immutable; shared
+ * by every event loop.
+ */
+public final class AccessControl {
+  public static final AccessControl NONE = new AccessControl(null, null);
+
+  private final PasswordFile passwords;
+  private final AclFile acl;
+
+  private AccessControl(PasswordFile passwords, AclFile acl) {
+    this.passwords = passwords;
+    this.acl = acl;
+  }
+
+  /**
+   * Reads the files {@code config} names.
+   *
+   * @throws BrokerStartException naming {@code FILE:LINE:} of the first bad line
+   */
+  public static AccessControl load(BrokerConfig config) {
+    try {
+      PasswordFile p =
+          config.passwordFile().isPresent() ? PasswordFile.read(config.passwordFile().get()) : null;
+      AclFile a = config.aclFile().isPresent() ? AclFile.read(config.aclFile().get()) : null;
+      return new AccessControl(p, a);
+    } catch (ConfigException e) {
+      throw new BrokerStartException(e.getMessage(), e);
+    }
+  }
+
+  /** The password file, or null when user names are not checked. */
+  public PasswordFile passwords() {
+    return passwords;
+  }
+
+  /**
+   * The ACL for a client that connected as {@code user} (null: anonymous) with {@code clientId}.
+   */
+  public ClientAcl aclFor(String user, String clientId) {
+    return acl == null ? ClientAcl.ALLOW_ALL : ClientAcl.of(acl, user, clientId);
+  }
+
+  public boolean hasAcl() {
+    return acl != null;
+  }
+
+  public Path aclPath() {
+    return acl == null ? null : acl.file();
+  }
+}
