@@ -42,6 +42,10 @@ public final class Catalogue {
       allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | true | Whether an empty client id gets an assigned one.
       max_inflight_messages | GLOBAL | INTEGER 0..65535 | SUPPORTED | 20 | Outgoing QoS 1/2 messages in flight per client; 0 means no limit.
       max_queued_messages | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | Messages queued per client beyond those in flight.
+      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | 67108864 | Payload bytes queued per client beyond those in flight; 0 means no byte limit (mqttls default 64 MiB).
+      max_topic_levels | GLOBAL | INTEGER 1..32768 | SUPPORTED | 128 | mqttls: most levels in a topic name or filter.
+      max_topic_bytes | GLOBAL | INTEGER 1..65535 | SUPPORTED | 65535 | mqttls: most UTF-8 bytes in a topic name or filter.
+      max_subscriptions | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | mqttls: most subscriptions one client may hold; 0 means no limit.
       message_size_limit | GLOBAL | BYTES 0..268435455 | SUPPORTED | 1000000 | Largest PUBLISH payload accepted, in bytes; 0 means no limit.
       max_packet_size | GLOBAL | BYTES 0..268435460 | SUPPORTED | 2000000 | Largest packet accepted from a client, in bytes; 0 means the protocol maximum.
       max_keepalive | GLOBAL | INTEGER 0..65535 | SUPPORTED | 120 | Largest keep-alive a client may ask for, in seconds.
@@ -90,7 +94,6 @@ public final class Catalogue {
       websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | 0 | libwebsockets' log level.
       websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | 4096 | Size of the websockets header buffer.
       sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | 10 | Seconds between $SYS topic updates.
-      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | 0 | Bytes queued per client beyond those in flight.
       max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | 0 | Outgoing QoS 1/2 bytes in flight per client.
       memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | 0 | Most heap the broker may use, in bytes.
       queue_qos0_messages | GLOBAL | FLAG | NOT_YET | false | Queue QoS 0 messages for disconnected persistent clients.

@@ -139,6 +139,22 @@ public final class ConfigParser {
         }
         call(d, () -> builder.maxQueuedMessages(n));
       }
+      case "max_queued_bytes" -> {
+        long n = spec.integer(d);
+        call(d, () -> builder.maxQueuedBytes(n));
+      }
+      case "max_topic_levels" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxTopicLevels(n));
+      }
+      case "max_topic_bytes" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxTopicBytes(n));
+      }
+      case "max_subscriptions" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxSubscriptions(n));
+      }
       case "message_size_limit" -> {
         int n = (int) spec.integer(d);
         call(d, () -> builder.messageSizeLimit(n));

@@ -89,7 +89,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     c.bind(ctx);
-    holds = new PublisherHolds(c.channel, c.broker.ticker());
+    holds = new PublisherHolds(c.channel, c.broker.ticker(), c::who);
     writer = new OutboundWriter(c, holds, this::takenOver);
     connects = new ConnectFlow(c, disconnector, keepAlive, will, writer, this::replayHeldInput);
   }
@@ -160,6 +160,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (c.channel.isWritable()) {
+      writer.writable();
+    }
     holds.maybeResume(c.session == null || c.session.queueLow());
     ctx.fireChannelWritabilityChanged();
   }
@@ -264,8 +267,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     switch (packet.type()) {
       case PUBLISH -> publishes.onPublish((Publish) packet);
-      case PUBACK -> acks.onPuback((Puback) packet);
-      case PUBREC -> acks.onPubrec((Pubrec) packet);
+      case PUBACK -> {
+        holds.acknowledged();
+        acks.onPuback((Puback) packet);
+      }
+      case PUBREC -> {
+        holds.acknowledged();
+        acks.onPubrec((Pubrec) packet);
+      }
       case PUBREL -> publishes.onPubrel((Pubrel) packet);
       case PUBCOMP -> acks.onPubcomp((Pubcomp) packet);
       case SUBSCRIBE -> subscriptions.onSubscribe((Subscribe) packet);
