@@ -105,6 +105,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     c.broker.channels().add(c.channel);
+    if (c.tls == null) {
+      startConnectTimer(ctx);
+    }
+    ctx.fireChannelActive();
+  }
+
+  /**
+   * The CONNECT timeout starts once the client can send CONNECT: at once on a plain listener, after
+   * the handshake on a TLS one (before it, tls_handshake_timeout applies and the TLS layer logs its
+   * one line, so that a silent TLS connection is not logged twice).
+   */
+  private void startConnectTimer(ChannelHandlerContext ctx) {
     connectTimeout =
         c.broker
             .ticker()
@@ -118,7 +130,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
                 },
                 CONNECT_TIMEOUT_SECONDS,
                 TimeUnit.SECONDS);
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -153,6 +164,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (c.tls != null && c.tls.onUserEvent(evt)) {
+      if (c.tls.handshakeDone() && connectTimeout == null && c.channel.isActive()) {
+        startConnectTimer(ctx);
+      }
       return;
     }
     ctx.fireUserEventTriggered(evt);
