@@ -37,6 +37,7 @@ public final class ConnectionRate {
 
     long episodeStart;
     long lastLine;
+    long lastRefusal;
   }
 
   /** {@code perSecond} (> 0) new connections per second per source on {@code listener}. */
@@ -70,7 +71,9 @@ public final class ConnectionRate {
       b.lastNanos = now;
       if (b.tokens >= 1) {
         b.tokens -= 1;
-        if (b.refused > 0 || b.lastLine != 0) {
+        // The episode ends at the first admission after a second without refusals, not at each
+        // token the flood wins back.
+        if (b.lastLine != 0 && now - b.lastRefusal >= 1_000_000_000L) {
           LOG.warn(
               "{}: connections from {} admitted again; {} refused in the last {} s"
                   + " (max_connection_rate {}/s)",
@@ -84,6 +87,7 @@ public final class ConnectionRate {
         }
         return true;
       }
+      b.lastRefusal = now;
       if (b.lastLine == 0) {
         b.episodeStart = now;
         b.lastLine = now;
