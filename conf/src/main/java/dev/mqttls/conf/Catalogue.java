@@ -80,6 +80,7 @@ public final class Catalogue {
       crl_expired | LISTENER | WORD | SUPPORTED | warn | mqttls: warn or refuse when a CRL is past its next update.
       sni_cert | LISTENER | WORDS | SUPPORTED | broker.example a.crt a.key | mqttls: another certificate for clients asking for a server name.
       alpn | LISTENER | WORDS | SUPPORTED | mqtt | mqttls: ALPN protocols accepted, comma-separated.
+      tls_max_chain_depth | LISTENER | INTEGER 2..100 | SUPPORTED | 20 | mqttls: most certificates in a client's chain, leaf included.
       tls_max_record_size | LISTENER | INTEGER 512..16384 | SUPPORTED | 4096 | mqttls: cap on outgoing TLS records, in bytes.
       tls_send_root | LISTENER | FLAG | SUPPORTED | false | mqttls: also send a self-signed root at the end of certfile.
       tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | 10s | mqttls: time allowed for a TLS handshake.
