@@ -42,7 +42,7 @@ public final class Catalogue {
       allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | true | Whether an empty client id gets an assigned one.
       max_inflight_messages | GLOBAL | INTEGER 0..65535 | SUPPORTED | 20 | Outgoing QoS 1/2 messages in flight per client; 0 means no limit.
       max_queued_messages | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | Messages queued per client beyond those in flight.
-      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | 67108864 | Payload bytes queued per client beyond those in flight; 0 means no byte limit (mqttls default 64 MiB).
+      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | 67108864 | Payload bytes queued per client beyond those in flight; 0: no byte limit.
       max_topic_levels | GLOBAL | INTEGER 1..32768 | SUPPORTED | 128 | mqttls: most levels in a topic name or filter.
       max_topic_bytes | GLOBAL | INTEGER 1..65535 | SUPPORTED | 65535 | mqttls: most UTF-8 bytes in a topic name or filter.
       max_subscriptions | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | mqttls: most subscriptions one client may hold; 0 means no limit.
