@@ -37,7 +37,9 @@ public final class Main implements Runnable {
 
   /** The whole command tree, as run; also what man pages and shell completion are made from. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(new dev.mqttls.cli.client.UsageErrors());
   }
 
   @Override

@@ -230,6 +230,8 @@ public final class MqttClientConfig {
   public String toString() {
     return "MqttClientConfig["
         + brokerUrl()
+        + (failoverServers.isEmpty() ? "" : " (+" + failoverServers.size() + " failover)")
+        + (socks5Proxy != null ? " via " + socks5Proxy : "")
         + ", "
         + version
         + ", clientId="

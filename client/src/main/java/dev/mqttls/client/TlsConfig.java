@@ -1,5 +1,6 @@
 package dev.mqttls.client;
 
+import dev.mqttls.tls.client.FileProblems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -326,21 +327,11 @@ public final class TlsConfig {
     /** Checks a file up front; the message is one sentence in words, as users see it. */
     private static Path readable(String parameter, String role, Path file) {
       Objects.requireNonNull(file, parameter);
-      if (Files.isDirectory(file)) {
-        throw new IllegalArgumentException(
-            file + ": the " + role + " is a directory, not a file: give the path of the file");
-      }
-      if (!Files.exists(file)) {
-        throw new IllegalArgumentException(
-            file + ": the " + role + " does not exist: check the path");
-      }
-      if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException(
-            file
-                + ": the "
-                + role
-                + " cannot be read (permission denied): check its owner and permissions");
-      }
+      FileProblems.ofReadableFile(role, file)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException(file + ": " + problem);
+              });
       return file;
     }
 

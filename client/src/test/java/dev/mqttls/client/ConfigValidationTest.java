@@ -65,4 +65,48 @@ class ConfigValidationTest {
     assertThat(p.delay(1, 0.5)).isEqualTo(Duration.ofMillis(200));
     assertThat(p.delay(1, 0.9999)).isBetween(Duration.ofMillis(239), Duration.ofMillis(240));
   }
+
+  @Test
+  void newOptions_areCheckedAndKept() {
+    assertThatThrownBy(() -> MqttClientConfig.builder("h").version(MqttVersion.V3_1).build())
+        .hasMessageContaining("MQTT 3.1 needs a clientId of 1 to 23 characters");
+    assertThat(
+            MqttClientConfig.builder("h")
+                .version(MqttVersion.V3_1)
+                .clientId("d1")
+                .build()
+                .version())
+        .isEqualTo(MqttVersion.V3_1);
+    assertThatThrownBy(
+            () ->
+                MqttClientConfig.builder("h")
+                    .unixSocket(java.nio.file.Path.of("/run/m.sock"))
+                    .failoverServer("b", 1883)
+                    .build())
+        .hasMessageContaining("Unix socket");
+    assertThatThrownBy(() -> MqttClientConfig.builder("h").failoverServer("b", 0))
+        .hasMessageContaining("port");
+    MqttClientConfig c =
+        MqttClientConfig.builder("a")
+            .port(1)
+            .failoverServer("[::1]", 2)
+            .socks5Proxy(Socks5Proxy.of("p", 1080).withCredentials("u", "secret".toCharArray()))
+            .build();
+    assertThat(c.servers()).containsExactly(new ServerAddress("a", 1), new ServerAddress("::1", 2));
+    assertThat(c.servers().get(1).url(true)).isEqualTo("mqtts://[::1]:2");
+    assertThat(c.toBuilder().build().servers()).isEqualTo(c.servers());
+    assertThat(c.toString()).contains("socks5h://u:(set)@p:1080").doesNotContain("secret");
+    assertThat(
+            MqttClientConfig.builder("localhost")
+                .unixSocket(java.nio.file.Path.of("/run/m.sock"))
+                .build()
+                .brokerUrl())
+        .isEqualTo("unix:/run/m.sock");
+  }
+
+  @Test
+  void missingFiles_areToldInWords() {
+    assertThatThrownBy(() -> TlsConfig.builder().caFile(java.nio.file.Path.of("nope.crt")))
+        .hasMessage("nope.crt: the CA file does not exist: check the path");
+  }
 }

@@ -31,129 +31,129 @@ public final class Catalogue {
    */
   private static final String TABLE =
       """
-      listener | GLOBAL | WORDS | SUPPORTED | 8883 | Listen on PORT [ADDRESS]; the settings below it belong to it.
-      port | GLOBAL | INTEGER 0..65535 | SUPPORTED | 1883 | Port of the default listener (deprecated: use listener).
-      bind_address | GLOBAL | WORD | SUPPORTED | 127.0.0.1 | Address of the default listener (deprecated: use listener).
-      include_dir | GLOBAL | PATH | SUPPORTED | conf.d | Read the *.conf files of this directory here, from the main file only.
-      allow_anonymous | GLOBAL | FLAG | SUPPORTED | false | Whether clients without a user name may connect.
-      per_listener_settings | GLOBAL | FLAG | SUPPORTED | false | Whether security settings apply per listener (mqttls: false only).
-      password_file | GLOBAL | PATH | SUPPORTED | passwd | User names and hashed passwords (mosquitto_passwd format).
-      acl_file | GLOBAL | PATH | SUPPORTED | acl | Which user may read and write which topics.
-      allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | true | Whether an empty client id gets an assigned one.
-      max_inflight_messages | GLOBAL | INTEGER 0..65535 | SUPPORTED | 20 | Outgoing QoS 1/2 messages in flight per client; 0 means no limit.
-      max_queued_messages | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | Messages queued per client beyond those in flight.
-      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | 67108864 | Payload bytes queued per client beyond those in flight; 0: no byte limit.
-      max_topic_levels | GLOBAL | INTEGER 1..32768 | SUPPORTED | 128 | mqttls: most levels in a topic name or filter.
-      max_topic_bytes | GLOBAL | INTEGER 1..65535 | SUPPORTED | 65535 | mqttls: most UTF-8 bytes in a topic name or filter.
-      max_subscriptions | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | 1000 | mqttls: most subscriptions one client may hold; 0 means no limit.
-      message_size_limit | GLOBAL | BYTES 0..268435455 | SUPPORTED | 1000000 | Largest PUBLISH payload accepted, in bytes; 0 means no limit.
-      max_packet_size | GLOBAL | BYTES 0..268435460 | SUPPORTED | 2000000 | Largest packet accepted from a client, in bytes; 0 means the protocol maximum.
-      max_keepalive | GLOBAL | INTEGER 0..65535 | SUPPORTED | 120 | Largest keep-alive a client may ask for, in seconds.
-      max_connections | GLOBAL | INTEGER -1..2147483647 | SUPPORTED | -1 | Most simultaneous clients; -1 means no limit.
-      persistent_client_expiration | GLOBAL | PERIOD | SUPPORTED | 14d | Remove persistent sessions disconnected for longer than this.
-      retain_available | GLOBAL | FLAG | SUPPORTED | true | Whether retained messages are supported.
-      persistence | GLOBAL | FLAG | SUPPORTED | true | Keep sessions and retained messages on disk across restarts.
-      persistence_location | GLOBAL | PATH | SUPPORTED | data | Directory of the persistence store.
-      persistence_file | GLOBAL | WORD | SUPPORTED | mqttls.db | Name of the persistence store inside its location.
-      autosave_interval | GLOBAL | INTEGER 0..2147483647 | IGNORED | 1800 | Seconds between saves (mqttls writes every change at once).
-      autosave_on_changes | GLOBAL | FLAG | IGNORED | false | Count autosave_interval in changes (mqttls writes every change at once).
-      log_type | GLOBAL | WORD | SUPPORTED | error | A category of lines to log: error ... debug, all or none.
-      log_dest | GLOBAL | WORDS | SUPPORTED | stderr | Where to log: stdout, stderr, file PATH or none.
-      connection_messages | GLOBAL | FLAG | IGNORED | true | Log clients connecting and disconnecting (mqttls always does).
-      set_tcp_nodelay | GLOBAL | FLAG | IGNORED | true | Disable Nagle's algorithm (always on in mqttls).
-      user | GLOBAL | WORD | IGNORED | mosquitto | When started as root, drop to this user (mqttls never changes user).
-      cafile | LISTENER | PATH | SUPPORTED | ca.crt | PEM CA certificates that client certificates must chain to.
-      capath | LISTENER | PATH | SUPPORTED | certs | Directory of hashed PEM CA certificates, as cafile.
-      certfile | LISTENER | PATH | SUPPORTED | server.crt | The listener's PEM certificate chain; makes it a TLS listener.
-      keyfile | LISTENER | PATH | SUPPORTED | server.key | The private key of certfile.
-      keyfile_password | LISTENER | STRING | SUPPORTED | env:KEY_PASSWORD | Password of an encrypted keyfile (mqttls: file:, env: or literal).
-      require_certificate | LISTENER | FLAG | SUPPORTED | true | Clients must present a certificate that verifies.
-      use_identity_as_username | LISTENER | FLAG | SUPPORTED | true | The client certificate's CN is the user name.
-      use_subject_as_username | LISTENER | FLAG | SUPPORTED | false | The client certificate's subject is the user name.
-      tls_version | LISTENER | WORD | SUPPORTED | tlsv1.2 | The lowest TLS version accepted.
-      ciphers | LISTENER | WORD | SUPPORTED | ECDHE-ECDSA-AES128-GCM-SHA256 | TLS 1.2 cipher suites, OpenSSL list syntax.
-      ciphers_tls1.3 | LISTENER | WORD | SUPPORTED | TLS_AES_128_GCM_SHA256 | TLS 1.3 cipher suites.
-      crlfile | LISTENER | PATH | SUPPORTED | ca.crl | PEM certificate revocation list checked for client certificates.
-      dhparamfile | LISTENER | PATH | SUPPORTED | dh.pem | Diffie-Hellman parameters for DHE suites.
-      cert_identity | LISTENER | WORD | SUPPORTED | cn | mqttls: which certificate field is the device identity.
-      use_identity_as_clientid | LISTENER | FLAG | SUPPORTED | false | mqttls: the client id must equal the certificate identity.
-      crl_expired | LISTENER | WORD | SUPPORTED | warn | mqttls: warn or refuse when a CRL is past its next update.
-      sni_cert | LISTENER | WORDS | SUPPORTED | broker.example a.crt a.key | mqttls: another certificate for clients asking for a server name.
-      alpn | LISTENER | WORDS | SUPPORTED | mqtt | mqttls: ALPN protocols accepted, comma-separated.
-      tls_max_chain_depth | LISTENER | INTEGER 2..100 | SUPPORTED | 20 | mqttls: most certificates in a client's chain, leaf included.
-      tls_max_record_size | LISTENER | INTEGER 512..16384 | SUPPORTED | 4096 | mqttls: cap on outgoing TLS records, in bytes.
-      tls_send_root | LISTENER | FLAG | SUPPORTED | false | mqttls: also send a self-signed root at the end of certfile.
-      tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | 10s | mqttls: time allowed for a TLS handshake.
-      max_connection_rate | LISTENER | WORD | SUPPORTED | 20/s | mqttls: new connections per source address per second.
-      tls_engine | LISTENER | WORD | SUPPORTED | openssl | TLS engine; mqttls: openssl or jdk.
-      auth_plugin | GLOBAL | PATH | NOT_YET | auth.so | Load an authentication plugin (deprecated: use plugin).
-      auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | true | Refuse + and # in user names and client ids given to auth plugins.
-      plugin | GLOBAL | PATH | NOT_YET | plugin.so | Load a plugin.
-      plugin_opt_* | GLOBAL | STRING | NOT_YET | value | An option passed to the plugin above.
-      protocol | LISTENER | WORD | NOT_YET | websockets | The listener's protocol: mqtt or websockets.
-      http_dir | LISTENER | PATH | NOT_YET | www | Serve files from this directory on a websockets listener.
-      websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | 0 | libwebsockets' log level.
-      websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | 4096 | Size of the websockets header buffer.
-      sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | 10 | Seconds between $SYS topic updates.
-      max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | 0 | Outgoing QoS 1/2 bytes in flight per client.
-      memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | 0 | Most heap the broker may use, in bytes.
-      queue_qos0_messages | GLOBAL | FLAG | NOT_YET | false | Queue QoS 0 messages for disconnected persistent clients.
-      upgrade_outgoing_qos | GLOBAL | FLAG | NOT_YET | false | Send messages at the subscription's QoS, not the publisher's.
-      use_username_as_clientid | LISTENER | FLAG | NOT_YET | false | Replace the client id with the user name.
-      auto_id_prefix | GLOBAL | WORD | NOT_YET | auto- | Prefix of assigned client ids.
-      clientid_prefixes | GLOBAL | WORD | NOT_YET | secure- | Only client ids with this prefix may connect.
-      check_retain_source | GLOBAL | FLAG | NOT_YET | false | Re-check a retained message's publisher against the ACL.
-      allow_duplicate_messages | GLOBAL | FLAG | NOT_YET | true | Deliver a message once per overlapping subscription.
-      mount_point | LISTENER | WORD | NOT_YET | tenant/ | Prefix every topic of the listener's clients.
-      socket_domain | LISTENER | WORD | NOT_YET | ipv4 | Listen on IPv4 or IPv6 only.
-      bind_interface | LISTENER | WORD | NOT_YET | eth0 | Listen on this network interface only.
-      accept_protocol_versions | LISTENER | WORD | NOT_YET | 5 | MQTT versions the listener accepts.
-      max_qos | LISTENER | INTEGER 0..2 | NOT_YET | 1 | Highest QoS clients of this listener may use.
-      max_topic_alias | LISTENER | INTEGER 0..65535 | NOT_YET | 10 | Topic aliases an MQTT 5 client may create.
-      psk_hint | LISTENER | WORD | NOT_YET | hint | Enable TLS-PSK on the listener with this hint.
-      psk_file | GLOBAL | PATH | NOT_YET | psk | Identities and pre-shared keys for TLS-PSK.
-      tls_keyform | LISTENER | WORD | NOT_YET | pem | Form of keyfile: pem or engine.
-      tls_engine_kpass_sha1 | LISTENER | WORD | NOT_YET | 0 | SHA-1 of the engine's key password.
-      pid_file | GLOBAL | PATH | NOT_YET | /run/mosquitto/mosquitto.pid | Write the broker's process id to this file.
-      log_facility | GLOBAL | INTEGER 0..7 | NOT_YET | 0 | The syslog facility, LOG_LOCAL0 to LOG_LOCAL7.
-      log_timestamp | GLOBAL | FLAG | NOT_YET | true | Whether log lines start with a timestamp.
-      log_timestamp_format | GLOBAL | STRING | NOT_YET | %Y-%m-%dT%H:%M:%S | strftime format of the log timestamp.
-      connection | GLOBAL | WORD | NOT_YET | bridge-1 | Start a bridge to another broker; the bridge settings follow it.
-      address | BRIDGE | WORDS | NOT_YET | broker.example:1883 | The remote broker(s) of the bridge.
-      bridge_alpn | BRIDGE | STRING | NOT_YET | mqtt | ALPN protocol offered to the remote broker.
-      bridge_attempt_unsubscribe | BRIDGE | FLAG | NOT_YET | true | Unsubscribe from remote topics no longer bridged.
-      bridge_bind_address | BRIDGE | WORD | NOT_YET | 192.0.2.1 | Local address the bridge connects from.
-      bridge_cafile | BRIDGE | PATH | NOT_YET | ca.crt | CA certificates to verify the remote broker with.
-      bridge_capath | BRIDGE | PATH | NOT_YET | certs | Directory of CA certificates, as bridge_cafile.
-      bridge_certfile | BRIDGE | PATH | NOT_YET | bridge.crt | Certificate the bridge presents.
-      bridge_identity | BRIDGE | WORD | NOT_YET | bridge | TLS-PSK identity of the bridge.
-      bridge_insecure | BRIDGE | FLAG | NOT_YET | false | Skip host name verification of the remote broker.
-      bridge_keyfile | BRIDGE | PATH | NOT_YET | bridge.key | Private key of bridge_certfile.
-      bridge_max_packet_size | BRIDGE | INTEGER 0..2147483647 | NOT_YET | 0 | Largest packet the bridge accepts from the remote broker.
-      bridge_outgoing_retain | BRIDGE | FLAG | NOT_YET | true | Keep the retain flag on messages sent to the remote broker.
-      bridge_protocol_version | BRIDGE | WORD | NOT_YET | mqttv311 | MQTT version the bridge speaks.
-      bridge_psk | BRIDGE | WORD | NOT_YET | 00 | TLS-PSK key of the bridge, in hex.
-      bridge_require_ocsp | BRIDGE | FLAG | NOT_YET | false | Require an OCSP response from the remote broker.
-      bridge_tls_version | BRIDGE | WORD | NOT_YET | tlsv1.2 | TLS version of the bridge connection.
-      cleansession | BRIDGE | FLAG | NOT_YET | false | Clean session flag of the bridge's remote connection.
-      idle_timeout | BRIDGE | INTEGER 0..2147483647 | NOT_YET | 60 | Seconds before a lazy bridge disconnects when idle.
-      keepalive_interval | BRIDGE | INTEGER 0..65535 | NOT_YET | 60 | Keep-alive of the bridge's remote connection.
-      local_cleansession | BRIDGE | FLAG | NOT_YET | false | Clean session flag of the bridge's local connection.
-      local_clientid | BRIDGE | WORD | NOT_YET | bridge-local | Client id of the bridge's local connection.
-      local_password | BRIDGE | STRING | NOT_YET | secret | Password of the bridge's local connection.
-      local_username | BRIDGE | WORD | NOT_YET | bridge | User name of the bridge's local connection.
-      notification_topic | BRIDGE | WORD | NOT_YET | $SYS/broker/connection/x/state | Topic of the bridge's state notifications.
-      notifications | BRIDGE | FLAG | NOT_YET | true | Publish the bridge's connection state.
-      notifications_local_only | BRIDGE | FLAG | NOT_YET | false | Publish bridge notifications on the local broker only.
-      remote_clientid | BRIDGE | WORD | NOT_YET | bridge-remote | Client id of the bridge at the remote broker.
-      remote_password | BRIDGE | STRING | NOT_YET | secret | Password of the bridge at the remote broker.
-      remote_username | BRIDGE | WORD | NOT_YET | bridge | User name of the bridge at the remote broker.
-      restart_timeout | BRIDGE | WORDS | NOT_YET | 5 30 | Seconds before the bridge reconnects (base [cap]).
-      round_robin | BRIDGE | FLAG | NOT_YET | false | Cycle through the bridge's addresses rather than prefer the first.
-      start_type | BRIDGE | WORD | NOT_YET | automatic | When the bridge connects: automatic, lazy or once.
-      threshold | BRIDGE | INTEGER 0..2147483647 | NOT_YET | 10 | Queued messages that start a lazy bridge.
-      topic | BRIDGE | WORDS | NOT_YET | sensors/# out 1 | A topic pattern the bridge carries, its direction and QoS.
-      try_private | BRIDGE | FLAG | NOT_YET | true | Tell the remote broker that this is a bridge.
+      listener | GLOBAL | WORDS | SUPPORTED | mosquitto | 8883 | Listen on PORT [ADDRESS]; the settings below it belong to it.
+      port | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 1883 | Port of the default listener (deprecated: use listener).
+      bind_address | GLOBAL | WORD | SUPPORTED | mosquitto | 127.0.0.1 | Address of the default listener (deprecated: use listener).
+      include_dir | GLOBAL | PATH | SUPPORTED | mosquitto | conf.d | Read the *.conf files of this directory here, from the main file only.
+      allow_anonymous | GLOBAL | FLAG | SUPPORTED | mosquitto | false | Whether clients without a user name may connect.
+      per_listener_settings | GLOBAL | FLAG | SUPPORTED | mosquitto | false | Whether security settings apply per listener (mqttls: false only).
+      password_file | GLOBAL | PATH | SUPPORTED | mosquitto | passwd | User names and hashed passwords (mosquitto_passwd format).
+      acl_file | GLOBAL | PATH | SUPPORTED | mosquitto | acl | Which user may read and write which topics.
+      allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Whether an empty client id gets an assigned one.
+      max_inflight_messages | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 20 | Outgoing QoS 1/2 messages in flight per client; 0 means no limit.
+      max_queued_messages | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 1000 | Messages queued per client beyond those in flight.
+      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | mosquitto | 67108864 | Payload bytes queued per client beyond those in flight; 0: no byte limit.
+      max_topic_levels | GLOBAL | INTEGER 1..32768 | SUPPORTED | mqttls | 128 | Most levels in a topic name or filter.
+      max_topic_bytes | GLOBAL | INTEGER 1..65535 | SUPPORTED | mqttls | 65535 | Most UTF-8 bytes in a topic name or filter.
+      max_subscriptions | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mqttls | 1000 | Most subscriptions one client may hold; 0 means no limit.
+      message_size_limit | GLOBAL | BYTES 0..268435455 | SUPPORTED | mosquitto | 1000000 | Largest PUBLISH payload accepted, in bytes; 0 means no limit.
+      max_packet_size | GLOBAL | BYTES 0..268435460 | SUPPORTED | mosquitto | 2000000 | Largest packet accepted from a client, in bytes; 0 means the protocol maximum.
+      max_keepalive | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 120 | Largest keep-alive a client may ask for, in seconds.
+      max_connections | GLOBAL | INTEGER -1..2147483647 | SUPPORTED | mosquitto | -1 | Most simultaneous clients; -1 means no limit.
+      persistent_client_expiration | GLOBAL | PERIOD | SUPPORTED | mosquitto | 14d | Remove persistent sessions disconnected for longer than this.
+      retain_available | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Whether retained messages are supported.
+      persistence | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Keep sessions and retained messages on disk across restarts.
+      persistence_location | GLOBAL | PATH | SUPPORTED | mosquitto | data | Directory of the persistence store.
+      persistence_file | GLOBAL | WORD | SUPPORTED | mosquitto | mqttls.db | Name of the persistence store inside its location.
+      autosave_interval | GLOBAL | INTEGER 0..2147483647 | IGNORED | mosquitto | 1800 | Seconds between saves (mqttls writes every change at once).
+      autosave_on_changes | GLOBAL | FLAG | IGNORED | mosquitto | false | Count autosave_interval in changes (mqttls writes every change at once).
+      log_type | GLOBAL | WORD | SUPPORTED | mosquitto | error | A category of lines to log: error ... debug, all or none.
+      log_dest | GLOBAL | WORDS | SUPPORTED | mosquitto | stderr | Where to log: stdout, stderr, file PATH or none.
+      connection_messages | GLOBAL | FLAG | IGNORED | mosquitto | true | Log clients connecting and disconnecting (mqttls always does).
+      set_tcp_nodelay | GLOBAL | FLAG | IGNORED | mosquitto | true | Disable Nagle's algorithm (always on in mqttls).
+      user | GLOBAL | WORD | IGNORED | mosquitto | mosquitto | When started as root, drop to this user (mqttls never changes user).
+      cafile | LISTENER | PATH | SUPPORTED | mosquitto | ca.crt | PEM CA certificates that client certificates must chain to.
+      capath | LISTENER | PATH | SUPPORTED | mosquitto | certs | Directory of hashed PEM CA certificates, as cafile.
+      certfile | LISTENER | PATH | SUPPORTED | mosquitto | server.crt | The listener's PEM certificate chain; makes it a TLS listener.
+      keyfile | LISTENER | PATH | SUPPORTED | mosquitto | server.key | The private key of certfile.
+      keyfile_password | LISTENER | STRING | SUPPORTED | mqttls | env:KEY_PASSWORD | Password of an encrypted keyfile: file:PATH, env:NAME or the password.
+      require_certificate | LISTENER | FLAG | SUPPORTED | mosquitto | true | Clients must present a certificate that verifies.
+      use_identity_as_username | LISTENER | FLAG | SUPPORTED | mosquitto | true | The client certificate's CN is the user name.
+      use_subject_as_username | LISTENER | FLAG | SUPPORTED | mosquitto | false | The client certificate's subject is the user name.
+      tls_version | LISTENER | WORD | SUPPORTED | mosquitto | tlsv1.2 | The lowest TLS version accepted.
+      ciphers | LISTENER | WORD | SUPPORTED | mosquitto | ECDHE-ECDSA-AES128-GCM-SHA256 | TLS 1.2 cipher suites, OpenSSL list syntax.
+      ciphers_tls1.3 | LISTENER | WORD | SUPPORTED | mosquitto | TLS_AES_128_GCM_SHA256 | TLS 1.3 cipher suites.
+      crlfile | LISTENER | PATH | SUPPORTED | mosquitto | ca.crl | PEM certificate revocation list checked for client certificates.
+      dhparamfile | LISTENER | PATH | SUPPORTED | mosquitto | dh.pem | Diffie-Hellman parameters for DHE suites.
+      cert_identity | LISTENER | WORD | SUPPORTED | mqttls | cn | Which certificate field is the device identity.
+      use_identity_as_clientid | LISTENER | FLAG | SUPPORTED | mqttls | false | The client id must equal the certificate identity.
+      crl_expired | LISTENER | WORD | SUPPORTED | mqttls | warn | Warn or refuse when a CRL is past its next update.
+      sni_cert | LISTENER | WORDS | SUPPORTED | mqttls | broker.example a.crt a.key | Another certificate for clients asking for a server name.
+      alpn | LISTENER | WORDS | SUPPORTED | mqttls | mqtt | ALPN protocols accepted, comma-separated.
+      tls_max_chain_depth | LISTENER | INTEGER 2..100 | SUPPORTED | mqttls | 20 | Most certificates in a client's chain, leaf included.
+      tls_max_record_size | LISTENER | INTEGER 512..16384 | SUPPORTED | mqttls | 4096 | Cap on outgoing TLS records, in bytes.
+      tls_send_root | LISTENER | FLAG | SUPPORTED | mqttls | false | Also send a self-signed root at the end of certfile.
+      tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | mqttls | 10s | Time allowed for a TLS handshake.
+      max_connection_rate | LISTENER | WORD | SUPPORTED | mqttls | 20/s | New connections per source address per second.
+      tls_engine | LISTENER | WORD | SUPPORTED | mosquitto | openssl | TLS engine; mqttls takes openssl or jdk.
+      auth_plugin | GLOBAL | PATH | NOT_YET | mosquitto | auth.so | Load an authentication plugin (deprecated: use plugin).
+      auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | mosquitto | true | Refuse + and # in user names and client ids given to auth plugins.
+      plugin | GLOBAL | PATH | NOT_YET | mosquitto | plugin.so | Load a plugin.
+      plugin_opt_* | GLOBAL | STRING | NOT_YET | mosquitto | value | An option passed to the plugin above.
+      protocol | LISTENER | WORD | NOT_YET | mosquitto | websockets | The listener's protocol: mqtt or websockets.
+      http_dir | LISTENER | PATH | NOT_YET | mosquitto | www | Serve files from this directory on a websockets listener.
+      websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | libwebsockets' log level.
+      websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 4096 | Size of the websockets header buffer.
+      sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Seconds between $SYS topic updates.
+      max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Outgoing QoS 1/2 bytes in flight per client.
+      memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Most heap the broker may use, in bytes.
+      queue_qos0_messages | GLOBAL | FLAG | NOT_YET | mosquitto | false | Queue QoS 0 messages for disconnected persistent clients.
+      upgrade_outgoing_qos | GLOBAL | FLAG | NOT_YET | mosquitto | false | Send messages at the subscription's QoS, not the publisher's.
+      use_username_as_clientid | LISTENER | FLAG | NOT_YET | mosquitto | false | Replace the client id with the user name.
+      auto_id_prefix | GLOBAL | WORD | NOT_YET | mosquitto | auto- | Prefix of assigned client ids.
+      clientid_prefixes | GLOBAL | WORD | NOT_YET | mosquitto | secure- | Only client ids with this prefix may connect.
+      check_retain_source | GLOBAL | FLAG | NOT_YET | mosquitto | false | Re-check a retained message's publisher against the ACL.
+      allow_duplicate_messages | GLOBAL | FLAG | NOT_YET | mosquitto | true | Deliver a message once per overlapping subscription.
+      mount_point | LISTENER | WORD | NOT_YET | mosquitto | tenant/ | Prefix every topic of the listener's clients.
+      socket_domain | LISTENER | WORD | NOT_YET | mosquitto | ipv4 | Listen on IPv4 or IPv6 only.
+      bind_interface | LISTENER | WORD | NOT_YET | mosquitto | eth0 | Listen on this network interface only.
+      accept_protocol_versions | LISTENER | WORD | NOT_YET | mosquitto | 5 | MQTT versions the listener accepts (since mosquitto 2.1).
+      max_qos | LISTENER | INTEGER 0..2 | NOT_YET | mosquitto | 1 | Highest QoS clients of this listener may use.
+      max_topic_alias | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 10 | Topic aliases an MQTT 5 client may create.
+      psk_hint | LISTENER | WORD | NOT_YET | mosquitto | hint | Enable TLS-PSK on the listener with this hint.
+      psk_file | GLOBAL | PATH | NOT_YET | mosquitto | psk | Identities and pre-shared keys for TLS-PSK.
+      tls_keyform | LISTENER | WORD | NOT_YET | mosquitto | pem | Form of keyfile: pem or engine.
+      tls_engine_kpass_sha1 | LISTENER | WORD | NOT_YET | mosquitto | 0 | SHA-1 of the engine's key password.
+      pid_file | GLOBAL | PATH | NOT_YET | mosquitto | /run/mosquitto/mosquitto.pid | Write the broker's process id to this file.
+      log_facility | GLOBAL | INTEGER 0..7 | NOT_YET | mosquitto | 0 | The syslog facility, LOG_LOCAL0 to LOG_LOCAL7.
+      log_timestamp | GLOBAL | FLAG | NOT_YET | mosquitto | true | Whether log lines start with a timestamp.
+      log_timestamp_format | GLOBAL | STRING | NOT_YET | mosquitto | %Y-%m-%dT%H:%M:%S | strftime format of the log timestamp.
+      connection | GLOBAL | WORD | NOT_YET | mosquitto | bridge-1 | Start a bridge to another broker; the bridge settings follow it.
+      address | BRIDGE | WORDS | NOT_YET | mosquitto | broker.example:1883 | The remote broker(s) of the bridge.
+      bridge_alpn | BRIDGE | STRING | NOT_YET | mosquitto | mqtt | ALPN protocol offered to the remote broker.
+      bridge_attempt_unsubscribe | BRIDGE | FLAG | NOT_YET | mosquitto | true | Unsubscribe from remote topics no longer bridged.
+      bridge_bind_address | BRIDGE | WORD | NOT_YET | mosquitto | 192.0.2.1 | Local address the bridge connects from.
+      bridge_cafile | BRIDGE | PATH | NOT_YET | mosquitto | ca.crt | CA certificates to verify the remote broker with.
+      bridge_capath | BRIDGE | PATH | NOT_YET | mosquitto | certs | Directory of CA certificates, as bridge_cafile.
+      bridge_certfile | BRIDGE | PATH | NOT_YET | mosquitto | bridge.crt | Certificate the bridge presents.
+      bridge_identity | BRIDGE | WORD | NOT_YET | mosquitto | bridge | TLS-PSK identity of the bridge.
+      bridge_insecure | BRIDGE | FLAG | NOT_YET | mosquitto | false | Skip host name verification of the remote broker.
+      bridge_keyfile | BRIDGE | PATH | NOT_YET | mosquitto | bridge.key | Private key of bridge_certfile.
+      bridge_max_packet_size | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | Largest packet the bridge accepts from the remote broker.
+      bridge_outgoing_retain | BRIDGE | FLAG | NOT_YET | mosquitto | true | Keep the retain flag on messages sent to the remote broker.
+      bridge_protocol_version | BRIDGE | WORD | NOT_YET | mosquitto | mqttv311 | MQTT version the bridge speaks.
+      bridge_psk | BRIDGE | WORD | NOT_YET | mosquitto | 00 | TLS-PSK key of the bridge, in hex.
+      bridge_require_ocsp | BRIDGE | FLAG | NOT_YET | mosquitto | false | Require an OCSP response from the remote broker.
+      bridge_tls_version | BRIDGE | WORD | NOT_YET | mosquitto | tlsv1.2 | TLS version of the bridge connection.
+      cleansession | BRIDGE | FLAG | NOT_YET | mosquitto | false | Clean session flag of the bridge's remote connection.
+      idle_timeout | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 60 | Seconds before a lazy bridge disconnects when idle.
+      keepalive_interval | BRIDGE | INTEGER 0..65535 | NOT_YET | mosquitto | 60 | Keep-alive of the bridge's remote connection.
+      local_cleansession | BRIDGE | FLAG | NOT_YET | mosquitto | false | Clean session flag of the bridge's local connection.
+      local_clientid | BRIDGE | WORD | NOT_YET | mosquitto | bridge-local | Client id of the bridge's local connection.
+      local_password | BRIDGE | STRING | NOT_YET | mosquitto | secret | Password of the bridge's local connection.
+      local_username | BRIDGE | WORD | NOT_YET | mosquitto | bridge | User name of the bridge's local connection.
+      notification_topic | BRIDGE | WORD | NOT_YET | mosquitto | $SYS/broker/connection/x/state | Topic of the bridge's state notifications.
+      notifications | BRIDGE | FLAG | NOT_YET | mosquitto | true | Publish the bridge's connection state.
+      notifications_local_only | BRIDGE | FLAG | NOT_YET | mosquitto | false | Publish bridge notifications on the local broker only.
+      remote_clientid | BRIDGE | WORD | NOT_YET | mosquitto | bridge-remote | Client id of the bridge at the remote broker.
+      remote_password | BRIDGE | STRING | NOT_YET | mosquitto | secret | Password of the bridge at the remote broker.
+      remote_username | BRIDGE | WORD | NOT_YET | mosquitto | bridge | User name of the bridge at the remote broker.
+      restart_timeout | BRIDGE | WORDS | NOT_YET | mosquitto | 5 30 | Seconds before the bridge reconnects (base [cap]).
+      round_robin | BRIDGE | FLAG | NOT_YET | mosquitto | false | Cycle through the bridge's addresses rather than prefer the first.
+      start_type | BRIDGE | WORD | NOT_YET | mosquitto | automatic | When the bridge connects: automatic, lazy or once.
+      threshold | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Queued messages that start a lazy bridge.
+      topic | BRIDGE | WORDS | NOT_YET | mosquitto | sensors/# out 1 | A topic pattern the bridge carries, its direction and QoS.
+      try_private | BRIDGE | FLAG | NOT_YET | mosquitto | true | Tell the remote broker that this is a bridge.
       """;
 
   private static final Map<String, DirectiveSpec> ALL = parse(TABLE);
@@ -199,8 +199,8 @@ public final class Catalogue {
     Map<String, DirectiveSpec> m = new LinkedHashMap<>();
     for (String row : table.strip().split("\n")) {
       String[] c = row.split("\\|", -1);
-      if (c.length != 6) {
-        throw new IllegalStateException("catalogue row needs 6 columns: " + row);
+      if (c.length != 7) {
+        throw new IllegalStateException("catalogue row needs 7 columns: " + row);
       }
       String name = c[0].strip();
       String[] kind = c[2].strip().split(" ");
@@ -217,10 +217,11 @@ public final class Catalogue {
               Section.valueOf(c[1].strip()),
               Kind.valueOf(kind[0]),
               Support.valueOf(c[3].strip()),
+              c[4].strip().equals("mosquitto"),
               min,
               max,
-              c[4].strip(),
-              c[5].strip());
+              c[5].strip(),
+              c[6].strip());
       if (m.put(name, s) != null) {
         throw new IllegalStateException("catalogue lists " + name + " twice");
       }

@@ -11,16 +11,19 @@ import java.util.Objects;
  * @param section where it belongs: before any listener, or in a listener's block
  * @param kind the form of its value
  * @param support what the mqttls broker does with it
+ * @param mosquitto whether it is one of mosquitto's directives; false for mqttls's own
  * @param min the smallest value of an {@link Kind#INTEGER} or {@link Kind#BYTES}; else 0
  * @param max the largest value of an {@link Kind#INTEGER} or {@link Kind#BYTES}; else 0
  * @param example a valid value, as written in a file (for documentation and tests)
- * @param meaning mosquitto's documented meaning, in one short line
+ * @param meaning its documented meaning in one short line: mosquitto.conf(5)'s for mosquitto's
+ *     directives, ours for mqttls's own
  */
 public record DirectiveSpec(
     String name,
     Section section,
     Kind kind,
     Support support,
+    boolean mosquitto,
     long min,
     long max,
     String example,
@@ -85,9 +88,10 @@ public record DirectiveSpec(
   }
 
   /**
-   * Checks {@code d}'s value by its {@link #kind()}. A {@link Kind#WORD} is only checked for being
-   * one word and {@link Kind#WORDS} not at all: their owner (the broker, the TLS settings) checks
-   * the rest.
+   * Checks {@code d}'s value as the mqttls broker takes it: its form by {@link #kind()}, then what
+   * the broker refuses beyond the form (e.g. {@code per_listener_settings true}, an unknown {@code
+   * log_type}, a unix socket {@code listener}). A TLS directive's own rules (e.g. the words {@code
+   * tls_version} takes) are the TLS settings', which the broker and the linter both apply.
    *
    * @throws ConfException naming the line when the value does not fit
    */
@@ -102,6 +106,9 @@ public record DirectiveSpec(
       case STRING -> d.string();
       case WORDS -> {}
       case WORD -> d.word();
+    }
+    if (support != Support.NOT_YET) {
+      ValueRules.check(d);
     }
   }
 

@@ -1,16 +1,19 @@
 package dev.mqttls.cli.client;
 
-/** A failure the command reports in one line and exits with {@link #exitCode()}; no stack trace. */
-final class CliFailure extends RuntimeException {
+/**
+ * A failure the command reports in one line and exits with {@link #exitCode()}; no stack trace (a
+ * user's mistake, not our bug).
+ */
+public final class CliFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int exitCode;
 
-  CliFailure(int exitCode, String message) {
+  public CliFailure(int exitCode, String message) {
     super(message, null, false, false);
     this.exitCode = exitCode;
   }
 
-  int exitCode() {
+  public int exitCode() {
     return exitCode;
   }
 }

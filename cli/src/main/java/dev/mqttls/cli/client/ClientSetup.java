@@ -1,8 +1,10 @@
 package dev.mqttls.cli.client;
 
 import dev.mqttls.client.CredentialStore;
+import dev.mqttls.client.Message;
 import dev.mqttls.client.MessageProperties;
 import dev.mqttls.client.MqttClientConfig;
+import dev.mqttls.client.Socks5Proxy;
 import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
@@ -36,107 +38,195 @@ final class ClientSetup {
   private ClientSetup() {}
 
   /** The configuration and the topic a URL may carry. */
-  record Setup(MqttClientConfig.Builder config, Optional<String> urlTopic) {}
+  record Setup(MqttClientConfig.Builder builder, Optional<String> urlTopic) {
+    /** The configuration; what the library finds inconsistent is a usage error. */
+    MqttClientConfig config() {
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new CliFailure(ExitCodes.USAGE, e.getMessage());
+      }
+    }
+  }
 
   static Setup build(
-      ConnectionOptions c, TlsOptions t, List<PropertyOptions.Property> props, PrintWriter err) {
-    String host = c.host;
-    Integer port = c.port;
-    String username = c.username;
-    boolean tls = t.anySet();
-    Optional<String> urlTopic = Optional.empty();
-    if (c.url != null) {
-      if (c.host != null) {
-        throw new CliFailure(ExitCodes.USAGE, "give the broker with either --url or -h, not both");
-      }
-      MqttUrl url = MqttUrl.parse(c.url);
-      host = url.host();
-      if (port == null) {
-        port = url.port().orElse(null);
-      }
-      if (username == null) {
-        username = url.username().orElse(null);
-      }
-      if (tls && !url.tls()) {
-        throw new CliFailure(
-            ExitCodes.USAGE,
-            "TLS options were given but the URL says mqtt:// (plain TCP); use mqtts://");
-      }
-      tls = url.tls();
-      urlTopic = url.topic();
-    }
-    if (host == null) {
-      host = "localhost";
-    }
-    MqttVersion version = version(c.protocolVersion);
+      ConnectionOptions c,
+      SessionOptions s,
+      TlsOptions t,
+      List<PropertyOptions.Property> props,
+      PrintWriter err) {
+    BrokerTarget target = BrokerTarget.of(c, t, null);
+    MqttVersion version = target.version();
     MqttClientConfig.Builder b;
     try {
-      b = MqttClientConfig.builder(host);
-      if (port != null) {
-        b.port(port);
-      }
+      b = MqttClientConfig.builder(target.host());
+      target.port().ifPresent(b::port);
       b.version(version);
-      b.keepAliveSeconds(c.keepAlive);
-      b.connectTimeout(Duration.ofSeconds(Math.max(1, c.connectTimeout)));
-      String id = c.clientId;
-      if (id == null && version == MqttVersion.V3_1_1) {
+      b.keepAliveSeconds(s.keepAlive);
+      if (c.connectTimeout != null) {
+        b.connectTimeout(Duration.ofSeconds(Math.max(1, c.connectTimeout)));
+      }
+      if (s.maxInflight != null) {
+        b.maxInflight(s.maxInflight);
+      }
+      String requested = target.clientId().orElse(null);
+      String id = requested;
+      if (id == null && version != MqttVersion.V5) {
         // 3.1.1 brokers may refuse an empty id; mosquitto_pub makes one up the same way
         id = "mqttls-" + ProcessHandle.current().pid();
       }
       if (id != null) {
         b.clientId(id);
       }
-      if (c.noClean) {
-        if (c.clientId == null) {
-          throw new CliFailure(ExitCodes.USAGE, "-c (resume the session) needs a client id (-i)");
+      if (s.noClean) {
+        if (requested == null) {
+          throw new CliFailure(
+              ExitCodes.USAGE, "-c (resume the session) needs a client id (-i or -I)");
         }
         b.cleanStart(false);
         if (version == MqttVersion.V5) {
-          b.sessionExpirySeconds(c.sessionExpiry != null ? c.sessionExpiry : 0xFFFF_FFFFL);
+          b.sessionExpirySeconds(s.sessionExpiry != null ? expiry(s.sessionExpiry) : 0xFFFF_FFFFL);
         }
-      } else if (c.sessionExpiry != null) {
-        b.sessionExpirySeconds(c.sessionExpiry);
+      } else if (s.sessionExpiry != null) {
+        b.sessionExpirySeconds(expiry(s.sessionExpiry));
       }
-      if (username != null) {
-        b.username(username);
-      }
-      byte[] password = password(c, username, err);
+      target.username().ifPresent(b::username);
+      byte[] password = target.passwordBytes(err);
       if (password != null) {
         b.password(password);
         Arrays.fill(password, (byte) 0);
       }
+      will(s, props, version).ifPresent(b::will);
+      transport(b, c, s, err);
+      if (c.debug) {
+        b.packetTrace(new PacketTraceWriter(err, requested != null ? requested : id));
+      }
       for (PropertyOptions.Property p : props) {
         if (p.command().equals("connect")) {
-          if (version != MqttVersion.V5) {
-            throw new CliFailure(ExitCodes.USAGE, "-D properties need MQTT 5 (-V mqttv5)");
-          }
-          if (p.name().equals("user-property")) {
-            b.connectUserProperty(p.key(), p.value());
-          } else if (p.name().equals("session-expiry-interval")) {
-            b.sessionExpirySeconds(Long.parseLong(p.value()));
-          } else {
-            throw new CliFailure(
-                ExitCodes.USAGE,
-                "-D connect "
-                    + p.name()
-                    + ": supported are user-property and session-expiry-interval");
-          }
+          connectProperty(b, p, version);
         }
       }
-      if (tls) {
+      if (target.tls()) {
         b.tls(tlsConfig(t, err));
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CliFailure(ExitCodes.USAGE, e.getMessage());
     }
-    return new Setup(b, urlTopic);
+    return new Setup(b, target.urlTopic());
+  }
+
+  /** --unix, --proxy and --nodelay. */
+  private static void transport(
+      MqttClientConfig.Builder b, ConnectionOptions c, SessionOptions s, PrintWriter err) {
+    if (s.unixSocket != null) {
+      if (c.brokerGiven() || c.port != null) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "--unix replaces -h, -p and -L: give the socket or the host, not both");
+      }
+      b.unixSocket(s.unixSocket);
+    }
+    if (s.proxy != null) {
+      if (s.unixSocket != null) {
+        throw new CliFailure(ExitCodes.USAGE, "--proxy and --unix do not go together");
+      }
+      b.socks5Proxy(socks5(s.proxy, err));
+    }
+    // TCP_NODELAY is always on; --nodelay only keeps mosquitto's scripts working
+    b.tcpNoDelay(true);
+  }
+
+  /** A --proxy URL: socks5h://[user[:password]@]host[:port], port 1080 by default. */
+  static Socks5Proxy socks5(String text, PrintWriter err) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "--proxy '" + text + "' is not a URL: " + e.getReason());
+    }
+    if (!"socks5h".equalsIgnoreCase(uri.getScheme())) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "--proxy must be socks5h://[user[:password]@]host[:port], was " + text);
+    }
+    if (uri.getHost() == null) {
+      throw new CliFailure(ExitCodes.USAGE, "--proxy '" + text + "' has no host");
+    }
+    Socks5Proxy proxy = Socks5Proxy.of(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 1080);
+    if (uri.getUserInfo() != null) {
+      String info = uri.getUserInfo();
+      int colon = info.indexOf(':');
+      String user = colon >= 0 ? info.substring(0, colon) : info;
+      char[] pw = colon >= 0 ? info.substring(colon + 1).toCharArray() : new char[0];
+      if (colon >= 0) {
+        err.println(
+            "Warning: the proxy password on the command line is visible to other users (ps)");
+        err.flush();
+      }
+      proxy = proxy.withCredentials(user, pw);
+    }
+    return proxy;
+  }
+
+  /** -x as mosquitto takes it: -1 means never. */
+  private static long expiry(long seconds) {
+    return seconds == -1 ? 0xFFFF_FFFFL : seconds;
+  }
+
+  private static void connectProperty(
+      MqttClientConfig.Builder b, PropertyOptions.Property p, MqttVersion version) {
+    if (version != MqttVersion.V5) {
+      throw new CliFailure(ExitCodes.USAGE, "-D properties need MQTT 5 (-V mqttv5)");
+    }
+    switch (p.name()) {
+      case "user-property":
+        b.connectUserProperty(p.key(), p.value());
+        break;
+      case "session-expiry-interval":
+        b.sessionExpirySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
+        break;
+      default:
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-D connect " + p.name() + ": supported are user-property and session-expiry-interval");
+    }
+  }
+
+  /** The will of --will-topic and friends, with the -D will properties. */
+  private static Optional<Message> will(
+      SessionOptions s, List<PropertyOptions.Property> props, MqttVersion version) {
+    boolean willProps = props.stream().anyMatch(p -> p.command().equals("will"));
+    if (s.willTopic == null) {
+      if (s.willPayload != null || s.willQos != null || s.willRetain || willProps) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "--will-payload, --will-qos, --will-retain and -D will need --will-topic");
+      }
+      return Optional.empty();
+    }
+    Message.Builder w = Message.builder(s.willTopic);
+    if (s.willPayload != null) {
+      w.payload(s.willPayload);
+    }
+    if (s.willQos != null) {
+      w.qos(qosOf("--will-qos", s.willQos));
+    }
+    w.retain(s.willRetain);
+    w.properties(messageProperties("will", props, version));
+    return Optional.of(w.build());
   }
 
   /** The MQTT 5 properties of a PUBLISH from {@code -D publish ...}. */
   static MessageProperties publishProperties(List<PropertyOptions.Property> props, MqttVersion v) {
+    return messageProperties("publish", props, v);
+  }
+
+  /** The MQTT 5 message properties of {@code -D COMMAND ...} (publish or will). */
+  static MessageProperties messageProperties(
+      String command, List<PropertyOptions.Property> props, MqttVersion v) {
     MessageProperties.Builder b = MessageProperties.builder();
     for (PropertyOptions.Property p : props) {
-      if (!p.command().equals("publish")) {
+      if (!p.command().equals(command)) {
         continue;
       }
       if (v != MqttVersion.V5) {
@@ -157,21 +247,24 @@ final class ClientSetup {
             b.correlationData(p.value().getBytes(StandardCharsets.UTF_8));
             break;
           case "message-expiry-interval":
-            b.messageExpirySeconds(Long.parseLong(p.value()));
+            b.messageExpirySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
             break;
           case "payload-format-indicator":
-            b.payloadUtf8(p.value().equals("1"));
+            b.payloadUtf8(PropertyOptions.unsigned(p, 1) == 1);
             break;
           default:
             throw new CliFailure(
                 ExitCodes.USAGE,
-                "-D publish "
+                "-D "
+                    + command
+                    + " "
                     + p.name()
                     + ": supported are content-type, correlation-data, message-expiry-interval,"
                     + " payload-format-indicator, response-topic, user-property");
         }
       } catch (IllegalArgumentException e) {
-        throw new CliFailure(ExitCodes.USAGE, "-D publish " + p.name() + ": " + e.getMessage());
+        throw new CliFailure(
+            ExitCodes.USAGE, "-D " + command + " " + p.name() + ": " + e.getMessage());
       }
     }
     return b.build();
@@ -186,28 +279,49 @@ final class ClientSetup {
       case "311":
       case "3.1.1":
         return MqttVersion.V3_1_1;
+      case "mqttv31":
+      case "31":
+      case "3.1":
+        return MqttVersion.V3_1;
       default:
-        throw new CliFailure(ExitCodes.USAGE, "-V must be mqttv5 or mqttv311, was " + v);
+        throw new CliFailure(
+            ExitCodes.USAGE, "-V must be mqttv5, mqttv311 or mqttv31 (or 5, 311, 31), was " + v);
     }
   }
 
   /** The QoS of a -q flag. */
   static Qos qos(int q) {
+    return qosOf("-q", q);
+  }
+
+  static Qos qosOf(String flag, int q) {
     try {
       return Qos.of(q);
     } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCodes.USAGE, "-q must be 0, 1 or 2");
+      throw new CliFailure(ExitCodes.USAGE, flag + " must be 0, 1 or 2, was " + q);
     }
   }
 
-  private static byte[] password(ConnectionOptions c, String username, PrintWriter err) {
-    if (c.password != null) {
+  /**
+   * The password from, in this order: -P, the URL (both with a warning, once), --pw-file, {@value
+   * #PASSWORD_ENV}, or a prompt when a user name is given on a terminal; null for none.
+   */
+  static byte[] password(
+      ConnectionOptions c, String urlPassword, String username, PrintWriter err) {
+    String visible = c.password != null ? c.password : urlPassword;
+    if (visible != null) {
       err.println(
-          "Warning: a password on the command line is visible to other users (ps); use "
+          "Warning: a password on the command line"
+              + (c.password != null ? "" : " (in the URL)")
+              + " is visible to other users (ps); use --pw-file, "
               + PASSWORD_ENV
               + " or the prompt");
       err.flush();
-      return c.password.getBytes(StandardCharsets.UTF_8);
+      return visible.getBytes(StandardCharsets.UTF_8);
+    }
+    if (c.passwordFile != null) {
+      List<String> lines = InputFiles.readAllLines("--pw-file", c.passwordFile);
+      return (lines.isEmpty() ? "" : lines.get(0)).getBytes(StandardCharsets.UTF_8);
     }
     String env = environment.apply(PASSWORD_ENV);
     if (env != null) {
@@ -259,14 +373,7 @@ final class ClientSetup {
   private static TlsConfig tlsConfig(TlsOptions t, PrintWriter err) {
     TlsConfig.Builder b = TlsConfig.builder();
     if (t.secTag != null) {
-      Path dir = t.secTagDir;
-      if (dir == null) {
-        String env = environment.apply("MQTTLS_CREDENTIALS");
-        dir =
-            env != null
-                ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".mqttls", "credentials");
-      }
+      Path dir = t.secTagDir();
       b.secTag(CredentialStore.open(dir), t.secTag);
       Path keyFile =
           CredentialStore.open(dir).path(t.secTag, dev.mqttls.client.CredentialType.CLIENT_KEY);
@@ -278,10 +385,10 @@ final class ClientSetup {
       }
     }
     if (t.caFile != null) {
-      b.caFile(t.caFile);
+      b.caFile(InputFiles.readableFile("--cafile", t.caFile));
     }
     if (t.caPath != null) {
-      b.caPath(t.caPath);
+      b.caPath(InputFiles.readableDirectory("--capath", t.caPath));
     }
     boolean p12 = t.keyForm.equalsIgnoreCase("p12") || t.keyForm.equalsIgnoreCase("pkcs12");
     if (!p12 && !t.keyForm.equalsIgnoreCase("pem")) {
@@ -291,13 +398,15 @@ final class ClientSetup {
       if (t.key == null) {
         throw new CliFailure(ExitCodes.USAGE, "--keyform p12 needs --key FILE.p12");
       }
+      InputFiles.readableFile("--key", t.key);
       char[] pw = keyPassword(t.key, true);
       b.pkcs12(t.key, pw == null ? new char[0] : pw);
     } else if (t.cert != null || t.key != null) {
       if (t.cert == null || t.key == null) {
         throw new CliFailure(ExitCodes.USAGE, "--cert and --key go together");
       }
-      b.certFile(t.cert).keyFile(t.key);
+      b.certFile(InputFiles.readableFile("--cert", t.cert))
+          .keyFile(InputFiles.readableFile("--key", t.key));
       char[] pw = keyPassword(t.key, false);
       if (pw != null) {
         b.keyPassword(pw);
@@ -305,20 +414,13 @@ final class ClientSetup {
     }
     if (t.insecure) {
       b.insecure();
+      err.println(
+          "Warning: INSECURE (--insecure): host name verification is off: any certificate"
+              + " from a trusted CA is accepted, whatever host it names");
+      err.flush();
     }
     if (t.tlsVersion != null) {
-      String v = t.tlsVersion.toLowerCase(java.util.Locale.ROOT);
-      switch (v) {
-        case "tlsv1.3":
-          b.protocols(List.of("TLSv1.3"));
-          break;
-        case "tlsv1.2":
-          b.protocols(List.of("TLSv1.2"));
-          break;
-        default:
-          throw new CliFailure(
-              ExitCodes.USAGE, "--tls-version must be tlsv1.3 or tlsv1.2, was " + t.tlsVersion);
-      }
+      b.protocols(List.of(t.tlsVersion("--tls-version")));
     }
     if (t.ciphers != null) {
       b.ciphers(List.of(t.ciphers.split(":")));

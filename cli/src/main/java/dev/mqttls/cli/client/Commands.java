@@ -1,44 +1,92 @@
 package dev.mqttls.cli.client;
 
-import ch.qos.logback.classic.Level;
 import dev.mqttls.client.MqttClientException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 
 /** What pub, sub and shell share: turning failures into one line on stderr and an exit code. */
 final class Commands {
   private Commands() {}
 
   static int run(String name, PrintWriter err, boolean debug, Callable<Integer> body) {
-    if (debug) {
-      setLevel("dev.mqttls", Level.DEBUG);
+    return run(name, err, debug, false, body);
+  }
+
+  /**
+   * Runs {@code body}, printing a failure as one line; with {@code quiet} only usage errors print,
+   * as mosquitto_pub/sub's --quiet does.
+   */
+  static int run(
+      String name, PrintWriter err, boolean debug, boolean quiet, Callable<Integer> body) {
+    String prefix = "mqttls " + name + ": ";
+    // the command reports each failure itself, in one line; the library's log line would say it
+    // again (a lost connection twice). -d keeps the library's log.
+    ch.qos.logback.classic.Logger library = null;
+    ch.qos.logback.classic.Level before = null;
+    if (!debug
+        && org.slf4j.LoggerFactory.getLogger("dev.mqttls.client")
+            instanceof ch.qos.logback.classic.Logger l) {
+      library = l;
+      before = l.getLevel();
+      l.setLevel(ch.qos.logback.classic.Level.ERROR);
     }
     try {
       return body.call();
     } catch (CliFailure e) {
-      err.println("mqttls " + name + ": " + e.getMessage());
-      err.flush();
+      if (!quiet || e.exitCode() == ExitCodes.USAGE) {
+        print(err, prefix + e.getMessage());
+      }
       return e.exitCode();
     } catch (MqttClientException e) {
-      err.println("mqttls " + name + ": " + e.getMessage());
-      err.flush();
-      return ExitCodes.of(e.kind());
+      int code = ExitCodes.of(e.kind());
+      if (!quiet || code == ExitCodes.USAGE) {
+        print(err, prefix + e.getMessage());
+      }
+      return code;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("mqttls " + name + ": interrupted");
-      err.flush();
+      print(err, prefix + "interrupted");
       return ExitCodes.FAILED;
+    } catch (UncheckedIOException e) {
+      return ioFailure(err, prefix, e.getCause(), quiet);
+    } catch (IOException e) {
+      return ioFailure(err, prefix, e, quiet);
     } catch (Exception e) {
-      err.println("mqttls " + name + ": " + e);
-      err.flush();
+      // not the user's mistake but ours: the stack trace helps a bug report, with -d
+      print(
+          err,
+          prefix
+              + "internal error, please report it: "
+              + e
+              + (debug ? "" : " (run with -d for the stack trace)"));
+      if (debug) {
+        e.printStackTrace(err);
+        err.flush();
+      }
       return ExitCodes.FAILED;
+    } finally {
+      if (library != null) {
+        library.setLevel(before);
+      }
     }
   }
 
-  private static void setLevel(String logger, Level level) {
-    if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(level);
+  private static int ioFailure(PrintWriter err, String prefix, IOException e, boolean quiet) {
+    if (!quiet) {
+      print(
+          err,
+          prefix
+              + "input/output failed: "
+              + (e.getMessage() == null ? "no details" : e.getMessage())
+              + "; check the files and streams given");
     }
+    return ExitCodes.FAILED;
+  }
+
+  private static void print(PrintWriter err, String line) {
+    err.println(line);
+    err.flush();
   }
 }

@@ -1,10 +1,12 @@
 package dev.mqttls.cli.client;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The broker and session options every client command takes, spelled as mosquitto_pub/sub spell
- * them.
+ * Where the broker is and who we are to it: the options {@code pub}, {@code sub}, {@code shell} and
+ * {@code doctor} share, spelled as mosquitto_pub/sub spell them. Session and transport options that
+ * only a client session uses are in {@link SessionOptions}; TLS is in {@link TlsOptions}.
  */
 public final class ConnectionOptions {
   @Option(
@@ -22,7 +24,8 @@ public final class ConnectionOptions {
   @Option(
       names = {"-L", "--url"},
       paramLabel = "URL",
-      description = "Broker as mqtt[s]://[user@]host[:port][/topic]; mqtts:// turns TLS on.")
+      description =
+          "Broker as mqtt[s]://[user[:password]@]host[:port][/topic]; mqtts:// turns TLS on.")
   String url;
 
   @Option(
@@ -32,10 +35,16 @@ public final class ConnectionOptions {
   String clientId;
 
   @Option(
+      names = {"-I", "--id-prefix"},
+      paramLabel = "PREFIX",
+      description = "Client id made of PREFIX and the process id (not with -i).")
+  String clientIdPrefix;
+
+  @Option(
       names = {"-u", "--username"},
       paramLabel = "USER",
       description =
-          "User name. The password comes from MQTTLS_PASSWORD, or a prompt on a terminal.")
+          "User name. The password comes from -P, --pw-file, MQTTLS_PASSWORD, or a prompt on a terminal.")
   String username;
 
   @Option(
@@ -45,36 +54,39 @@ public final class ConnectionOptions {
   String password;
 
   @Option(
-      names = {"-k", "--keepalive"},
-      paramLabel = "SECS",
-      description = "Keep-alive in seconds (default: 60).")
-  int keepAlive = 60;
-
-  @Option(
-      names = {"-c", "--disable-clean-session"},
-      description = "Resume the broker's stored session for this client id (needs -i with 3.1.1).")
-  boolean noClean;
-
-  @Option(
-      names = {"-x", "--session-expiry-interval"},
-      paramLabel = "SECS",
-      description = "MQTT 5 session expiry interval (default: 0, or 'forever' with -c).")
-  Long sessionExpiry;
+      names = "--pw-file",
+      paramLabel = "FILE",
+      description = "Read the password from the first line of FILE.")
+  Path passwordFile;
 
   @Option(
       names = {"-V", "--protocol-version"},
       paramLabel = "VERSION",
-      description = "mqttv5 (default) or mqttv311.")
+      description = "mqttv5 (default), mqttv311 or mqttv31 (also 5, 311, 31).")
   String protocolVersion = "mqttv5";
 
   @Option(
       names = {"--connect-timeout"},
       paramLabel = "SECS",
       description = "Seconds for TCP, TLS and CONNACK together (default: 10).")
-  int connectTimeout = 10;
+  Integer connectTimeout;
 
   @Option(
       names = {"-d", "--debug"},
-      description = "Log the client's work to stderr.")
+      description =
+          "Print each MQTT packet sent and received to stderr, as mosquitto_pub/sub -d (no payloads).")
   boolean debug;
+
+  /** Whether the broker was given with -h or -L. */
+  public boolean brokerGiven() {
+    return host != null || url != null;
+  }
+
+  /** The client id -i or -I asks for, or null for the default. */
+  String requestedClientId() {
+    if (clientId != null && clientIdPrefix != null) {
+      throw new CliFailure(ExitCodes.USAGE, "give either -i or -I (id prefix), not both");
+    }
+    return clientIdPrefix != null ? clientIdPrefix + ProcessHandle.current().pid() : clientId;
+  }
 }

@@ -34,8 +34,11 @@ public final class ExitCodes {
   /** The broker refused CONNECT; the reason code is printed. */
   public static final int REFUSED = 6;
 
-  /** Something took too long: connect, handshake, CONNACK, or -W expired before -C was reached. */
+  /** Something took too long: connect, handshake or CONNACK. */
   public static final int TIMEOUT = 7;
+
+  /** {@code sub -W} expired: mosquitto_sub's status for it (libmosquitto's MOSQ_ERR_TIMEOUT). */
+  public static final int SUB_TIMED_OUT = 27;
 
   /** The help text listing the codes. */
   public static final String HELP =
@@ -47,7 +50,8 @@ public final class ExitCodes {
           + "  4  TLS handshake failed%n"
           + "  5  certificate verification failed (untrusted, expired, wrong host name)%n"
           + "  6  connection refused by the broker (reason code printed)%n"
-          + "  7  timeout (connect, handshake, CONNACK, or -W before -C messages)%n";
+          + "  7  timeout (connect, handshake, CONNACK)%n"
+          + "  27 sub -W expired (as mosquitto_sub)%n";
 
   private ExitCodes() {}
 

@@ -7,14 +7,15 @@ import java.util.Optional;
 /**
  * A broker URL as {@code --url} and the shell's {@code connect} take it: {@code
  * mqtts://user@host:8883/topic}. Schemes {@code mqtt}/{@code tcp} are plain, {@code mqtts}/{@code
- * ssl}/{@code tls} are TLS; the path, when present, is the topic. A password in the URL is refused,
- * since URLs end up in shell history and process lists.
+ * ssl}/{@code tls} are TLS; the path, when present, is the topic. A password in the URL works as
+ * with mosquitto_pub, but the caller warns that it is visible in the process list.
  */
 record MqttUrl(
     boolean tls,
     String host,
     Optional<Integer> port,
     Optional<String> username,
+    Optional<String> password,
     Optional<String> topic) {
 
   static MqttUrl parse(String text) {
@@ -49,12 +50,13 @@ record MqttUrl(
       host = host.substring(1, host.length() - 1);
     }
     Optional<String> user = Optional.empty();
+    Optional<String> password = Optional.empty();
     if (uri.getRawUserInfo() != null) {
       String info = uri.getUserInfo();
-      if (info.indexOf(':') >= 0) {
-        throw new CliFailure(
-            ExitCodes.USAGE,
-            "--url holds a password: give it in MQTTLS_PASSWORD or at the prompt instead");
+      int colon = info.indexOf(':');
+      if (colon >= 0) {
+        password = Optional.of(info.substring(colon + 1));
+        info = info.substring(0, colon);
       }
       user = Optional.of(info);
     }
@@ -65,6 +67,11 @@ record MqttUrl(
     }
     Optional<String> topic = path.length() <= 1 ? Optional.empty() : Optional.of(path.substring(1));
     return new MqttUrl(
-        tls, host, uri.getPort() > 0 ? Optional.of(uri.getPort()) : Optional.empty(), user, topic);
+        tls,
+        host,
+        uri.getPort() > 0 ? Optional.of(uri.getPort()) : Optional.empty(),
+        user,
+        password,
+        topic);
   }
 }

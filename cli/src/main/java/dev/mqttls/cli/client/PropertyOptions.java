@@ -2,6 +2,8 @@ package dev.mqttls.cli.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,21 +16,31 @@ public final class PropertyOptions {
       arity = "3..4",
       paramLabel = "ARG",
       description =
-          "MQTT 5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE.")
+          "MQTT 5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE"
+              + " (COMMAND: connect, publish, will).")
   List<String> raw = new ArrayList<>();
 
   /** One parsed property. */
   record Property(String command, String name, String key, String value) {}
 
-  List<Property> parse() {
+  /** The properties, each for one of {@code commands} (lower case). */
+  List<Property> parse(Set<String> commands) {
     List<Property> out = new ArrayList<>();
     int i = 0;
     while (i < raw.size()) {
       if (i + 3 > raw.size()) {
         throw new CliFailure(ExitCodes.USAGE, "-D needs COMMAND NAME VALUE");
       }
-      String command = raw.get(i).toLowerCase(java.util.Locale.ROOT);
-      String name = raw.get(i + 1).toLowerCase(java.util.Locale.ROOT);
+      String command = raw.get(i).toLowerCase(Locale.ROOT);
+      String name = raw.get(i + 1).toLowerCase(Locale.ROOT);
+      if (!commands.contains(command)) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-D "
+                + command
+                + ": this command takes properties for "
+                + String.join(", ", commands.stream().sorted().toList()));
+      }
       if (name.equals("user-property")) {
         if (i + 4 > raw.size()) {
           throw new CliFailure(ExitCodes.USAGE, "-D " + command + " user-property needs KEY VALUE");
@@ -41,5 +53,27 @@ public final class PropertyOptions {
       }
     }
     return out;
+  }
+
+  /** The value of {@code p} as an unsigned integer of at most {@code max}. */
+  static long unsigned(Property p, long max) {
+    try {
+      long v = Long.parseLong(p.value());
+      if (v >= 0 && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CliFailure(
+        ExitCodes.USAGE,
+        "-D "
+            + p.command()
+            + " "
+            + p.name()
+            + " must be a number 0.."
+            + max
+            + ", was "
+            + p.value());
   }
 }

@@ -2,6 +2,7 @@ package dev.mqttls.cli.client;
 
 import dev.mqttls.client.ClientStatus;
 import dev.mqttls.client.ConnectResult;
+import dev.mqttls.client.ConnectionState;
 import dev.mqttls.client.Message;
 import dev.mqttls.client.MqttClient;
 import dev.mqttls.client.MqttClientConfig;
@@ -17,14 +18,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedStringBuilder;
@@ -50,7 +56,9 @@ public final class ShellCommand implements Callable<Integer> {
   @Option(names = "--help", usageHelp = true, description = "Show this help.")
   boolean help;
 
+  @Mixin OptionsFile optionsFile = new OptionsFile();
   @Mixin ConnectionOptions connection = new ConnectionOptions();
+  @Mixin SessionOptions session = new SessionOptions();
   @Mixin TlsOptions tls = new TlsOptions();
   @Mixin PropertyOptions properties = new PropertyOptions();
 
@@ -58,7 +66,8 @@ public final class ShellCommand implements Callable<Integer> {
       String.join(
           "\n",
           "commands:",
-          "  connect [URL]                     connect (URL: mqtt[s]://host[:port]; default: the command-line options)",
+          "  connect [URL] [OPTIONS]           connect (URL: mqtt[s]://host[:port]; OPTIONS as for mqttls sub,",
+          "                                    e.g. --cafile F; default: the shell's command-line options)",
           "  publish [-q N] [-r] TOPIC TEXT    publish TEXT (the rest of the line) to TOPIC",
           "  subscribe [-q N] FILTER           subscribe; messages print as they arrive",
           "  unsubscribe FILTER                unsubscribe",
@@ -67,13 +76,46 @@ public final class ShellCommand implements Callable<Integer> {
           "  help                              this list",
           "  exit                              disconnect and leave");
 
+  /** How many topics seen in messages the shell keeps for completion. */
+  private static final int SEEN_TOPICS = 1000;
+
   private MqttClient client;
   private Output out;
+  private final Set<String> seenTopics = Collections.synchronizedSet(new LinkedHashSet<>());
+
+  /** The exit code of the last command that failed (a piped script exits with it), or 0. */
+  private int lastFailure = ExitCodes.OK;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     return Commands.run("shell", err, connection.debug, this::loop);
+  }
+
+  /** The filters subscribed to and the topics seen, for completion. */
+  Collection<String> topicCandidates() {
+    Set<String> all = new TreeSet<>();
+    MqttClient c = client;
+    if (c != null) {
+      for (Subscription s : c.status().subscriptions()) {
+        all.add(s.filter());
+      }
+    }
+    synchronized (seenTopics) {
+      all.addAll(seenTopics);
+    }
+    return all;
+  }
+
+  void seen(String topic) {
+    synchronized (seenTopics) {
+      if (seenTopics.size() >= SEEN_TOPICS && !seenTopics.contains(topic)) {
+        Iterator<String> oldest = seenTopics.iterator();
+        oldest.next();
+        oldest.remove();
+      }
+      seenTopics.add(topic);
+    }
   }
 
   private int loop() throws IOException {
@@ -84,16 +126,7 @@ public final class ShellCommand implements Callable<Integer> {
             LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("mqttls")
-                .completer(
-                    new StringsCompleter(
-                        "connect",
-                        "publish",
-                        "subscribe",
-                        "unsubscribe",
-                        "disconnect",
-                        "status",
-                        "help",
-                        "exit"))
+                .completer(new ShellCompleter(this::topicCandidates))
                 .variable(
                     LineReader.HISTORY_FILE,
                     java.nio.file.Path.of(
@@ -129,7 +162,8 @@ public final class ShellCommand implements Callable<Integer> {
     if (client != null) {
       client.close();
     }
-    return ExitCodes.OK;
+    // a script (piped input) fails when one of its commands failed; a person saw each error
+    return tty ? ExitCodes.OK : lastFailure;
   }
 
   /** Runs one command line; false to leave the shell. */
@@ -138,67 +172,82 @@ public final class ShellCommand implements Callable<Integer> {
     if (words.isEmpty() || words.get(0).isEmpty() || words.get(0).startsWith("#")) {
       return true;
     }
-    String cmd = words.remove(0).toLowerCase(java.util.Locale.ROOT);
+    String typed = words.remove(0);
+    String cmd = ShellCompleter.canonical(typed);
     try {
       switch (cmd) {
         case "connect":
           connect(words);
           break;
         case "publish":
-        case "pub":
           publish(words, line);
           break;
         case "subscribe":
-        case "sub":
           subscribe(words);
           break;
         case "unsubscribe":
-        case "unsub":
           requireClient().blocking().unsubscribe(one(words, "unsubscribe FILTER"));
           out.println("unsubscribed");
           break;
         case "disconnect":
-          if (client != null) {
-            client.close();
-            client = null;
-          }
-          out.println("disconnected");
+          disconnect();
           break;
         case "status":
           status();
           break;
         case "help":
-        case "?":
           out.println(HELP);
           break;
         case "exit":
-        case "quit":
           return false;
         default:
-          out.error("unknown command '" + cmd + "' (type help)");
+          fail(ExitCodes.USAGE, "unknown command '" + typed + "' (type help)");
       }
     } catch (CliFailure e) {
-      out.error(e.getMessage());
+      fail(e.exitCode(), e.getMessage());
     } catch (MqttClientException e) {
-      out.error(e.getMessage());
+      fail(ExitCodes.of(e.kind()), e.getMessage());
     } catch (IllegalArgumentException e) {
-      out.error(e.getMessage());
+      fail(ExitCodes.USAGE, e.getMessage());
     }
     return true;
   }
 
-  private void connect(List<String> words) {
+  private void fail(int exitCode, String message) {
+    lastFailure = exitCode;
+    out.error(message);
+  }
+
+  private boolean connected() {
+    return client != null && client.state() == ConnectionState.CONNECTED;
+  }
+
+  private void disconnect() {
+    boolean was = connected();
     if (client != null) {
       client.close();
       client = null;
     }
-    ConnectionOptions c = connection;
-    if (!words.isEmpty()) {
-      c = copyWithUrl(connection, words.get(0));
+    if (!was) {
+      throw new CliFailure(ExitCodes.USAGE, "not connected");
     }
+    out.println("disconnected");
+  }
+
+  private void connect(List<String> words) {
+    ConnectLine c = ConnectLine.parse(spec, words, properties);
     ClientSetup.Setup setup =
-        ClientSetup.build(c, tls, properties.parse(), spec.commandLine().getErr());
-    MqttClientConfig config = setup.config().build();
+        ClientSetup.build(
+            c.connection,
+            c.session,
+            c.tls,
+            c.properties.parse(Set.of("connect", "will")),
+            spec.commandLine().getErr());
+    MqttClientConfig config = setup.config();
+    if (client != null) {
+      client.close();
+      client = null;
+    }
     MqttClient created = MqttClient.create(config);
     created.onConnectionLost(e -> out.error("connection lost: " + e.getMessage()));
     try {
@@ -214,21 +263,6 @@ public final class ShellCommand implements Callable<Integer> {
       created.close();
       throw e;
     }
-  }
-
-  private static ConnectionOptions copyWithUrl(ConnectionOptions c, String url) {
-    ConnectionOptions n = new ConnectionOptions();
-    n.url = url;
-    n.port = null;
-    n.clientId = c.clientId;
-    n.username = c.username;
-    n.password = c.password;
-    n.keepAlive = c.keepAlive;
-    n.noClean = c.noClean;
-    n.sessionExpiry = c.sessionExpiry;
-    n.protocolVersion = c.protocolVersion;
-    n.connectTimeout = c.connectTimeout;
-    return n;
   }
 
   private void publish(List<String> words, String line) {
@@ -254,6 +288,7 @@ public final class ShellCommand implements Callable<Integer> {
     requireClient()
         .blocking()
         .publish(Message.builder(topic).payload(text).qos(q).retain(retain).build());
+    seen(topic);
     out.println("published to " + topic + " (qos " + q.code() + ")");
   }
 
@@ -265,13 +300,16 @@ public final class ShellCommand implements Callable<Integer> {
     }
     String filter = one(words, "subscribe [-q N] FILTER");
     Consumer<Message> print =
-        m -> out.message(m.topic() + " " + m.payloadAsString() + (m.retain() ? " (retained)" : ""));
+        m -> {
+          seen(m.topic());
+          out.message(m.topic() + " " + m.payloadAsString() + (m.retain() ? " (retained)" : ""));
+        };
     requireClient().blocking().subscribe(Subscription.of(filter, q), print);
     out.println("subscribed to " + filter + " (qos " + q.code() + ")");
   }
 
   private void status() {
-    if (client == null) {
+    if (client == null || client.state() == ConnectionState.CLOSED) {
       out.println("state:            DISCONNECTED");
       return;
     }
@@ -320,7 +358,7 @@ public final class ShellCommand implements Callable<Integer> {
   }
 
   private MqttClient requireClient() {
-    if (client == null) {
+    if (!connected()) {
       throw new CliFailure(ExitCodes.USAGE, "not connected (use connect [URL])");
     }
     return client;

@@ -2,6 +2,7 @@ package dev.mqttls.cli.client;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -87,6 +88,103 @@ public final class TlsOptions {
       paramLabel = "NAME",
       description = "Send NAME in SNI and verify the certificate against it instead of the host.")
   String serverName;
+
+  /** --cafile, checked readable. */
+  public Optional<Path> caFile() {
+    return Optional.ofNullable(InputFiles.readableFile("--cafile", caFile));
+  }
+
+  /** --cert, checked readable. */
+  public Optional<Path> certFile() {
+    return Optional.ofNullable(InputFiles.readableFile("--cert", cert));
+  }
+
+  /** --key, checked readable. */
+  public Optional<Path> keyFile() {
+    return Optional.ofNullable(InputFiles.readableFile("--key", key));
+  }
+
+  /** --sec-tag. */
+  public Optional<Integer> secTag() {
+    return Optional.ofNullable(secTag);
+  }
+
+  /** The credential store: --sec-tag-dir, $MQTTLS_CREDENTIALS or ~/.mqttls/credentials. */
+  public Path secTagDir() {
+    if (secTagDir != null) {
+      return secTagDir;
+    }
+    String env = ClientSetup.environment.apply("MQTTLS_CREDENTIALS");
+    return env != null
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".mqttls", "credentials");
+  }
+
+  /** --servername. */
+  public Optional<String> serverName() {
+    return Optional.ofNullable(serverName);
+  }
+
+  /** The --tls-alpn protocols. */
+  public List<String> alpn() {
+    return alpn == null ? List.of() : List.copyOf(alpn);
+  }
+
+  /** Adds an ALPN protocol, for commands that keep an older spelling of --tls-alpn. */
+  public void addAlpn(String protocol) {
+    if (alpn == null) {
+      alpn = new java.util.ArrayList<>();
+    }
+    alpn.add(protocol);
+  }
+
+  /** Whether --tls-version tlsv1.2 (only TLS 1.2) was asked for; fails on an unknown version. */
+  public boolean tls12Only() {
+    return tlsVersion != null && tlsVersion("--tls-version").equals("TLSv1.2");
+  }
+
+  /** --tls-version as the JDK names it, or a usage failure naming the flag. */
+  String tlsVersion(String flag) {
+    switch (tlsVersion.toLowerCase(java.util.Locale.ROOT)) {
+      case "tlsv1.3":
+        return "TLSv1.3";
+      case "tlsv1.2":
+        return "TLSv1.2";
+      default:
+        throw new CliFailure(
+            ExitCodes.USAGE, flag + " must be tlsv1.3 or tlsv1.2, was " + tlsVersion);
+    }
+  }
+
+  /**
+   * Fails, naming the first of the given options that was used, for a command that does not support
+   * them (yet): {@code --capath --tls-use-os-certs --keyform --insecure --ciphers}, and {@code
+   * --tls-version} other than tlsv1.2 where {@code tls12OnlyVersion}.
+   */
+  public void refuseUnsupported(String command, boolean tls12OnlyVersion) {
+    String used =
+        caPath != null
+            ? "--capath"
+            : osCerts
+                ? "--tls-use-os-certs"
+                : !keyForm.equalsIgnoreCase("pem")
+                    ? "--keyform"
+                    : insecure
+                        ? "--insecure"
+                        : ciphers != null
+                            ? "--ciphers"
+                            : alpn != null && alpn.size() > 1
+                                ? "--tls-alpn (more than once)"
+                                : null;
+    if (used != null) {
+      throw new CliFailure(ExitCodes.USAGE, command + " does not take " + used);
+    }
+    if (tls12OnlyVersion && tlsVersion != null && !tls12Only()) {
+      throw new CliFailure(
+          ExitCodes.USAGE,
+          command + " probes every TLS version itself; --tls-version takes only tlsv1.2 here");
+    }
+  }
 
   boolean anySet() {
     return caFile != null

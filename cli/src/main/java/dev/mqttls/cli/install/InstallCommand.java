@@ -107,8 +107,12 @@ public final class InstallCommand implements Callable<Integer> {
     }
     Path bin = Files.createDirectories(prefix.resolve("bin"));
     Path launcher = bin.resolve("mqttls");
-    Files.writeString(launcher, launcher(installedJar), StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // Written beside and renamed over: a link at PREFIX/bin/mqttls (to a distribution's
+    // bin/mqttls, say) is replaced, never written through.
+    Path tmpLauncher = Files.createTempFile(bin, ".mqttls", ".tmp");
+    Files.writeString(tmpLauncher, launcher(installedJar), StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(tmpLauncher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.move(tmpLauncher, launcher, StandardCopyOption.ATOMIC_MOVE);
     List<Path> files = new java.util.ArrayList<>(List.of(installedJar, launcher));
     files.addAll(ShellFiles.write(prefix));
     return files;

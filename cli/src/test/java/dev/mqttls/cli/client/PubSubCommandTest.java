@@ -15,14 +15,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,85 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's Mosquitto with {@code mosquitto_pub}/{@code mosquitto_sub} as the other side: output
  * formats, every message source, the flags, and the exit code of each failure class.
  */
-class PubSubCommandTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  @TempDir static Path pkiDir;
-  static OpenSslPki pki;
-
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @BeforeAll
-  static void makePki() {
-    pki = new OpenSslPki(pkiDir);
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    ClientSetup.environment = System::getenv;
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private MosquittoProcess mosquitto(MosquittoProcess.Builder b) {
-    MosquittoProcess m = b.line("log_type all").start();
-    toClose.add(m);
-    return m;
-  }
-
-  private MosquittoProcess plain() {
-    return mosquitto(MosquittoProcess.builder());
-  }
-
-  private MosquittoProcess tls(Path cert, Path key) {
-    return mosquitto(
-        MosquittoProcess.builder().listenerLine("certfile " + cert).listenerLine("keyfile " + key));
-  }
-
-  /** A mosquitto_sub that has subscribed (its SUBACK is in the broker's log). */
-  private MosquittoClients.Running peerSub(MosquittoProcess m, String id, Object... args) {
-    List<Object> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", m.port(), "-i", id));
-    all.addAll(List.of(args));
-    MosquittoClients.Running r = MosquittoClients.start("mosquitto_sub", all.toArray());
-    toClose.add(r);
-    assertThat(m.awaitLog("Sending SUBACK to " + id, WAIT))
-        .as("mosquitto_sub subscribed")
-        .isPresent();
-    return r;
-  }
-
-  private static void peerPub(MosquittoProcess m, Object... args) {
-    List<Object> all = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", m.port()));
-    all.addAll(List.of(args));
-    MosquittoClients.Result r = MosquittoClients.run(WAIT, "mosquitto_pub", all.toArray());
-    assertThat(r.exitCode()).as(r.toString()).isZero();
-  }
-
-  /** Runs {@code mqttls sub} in the background, returning once it has subscribed. */
-  private CompletableFuture<CliRun.Result> sub(MosquittoProcess m, String id, String... args) {
-    List<String> all =
-        new ArrayList<>(
-            List.of("sub", "-h", "127.0.0.1", "-p", Integer.toString(m.port()), "-i", id));
-    all.addAll(List.of(args));
-    CompletableFuture<CliRun.Result> f =
-        CompletableFuture.supplyAsync(() -> CliRun.run(all.toArray(new String[0])));
-    assertThat(m.awaitLog("Sending SUBACK to " + id, WAIT)).as("mqttls sub subscribed").isPresent();
-    return f;
-  }
-
-  private static CliRun.Result done(CompletableFuture<CliRun.Result> f) throws Exception {
-    return f.get(20, TimeUnit.SECONDS);
-  }
-
-  private static String[] at(MosquittoProcess m, String... args) {
-    List<String> all = new ArrayList<>();
-    all.add(args[0]);
-    all.addAll(List.of("-h", "127.0.0.1", "-p", Integer.toString(m.port())));
-    all.addAll(List.of(args).subList(1, args.length));
-    return all.toArray(new String[0]);
-  }
-
+class PubSubCommandTest extends AgainstMosquitto {
   /** {@code mqttls pub -h localhost} to topic {@code k} of a TLS broker that trusts our CA. */
   private static CliRun.Result pubToLocalhost(MosquittoProcess m, String... args) {
     List<String> all =
@@ -177,8 +96,8 @@ class PubSubCommandTest {
                 "again",
                 "--repeat",
                 "3",
-                "--interval",
-                "20",
+                "--repeat-delay",
+                "0.02",
                 "-q",
                 "2"));
     assertThat(rep.exit()).as(rep.toString()).isZero();
@@ -309,13 +228,17 @@ class PubSubCommandTest {
   }
 
   @Test
-  void sub_timeout_exits7_whenTheCountWasNotReached_and0WithoutCount() throws Exception {
+  void sub_timeout_exits27_asMosquittoSub_withOrWithoutCount() throws Exception {
     MosquittoProcess m = plain();
     CliRun.Result r = CliRun.run(at(m, "sub", "-t", "none/#", "-C", "1", "-W", "1"));
-    assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.TIMEOUT);
-    assertThat(r.err()).contains("timed out after 1 s with 0 of 1");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.SUB_TIMED_OUT).isEqualTo(27);
+    assertThat(r.err()).contains("timed out after 1 s (-W) with 0 of 1");
     CliRun.Result noCount = CliRun.run(at(m, "sub", "-t", "none/#", "-W", "1"));
-    assertThat(noCount.exit()).as(noCount.toString()).isZero();
+    assertThat(noCount.exit()).as(noCount.toString()).isEqualTo(27);
+    MosquittoClients.Result theirs =
+        MosquittoClients.run(
+            WAIT, "mosquitto_sub", "-h", "127.0.0.1", "-p", m.port(), "-t", "none/#", "-W", "1");
+    assertThat(theirs.exitCode()).isEqualTo(27);
   }
 
   @Test
@@ -323,8 +246,7 @@ class PubSubCommandTest {
     MosquittoProcess m = plain();
     // first run creates the persistent session and its subscription
     assertThat(
-            CliRun.run(at(m, "sub", "-t", "ses/#", "-q", "1", "-c", "-i", "resumer", "-W", "1"))
-                .exit())
+            CliRun.run(at(m, "sub", "-t", "ses/#", "-q", "1", "-c", "-i", "resumer", "-E")).exit())
         .isZero();
     peerPub(m, "-t", "ses/x", "-m", "while away", "-q", "1");
     CliRun.Result r =
@@ -592,9 +514,6 @@ class PubSubCommandTest {
     assertThat(badQos.exit()).isEqualTo(ExitCodes.USAGE);
     CliRun.Result unknown = CliRun.run("pub", "--no-such-flag");
     assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
-    CliRun.Result pwInUrl = CliRun.run("pub", "--url", "mqtt://u:secret@localhost/t", "-m", "x");
-    assertThat(pwInUrl.exit()).isEqualTo(ExitCodes.USAGE);
-    assertThat(pwInUrl.err()).contains("MQTTLS_PASSWORD");
     CliRun.Result plainUrlWithTls =
         CliRun.run(
             "pub", "--url", "mqtt://localhost/t", "--cafile", pki.caCert.toString(), "-m", "x");
@@ -607,7 +526,9 @@ class PubSubCommandTest {
             "pub", "-h", "127.0.0.1", "-p", Integer.toString(closedPort), "-t", "t", "-m", "x");
     assertThat(unreachable.exit()).as(unreachable.toString()).isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(unreachable.err())
-        .startsWith("mqttls pub: nothing accepts connections at mqtt://127.0.0.1:");
+        .startsWith("mqttls pub: ")
+        .contains("mqtt://127.0.0.1:" + closedPort)
+        .doesNotContain("Exception");
 
     MosquittoProcess plainPort = plain();
     CliRun.Result handshake =

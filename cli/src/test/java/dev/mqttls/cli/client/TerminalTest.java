@@ -83,6 +83,10 @@ class TerminalTest {
               "evacuate");
       assertThat(r.exitCode()).isZero();
       pty.await("alerts/fire evacuate");
+      // tab completes the topic seen, not a command name
+      pty.type("publish alerts/f\t");
+      pty.type("again\n");
+      pty.await("published to alerts/fire (qos 0)");
       pty.type("exit\n");
       assertThat(pty.exitCode()).as(pty.output()).isZero();
     }

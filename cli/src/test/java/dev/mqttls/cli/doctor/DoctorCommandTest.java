@@ -34,14 +34,14 @@ class DoctorCommandTest {
   void noUrlAndNoConfig_isAUsageError() {
     Run r = run("doctor");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("missing URL");
+    assertThat(r.err()).contains("missing the broker (URL, -L URL or -h HOST) or --config FILE");
   }
 
   @Test
   void unknownProtocolVersion_isAUsageError() {
     Run r = run("doctor", "mqtt://127.0.0.1:1", "-V", "mqttv7");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("-V: unknown protocol version");
+    assertThat(r.err()).contains("-V must be mqttv5, mqttv311 or mqttv31");
   }
 
   @Test
@@ -137,5 +137,75 @@ class DoctorCommandTest {
     Path conf = Files.writeString(dir.resolve("x.conf"), "listener 1883\n");
     Run r = run("doctor", "mqtts://127.0.0.1:1", "--config", conf.toString());
     assertThat(r.code()).isEqualTo(2);
+  }
+
+  @Test
+  void help_works_andShowsTheConnectionOptionsOfPubAndSub() {
+    Run r = run("doctor", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("-h, --host=HOST")
+        .contains("--tls-alpn=PROTOCOL")
+        .contains("--tls-version=VERSION")
+        .contains("-V, --protocol-version=VERSION")
+        .contains("mqttv5 (default)")
+        .doesNotContain("--tls12")
+        .doesNotContain("--alpn=");
+  }
+
+  @Test
+  void hostAndPortOptions_probeLikeAUrl_withMqtt5ByDefault_asPubAndSub() {
+    try (MosquittoProcess m = MosquittoProcess.builder().line("log_type all").start()) {
+      Run r =
+          run(
+              "doctor",
+              "-h",
+              "127.0.0.1",
+              "-p",
+              Integer.toString(m.port()),
+              "-i",
+              "doc-v5",
+              "--connect-timeout",
+              "3",
+              "--json");
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).startsWith("{\"target\":\"mqtt://127.0.0.1:" + m.port() + "\"");
+      assertThat(m.awaitLog(l -> l.contains(" as doc-v5 (p5"), java.time.Duration.ofSeconds(5)))
+          .isPresent();
+      Run old =
+          run("doctor", "-L", "mqtt://127.0.0.1:" + m.port(), "-V", "mqttv311", "-i", "doc-v4");
+      assertThat(old.code()).as(old.out() + old.err()).isZero();
+      assertThat(m.awaitLog(l -> l.contains(" as doc-v4 (p2"), java.time.Duration.ofSeconds(5)))
+          .isPresent();
+    }
+  }
+
+  @Test
+  void tlsOptions_sharedSpellings_andTheOldOnesStillWork() {
+    int port = Ports.freePort();
+    String url = "mqtts://127.0.0.1:" + port;
+    Run shared =
+        run("doctor", url, "--tls-alpn", "mqtt", "--tls-version", "tlsv1.2", "--quick", "--json");
+    Run old = run("doctor", url, "--alpn", "mqtt", "--tls12", "--quick", "--json");
+    assertThat(shared.code()).isEqualTo(1);
+    assertThat(old.code()).isEqualTo(1);
+    // both spellings parse and reach the probe (a usage error would exit 2 with no report)
+    assertThat(shared.out()).contains("\"code\":\"TCP_REFUSED\"");
+    assertThat(old.out()).contains("\"code\":\"TCP_REFUSED\"");
+  }
+
+  @Test
+  void optionsTheProbeCannotHonour_areRefusedByName() {
+    Run capath = run("doctor", "mqtts://127.0.0.1:1", "--capath", dir.toString());
+    assertThat(capath.code()).isEqualTo(2);
+    assertThat(capath.err()).contains("doctor does not take --capath");
+    Run v13 = run("doctor", "mqtts://127.0.0.1:1", "--tls-version", "tlsv1.3");
+    assertThat(v13.code()).isEqualTo(2);
+    assertThat(v13.err()).contains("--tls-version takes only tlsv1.2 here");
+    Run missing = run("doctor", "mqtts://127.0.0.1:1", "--cafile", "/no/such/ca.crt");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err())
+        .isEqualTo(
+            "mqttls doctor: --cafile /no/such/ca.crt: no such file; check the path and spelling\n");
   }
 }

@@ -205,6 +205,67 @@ class LintAgreesWithBrokerTest {
     assertThat(brokerAccepts).isEqualTo(fromCatalogue).contains("listener", "cafile", "user");
   }
 
+  @Test
+  void linterRefusesEveryValueTheBrokerRefuses_inTheSameWords() throws Exception {
+    List<String> refused =
+        List.of(
+            "listener",
+            "listener 70000",
+            "listener abc",
+            "listener 1883 /tmp/sock",
+            "allow_anonymous maybe",
+            "max_inflight_messages -1",
+            "max_queued_messages 0",
+            "max_packet_size 10",
+            "max_keepalive 70000",
+            "max_keepalive 60 70",
+            "max_connections 010",
+            "persistent_client_expiration 5x",
+            "log_type chatter",
+            "log_dest syslog",
+            "log_dest file",
+            "retain_available",
+            "per_listener_settings true",
+            "persistence maybe",
+            "persistence_file a/b",
+            "autosave_interval soon",
+            "user",
+            "sys_interval 10",
+            "bogus 1",
+            "require_certificate yes",
+            "tls_version tlsv9",
+            "tls_max_record_size 100",
+            "crl_expired ignore",
+            "tls_handshake_timeout soon");
+    List<String> differences = new ArrayList<>();
+    int n = 0;
+    for (String line : refused) {
+      Path conf = dir.resolve("v" + n++ + ".conf");
+      Files.writeString(conf, "# one line\n" + line + "\n");
+      String brokerSays;
+      try {
+        BrokerConfig.parse(conf);
+        differences.add(line + ": the broker took it");
+        continue;
+      } catch (ConfigException e) {
+        brokerSays = e.getMessage();
+      }
+      Report lint = ConfigLint.lint(conf, "root");
+      // The linter says what the broker says, then what it means for the broker.
+      boolean same =
+          lint.failures().stream().anyMatch(f -> f.message().startsWith(brokerSays + "; "));
+      if (!same) {
+        differences.add(line + ": broker '" + brokerSays + "', linter " + lint.toJson());
+      }
+    }
+    assertThat(differences).isEmpty();
+    // And what the broker takes, the linter takes.
+    Path ok = dir.resolve("ok.conf");
+    Files.writeString(ok, "allow_anonymous 1\nlog_dest file my logs/a b.log\nlistener 1883 ::1\n");
+    BrokerConfig.parse(ok);
+    assertThat(ConfigLint.lint(ok, "root").failures()).isEmpty();
+  }
+
   /** Whether the broker starts with the line, refuses its name, or refuses it as not yet there. */
   private static Verdict brokerVerdict(Path conf, String name) {
     try {

@@ -101,7 +101,7 @@ final class BlockingClientImpl implements BlockingMqttClient {
       if (c instanceof RuntimeException r) {
         throw r;
       }
-      throw new MqttClientException(FailureKind.PROTOCOL, String.valueOf(c), c);
+      throw new MqttClientException(FailureKind.PROTOCOL, Words.of(c), c);
     }
   }
 }

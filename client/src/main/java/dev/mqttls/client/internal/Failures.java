@@ -47,11 +47,27 @@ public final class Failures {
     if (t instanceof ConnectException) {
       return new MqttClientException(
           FailureKind.UNREACHABLE,
-          "connection refused by " + url + ": is the broker running and listening there?",
+          "nothing accepts connections at "
+              + url
+              + " (connection refused): is the broker running and listening there?",
           t);
     }
     return new MqttClientException(
         FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + Words.of(t), t);
+  }
+
+  /** The failure of the SOCKS5 proxy {@code proxy} to connect us to {@code url}. */
+  public static MqttClientException proxyFailed(Throwable t, String url, String proxy) {
+    return new MqttClientException(
+        FailureKind.UNREACHABLE,
+        "the SOCKS5 proxy "
+            + proxy
+            + " did not connect us to "
+            + url
+            + ": "
+            + Words.of(t)
+            + ": check the proxy's address and credentials, and that it can reach the broker",
+        t);
   }
 
   /**

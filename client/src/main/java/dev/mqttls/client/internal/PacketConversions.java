@@ -13,10 +13,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /** Between the application's {@link Message} and the codec's packets. */
-final class PacketConversions {
+public final class PacketConversions {
   private PacketConversions() {}
 
-  static Publish toPublish(Message m, int packetId, boolean dup, MqttVersion version) {
+  public static Publish toPublish(Message m, int packetId, boolean dup, MqttVersion version) {
     MqttProperties props =
         version == MqttVersion.V5 ? toProperties(m.properties()) : MqttProperties.EMPTY;
     return new Publish(
@@ -29,13 +29,13 @@ final class PacketConversions {
         Unpooled.wrappedBuffer(m.payloadBuffer()));
   }
 
-  static Will toWill(Message m, MqttVersion version) {
+  public static Will toWill(Message m, MqttVersion version) {
     MqttProperties props =
         version == MqttVersion.V5 ? toProperties(m.properties()) : MqttProperties.EMPTY;
     return new Will(TopicName.of(m.topic()), m.payload(), m.qos(), m.retain(), props);
   }
 
-  static MqttProperties toProperties(MessageProperties p) {
+  public static MqttProperties toProperties(MessageProperties p) {
     if (p.isEmpty()) {
       return MqttProperties.EMPTY;
     }
@@ -52,7 +52,7 @@ final class PacketConversions {
   }
 
   /** The application message of a received PUBLISH; does not release it. */
-  static Message toMessage(Publish p, String topic) {
+  public static Message toMessage(Publish p, String topic) {
     ByteBuf payload = p.payload();
     byte[] bytes = ByteBufUtil.getBytes(payload, payload.readerIndex(), payload.readableBytes());
     MqttProperties mp = p.properties();

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * ({@code java.nio.file.NoSuchFileException: }, {@code connect(..) failed: }) some libraries put in
  * front of the operating system's words.
  */
-final class Words {
+public final class Words {
   private static final Pattern CLASS_NAME =
       Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)[:]?\\s*");
   private static final Pattern NATIVE_CALL = Pattern.compile("[a-z_]+\\(\\.\\.\\) failed:\\s*");
@@ -15,7 +15,7 @@ final class Words {
   private Words() {}
 
   /** What {@code t} says, in words; never empty. */
-  static String of(Throwable t) {
+  public static String of(Throwable t) {
     String text = t.getMessage();
     if (text == null || text.isBlank()) {
       return t.getCause() != null && t.getCause() != t ? of(t.getCause()) : "an unexpected error";

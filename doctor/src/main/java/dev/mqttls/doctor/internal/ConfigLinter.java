@@ -120,7 +120,7 @@ public final class ConfigLinter {
             Finding.fail(
                 FindingCode.CONFIG_DIRECTIVE_UNSUPPORTED,
                 d.where()
-                    + ": not yet supported by the mqttls broker, which refuses to start with it"
+                    + ": not yet supported; the mqttls broker refuses to start with it"
                     + " (mosquitto: "
                     + s.meaning()
                     + ")",
@@ -137,7 +137,11 @@ public final class ConfigLinter {
             Finding.fail(
                 FindingCode.CONFIG_DIRECTIVE_INVALID,
                 e.getMessage() + "; the mqttls broker refuses to start with it.",
-                "Fix the value (see mosquitto.conf(5): " + s.meaning() + ")"));
+                "Fix the value ("
+                    + (s.mosquitto() ? "mosquitto.conf(5)" : "tls/README.md")
+                    + ": "
+                    + s.meaning()
+                    + ")"));
       }
     }
   }

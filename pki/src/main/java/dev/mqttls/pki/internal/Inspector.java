@@ -18,7 +18,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads a certificate's facts and checks it against a CA, for {@code pki show}. */
+/**
+ * Reads a certificate's facts and checks it against a CA, for {@code pki show}. The check is the
+ * JDK's PKIX plus the root's own dates, as the {@code tls} module's chain verifier (which this
+ * module may not depend on) and OpenSSL judge it.
+ */
 public final class Inspector {
   private Inspector() {}
 
@@ -49,10 +53,22 @@ public final class Inspector {
     } catch (Exception e) {
       return new CertificateInfo.Verification(false, Keys.oneLine(e));
     }
+    // The JDK's PKIX ignores the trust anchor's own dates; the verifiers devices and our broker
+    // use (OpenSSL, tls.verify.ChainVerifier) do not, so neither does this answer.
+    Date now = new Date();
+    if (now.after(root.getNotAfter())) {
+      return new CertificateInfo.Verification(
+          false, "the CA's root certificate expired " + root.getNotAfter().toInstant());
+    }
+    if (now.before(root.getNotBefore())) {
+      return new CertificateInfo.Verification(
+          false,
+          "the CA's root certificate is not valid before " + root.getNotBefore().toInstant());
+    }
     try {
       PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
       params.setRevocationEnabled(false);
-      params.setDate(new Date());
+      params.setDate(now);
       CertPathValidator.getInstance("PKIX")
           .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
       return new CertificateInfo.Verification(

@@ -24,8 +24,8 @@ public final class ClientIdentity {
    */
   public static TlsMaterial load(Path certFile, Path keyFile, char[] password)
       throws TlsMaterialException {
-    FileWords.checkReadable("client certificate file", certFile);
-    FileWords.checkReadable("private key file", keyFile);
+    FileProblems.checkReadable("client certificate file", certFile);
+    FileProblems.checkReadable("private key file", keyFile);
     boolean encrypted = isEncryptedPem(keyFile);
     if (encrypted && password == null) {
       throw new TlsMaterialException(
@@ -50,7 +50,7 @@ public final class ClientIdentity {
    * @throws TlsMaterialException naming the file, in words
    */
   public static TlsMaterial loadPkcs12(Path keyStore, char[] password) throws TlsMaterialException {
-    FileWords.checkReadable("PKCS#12 file", keyStore);
+    FileProblems.checkReadable("PKCS#12 file", keyStore);
     return TlsMaterial.loadKeyStore(keyStore, password);
   }
 
@@ -62,7 +62,7 @@ public final class ClientIdentity {
           || text.contains("Proc-Type: 4,ENCRYPTED");
     } catch (IOException e) {
       throw new TlsMaterialException(
-          keyFile, "the private key file " + FileWords.cause(e) + ": check the path", e);
+          keyFile, "the private key file " + FileProblems.cause(e) + ": check the path", e);
     }
   }
 }

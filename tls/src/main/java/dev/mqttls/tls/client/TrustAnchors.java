@@ -32,7 +32,7 @@ public final class TrustAnchors {
   public static X509TrustManager load(Path caFile, Path caDir) throws TlsMaterialException {
     List<X509Certificate> cas = new ArrayList<>();
     if (caFile != null) {
-      FileWords.checkReadable("CA file", caFile);
+      FileProblems.checkReadable("CA file", caFile);
       cas.addAll(PemReader.readCertificates(caFile));
     }
     if (caDir != null) {
@@ -85,7 +85,7 @@ public final class TrustAnchors {
       }
     } catch (IOException e) {
       throw new TlsMaterialException(
-          dir, "the CA directory " + FileWords.cause(e) + ": check its permissions", e);
+          dir, "the CA directory " + FileProblems.cause(e) + ": check its permissions", e);
     }
     if (cas.isEmpty()) {
       throw new TlsMaterialException(

@@ -131,6 +131,11 @@ public final class ChainVerifier {
       path.add(cur);
       used.add(cur);
       List<X509Certificate> named = anchorsBySubject.get(cur.getIssuerX500Principal());
+      if (named != null && named.size() == 1) {
+        // The usual case: one CA of that name. Its signature is checked once, by the fast path or
+        // PKIX; a failure there at this certificate becomes ISSUER_KEY_MISMATCH.
+        return named.get(0);
+      }
       if (named != null) {
         for (X509Certificate a : named) {
           if (fastPath.signedBy(cur, a.getPublicKey()) || jdkSignedBy(cur, a)) {
@@ -250,6 +255,20 @@ public final class ChainVerifier {
       CertificateError error = errorOf(e.getReason());
       if (error == CertificateError.ISSUER_CANNOT_SIGN && c.getBasicConstraints() < 0) {
         error = CertificateError.ISSUER_NOT_CA; // PKIX looks at key usage first; this is the root
+      }
+      // The anchor was chosen by name: PKIX not chaining to it (it says "no trust anchor"), or the
+      // top signature failing, means the CA of that name has another key.
+      if ((error == CertificateError.BAD_SIGNATURE && index == path.size() - 1)
+          || error == CertificateError.UNKNOWN_ISSUER) {
+        X509Certificate top = path.get(path.size() - 1);
+        throw new CertificateRejected(
+            CertificateError.ISSUER_KEY_MISMATCH,
+            top,
+            path.size() - 1,
+            subject(top)
+                + " names a trusted CA as its issuer ("
+                + subject(anchor)
+                + ") but was not signed with that CA's key");
       }
       String detail =
           switch (error) {

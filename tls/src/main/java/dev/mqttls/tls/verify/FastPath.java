@@ -32,7 +32,8 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * generated chains. Unlike the JDK's PKIX it also holds the trust anchor to its own validity dates
  * and path length, as OpenSSL does.
  *
- * <p>Thread-safe; owns a bounded cache of decoded EC keys (CA keys recur on every handshake).
+ * <p>Thread-safe; owns bounded caches of decoded EC keys and of CA certificates whose signature
+ * verified (both recur on every handshake of a fleet).
  */
 final class FastPath {
   // basicConstraints, keyUsage, extendedKeyUsage, subjectAltName: all judged here or by the caller.
@@ -46,6 +47,10 @@ final class FastPath {
 
   private final int keyCacheMax;
   private final ConcurrentHashMap<PublicKey, ECPublicKeyParameters> ecKeys =
+      new ConcurrentHashMap<>();
+  // CA certificates whose signature verified, with the key it verified under: a fleet's devices
+  // share one intermediate, whose signature then costs nothing after the first device.
+  private final ConcurrentHashMap<X509Certificate, PublicKey> verifiedCas =
       new ConcurrentHashMap<>();
 
   /**
@@ -129,6 +134,20 @@ final class FastPath {
 
   /** Whether {@code c}'s signature verifies with {@code issuerKey}, by a listed algorithm. */
   boolean signedBy(X509Certificate c, PublicKey issuerKey) {
+    if (issuerKey.equals(verifiedCas.get(c))) {
+      return true;
+    }
+    boolean ok = verifies(c, issuerKey);
+    if (ok && c.getBasicConstraints() >= 0) {
+      if (verifiedCas.size() >= keyCacheMax) {
+        verifiedCas.clear();
+      }
+      verifiedCas.put(c, issuerKey);
+    }
+    return ok;
+  }
+
+  private boolean verifies(X509Certificate c, PublicKey issuerKey) {
     Digest digest;
     switch (c.getSigAlgOID()) {
       case "1.2.840.10045.4.3.2": // ecdsa-with-SHA256

@@ -1,4 +1,4 @@
-package dev.mqttls.client.internal;
+package dev.mqttls.client.internal.publish.outgoing;
 
 import dev.mqttls.client.Message;
 import dev.mqttls.client.PublishResult;
@@ -7,14 +7,20 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A publish on its way: waiting for a window slot or the connection, or in flight. Loop-confined.
  */
-final class OutgoingPublish {
+public final class OutgoingPublish {
   final Message message;
   final CompletableFuture<PublishResult> future;
   int packetId;
   boolean pubrecReceived;
 
-  OutgoingPublish(Message message, CompletableFuture<PublishResult> future) {
+  /** A publish of {@code message} that completes {@code future} when it is done. */
+  public OutgoingPublish(Message message, CompletableFuture<PublishResult> future) {
     this.message = message;
     this.future = future;
+  }
+
+  /** The future the application waits on. */
+  public CompletableFuture<PublishResult> future() {
+    return future;
   }
 }

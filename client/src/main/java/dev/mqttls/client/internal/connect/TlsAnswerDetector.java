@@ -1,4 +1,4 @@
-package dev.mqttls.client.internal;
+package dev.mqttls.client.internal.connect;
 
 import dev.mqttls.client.FailureKind;
 import dev.mqttls.client.MqttClientException;
