@@ -132,7 +132,15 @@ class SlowConsumerTest {
               MESSAGES);
       assertThat(pub.timedOut()).as("publisher finished within " + PUBLISH_BOUND).isFalse();
       assertThat(pub.exitCode()).as(pub.toString()).isZero();
-      assertThat(received).as("healthy subscriber").isEqualTo(MESSAGES);
+      if (kind == Kind.MQTTLS) {
+        assertThat(received).as("healthy subscriber").isEqualTo(MESSAGES);
+      } else {
+        // Mosquitto never holds a publisher: when 10,000 arrive faster than the healthy QoS 1
+        // subscriber acknowledges, its queue (20 in flight + 1000 queued) overflows too, and
+        // some runs lose a few hundred there. Ours holds the publisher for a client that
+        // acknowledges, so it is held to all 10,000; Mosquitto's figure is only reported.
+        assertThat(received).as("healthy subscriber (Mosquitto)").isPositive();
+      }
       assertThat(slow.isClosed()).isFalse();
       if (broker.log().isPresent()) {
         List<String> said =
