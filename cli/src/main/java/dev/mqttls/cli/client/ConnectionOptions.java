@@ -68,7 +68,8 @@ public final class ConnectionOptions {
   @Option(
       names = {"--connect-timeout"},
       paramLabel = "SECS",
-      description = "Seconds for TCP, TLS and CONNACK together (default: 10).")
+      description =
+          "Seconds for TCP, TLS and CONNACK together (default: 10); doctor: for each step (default: 5).")
   Integer connectTimeout;
 
   @Option(

@@ -162,20 +162,20 @@ public final class TlsOptions {
    * --tls-version} other than tlsv1.2 where {@code tls12OnlyVersion}.
    */
   public void refuseUnsupported(String command, boolean tls12OnlyVersion) {
-    String used =
-        caPath != null
-            ? "--capath"
-            : osCerts
-                ? "--tls-use-os-certs"
-                : !keyForm.equalsIgnoreCase("pem")
-                    ? "--keyform"
-                    : insecure
-                        ? "--insecure"
-                        : ciphers != null
-                            ? "--ciphers"
-                            : alpn != null && alpn.size() > 1
-                                ? "--tls-alpn (more than once)"
-                                : null;
+    String used = null;
+    if (caPath != null) {
+      used = "--capath";
+    } else if (osCerts) {
+      used = "--tls-use-os-certs";
+    } else if (!keyForm.equalsIgnoreCase("pem")) {
+      used = "--keyform";
+    } else if (insecure) {
+      used = "--insecure";
+    } else if (ciphers != null) {
+      used = "--ciphers";
+    } else if (alpn != null && alpn.size() > 1) {
+      used = "--tls-alpn (more than once)";
+    }
     if (used != null) {
       throw new CliFailure(ExitCodes.USAGE, command + " does not take " + used);
     }

@@ -86,12 +86,6 @@ public final class DoctorCommand implements Callable<Integer> {
   String topic;
 
   @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "Timeout of each network step (default: --connect-timeout, else 5).")
-  Integer timeoutSeconds;
-
-  @Option(
       names = "--clock",
       paramLabel = "INSTANT",
       description =
@@ -194,7 +188,8 @@ public final class DoctorCommand implements Callable<Integer> {
     b.alpn(tls.alpn().isEmpty() ? null : tls.alpn().get(0));
     b.username(target.username().orElse(null)).clientId(target.clientId().orElse(null));
     b.topic(topic != null ? topic : target.urlTopic().orElse(null));
-    int secs = timeoutSeconds != null ? timeoutSeconds : target.connectTimeoutSeconds().orElse(5);
+    // doctor gives each network step this long; pub and sub give it to the whole connect
+    int secs = target.connectTimeoutSeconds().orElse(5);
     b.timeout(Duration.ofSeconds(Math.max(1, secs)));
     b.versionProbes(!quick).costProbe(!quick).tls12Only(tls12 || tls.tls12Only());
     b.mqttVersion(

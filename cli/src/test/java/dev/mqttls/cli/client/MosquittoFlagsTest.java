@@ -153,7 +153,7 @@ class MosquittoFlagsTest extends AgainstMosquitto {
     assertThat(setUp.exit()).as(setUp.toString()).isZero();
     CliRun.Result unsub = CliRun.run(at(m, "sub", "-i", "durable", "-c", "-U", "b/#", "-E"));
     assertThat(unsub.exit()).as(unsub.toString()).isZero();
-    assertThat(m.log()).anyMatch(l -> l.contains("Received UNSUBSCRIBE from durable"));
+    assertThat(m.awaitLog(l -> l.contains("Received UNSUBSCRIBE from durable"), WAIT)).isPresent();
     peerPub(m, "-t", "a/1", "-m", "kept", "-q", "1");
     peerPub(m, "-t", "b/1", "-m", "dropped", "-q", "1");
     CliRun.Result r =
@@ -263,13 +263,14 @@ class MosquittoFlagsTest extends AgainstMosquitto {
                 "-m",
                 "x"));
     assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(m.log()).anyMatch(l -> l.matches(".* as pfx-[0-9]+ \\(p5, c1, k60\\)\\.$"));
+    assertThat(m.awaitLog(l -> l.matches(".* as pfx-[0-9]+ \\(p5, c1, k60\\)\\.$"), WAIT))
+        .isPresent();
     CliRun.Result both = CliRun.run(at(m, "pub", "-I", "p", "-i", "x", "-t", "i", "-m", "x"));
     assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err()).contains("either -i or -I");
     CliRun.Result forever = CliRun.run(at(m, "sub", "-i", "keeper", "-x", "-1", "-t", "k", "-E"));
     assertThat(forever.exit()).as(forever.toString()).isZero();
-    assertThat(m.log()).anyMatch(l -> l.contains(" as keeper (p5, c1, k60)"));
+    assertThat(m.awaitLog(l -> l.contains(" as keeper (p5, c1, k60)"), WAIT)).isPresent();
   }
 
   @Test

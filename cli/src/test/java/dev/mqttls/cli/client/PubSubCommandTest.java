@@ -155,7 +155,8 @@ class PubSubCommandTest extends AgainstMosquitto {
         .contains("k:v");
     assertThat(got.stdoutLines().get(1)).startsWith("props/b y");
     // mosquitto logs the protocol (p2 is 3.1.1) and keep-alive of each connection
-    assertThat(m.log()).anyMatch(l -> l.contains(" as mqttls-") && l.contains("(p2, c1, k30"));
+    assertThat(m.awaitLog(l -> l.contains(" as mqttls-") && l.contains("(p2, c1, k30"), WAIT))
+        .isPresent();
   }
 
   // ------------------------------------------------------------------ sub
@@ -380,7 +381,7 @@ class PubSubCommandTest extends AgainstMosquitto {
     assertThat(sub.out())
         .isEqualTo(
             "{\"topic\":\"cp/x\",\"qos\":0,\"retain\":true,\"payload\":\"via capath\",\"encoding\":\"utf-8\"}\n");
-    assertThat(m.log()).anyMatch(l -> l.contains(" as old-sub (p2"));
+    assertThat(m.awaitLog(l -> l.contains(" as old-sub (p2"), WAIT)).isPresent();
   }
 
   @Test

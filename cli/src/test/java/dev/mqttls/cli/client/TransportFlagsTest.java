@@ -56,7 +56,7 @@ class TransportFlagsTest extends AgainstMosquitto {
         CliRun.run(at(m, "pub", "-V", "mqttv31", "-i", "old-device", "-t", "v", "-m", "x"));
     assertThat(r.exit()).as(r.toString()).isZero();
     // mosquitto's p1 is MQTT 3.1 (p2 3.1.1, p5 5.0)
-    assertThat(m.log()).anyMatch(l -> l.contains(" as old-device (p1"));
+    assertThat(m.awaitLog(l -> l.contains(" as old-device (p1"), WAIT)).isPresent();
     CliRun.Result noId = CliRun.run(at(m, "pub", "-V", "31", "-t", "v", "-m", "x"));
     assertThat(noId.exit()).as(noId.toString()).isZero();
   }

@@ -47,7 +47,7 @@ class DoctorCommandTest {
   @Test
   void refusedPort_failsWithNamedCause() {
     int port = Ports.freePort();
-    Run r = run("doctor", "mqtts://127.0.0.1:" + port, "--timeout", "2");
+    Run r = run("doctor", "mqtts://127.0.0.1:" + port, "--connect-timeout", "2");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out())
         .contains("✘")
@@ -59,13 +59,13 @@ class DoctorCommandTest {
   @Test
   void plainBroker_roundTrip_exitZero_andJson() {
     try (MosquittoProcess m = MosquittoProcess.start()) {
-      Run text = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--timeout", "3");
+      Run text = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--connect-timeout", "3");
       assertThat(text.code()).as(text.out()).isEqualTo(0);
       assertThat(text.out())
           .contains("✔")
           .contains("[MQTT_ROUND_TRIP]")
           .contains("All checks passed");
-      Run json = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--timeout", "3", "--json");
+      Run json = run("doctor", "mqtt://127.0.0.1:" + m.port(), "--connect-timeout", "3", "--json");
       assertThat(json.code()).isEqualTo(0);
       assertThat(json.out())
           .startsWith("{\"target\":\"mqtt://127.0.0.1:" + m.port() + "\",\"passed\":true")
@@ -76,7 +76,7 @@ class DoctorCommandTest {
   @Test
   void plainBrokerGivenAsTls_exitOne() {
     try (MosquittoProcess m = MosquittoProcess.start()) {
-      Run r = run("doctor", "mqtts://127.0.0.1:" + m.port(), "--timeout", "3", "--json");
+      Run r = run("doctor", "mqtts://127.0.0.1:" + m.port(), "--connect-timeout", "3", "--json");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.out())
           .contains("\"passed\":false")

@@ -8,6 +8,8 @@ import dev.mqttls.codec.PacketIdPool;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One session's outgoing QoS 1/2 messages: the in-flight window (by packet id, bounded by the
@@ -15,6 +17,8 @@ import java.util.List;
  * {@link Session} owns it and passes the attached connection's output in.
  */
 final class OutboundQueue {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
+
   /** Queue room beyond max_queued_messages for an online client, see {@link #deliver}. */
   static final int ONLINE_ALLOWANCE = 4 * ReadGate.IN_TRANSIT_HIGH;
 
@@ -217,8 +221,13 @@ final class OutboundQueue {
     }
   }
 
-  /** Puts back what the journal held at start-up: in flight with its packet id, or queued. */
-  void restore(Journal.StoredSession stored) {
+  /**
+   * Puts back what the journal held at start-up: in flight with its packet id, or queued, up to
+   * max_queued_messages as for an offline session (the oldest kept); the rest is dropped and
+   * deleted with one line. Returns how many messages it kept.
+   */
+  int restore(Journal.StoredSession stored) {
+    long dropped = 0;
     for (int id : stored.pubrels()) {
       inflight.put(id, new InFlight(id, null, 2, false, List.of(), -1));
       packetIds.reserve(id);
@@ -228,11 +237,24 @@ final class OutboundQueue {
       if (id != 0 && !inflight.containsKey(id)) {
         inflight.put(id, new InFlight(id, m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
         packetIds.reserve(id);
-      } else {
+      } else if (queue.size() < services.config().maxQueuedMessages()) {
         queue.add(new Queued(m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
         queuedBytes += size(m.message());
+      } else {
+        m.message().release();
+        unjournal(m.seq());
+        dropped++;
       }
     }
+    if (dropped > 0) {
+      LOG.warn(
+          "Restored session of client {}: dropped {} stored message(s) beyond max_queued_messages"
+              + " {}",
+          clientId,
+          dropped,
+          services.config().maxQueuedMessages());
+    }
+    return inflight.size() + queue.size();
   }
 
   /** The exchange of {@code packetId} ended: the id may be used again. */
