@@ -42,6 +42,18 @@ public final class ServerTls implements AutoCloseable {
   // The load logs the first warning; the daily check starts a day later.
   private long lastCrlWarnNanos = System.nanoTime();
 
+  private static final String JDK_CHAIN_LENGTH = "jdk.tls.maxCertificateChainLength";
+
+  static {
+    // The JDK engine (17) refuses a chain longer than 10 certificates before any trust manager
+    // sees it, as if none had been sent. Raised past the largest tls_max_chain_depth, so that
+    // ClientCertificateVerifier decides and names the cause. The JDK reads it once: an operator's
+    // own -D setting is kept.
+    if (System.getProperty(JDK_CHAIN_LENGTH) == null) {
+      System.setProperty(JDK_CHAIN_LENGTH, String.valueOf(ServerTlsSettings.MAX_CHAIN_DEPTH + 1));
+    }
+  }
+
   private ServerTls(ServerTlsSettings settings, String listenerName, TlsEngine engine) {
     this.settings = settings;
     this.listenerName = listenerName;
