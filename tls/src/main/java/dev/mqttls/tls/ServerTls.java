@@ -1,6 +1,5 @@
 package dev.mqttls.tls;
 
-import dev.mqttls.tls.internal.ConnectionRateLimiter;
 import dev.mqttls.tls.internal.MaterialWatcher;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
@@ -30,7 +29,6 @@ public final class ServerTls implements AutoCloseable {
   private final ServerTlsSettings settings;
   private final String listenerName;
   private final TlsEngine defaultEngine;
-  private final ConnectionRateLimiter rateLimiter;
   private final AtomicBoolean mflSwitchLogged = new AtomicBoolean();
   private final CertificateSightings sightings = new CertificateSightings();
   private final SecureRandom random = new SecureRandom();
@@ -58,10 +56,6 @@ public final class ServerTls implements AutoCloseable {
     this.settings = settings;
     this.listenerName = listenerName;
     this.defaultEngine = engine;
-    this.rateLimiter =
-        settings.maxConnectionRate() > 0
-            ? new ConnectionRateLimiter(settings.maxConnectionRate())
-            : null;
     this.ticketKeys = List.of(newTicketKey());
     this.ticketKeysRotatedNanos = System.nanoTime();
     this.watcher =
@@ -280,10 +274,6 @@ public final class ServerTls implements AutoCloseable {
 
   CertificateSightings sightings() {
     return sightings;
-  }
-
-  ConnectionRateLimiter rateLimiter() {
-    return rateLimiter;
   }
 
   boolean firstMflSwitch() {

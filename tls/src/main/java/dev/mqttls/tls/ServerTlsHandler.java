@@ -2,7 +2,6 @@ package dev.mqttls.tls;
 
 import dev.mqttls.tls.internal.ClientHello;
 import dev.mqttls.tls.internal.ClientHelloParser;
-import dev.mqttls.tls.internal.ConnectionRateLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,27 +56,6 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     }
     started = true;
     startNanos = System.nanoTime();
-    ConnectionRateLimiter limiter = tls.rateLimiter();
-    if (limiter != null && ctx.channel().remoteAddress() instanceof InetSocketAddress) {
-      ConnectionRateLimiter.Verdict v =
-          limiter.admit(
-              ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), startNanos);
-      if (v != ConnectionRateLimiter.Verdict.ADMIT) {
-        finished = true;
-        HandshakeLog.fail(
-            ctx,
-            tls.listenerName(),
-            HandshakeFailureCause.RATE_LIMITED,
-            "more than "
-                + tls.settings().maxConnectionRate()
-                + " connections per second from this address (max_connection_rate); closed"
-                + " unread",
-            null,
-            null,
-            v == ConnectionRateLimiter.Verdict.REFUSE_QUIETLY);
-        return;
-      }
-    }
     long ms = tls.settings().handshakeTimeout().toMillis();
     timeout =
         ctx.executor()

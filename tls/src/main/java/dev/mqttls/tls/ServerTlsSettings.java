@@ -23,7 +23,7 @@ import java.util.Optional;
  * <p>Directives: {@code cafile capath certfile keyfile keyfile_password require_certificate
  * use_identity_as_username use_subject_as_username tls_version ciphers ciphers_tls1.3 crlfile
  * dhparamfile cert_identity use_identity_as_clientid crl_expired sni_cert alpn tls_max_record_size
- * tls_send_root tls_handshake_timeout max_connection_rate tls_engine tls_max_chain_depth}.
+ * tls_send_root tls_handshake_timeout tls_engine tls_max_chain_depth}.
  */
 public final class ServerTlsSettings {
   /** Default {@code tls_max_chain_depth}: 20 certificates, as Mosquitto (OpenSSL) accepts. */
@@ -66,7 +66,6 @@ public final class ServerTlsSettings {
   private final int maxChainDepth;
   private final boolean sendRoot;
   private final Duration handshakeTimeout;
-  private final int maxConnectionRate;
   private final TlsEngine engine;
 
   private ServerTlsSettings(Builder b) {
@@ -93,7 +92,6 @@ public final class ServerTlsSettings {
     this.maxChainDepth = b.maxChainDepth;
     this.sendRoot = b.sendRoot;
     this.handshakeTimeout = b.handshakeTimeout;
-    this.maxConnectionRate = b.maxConnectionRate;
     this.engine = b.engine;
   }
 
@@ -102,9 +100,11 @@ public final class ServerTlsSettings {
    * listener directives.
    */
   public static boolean isTlsDirective(String name) {
-    return Catalogue.lookup(name)
-        .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
-        .isPresent();
+    // max_connection_rate is a listener line the broker applies before TLS (plain listeners too).
+    return !name.equals("max_connection_rate")
+        && Catalogue.lookup(name)
+            .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
+            .isPresent();
   }
 
   /** A builder resolving relative paths against {@code baseDir} (the config file's directory). */
@@ -158,11 +158,6 @@ public final class ServerTlsSettings {
   /** {@code tls_handshake_timeout}, 10 s by default. */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
-  }
-
-  /** {@code max_connection_rate} per source address per second; 0 means off. */
-  public int maxConnectionRate() {
-    return maxConnectionRate;
   }
 
   /**
@@ -304,7 +299,6 @@ public final class ServerTlsSettings {
     private int maxChainDepth = DEFAULT_MAX_CHAIN_DEPTH;
     private boolean sendRoot;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private int maxConnectionRate;
     private TlsEngine engine = TlsEngine.OPENSSL;
 
     private Builder(Path baseDir) {
@@ -456,22 +450,6 @@ public final class ServerTlsSettings {
         case "tls_handshake_timeout":
           handshakeTimeout = d.timeout(Duration.ofMillis(1), Duration.ofMinutes(10));
           break;
-        case "max_connection_rate":
-          {
-            String v = d.word();
-            String n = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
-            long rate;
-            try {
-              rate = Long.parseLong(n);
-            } catch (NumberFormatException e) {
-              throw d.error("expected N/s with N a whole number, got '" + v + "'");
-            }
-            if (rate < 0 || rate > Integer.MAX_VALUE) {
-              throw d.error("expected N/s with N >= 0, got '" + v + "'");
-            }
-            maxConnectionRate = (int) rate;
-            break;
-          }
         case "tls_engine":
           try {
             engine = TlsEngine.parse(d.word());
