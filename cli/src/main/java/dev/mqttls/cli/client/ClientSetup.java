@@ -61,6 +61,9 @@ final class ClientSetup {
     try {
       b = MqttClientConfig.builder(target.host());
       target.port().ifPresent(b::port);
+      for (BrokerTarget.Failover f : target.failovers()) {
+        b.failoverServer(f.host(), f.port());
+      }
       b.version(version);
       b.keepAliveSeconds(s.keepAlive);
       if (c.connectTimeout != null) {

@@ -156,6 +156,9 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     tls.refuseUnsupported("doctor", true);
     BrokerTarget target = BrokerTarget.of(connection, tls, url);
+    if (!target.failovers().isEmpty()) {
+      throw new CliFailure(2, "doctor checks one broker: give -L once");
+    }
     ProbeOptions.Builder b = ProbeOptions.builder(target.url());
     Path cafile = tls.caFile().orElse(null);
     Path cert = tls.certFile().orElse(null);
