@@ -8,6 +8,8 @@ import dev.mqttls.client.Socks5Proxy;
 import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
+import dev.mqttls.tls.PemReader;
+import dev.mqttls.tls.TlsMaterialException;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -373,6 +375,20 @@ final class ClientSetup {
     return console.readPassword("Password for %s: ", file);
   }
 
+  /**
+   * {@code file} after checking that it holds certificates, so that a wrong file is named by its
+   * flag and what it should hold, before any connection (the library only knows the path).
+   */
+  private static Path certificates(String flag, Path file, String whatToGive) {
+    InputFiles.readableFile(flag, file);
+    try {
+      PemReader.readCertificates(file);
+    } catch (TlsMaterialException e) {
+      throw new CliFailure(ExitCodes.USAGE, flag + " " + e.getMessage() + "; " + whatToGive);
+    }
+    return file;
+  }
+
   private static TlsConfig tlsConfig(TlsOptions t, PrintWriter err) {
     TlsConfig.Builder b = TlsConfig.builder();
     if (t.secTag != null) {
@@ -388,7 +404,11 @@ final class ClientSetup {
       }
     }
     if (t.caFile != null) {
-      b.caFile(InputFiles.readableFile("--cafile", t.caFile));
+      b.caFile(
+          certificates(
+              "--cafile",
+              t.caFile,
+              "give the CA certificate(s) the broker's certificate chains to, in PEM"));
     }
     if (t.caPath != null) {
       b.caPath(InputFiles.readableDirectory("--capath", t.caPath));
@@ -408,7 +428,9 @@ final class ClientSetup {
       if (t.cert == null || t.key == null) {
         throw new CliFailure(ExitCodes.USAGE, "--cert and --key go together");
       }
-      b.certFile(InputFiles.readableFile("--cert", t.cert))
+      InputFiles.readableFile("--cert", t.cert);
+      InputFiles.readableFile("--key", t.key);
+      b.certFile(certificates("--cert", t.cert, "give the device's certificate in PEM"))
           .keyFile(InputFiles.readableFile("--key", t.key));
       char[] pw = keyPassword(t.key, false);
       if (pw != null) {
