@@ -3,6 +3,7 @@ package dev.mqttls.client;
 import dev.mqttls.client.internal.Validation;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.UserProperty;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class MqttClientConfig {
   private final Path unixSocket;
   private final Socks5Proxy socks5Proxy;
   private final boolean tcpNoDelay;
+  private final InetAddress localAddress;
   private final PacketTrace packetTrace;
 
   private MqttClientConfig(Builder b) {
@@ -60,6 +62,7 @@ public final class MqttClientConfig {
     this.unixSocket = b.unixSocket;
     this.socks5Proxy = b.socks5Proxy;
     this.tcpNoDelay = b.tcpNoDelay;
+    this.localAddress = b.localAddress;
     this.packetTrace = b.packetTrace;
   }
 
@@ -90,6 +93,7 @@ public final class MqttClientConfig {
     b.unixSocket = unixSocket;
     b.socks5Proxy = socks5Proxy;
     b.tcpNoDelay = tcpNoDelay;
+    b.localAddress = localAddress;
     b.packetTrace = packetTrace;
     return b;
   }
@@ -210,6 +214,15 @@ public final class MqttClientConfig {
     return tcpNoDelay;
   }
 
+  /**
+   * The local address the client's TCP connections leave from ({@code mosquitto_pub -A}), if set;
+   * otherwise the system picks one for the route to the broker. The local port is always chosen by
+   * the system.
+   */
+  public Optional<InetAddress> localAddress() {
+    return Optional.ofNullable(localAddress);
+  }
+
   /** The listener that sees every packet sent and received, if set. */
   public Optional<PacketTrace> packetTrace() {
     return Optional.ofNullable(packetTrace);
@@ -232,6 +245,7 @@ public final class MqttClientConfig {
         + brokerUrl()
         + (failoverServers.isEmpty() ? "" : " (+" + failoverServers.size() + " failover)")
         + (socks5Proxy != null ? " via " + socks5Proxy : "")
+        + (localAddress != null ? " from " + localAddress.getHostAddress() : "")
         + ", "
         + version
         + ", clientId="
@@ -266,6 +280,7 @@ public final class MqttClientConfig {
     private Path unixSocket;
     private Socks5Proxy socks5Proxy;
     private boolean tcpNoDelay = true;
+    private InetAddress localAddress;
     private PacketTrace packetTrace;
 
     private Builder(String host) {
@@ -439,6 +454,15 @@ public final class MqttClientConfig {
       return this;
     }
 
+    /**
+     * Connects from this local address (one of this machine's), as {@code mosquitto_pub -A}; see
+     * {@link MqttClientConfig#localAddress()}. Not with a Unix socket.
+     */
+    public Builder localAddress(InetAddress address) {
+      this.localAddress = Objects.requireNonNull(address, "localAddress");
+      return this;
+    }
+
     /** Calls {@code trace} for every packet sent and received; see {@link PacketTrace}. */
     public Builder packetTrace(PacketTrace trace) {
       this.packetTrace = Objects.requireNonNull(trace, "packetTrace");
@@ -450,16 +474,18 @@ public final class MqttClientConfig {
      *
      * @throws IllegalStateException if MQTT 3.1.1 is asked to resume a session without a client
      *     identifier, MQTT 3.1 has no client identifier of 1 to 23 characters, or a Unix socket is
-     *     combined with failover servers or a proxy
+     *     combined with failover servers, a proxy or a local address
      */
     public MqttClientConfig build() {
       if (version == MqttVersion.V3_1 && (clientId.isEmpty() || clientId.length() > 23)) {
         throw new IllegalStateException(
             "MQTT 3.1 needs a clientId of 1 to 23 characters, was '" + clientId + "'");
       }
-      if (unixSocket != null && (!failoverServers.isEmpty() || socks5Proxy != null)) {
+      if (unixSocket != null
+          && (!failoverServers.isEmpty() || socks5Proxy != null || localAddress != null)) {
         throw new IllegalStateException(
-            "a Unix socket connection takes no failover servers and no SOCKS5 proxy");
+            "a Unix socket connection takes no failover servers, no SOCKS5 proxy"
+                + " and no local address");
       }
       if (version == MqttVersion.V3_1_1 && clientId.isEmpty() && !cleanStart) {
         throw new IllegalStateException(

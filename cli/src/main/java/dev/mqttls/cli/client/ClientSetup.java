@@ -120,7 +120,17 @@ final class ClientSetup {
     return new Setup(b, target.urlTopic());
   }
 
-  /** --unix, --proxy and --nodelay. */
+  /** The address of -A: a literal address, or a name this machine resolves. */
+  private static java.net.InetAddress localAddress(String text) {
+    try {
+      return java.net.InetAddress.getByName(text);
+    } catch (java.net.UnknownHostException e) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "-A " + text + ": not an address, nor a host name this machine knows");
+    }
+  }
+
+  /** --unix, --proxy, -A and --nodelay. */
   private static void transport(
       MqttClientConfig.Builder b, ConnectionOptions c, SessionOptions s, PrintWriter err) {
     if (s.unixSocket != null) {
@@ -130,6 +140,12 @@ final class ClientSetup {
             "--unix replaces -h, -p and -L: give the socket or the host, not both");
       }
       b.unixSocket(s.unixSocket);
+    }
+    if (s.localAddress != null) {
+      if (s.unixSocket != null) {
+        throw new CliFailure(ExitCodes.USAGE, "-A (local address) and --unix do not go together");
+      }
+      b.localAddress(localAddress(s.localAddress));
     }
     if (s.proxy != null) {
       if (s.unixSocket != null) {
