@@ -102,6 +102,11 @@ final class ClientSetup {
         Arrays.fill(password, (byte) 0);
       }
       will(s, props, version).ifPresent(b::will);
+      for (PropertyOptions.Property p : props) {
+        if (p.command().equals("will") && p.name().equals("will-delay-interval")) {
+          b.willDelaySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
+        }
+      }
       transport(b, c, s, err);
       if (c.debug) {
         b.packetTrace(new PacketTraceWriter(err, requested != null ? requested : id));
@@ -206,10 +211,42 @@ final class ClientSetup {
       case "session-expiry-interval":
         b.sessionExpirySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
         break;
+      case "receive-maximum":
+        b.receiveMaximum((int) PropertyOptions.unsigned(p, 1, 65_535));
+        break;
+      case "maximum-packet-size":
+        b.maximumPacketSize(PropertyOptions.unsigned(p, 1, 0xFFFF_FFFFL));
+        break;
+      case "request-problem-information":
+        b.requestProblemInformation(PropertyOptions.unsigned(p, 1) == 1);
+        break;
+      case "request-response-information":
+        b.requestResponseInformation(PropertyOptions.unsigned(p, 1) == 1);
+        break;
+      case "topic-alias-maximum":
+        if (PropertyOptions.unsigned(p, 65_535) != 0) {
+          throw new CliFailure(
+              ExitCodes.USAGE,
+              "-D connect topic-alias-maximum: mqttls takes no topic aliases from the broker;"
+                  + " only 0 (the default) is possible");
+        }
+        break;
+      case "authentication-method":
+      case "authentication-data":
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-D connect "
+                + p.name()
+                + ": MQTT 5 enhanced authentication (the AUTH exchange) is not supported;"
+                + " use -u with a password, or a client certificate");
       default:
         throw new CliFailure(
             ExitCodes.USAGE,
-            "-D connect " + p.name() + ": supported are user-property and session-expiry-interval");
+            "-D connect "
+                + p.name()
+                + ": supported are maximum-packet-size, receive-maximum,"
+                + " request-problem-information, request-response-information,"
+                + " session-expiry-interval, topic-alias-maximum (0) and user-property");
     }
   }
 
@@ -247,7 +284,8 @@ final class ClientSetup {
       String command, List<PropertyOptions.Property> props, MqttVersion v) {
     MessageProperties.Builder b = MessageProperties.builder();
     for (PropertyOptions.Property p : props) {
-      if (!p.command().equals(command)) {
+      if (!p.command().equals(command)
+          || (command.equals("will") && p.name().equals("will-delay-interval"))) {
         continue;
       }
       if (v != MqttVersion.V5) {
@@ -281,7 +319,8 @@ final class ClientSetup {
                     + " "
                     + p.name()
                     + ": supported are content-type, correlation-data, message-expiry-interval,"
-                    + " payload-format-indicator, response-topic, user-property");
+                    + " payload-format-indicator, response-topic, user-property"
+                    + (command.equals("will") ? ", will-delay-interval" : ""));
         }
       } catch (IllegalArgumentException e) {
         throw new CliFailure(
