@@ -21,6 +21,26 @@ public final class BrokerConfig {
   /** Default {@code max_packet_size}: large enough for firmware images, small enough for a heap. */
   public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
 
+  /**
+   * When the store forces what it wrote to the disk ({@code persistence_sync}), and so what an
+   * acknowledgement of a QoS 1/2 message survives. Every mode writes before it acknowledges.
+   */
+  public enum PersistenceSync {
+    /**
+     * Written to the store's log, left to the operating system to put on disk: an acknowledged
+     * message survives a killed broker, not a power cut or a kernel crash.
+     */
+    NONE,
+    /**
+     * Group commit: the acknowledgements of one event-loop turn wait for one fsync of the log, then
+     * leave together. An acknowledged message survives a power cut too; a removal (a delivery the
+     * client acknowledged) may be undone by one, which means a duplicate, never a loss.
+     */
+    BATCH,
+    /** Every write is forced to disk before the call returns: as BATCH, one fsync per write. */
+    ALWAYS
+  }
+
   /** Categories of log lines, as mosquitto's {@code log_type} names them. */
   public enum LogType {
     ERROR,
@@ -75,6 +95,7 @@ public final class BrokerConfig {
   private final boolean persistence;
   private final Optional<Path> persistenceLocation;
   private final String persistenceFile;
+  private final PersistenceSync persistenceSync;
 
   private BrokerConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
@@ -96,6 +117,7 @@ public final class BrokerConfig {
     this.persistence = b.persistence;
     this.persistenceLocation = b.persistenceLocation;
     this.persistenceFile = b.persistenceFile;
+    this.persistenceSync = b.persistenceSync;
   }
 
   /**
@@ -145,6 +167,7 @@ public final class BrokerConfig {
     b.persistence = persistence;
     b.persistenceLocation = persistenceLocation;
     b.persistenceFile = persistenceFile;
+    b.persistenceSync = persistenceSync;
     return b;
   }
 
@@ -255,6 +278,11 @@ public final class BrokerConfig {
     return persistenceFile;
   }
 
+  /** When the store forces its writes to disk ({@code persistence_sync}); NONE by default. */
+  public PersistenceSync persistenceSync() {
+    return persistenceSync;
+  }
+
   /** The store's directory: {@link #persistenceFile()} inside the effective location. */
   public Path persistenceDirectory() {
     Path location =
@@ -295,6 +323,7 @@ public final class BrokerConfig {
     private boolean persistence;
     private Optional<Path> persistenceLocation = Optional.empty();
     private String persistenceFile = "mqttls.db";
+    private PersistenceSync persistenceSync = PersistenceSync.NONE;
     private boolean defaultListener = true;
 
     private Builder() {
@@ -433,6 +462,12 @@ public final class BrokerConfig {
     /** Sets the store's location ({@code persistence_location}); null means the default. */
     public Builder persistenceLocation(Path dir) {
       this.persistenceLocation = Optional.ofNullable(dir);
+      return this;
+    }
+
+    /** Sets when the store forces its writes to disk ({@code persistence_sync}). */
+    public Builder persistenceSync(PersistenceSync sync) {
+      this.persistenceSync = Objects.requireNonNull(sync, "persistence_sync");
       return this;
     }
 

@@ -101,6 +101,7 @@ class BrokerConfigTest {
         "per_listener_settings true|1|per_listener_settings: true is not yet supported",
         "persistence maybe|1|persistence: ",
         "persistence_file a/b|1|persistence_file: persistence_file must be a plain name",
+        "persistence_sync sometimes|1|persistence_sync: unknown mode 'sometimes'; use none, batch or always",
         "autosave_interval soon|1|autosave_interval: ",
         "sys_interval 10|1|sys_interval: not yet supported",
         "acl_file /nonexistent/acl|1|acl_file: cannot read '/nonexistent/acl'",

@@ -174,6 +174,38 @@ class PersistenceTest {
   }
 
   @Test
+  void restoredQueue_longerThanMaxQueuedMessages_keepsTheOldest() throws Exception {
+    try (Broker broker = Broker.start(config())) {
+      TestClient c = TestClient.open(broker.address(0), MqttVersion.V3_1_1);
+      c.connect(new Connect(MqttVersion.V3_1_1, "limited", false, 60));
+      c.subscribe(1, "persist/limit", 1);
+      disconnect(c, MqttVersion.V3_1_1);
+      try (TestClient pub = TestClient.connect(broker.address(0), MqttVersion.V3_1_1, "pub")) {
+        for (int i = 0; i < 8; i++) {
+          publishAcked(pub, "persist/limit", "m" + i, i + 1);
+        }
+      }
+    }
+    BrokerConfig smaller = config().toBuilder().maxQueuedMessages(3).build();
+    try (Broker broker = Broker.start(smaller)) {
+      try (TestClient c = TestClient.open(broker.address(0), MqttVersion.V3_1_1)) {
+        assertThat(
+                c.connect(new Connect(MqttVersion.V3_1_1, "limited", false, 60)).sessionPresent())
+            .isTrue();
+        assertThat(receiveAndAck(c, 3)).containsExactly("m0", "m1", "m2");
+        assertThat(c.silentFor(Duration.ofMillis(500))).isTrue();
+      }
+    }
+    // What was dropped is gone from the store too.
+    try (Broker broker = Broker.start(config())) {
+      try (TestClient c = TestClient.open(broker.address(0), MqttVersion.V3_1_1)) {
+        c.connect(new Connect(MqttVersion.V3_1_1, "limited", false, 60));
+        assertThat(c.silentFor(Duration.ofMillis(500))).isTrue();
+      }
+    }
+  }
+
+  @Test
   void unacknowledgedInFlightMessage_isResentWithDup_afterRestart() throws Exception {
     int packetId;
     try (Broker broker = Broker.start(config())) {

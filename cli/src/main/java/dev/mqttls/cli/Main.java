@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.client.ShellCommand.class,
       dev.mqttls.cli.doctor.DoctorCommand.class,
       dev.mqttls.cli.install.InstallCommand.class,
+      dev.mqttls.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -51,6 +51,7 @@ public final class Catalogue {
       persistence | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Keep sessions and retained messages on disk across restarts.
       persistence_location | GLOBAL | PATH | SUPPORTED | mosquitto | data | Directory of the persistence store.
       persistence_file | GLOBAL | WORD | SUPPORTED | mosquitto | mqttls.db | Name of the persistence store inside its location.
+      persistence_sync | GLOBAL | WORD | SUPPORTED | mqttls | batch | none, batch or always: whether an acknowledgement waits for an fsync of the store.
       autosave_interval | GLOBAL | INTEGER 0..2147483647 | IGNORED | mosquitto | 1800 | Seconds between saves (mqttls writes every change at once).
       autosave_on_changes | GLOBAL | FLAG | IGNORED | mosquitto | false | Count autosave_interval in changes (mqttls writes every change at once).
       log_type | GLOBAL | WORD | SUPPORTED | mosquitto | error | A category of lines to log: error ... debug, all or none.

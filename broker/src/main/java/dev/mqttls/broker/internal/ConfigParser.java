@@ -155,6 +155,16 @@ public final class ConfigParser {
         String dbName = d.word();
         call(d, () -> builder.persistenceFile(dbName));
       }
+      case "persistence_sync" -> {
+        String mode = d.word();
+        builder.persistenceSync(
+            switch (mode) {
+              case "none" -> BrokerConfig.PersistenceSync.NONE;
+              case "batch" -> BrokerConfig.PersistenceSync.BATCH;
+              case "always" -> BrokerConfig.PersistenceSync.ALWAYS;
+              default -> throw d.error("unknown mode '" + mode + "'; use none, batch or always");
+            });
+      }
       case "log_type" -> logType(d);
       case "log_dest" -> logDest(d);
         // Read by ConfReader where it stands.

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness latency RATE SECONDS [PORT]
  * java -cp $CP dev.mqttls.broker.bench.ThroughputHarness serve PORT   (our broker alone)
  * add -Dtls=DIR (ca.crt, server.crt/.key, client.crt/.key in PKCS#8) for mutual TLS 1.3
- * add -Dpersist=DIR for persistence true in DIR with persistent sessions (in-process only)
+ * add -Dpersist=DIR for persistence true in DIR with persistent sessions (in-process only;
+ *   against another broker: the bench clients use persistent sessions), -Dsync=none|batch|always
+ *   for its persistence_sync
  * </pre>
  */
 public final class ThroughputHarness {
@@ -176,6 +178,9 @@ public final class ThroughputHarness {
           .listener(0, "127.0.0.1")
           .persistence(true)
           .persistenceLocation(Path.of(PERSIST_DIR))
+          .persistenceSync(
+              BrokerConfig.PersistenceSync.valueOf(
+                  System.getProperty("sync", "none").toUpperCase(java.util.Locale.ROOT)))
           .build();
     }
     if (TLS_DIR == null) {

@@ -102,14 +102,16 @@ public final class BrokerRuntime {
         new LocalRouter(
             tree, retained, sessions, journal::putRetained, () -> live.current().hasAcl());
     if (journal.keepsSessions()) {
+      long started = ticker.nanoTime();
       List<Journal.StoredSession> stored = journal.load(retained::put);
       SessionRegistry.RestoreCount n = sessions.restore(stored, access);
       LOG.info(
-          "Restored {} session(s) with {} message(s) and {} retained message(s) from {}",
+          "Restored {} session(s) with {} message(s) and {} retained message(s) from {} in {} ms",
           n.sessions(),
           n.messages(),
           retained.size(),
-          journal.describe());
+          journal.describe(),
+          (ticker.nanoTime() - started) / 1_000_000L);
     }
     return new BrokerContext(
         config,
@@ -131,7 +133,7 @@ public final class BrokerRuntime {
     Ticker ticker = Ticker.system();
     Journal journal =
         config.persistence()
-            ? RocksJournal.open(config.persistenceDirectory(), ticker)
+            ? RocksJournal.open(config.persistenceDirectory(), ticker, config.persistenceSync())
             : Journal.NONE;
     BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
     try {

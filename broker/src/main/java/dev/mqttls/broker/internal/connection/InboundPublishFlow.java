@@ -1,6 +1,7 @@
 package dev.mqttls.broker.internal.connection;
 
 import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.routing.Topics;
 import dev.mqttls.broker.internal.security.ClientAcl;
@@ -22,8 +23,19 @@ final class InboundPublishFlow {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
   private static final Logger ACL_LOG = LoggerFactory.getLogger("dev.mqttls.broker.acl");
 
+  private static final MqttProperties NONE = MqttProperties.EMPTY;
+
+  /** For the operator's log on the client side; names no path or configuration. */
+  private static final MqttProperties UNSTORED =
+      MqttProperties.builder()
+          .reasonString("message not stored: the broker's store cannot write")
+          .build();
+
   private final ConnectionState c;
   private final Disconnector disconnector;
+
+  /** A flush is queued for acknowledgements released by a group commit. */
+  private boolean flushScheduled;
 
   InboundPublishFlow(ConnectionState c, Disconnector disconnector) {
     this.c = c;
@@ -120,11 +132,20 @@ final class InboundPublishFlow {
       }
       return;
     }
+    Journal journal = c.broker.journal();
+    int failedBefore = journal.failedWrites();
     if (qos == 2) {
       if (!c.session.receivedQos2(packetId)) {
         // A resend of a QoS 2 message we already routed (method A, MQTT 5 figure 4.3).
         p.release();
-        c.ctx.write(pubrec(packetId, ReasonCode.SUCCESS), c.ctx.voidPromise());
+        ack(qos, packetId, ReasonCode.SUCCESS);
+        return;
+      }
+      if (journal.failedWrites() != failedBefore || !journal.writable()) {
+        // The store fails: routing now and refusing after would let the resend reach the
+        // subscribers that were served the first time a second time.
+        p.release();
+        refuseUnstored(qos, packetId);
         return;
       }
       if (c.session.pendingQos2() > config.maxInflightMessages()) {
@@ -143,24 +164,107 @@ final class InboundPublishFlow {
     } finally {
       m.release();
     }
+    if (qos > 0 && journal.failedWrites() != failedBefore) {
+      refuseUnstored(qos, packetId);
+      return;
+    }
     ack(qos, packetId, matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
   }
 
+  /**
+   * A write this acknowledgement depends on failed (the journal logged the episode): no PUBACK or
+   * PUBREC that would claim the message is safe. MQTT 5 is told 0x80 (the reason string names no
+   * path: the client needs none); 3.1.1 has no refusal, so the connection closes and the client
+   * sends the message again when it reconnects.
+   */
+  private void refuseUnstored(int qos, int packetId) {
+    if (qos == 2) {
+      // So that the resend is routed, not taken for a duplicate.
+      c.session.released(packetId);
+    }
+    afterDurable(stored -> refused(qos, packetId));
+  }
+
+  private void refused(int qos, int packetId) {
+    if (c.isV5()) {
+      send(qos, packetId, ReasonCode.UNSPECIFIED_ERROR, UNSTORED);
+      return;
+    }
+    // Logged once per episode by the journal, not once per client.
+    c.closeReason = "closed: message store cannot write (the client will resend)";
+    c.reasonLogged = true;
+    LOG.debug("Client {} from {}: {}", c.clientId, c.address, c.closeReason);
+    disconnector.close();
+  }
+
+  /**
+   * Acknowledges once the journal's promise holds for what this PUBLISH wrote: at once, or after
+   * the loop turn's group commit ({@code persistence_sync batch}), which keeps acknowledgements in
+   * the order of their PUBLISHes either way.
+   */
   private void ack(int qos, int packetId, ReasonCode reason) {
+    if (qos == 0) {
+      return;
+    }
+    afterDurable(
+        stored -> {
+          if (stored) {
+            send(qos, packetId, reason, NONE);
+            return;
+          }
+          if (qos == 2) {
+            c.session.released(packetId);
+          }
+          refused(qos, packetId);
+        });
+  }
+
+  /**
+   * Runs {@code then} when the journal says; a deferred run (after a group commit) happens past
+   * this turn's channelReadComplete, so it asks for one flush of its own.
+   */
+  private void afterDurable(Journal.Durable then) {
+    boolean[] inline = {true};
+    c.broker
+        .journal()
+        .whenDurable(
+            c.ctx.executor(),
+            stored -> {
+              if (inline[0]) {
+                then.done(stored);
+                return;
+              }
+              if (c.phase == ConnectionState.Phase.CLOSING || !c.channel.isActive()) {
+                return;
+              }
+              then.done(stored);
+              if (!flushScheduled) {
+                flushScheduled = true;
+                c.ctx
+                    .executor()
+                    .execute(
+                        () -> {
+                          flushScheduled = false;
+                          c.ctx.flush();
+                        });
+              }
+            });
+    inline[0] = false;
+  }
+
+  private void send(int qos, int packetId, ReasonCode reason, MqttProperties props) {
     if (qos == 1) {
       c.ctx.write(
-          new Puback(packetId, c.isV5() ? reason : ReasonCode.SUCCESS, MqttProperties.EMPTY),
+          new Puback(packetId, c.isV5() ? reason : ReasonCode.SUCCESS, c.isV5() ? props : NONE),
           c.ctx.voidPromise());
     } else if (qos == 2) {
       if (reason.isError()) {
         c.session.released(packetId);
       }
-      c.ctx.write(pubrec(packetId, reason), c.ctx.voidPromise());
+      c.ctx.write(
+          new Pubrec(packetId, c.isV5() ? reason : ReasonCode.SUCCESS, c.isV5() ? props : NONE),
+          c.ctx.voidPromise());
     }
-  }
-
-  private Pubrec pubrec(int packetId, ReasonCode reason) {
-    return new Pubrec(packetId, c.isV5() ? reason : ReasonCode.SUCCESS, MqttProperties.EMPTY);
   }
 
   void onPubrel(Pubrel r) {

@@ -4,6 +4,7 @@ import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Message;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,10 +18,18 @@ import java.util.function.BiConsumer;
  * journal. Implementations are thread-safe: every event loop writes for the sessions it holds. A
  * remote (clustered) journal would complete a write before the call returns too, so that the
  * acknowledgement rule holds unchanged.
+ *
+ * <p>A write that fails (a full disk) is counted against the calling thread ({@link
+ * #failedWrites()}): the publisher's loop compares the count before and after routing and refuses,
+ * rather than acknowledges, what was not stored. Removals that fail are only counted: what they
+ * leave behind comes back after a restart as a duplicate, never as a loss.
  */
 public interface Journal extends AutoCloseable {
   /** {@code persistence false}: nothing is kept, every method returns at once. */
   Journal NONE = new NoJournal();
+
+  /** {@link #putMessage}'s answer when the message could not be stored. */
+  long NOT_STORED = -1;
 
   /** Whether this journal keeps sessions at all; false: sessions are never written. */
   boolean keepsSessions();
@@ -34,7 +43,7 @@ public interface Journal extends AutoCloseable {
   /**
    * Writes a QoS 1/2 message for {@code clientId}.
    *
-   * @return its sequence number, which later calls name it by (never 0)
+   * @return its sequence number, which later calls name it by (never 0), or {@link #NOT_STORED}
    */
   long putMessage(String clientId, Message m, int qos, boolean retain, List<Integer> ids);
 
@@ -64,6 +73,33 @@ public interface Journal extends AutoCloseable {
    * (the sink owns it) and returns the sessions.
    */
   List<StoredSession> load(BiConsumer<String, Message> retained);
+
+  /**
+   * How many writes that an acknowledgement depends on failed on the calling thread so far; the ack
+   * path compares it before and after its writes.
+   */
+  int failedWrites();
+
+  /**
+   * Whether writes succeed now. While they fail, the journal tries to recover (at most once a
+   * second), so this may recover the store.
+   */
+  boolean writable();
+
+  /**
+   * Calls {@code ack} once what the calling thread wrote so far is as durable as the journal
+   * promises: at once, unless writes are committed in groups ({@code persistence_sync batch}), in
+   * which case {@code ack} runs on {@code loop} (the caller's) after the group's one fsync, in the
+   * order the calls were made. Called on {@code loop}.
+   */
+  void whenDurable(Executor loop, Durable ack);
+
+  /** An acknowledgement waiting for its writes to be durable. */
+  @FunctionalInterface
+  interface Durable {
+    /** {@code stored} false: the commit failed, so the acknowledgement must be a refusal. */
+    void done(boolean stored);
+  }
 
   /** Where the journal lives, for log lines. */
   String describe();

@@ -30,8 +30,26 @@ import java.util.List;
 /**
  * How {@link RocksJournal} lays out its keys and values. A message is its deadline (wall clock, -1:
  * none) then its PUBLISH as MQTT 5 bytes, which the codec reads back.
+ *
+ * <p>Versions: format 0 (mqttls before the version byte) has none; format 1 starts every session,
+ * message and retained value with {@link #FORMAT_1} and adds the store's format under the key
+ * {@link #FORMAT_KEY}. The marker cannot be mistaken for a format 0 value, whose first byte is 0 (a
+ * session's expiry, a retained message's deadline), 1 or 2 (a message's QoS) or 0xFF (a deadline of
+ * -1). A packet id value (format 0: 2 bytes) gets the marker too, 3 bytes in all. Keys are the same
+ * in both formats. A store of a later format than {@link #CURRENT} is not opened.
  */
 final class JournalFormat {
+  /** The format this code writes. */
+  static final int CURRENT = 1;
+
+  /** First byte of a format 1 value: the high bit tells it from every format 0 first byte. */
+  static final byte FORMAT_1 = (byte) 0x81;
+
+  /** Holds the store's format (one byte); absent in format 0 stores. */
+  static final byte[] FORMAT_KEY = {'V'};
+
+  static final byte VERSION = 'V';
+
   static final byte SESSION = 'S';
   static final byte MESSAGE = 'M';
   static final byte PACKET_ID = 'P';
@@ -59,6 +77,31 @@ final class JournalFormat {
     return ch;
   }
 
+  /**
+   * Reads a value's version marker: a stream past it for format 1, the whole value for format 0.
+   *
+   * @throws IOException for a later format's marker
+   */
+  static DataInputStream valueStream(byte[] value) throws IOException {
+    if (value.length > 0 && value[0] == FORMAT_1) {
+      return new DataInputStream(new ByteArrayInputStream(value, 1, value.length - 1));
+    }
+    if (value.length > 0 && (value[0] & 0x80) != 0 && value[0] != (byte) 0xFF) {
+      throw new IOException(
+          "value of a later store format (marker 0x" + Integer.toHexString(value[0] & 0xFF) + ")");
+    }
+    return new DataInputStream(new ByteArrayInputStream(value));
+  }
+
+  static byte[] packetIdValue(int packetId) {
+    return new byte[] {FORMAT_1, (byte) (packetId >> 8), (byte) packetId};
+  }
+
+  static int readPacketId(byte[] value) {
+    int at = value.length == 3 && value[0] == FORMAT_1 ? 1 : 0;
+    return ((value[at] & 0xFF) << 8) | (value[at + 1] & 0xFF);
+  }
+
   static byte[] sessionValue(SessionRecord r) {
     return serialize(
         out -> {
@@ -79,7 +122,7 @@ final class JournalFormat {
   }
 
   static SessionRecord readSession(String id, byte[] value) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
+    DataInputStream in = valueStream(value);
     long expiry = in.readLong();
     long disconnectedAt = in.readLong();
     String username = readNullable(in);
@@ -105,7 +148,17 @@ final class JournalFormat {
     void write(DataOutputStream out) throws IOException;
   }
 
+  /** A value of the current format: the marker, then what {@code w} writes. */
   static byte[] serialize(ValueWriter w) {
+    return serializeBare(
+        out -> {
+          out.writeByte(FORMAT_1);
+          w.write(out);
+        });
+  }
+
+  /** Bytes without a marker (a message's cached stored form, which goes inside a value). */
+  static byte[] serializeBare(ValueWriter w) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       w.write(out);

@@ -2,6 +2,7 @@ package dev.mqttls.broker.internal.persistence;
 
 import dev.mqttls.broker.internal.routing.Message;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /** {@link Journal#NONE}: {@code persistence false}. */
@@ -46,6 +47,21 @@ final class NoJournal implements Journal {
   @Override
   public List<StoredSession> load(BiConsumer<String, Message> retained) {
     return List.of();
+  }
+
+  @Override
+  public int failedWrites() {
+    return 0;
+  }
+
+  @Override
+  public boolean writable() {
+    return true;
+  }
+
+  @Override
+  public void whenDurable(Executor loop, Durable ack) {
+    ack.done(true);
   }
 
   @Override

@@ -2,23 +2,27 @@ package dev.mqttls.broker.internal.persistence;
 
 import static dev.mqttls.broker.internal.persistence.JournalFormat.*;
 
+import dev.mqttls.broker.BrokerConfig.PersistenceSync;
 import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.time.Ticker;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.io.ByteArrayInputStream;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
@@ -35,47 +39,89 @@ import org.slf4j.LoggerFactory;
  * The on-disk store ({@code persistence true}): persistent sessions with their subscriptions,
  * queued and in-flight QoS 1/2 messages, QoS 2 packet ids on both sides, and retained messages.
  *
- * <p>Every write goes through RocksDB's write-ahead log before the call returns, without fsync:
- * what a call wrote survives a killed process (not a power cut). Callers write before they
- * acknowledge, so an acknowledged message is never lost by a kill. Writes happen on the caller's
- * thread (an event loop); each costs one WAL append, which is the price of the promise.
+ * <p>Every write goes through RocksDB's write-ahead log before the call returns. What that promises
+ * depends on {@link PersistenceSync}: {@code none}, no fsync (a killed process loses nothing
+ * written, a power cut may); {@code batch}, acknowledgements wait in {@link #whenDurable} for one
+ * fsync of the log per event-loop turn (group commit); {@code always}, each write is fsynced.
+ * Writes happen on the caller's thread (an event loop).
+ *
+ * <p>A failed write (a full disk, an I/O error) starts an episode: one error line naming the
+ * directory and the operating system's error, the failure counted against the writing thread (so
+ * that the publisher refuses instead of acknowledging), and, while it lasts, at most once a second
+ * the database is closed and opened again, which replays its log and clears RocksDB's sticky error
+ * state; the first write that succeeds ends the episode with one line.
  *
  * <p>Keys: a type byte, then for per-client data the client id in UTF-8, a 0 byte (client ids hold
  * no U+0000, MQTT 5 section 1.5.4) and a suffix. {@code S}id: the session record; {@code M}id 0
  * seq: a message for that client; {@code P}id 0 seq: the packet id it was sent with; {@code R}id 0
  * packetId: an outgoing QoS 2 awaiting PUBCOMP; {@code Q}id 0 packetId: an incoming QoS 2 awaiting
- * PUBREL; {@code T}topic: a retained message. Thread-safe.
+ * PUBREL; {@code T}topic: a retained message; {@code V}: the store's format ({@link
+ * JournalFormat}). Thread-safe.
  */
 public final class RocksJournal implements Journal {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
+  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
   private final Path directory;
   private final Ticker ticker;
   private final Options options;
-  private final RocksDB db;
+  private final PersistenceSync sync;
   private final WriteOptions writes;
+  private final WriteOptions removals;
   private final AtomicLong sequence = new AtomicLong(1);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private volatile boolean closed;
-  private final AtomicLong failures = new AtomicLong();
-  private final AtomicLong lastFailureLog = new AtomicLong();
-  private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-  private RocksJournal(Path directory, Options options, RocksDB db, Ticker ticker) {
+  /** Null while a reopen failed; guarded by {@link #lock}. */
+  private volatile RocksDB db;
+
+  private volatile boolean closed;
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong episodeFailures = new AtomicLong();
+  private volatile long failingSince;
+  private final AtomicLong lastProbe = new AtomicLong();
+
+  /** Per writing thread (an event loop): its failures and its acknowledgements awaiting a sync. */
+  private final FastThreadLocal<Writer> writers =
+      new FastThreadLocal<>() {
+        @Override
+        protected Writer initialValue() {
+          return new Writer();
+        }
+      };
+
+  private static final class Writer {
+    int failures;
+    boolean dirty;
+    boolean commitScheduled;
+    final ArrayDeque<Durable> waiting = new ArrayDeque<>();
+  }
+
+  private RocksJournal(
+      Path directory, Options options, RocksDB db, Ticker ticker, PersistenceSync sync) {
     this.ticker = ticker;
     this.directory = directory;
     this.options = options;
     this.db = db;
-    // WAL on (the default), no fsync: survives a process kill, which is what we promise.
-    this.writes = new WriteOptions().setSync(false).setDisableWAL(false);
+    this.sync = sync;
+    this.writes = new WriteOptions().setSync(sync == PersistenceSync.ALWAYS).setDisableWAL(false);
+    // A removal lost to a power cut means a duplicate after restart, never a loss: no fsync of
+    // its own under batch.
+    this.removals = sync == PersistenceSync.ALWAYS ? writes : new WriteOptions().setSync(false);
+  }
+
+  /** Opens the store with {@code persistence_sync none}. */
+  public static RocksJournal open(Path directory, Ticker ticker) {
+    return open(directory, ticker, PersistenceSync.NONE);
   }
 
   /**
-   * Opens (creating when missing) the store in {@code directory}.
+   * Opens (creating when missing) the store in {@code directory}; a store of format 0 (before the
+   * version byte) is read as it is and written in the current format from then on.
    *
    * @throws BrokerStartException naming the directory and why it cannot be used
    */
-  public static RocksJournal open(Path directory, Ticker ticker) {
+  public static RocksJournal open(Path directory, Ticker ticker, PersistenceSync sync) {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -88,11 +134,9 @@ public final class RocksJournal implements Journal {
     }
     RocksDB.loadLibrary();
     Options options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2);
+    RocksDB db;
     try {
-      RocksDB db = RocksDB.open(options, directory.toString());
-      RocksJournal s = new RocksJournal(directory, options, db, ticker);
-      LOG.info("Persistence store opened in {}", directory);
-      return s;
+      db = RocksDB.open(options, directory.toString());
     } catch (RocksDBException e) {
       options.close();
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -102,6 +146,37 @@ public final class RocksJournal implements Journal {
       throw new BrokerStartException(
           "persistence: cannot open store " + directory + ": " + why.strip(), e);
     }
+    try {
+      byte[] format = db.get(FORMAT_KEY);
+      int version = format == null ? 0 : format[0];
+      if (version > CURRENT) {
+        throw new BrokerStartException(
+            "persistence: store "
+                + directory
+                + " has format "
+                + version
+                + ", written by a later mqttls; this one reads formats up to "
+                + CURRENT,
+            null);
+      }
+      if (version != CURRENT) {
+        db.put(FORMAT_KEY, new byte[] {(byte) CURRENT});
+      }
+    } catch (RocksDBException | BrokerStartException e) {
+      db.close();
+      options.close();
+      if (e instanceof BrokerStartException b) {
+        throw b;
+      }
+      throw new BrokerStartException(
+          "persistence: cannot use store " + directory + ": " + e.getMessage(), e);
+    }
+    RocksJournal s = new RocksJournal(directory, options, db, ticker, sync);
+    LOG.info(
+        "Persistence store opened in {} (persistence_sync {})",
+        directory,
+        sync.name().toLowerCase(java.util.Locale.ROOT));
+    return s;
   }
 
   private static String describe(IOException e) {
@@ -118,11 +193,16 @@ public final class RocksJournal implements Journal {
     return directory.toString();
   }
 
+  /** Failed writes since start-up, all threads. */
+  public long failures() {
+    return failures.get();
+  }
+
   // ---- sessions
 
   @Override
   public void putSession(SessionRecord r) {
-    put(sessionKey(r.clientId()), sessionValue(r));
+    mustPut(sessionKey(r.clientId()), sessionValue(r));
   }
 
   @Override
@@ -135,9 +215,10 @@ public final class RocksJournal implements Journal {
         to[to.length - 1] = 1;
         b.deleteRange(from, to);
       }
-      write(b);
+      apply(d -> d.write(removals, b), false);
     } catch (RocksDBException e) {
-      failed(e);
+      // building the batch in memory: not a disk failure
+      throw new IllegalStateException(e);
     }
   }
 
@@ -159,14 +240,14 @@ public final class RocksJournal implements Journal {
               }
               writeMessage(out, m, nowMillis, nowNanos);
             });
-    put(seqKey(MESSAGE, clientId, seq), value);
-    return seq;
+    return mustPut(seqKey(MESSAGE, clientId, seq), value) ? seq : NOT_STORED;
   }
 
   /** The message {@code seq} went out with {@code packetId}; a restart resends it with that id. */
   @Override
   public void markInFlight(String clientId, long seq, int packetId) {
-    put(seqKey(PACKET_ID, clientId, seq), new byte[] {(byte) (packetId >> 8), (byte) packetId});
+    // Not on an acknowledgement's path: lost, the restart resends the message with a new id.
+    apply(d -> d.put(writes, seqKey(PACKET_ID, clientId, seq), packetIdValue(packetId)), false);
   }
 
   /** The message {@code seq} is done with (acknowledged, expired, dropped). */
@@ -175,9 +256,9 @@ public final class RocksJournal implements Journal {
     try (WriteBatch b = new WriteBatch()) {
       b.delete(seqKey(MESSAGE, clientId, seq));
       b.delete(seqKey(PACKET_ID, clientId, seq));
-      write(b);
+      apply(d -> d.write(removals, b), false);
     } catch (RocksDBException e) {
-      failed(e);
+      throw new IllegalStateException(e);
     }
   }
 
@@ -188,25 +269,25 @@ public final class RocksJournal implements Journal {
       b.delete(seqKey(MESSAGE, clientId, seq));
       b.delete(seqKey(PACKET_ID, clientId, seq));
       b.put(idKey(PUBREL, clientId, packetId), EMPTY);
-      write(b);
+      apply(d -> d.write(writes, b), false);
     } catch (RocksDBException e) {
-      failed(e);
+      throw new IllegalStateException(e);
     }
   }
 
   @Override
   public void removePubrel(String clientId, int packetId) {
-    delete(idKey(PUBREL, clientId, packetId));
+    apply(d -> d.delete(removals, idKey(PUBREL, clientId, packetId)), false);
   }
 
   @Override
   public void putIncomingQos2(String clientId, int packetId) {
-    put(idKey(INCOMING_QOS2, clientId, packetId), EMPTY);
+    mustPut(idKey(INCOMING_QOS2, clientId, packetId), EMPTY);
   }
 
   @Override
   public void removeIncomingQos2(String clientId, int packetId) {
-    delete(idKey(INCOMING_QOS2, clientId, packetId));
+    apply(d -> d.delete(removals, idKey(INCOMING_QOS2, clientId, packetId)), false);
   }
 
   // ---- retained
@@ -216,12 +297,13 @@ public final class RocksJournal implements Journal {
   public void putRetained(String topic, Message m) {
     byte[] key = retainedKey(topic);
     if (!m.publish().payload().isReadable()) {
-      delete(key);
+      // A clear is acknowledged too: it must not come back after a restart.
+      apply(d -> d.delete(writes, key), true);
       return;
     }
     long nowMillis = ticker.currentTimeMillis();
     long nowNanos = ticker.nanoTime();
-    put(key, serialize(out -> writeMessage(out, m, nowMillis, nowNanos)));
+    mustPut(key, serialize(out -> writeMessage(out, m, nowMillis, nowNanos)));
   }
 
   // ---- loading
@@ -242,15 +324,17 @@ public final class RocksJournal implements Journal {
     long nowMillis = ticker.currentTimeMillis();
     long nowNanos = ticker.nanoTime();
     EmbeddedChannel decoder = newDecoder();
-    try (RocksIterator it = db.newIterator()) {
+    try (RocksIterator it = db().newIterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
         byte[] value = it.value();
         byte type = key[0];
         try {
+          if (type == VERSION) {
+            continue;
+          }
           if (type == RETAINED) {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
-            Message m = readMessage(in, decoder, nowMillis, nowNanos, "");
+            Message m = readMessage(valueStream(value), decoder, nowMillis, nowNanos, "");
             if (m != null) {
               retained.accept(new String(key, 1, key.length - 1, StandardCharsets.UTF_8), m);
             }
@@ -267,7 +351,7 @@ public final class RocksJournal implements Journal {
             case MESSAGE -> {
               long seq = readLong(key, zero + 1);
               maxSeq = Math.max(maxSeq, seq);
-              DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
+              DataInputStream in = valueStream(value);
               int qos = in.readByte();
               boolean retain = in.readBoolean();
               int n = in.readInt();
@@ -277,7 +361,7 @@ public final class RocksJournal implements Journal {
               }
               Message m = readMessage(in, decoder, nowMillis, nowNanos, "");
               if (m == null) {
-                delete(key);
+                apply(d -> d.delete(removals, key), false);
               } else {
                 messages
                     .computeIfAbsent(id, k -> new ArrayList<>())
@@ -287,7 +371,7 @@ public final class RocksJournal implements Journal {
             case PACKET_ID ->
                 packetIds
                     .computeIfAbsent(id, k -> new LinkedHashMap<>())
-                    .put(readLong(key, zero + 1), ((value[0] & 0xFF) << 8) | (value[1] & 0xFF));
+                    .put(readLong(key, zero + 1), readPacketId(value));
             case PUBREL ->
                 pubrels
                     .computeIfAbsent(id, k -> new LinkedHashSet<>())
@@ -342,7 +426,7 @@ public final class RocksJournal implements Journal {
       throws IOException {
     byte[] form = m.storedForm();
     if (form == null) {
-      form = serialize(o -> encodeMessage(o, m, nowMillis, nowNanos));
+      form = serializeBare(o -> encodeMessage(o, m, nowMillis, nowNanos));
       // Benign race: two threads would make the same bytes.
       m.storedForm(form);
     }
@@ -351,64 +435,187 @@ public final class RocksJournal implements Journal {
 
   // ---- writing
 
-  private void put(byte[] key, byte[] value) {
+  /** One write against the database. */
+  private interface Op {
+    void run(RocksDB db) throws RocksDBException;
+  }
+
+  private boolean mustPut(byte[] key, byte[] value) {
+    return apply(d -> d.put(writes, key, value), true);
+  }
+
+  /**
+   * Runs {@code op}; on failure counts it (against this thread when an acknowledgement depends on
+   * it: {@code acked}) and starts or continues the failure episode.
+   */
+  private boolean apply(Op op, boolean acked) {
+    if (failing.get()) {
+      probe();
+    }
+    boolean ok;
     lock.readLock().lock();
     try {
-      if (!closed) {
-        db.put(writes, key, value);
+      if (closed) {
+        return false;
+      }
+      RocksDB d = db;
+      if (d == null) {
+        ok = false;
+        failed("the store could not be opened again");
+      } else {
+        op.run(d);
+        ok = true;
       }
     } catch (RocksDBException e) {
-      failed(e);
+      ok = false;
+      failed(e.getMessage() == null ? e.toString() : e.getMessage());
     } finally {
       lock.readLock().unlock();
     }
-  }
-
-  private void delete(byte[] key) {
-    lock.readLock().lock();
-    try {
-      if (!closed) {
-        db.delete(writes, key);
+    if (ok) {
+      if (failing.get()) {
+        resumed();
       }
-    } catch (RocksDBException e) {
-      failed(e);
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  private void write(WriteBatch b) throws RocksDBException {
-    lock.readLock().lock();
-    try {
-      if (!closed) {
-        db.write(writes, b);
+      if (acked) {
+        writers.get().dirty = true;
       }
-    } finally {
-      lock.readLock().unlock();
+    } else if (acked) {
+      writers.get().failures++;
     }
+    return ok;
   }
 
-  private void failed(RocksDBException e) {
-    if (closed) {
-      return;
-    }
+  private void failed(String why) {
     failures.incrementAndGet();
-    long now = ticker.nanoTime();
-    long last = lastFailureLog.get();
-    if (last != 0 && now - last < FAILURE_LOG_INTERVAL_NANOS) {
-      return;
-    }
-    if (lastFailureLog.compareAndSet(last, now == 0 ? 1 : now)) {
-      // The broker keeps serving from memory; what was not written is lost only on a crash.
+    episodeFailures.incrementAndGet();
+    if (failing.compareAndSet(false, true)) {
+      failingSince = ticker.nanoTime();
+      lastProbe.set(failingSince);
       LOG.error(
-          "Persistence store {}: write failed ({} failed writes so far; is the disk full?): {}",
+          "Persistence store {}: cannot write: {}; QoS 1/2 messages that need the store are"
+              + " refused (not acknowledged) until writes succeed again, tried every second",
           directory,
-          failures.get(),
-          e.getMessage());
+          why.strip());
     }
   }
 
-  /** Flushes nothing extra (the WAL already holds every write) and closes the database. */
+  private void resumed() {
+    if (failing.compareAndSet(true, false)) {
+      long seconds = (ticker.nanoTime() - failingSince) / 1_000_000_000L;
+      LOG.info(
+          "Persistence store {}: writes resumed after {} failed write(s) in {} s",
+          directory,
+          episodeFailures.getAndSet(0),
+          seconds);
+    }
+  }
+
+  /**
+   * While failing, at most once a second: close and open the database again. RocksDB keeps a write
+   * error sticky (a failed log append stops all writes), and its Java API has no resume; opening
+   * again replays the log, which held everything written before the failure.
+   */
+  private void probe() {
+    long now = ticker.nanoTime();
+    long last = lastProbe.get();
+    if (now - last < PROBE_INTERVAL_NANOS || !lastProbe.compareAndSet(last, now)) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      RocksDB old = db;
+      db = null;
+      if (old != null) {
+        old.close();
+      }
+      try {
+        db = RocksDB.open(options, directory.toString());
+      } catch (RocksDBException e) {
+        LOG.debug("Persistence store {}: not open yet: {}", directory, e.getMessage());
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public int failedWrites() {
+    return writers.get().failures;
+  }
+
+  @Override
+  public boolean writable() {
+    if (!failing.get()) {
+      return true;
+    }
+    probe();
+    lock.readLock().lock();
+    try {
+      RocksDB d = db;
+      if (d == null || closed) {
+        return false;
+      }
+      // A write that costs nothing to keep: it tells whether the store takes writes again.
+      d.put(writes, FORMAT_KEY, new byte[] {(byte) CURRENT});
+    } catch (RocksDBException e) {
+      return false;
+    } finally {
+      lock.readLock().unlock();
+    }
+    resumed();
+    return true;
+  }
+
+  @Override
+  public void whenDurable(Executor loop, Durable ack) {
+    if (sync != PersistenceSync.BATCH) {
+      ack.done(true);
+      return;
+    }
+    Writer w = writers.get();
+    if (!w.dirty && w.waiting.isEmpty()) {
+      ack.done(true);
+      return;
+    }
+    w.waiting.add(ack);
+    if (!w.commitScheduled) {
+      w.commitScheduled = true;
+      // Runs after the reads of this loop turn: every acknowledgement they produced shares it.
+      loop.execute(() -> commit(w));
+    }
+  }
+
+  /** One fsync of the log for everything this thread wrote, then its waiting acknowledgements. */
+  private void commit(Writer w) {
+    w.commitScheduled = false;
+    boolean ok = true;
+    if (w.dirty) {
+      w.dirty = false;
+      lock.readLock().lock();
+      try {
+        RocksDB d = db;
+        if (d == null || closed) {
+          ok = false;
+        } else {
+          d.flushWal(true);
+        }
+      } catch (RocksDBException e) {
+        ok = false;
+        failed(e.getMessage() == null ? e.toString() : e.getMessage());
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+    Durable a;
+    while ((a = w.waiting.poll()) != null) {
+      a.done(ok);
+    }
+  }
+
+  /** Closes the database; every write it took is in its log already. */
   @Override
   public void close() {
     // Writers hold the read lock: a write racing shutdown never touches a freed native handle.
@@ -418,11 +625,24 @@ public final class RocksJournal implements Journal {
         return;
       }
       closed = true;
+      if (removals != writes) {
+        removals.close();
+      }
       writes.close();
-      db.close();
+      if (db != null) {
+        db.close();
+      }
       options.close();
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  private RocksDB db() {
+    RocksDB d = db;
+    if (d == null) {
+      throw new IllegalStateException("store not open");
+    }
+    return d;
   }
 }

@@ -91,10 +91,11 @@ public final class LocalSessionRegistry implements SessionRegistry {
     for (Journal.StoredSession ss : stored) {
       String id = ss.record().clientId();
       Session s = newSession(id, loops.next());
-      if (s.restore(ss, access)) {
+      int kept = s.restore(ss, access);
+      if (kept >= 0) {
         sessions.putIfAbsent(id, s);
         restored++;
-        messages += ss.messages().size();
+        messages += kept;
       } else {
         LOG.info("Session of client {} expired while the broker was stopped", id);
         services.journal().removeSession(id);

@@ -213,8 +213,12 @@ final class OutboundQueue {
     }
   }
 
-  /** Puts back what the journal held at start-up: in flight with its packet id, or queued. */
-  void restore(Journal.StoredSession stored) {
+  /**
+   * Puts back what the journal held at start-up: in flight with its packet id, or queued, up to
+   * max_queued_messages as for an offline session (the oldest kept); the rest is dropped and
+   * deleted with one line. Returns how many messages it kept.
+   */
+  int restore(Journal.StoredSession stored) {
     for (int id : stored.pubrels()) {
       inflight.put(id, new InFlight(id, null, 2, false, List.of(), -1));
       packetIds.reserve(id);
@@ -224,10 +228,23 @@ final class OutboundQueue {
       if (id != 0 && !inflight.containsKey(id)) {
         inflight.put(id, new InFlight(id, m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
         packetIds.reserve(id);
-      } else {
+      } else if (queue.size() < services.config().maxQueuedMessages()) {
         queue.add(new Queued(m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
+      } else {
+        m.message().release();
+        unjournal(m.seq());
+        dropped++;
       }
     }
+    if (dropped > 0) {
+      LOG.warn(
+          "Restored session of client {}: dropped {} stored message(s) beyond max_queued_messages"
+              + " {}",
+          clientId,
+          dropped,
+          services.config().maxQueuedMessages());
+    }
+    return inflight.size() + queue.size();
   }
 
   /** The exchange of {@code packetId} ended: the id may be used again. */

@@ -291,9 +291,10 @@ public final class Session implements Subscriber {
    * subscriptions go into the table, its messages in flight (with their packet ids) and queued, and
    * the expiry clock continues from when it was disconnected.
    *
-   * @return false when the session expired while the broker was down (the caller drops it)
+   * @return how many messages it holds now, or -1 when the session expired while the broker was
+   *     down (the caller drops it)
    */
-  boolean restore(Journal.StoredSession stored, AccessControl access) {
+  int restore(Journal.StoredSession stored, AccessControl access) {
     Journal.SessionRecord r = stored.record();
     expiryIntervalSeconds = r.expiryInterval();
     everAttached = true;
@@ -307,7 +308,7 @@ public final class Session implements Subscriber {
         for (Journal.StoredMessage m : stored.messages()) {
           m.message().release();
         }
-        return false;
+        return -1;
       }
       seconds -= gone;
     }
@@ -315,10 +316,10 @@ public final class Session implements Subscriber {
       subscriptions.put(s.fullFilter(), s);
       services.subscriptions().subscribe(s);
     }
-    outbound.restore(stored);
+    int kept = outbound.restore(stored);
     incomingQos2.addAll(stored.incomingQos2());
     scheduleExpiry(seconds);
-    return true;
+    return kept;
   }
 
   // ---- subscriptions (called on the executor by the attached connection)
@@ -382,6 +383,12 @@ public final class Session implements Subscriber {
         qos == 0 || !persistent()
             ? 0
             : services.journal().putMessage(clientId, m, qos, retain, subscriptionIds);
+    if (seq == Journal.NOT_STORED) {
+      // Not stored, so not kept either: the publisher is refused and sends it again, and the
+      // session holds nothing its store does not.
+      m.release();
+      return;
+    }
     offer(m, qos, retain, subscriptionIds, seq);
   }
 
