@@ -21,6 +21,15 @@ public final class BrokerConfig {
   /** Default {@code max_packet_size}: large enough for firmware images, small enough for a heap. */
   public static final int DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
 
+  /** Default {@code max_queued_bytes}: 64 MiB per client (mosquitto's default is no limit). */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+
+  /** Default {@code max_topic_levels} (mosquitto 2.0 has a fixed limit of 200). */
+  public static final int DEFAULT_MAX_TOPIC_LEVELS = 128;
+
+  /** Default {@code max_subscriptions} per client (mosquitto has no limit). */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1000;
+
   /**
    * When the store forces what it wrote to the disk ({@code persistence_sync}), and so what an
    * acknowledgement of a QoS 1/2 message survives. Every mode writes before it acknowledges.
@@ -81,6 +90,10 @@ public final class BrokerConfig {
   private final boolean allowZeroLengthClientId;
   private final int maxInflightMessages;
   private final int maxQueuedMessages;
+  private final long maxQueuedBytes;
+  private final int maxTopicLevels;
+  private final int maxTopicBytes;
+  private final int maxSubscriptions;
   private final int maxPacketSize;
   private final int messageSizeLimit;
   private final int maxKeepalive;
@@ -103,6 +116,10 @@ public final class BrokerConfig {
     this.allowZeroLengthClientId = b.allowZeroLengthClientId;
     this.maxInflightMessages = b.maxInflightMessages;
     this.maxQueuedMessages = b.maxQueuedMessages;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.maxTopicLevels = b.maxTopicLevels;
+    this.maxTopicBytes = b.maxTopicBytes;
+    this.maxSubscriptions = b.maxSubscriptions;
     this.maxPacketSize = b.maxPacketSize;
     this.messageSizeLimit = b.messageSizeLimit;
     this.maxKeepalive = b.maxKeepalive;
@@ -151,6 +168,10 @@ public final class BrokerConfig {
     b.allowZeroLengthClientId = allowZeroLengthClientId;
     b.maxInflightMessages = maxInflightMessages;
     b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.maxTopicLevels = maxTopicLevels;
+    b.maxTopicBytes = maxTopicBytes;
+    b.maxSubscriptions = maxSubscriptions;
     b.maxPacketSize = maxPacketSize;
     b.messageSizeLimit = messageSizeLimit;
     b.maxKeepalive = maxKeepalive;
@@ -194,6 +215,29 @@ public final class BrokerConfig {
   /** Messages queued per client beyond those in flight (offline or window full). */
   public int maxQueuedMessages() {
     return maxQueuedMessages;
+  }
+
+  /**
+   * Payload bytes queued per client beyond those in flight ({@code max_queued_bytes}); 0 means no
+   * byte limit (max_queued_messages still applies).
+   */
+  public long maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  /** Most levels in a topic name or filter ({@code max_topic_levels}). */
+  public int maxTopicLevels() {
+    return maxTopicLevels;
+  }
+
+  /** Most UTF-8 bytes in a topic name or filter ({@code max_topic_bytes}). */
+  public int maxTopicBytes() {
+    return maxTopicBytes;
+  }
+
+  /** Most subscriptions one client may hold ({@code max_subscriptions}); 0 means no limit. */
+  public int maxSubscriptions() {
+    return maxSubscriptions;
   }
 
   /** Largest MQTT packet accepted from a client, in bytes, fixed header included. */
@@ -308,6 +352,10 @@ public final class BrokerConfig {
     private boolean allowZeroLengthClientId = true;
     private int maxInflightMessages = 20;
     private int maxQueuedMessages = 1000;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private int maxTopicLevels = DEFAULT_MAX_TOPIC_LEVELS;
+    private int maxTopicBytes = 65535;
+    private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
     private int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
     private int messageSizeLimit = 0;
     private int maxKeepalive = 65535;
@@ -377,6 +425,38 @@ public final class BrokerConfig {
         throw new IllegalArgumentException("max_queued_messages must be at least 1, got " + n);
       }
       this.maxQueuedMessages = n;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("max_queued_bytes must be 0 or more, got " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    public Builder maxTopicLevels(int n) {
+      if (n < 1 || n > 32768) {
+        throw new IllegalArgumentException("max_topic_levels must be 1..32768, got " + n);
+      }
+      this.maxTopicLevels = n;
+      return this;
+    }
+
+    public Builder maxTopicBytes(int n) {
+      if (n < 1 || n > 65535) {
+        throw new IllegalArgumentException("max_topic_bytes must be 1..65535, got " + n);
+      }
+      this.maxTopicBytes = n;
+      return this;
+    }
+
+    public Builder maxSubscriptions(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("max_subscriptions must be 0 or more, got " + n);
+      }
+      this.maxSubscriptions = n;
       return this;
     }
 

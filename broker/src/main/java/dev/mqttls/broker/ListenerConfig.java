@@ -14,17 +14,33 @@ import java.util.Optional;
  * @param tlsDirectives the TLS directives given for this listener, in file order, each with its
  *     file and line; empty means plain MQTT over TCP
  * @param baseDir directory that relative paths in {@code tlsDirectives} are resolved against
+ * @param maxConnectionRate {@code max_connection_rate}: new connections per source address per
+ *     second, plain or TLS; 0 means no limit
  */
 public record ListenerConfig(
-    int port, Optional<String> bindAddress, List<Directive> tlsDirectives, Path baseDir) {
+    int port,
+    Optional<String> bindAddress,
+    List<Directive> tlsDirectives,
+    Path baseDir,
+    int maxConnectionRate) {
 
   public ListenerConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+    if (maxConnectionRate < 0) {
+      throw new IllegalArgumentException(
+          "max_connection_rate must be 0 or more, got " + maxConnectionRate);
+    }
     Objects.requireNonNull(bindAddress, "bindAddress");
     tlsDirectives = List.copyOf(tlsDirectives);
     Objects.requireNonNull(baseDir, "baseDir");
+  }
+
+  /** A listener without max_connection_rate. */
+  public ListenerConfig(
+      int port, Optional<String> bindAddress, List<Directive> tlsDirectives, Path baseDir) {
+    this(port, bindAddress, tlsDirectives, baseDir, 0);
   }
 
   /** A plain TCP listener on {@code address:port}. */

@@ -42,6 +42,10 @@ public final class Catalogue {
       allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Whether an empty client id gets an assigned one.
       max_inflight_messages | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 20 | Outgoing QoS 1/2 messages in flight per client; 0 means no limit.
       max_queued_messages | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 1000 | Messages queued per client beyond those in flight.
+      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | SUPPORTED | mosquitto | 67108864 | Payload bytes queued per client beyond those in flight; 0: no byte limit.
+      max_topic_levels | GLOBAL | INTEGER 1..32768 | SUPPORTED | mqttls | 128 | Most levels in a topic name or filter.
+      max_topic_bytes | GLOBAL | INTEGER 1..65535 | SUPPORTED | mqttls | 65535 | Most UTF-8 bytes in a topic name or filter.
+      max_subscriptions | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mqttls | 1000 | Most subscriptions one client may hold; 0 means no limit.
       message_size_limit | GLOBAL | BYTES 0..268435455 | SUPPORTED | mosquitto | 1000000 | Largest PUBLISH payload accepted, in bytes; 0 means no limit.
       max_packet_size | GLOBAL | BYTES 0..268435460 | SUPPORTED | mosquitto | 2000000 | Largest packet accepted from a client, in bytes; 0 means the protocol maximum.
       max_keepalive | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 120 | Largest keep-alive a client may ask for, in seconds.
@@ -77,6 +81,7 @@ public final class Catalogue {
       crl_expired | LISTENER | WORD | SUPPORTED | mqttls | warn | Warn or refuse when a CRL is past its next update.
       sni_cert | LISTENER | WORDS | SUPPORTED | mqttls | broker.example a.crt a.key | Another certificate for clients asking for a server name.
       alpn | LISTENER | WORDS | SUPPORTED | mqttls | mqtt | ALPN protocols accepted, comma-separated.
+      tls_max_chain_depth | LISTENER | INTEGER 2..100 | SUPPORTED | mqttls | 20 | Most certificates in a client's chain, leaf included.
       tls_max_record_size | LISTENER | INTEGER 512..16384 | SUPPORTED | mqttls | 4096 | Cap on outgoing TLS records, in bytes.
       tls_send_root | LISTENER | FLAG | SUPPORTED | mqttls | false | Also send a self-signed root at the end of certfile.
       tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | mqttls | 10s | Time allowed for a TLS handshake.
@@ -91,7 +96,6 @@ public final class Catalogue {
       websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | libwebsockets' log level.
       websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 4096 | Size of the websockets header buffer.
       sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Seconds between $SYS topic updates.
-      max_queued_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Bytes queued per client beyond those in flight.
       max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Outgoing QoS 1/2 bytes in flight per client.
       memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Most heap the broker may use, in bytes.
       queue_qos0_messages | GLOBAL | FLAG | NOT_YET | mosquitto | false | Queue QoS 0 messages for disconnected persistent clients.

@@ -48,6 +48,18 @@ public final class MosquittoClients {
 
   /** Starts {@code tool} in the background; the caller closes it. */
   public static Running start(String tool, Object... args) {
+    return start(null, tool, args);
+  }
+
+  /**
+   * As {@link #start(String, Object...)}, with standard input read from {@code input} (e.g. for
+   * {@code mosquitto_pub -l}); null: standard input is empty.
+   */
+  public static Running startWithInput(Path input, String tool, Object... args) {
+    return start(input, tool, args);
+  }
+
+  private static Running start(Path input, String tool, Object... args) {
     List<String> command = new ArrayList<>();
     // Without a terminal the tools buffer stdout, so awaitOutput would see nothing until exit;
     // stdbuf execs the tool in place, so the PID stays the tool's own.
@@ -59,8 +71,14 @@ public final class MosquittoClients {
       command.add(String.valueOf(arg));
     }
     try {
-      Process process = new ProcessBuilder(command).start();
-      process.getOutputStream().close();
+      ProcessBuilder pb = new ProcessBuilder(command);
+      if (input != null) {
+        pb.redirectInput(input.toFile());
+      }
+      Process process = pb.start();
+      if (input == null) {
+        process.getOutputStream().close();
+      }
       return new Running(process, command);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0), e);

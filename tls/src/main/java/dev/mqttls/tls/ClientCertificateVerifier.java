@@ -43,13 +43,16 @@ final class ClientCertificateVerifier {
   private final boolean refuseExpiredCrl;
   private final CertIdentity identityKind;
   private final String caDescription;
+  private final int maxChainDepth;
 
   ClientCertificateVerifier(
       List<X509Certificate> cas,
       List<LoadedCrl> crls,
       boolean refuseExpiredCrl,
       CertIdentity identityKind,
-      String caDescription) {
+      String caDescription,
+      int maxChainDepth) {
+    this.maxChainDepth = maxChainDepth;
     this.chains = ChainVerifier.trusting(cas);
     this.acceptedIssuers = cas.toArray(new X509Certificate[0]);
     this.anchorCerts = Set.copyOf(cas);
@@ -67,6 +70,19 @@ final class ClientCertificateVerifier {
           "no client certificate, and this listener requires one (require_certificate true)");
     }
     X509Certificate leaf = chain[0];
+    if (chain.length > maxChainDepth) {
+      // The engine passes at most maxChainDepth + 1 certificates (see ServerTlsHandler), so a
+      // longer chain arrives cut short: named for what it is, not as an unknown issuer.
+      throw new ClientCertificateRejected(
+          CertificateError.PATH_TOO_LONG,
+          "client certificate "
+              + ChainVerifier.subject(leaf)
+              + " came with a chain of more than "
+              + maxChainDepth
+              + " certificates (tls_max_chain_depth "
+              + maxChainDepth
+              + ")");
+    }
     try {
       chains.verify(Arrays.asList(chain), Purpose.CLIENT_AUTH, null, Instant.now());
     } catch (CertificateRejected r) {

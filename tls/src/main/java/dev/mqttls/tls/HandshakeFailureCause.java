@@ -38,8 +38,6 @@ public enum HandshakeFailureCause {
   MALFORMED_CLIENT_HELLO,
   /** The handshake did not complete within {@code tls_handshake_timeout}. */
   HANDSHAKE_TIMEOUT,
-  /** The source exceeded {@code max_connection_rate} and the connection was closed unread. */
-  RATE_LIMITED,
   /** The peer closed the connection before the handshake completed, without saying why. */
   PEER_CLOSED,
   /** The peer aborted the handshake with a TLS alert (often: it does not trust our certificate). */

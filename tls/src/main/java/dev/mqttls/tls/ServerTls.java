@@ -1,6 +1,5 @@
 package dev.mqttls.tls;
 
-import dev.mqttls.tls.internal.ConnectionRateLimiter;
 import dev.mqttls.tls.internal.MaterialWatcher;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
@@ -30,7 +29,6 @@ public final class ServerTls implements AutoCloseable {
   private final ServerTlsSettings settings;
   private final String listenerName;
   private final TlsEngine defaultEngine;
-  private final ConnectionRateLimiter rateLimiter;
   private final AtomicBoolean mflSwitchLogged = new AtomicBoolean();
   private final CertificateSightings sightings = new CertificateSightings();
   private final SecureRandom random = new SecureRandom();
@@ -42,14 +40,22 @@ public final class ServerTls implements AutoCloseable {
   // The load logs the first warning; the daily check starts a day later.
   private long lastCrlWarnNanos = System.nanoTime();
 
+  private static final String JDK_CHAIN_LENGTH = "jdk.tls.maxCertificateChainLength";
+
+  static {
+    // The JDK engine (17) refuses a chain longer than 10 certificates before any trust manager
+    // sees it, as if none had been sent. Raised past the largest tls_max_chain_depth, so that
+    // ClientCertificateVerifier decides and names the cause. The JDK reads it once: an operator's
+    // own -D setting is kept.
+    if (System.getProperty(JDK_CHAIN_LENGTH) == null) {
+      System.setProperty(JDK_CHAIN_LENGTH, String.valueOf(ServerTlsSettings.MAX_CHAIN_DEPTH + 1));
+    }
+  }
+
   private ServerTls(ServerTlsSettings settings, String listenerName, TlsEngine engine) {
     this.settings = settings;
     this.listenerName = listenerName;
     this.defaultEngine = engine;
-    this.rateLimiter =
-        settings.maxConnectionRate() > 0
-            ? new ConnectionRateLimiter(settings.maxConnectionRate())
-            : null;
     this.ticketKeys = List.of(newTicketKey());
     this.ticketKeysRotatedNanos = System.nanoTime();
     this.watcher =
@@ -268,10 +274,6 @@ public final class ServerTls implements AutoCloseable {
 
   CertificateSightings sightings() {
     return sightings;
-  }
-
-  ConnectionRateLimiter rateLimiter() {
-    return rateLimiter;
   }
 
   boolean firstMflSwitch() {

@@ -124,7 +124,8 @@ final class ServerTlsGeneration {
                 crls,
                 s.crlExpiredPolicy() == ServerTlsSettings.CrlExpiredPolicy.REFUSE,
                 s.certIdentity(),
-                String.join(" or ", caNames));
+                String.join(" or ", caNames),
+                s.maxChainDepth());
       }
     }
     if (s.dhParamFile().isPresent()) {

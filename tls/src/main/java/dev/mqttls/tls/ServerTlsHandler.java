@@ -2,12 +2,13 @@ package dev.mqttls.tls;
 
 import dev.mqttls.tls.internal.ClientHello;
 import dev.mqttls.tls.internal.ClientHelloParser;
-import dev.mqttls.tls.internal.ConnectionRateLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -55,27 +56,6 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     }
     started = true;
     startNanos = System.nanoTime();
-    ConnectionRateLimiter limiter = tls.rateLimiter();
-    if (limiter != null && ctx.channel().remoteAddress() instanceof InetSocketAddress) {
-      ConnectionRateLimiter.Verdict v =
-          limiter.admit(
-              ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), startNanos);
-      if (v != ConnectionRateLimiter.Verdict.ADMIT) {
-        finished = true;
-        HandshakeLog.fail(
-            ctx,
-            tls.listenerName(),
-            HandshakeFailureCause.RATE_LIMITED,
-            "more than "
-                + tls.settings().maxConnectionRate()
-                + " connections per second from this address (max_connection_rate); closed"
-                + " unread",
-            null,
-            null,
-            v == ConnectionRateLimiter.Verdict.REFUSE_QUIETLY);
-        return;
-      }
-    }
     long ms = tls.settings().handshakeTimeout().toMillis();
     timeout =
         ctx.executor()
@@ -222,6 +202,13 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
       ssl = sc.newHandler(ctx.alloc());
     }
     SSLEngine e = ssl.engine();
+    if (e instanceof ReferenceCountedOpenSslEngine o && e.getNeedClientAuth()) {
+      // Netty fixes the verify depth at 10, and the engine then hands the trust manager only the
+      // first 10 certificates, so a longer chain that does reach the CA was refused as an unknown
+      // issuer. One more than tls_max_chain_depth lets ClientCertificateVerifier name a chain that
+      // is too long for what it is.
+      SSL.setVerify(o.sslPointer(), SSL.SSL_CVERIFY_REQUIRED, tls.settings().maxChainDepth() + 1);
+    }
     if (engine == TlsEngine.JDK) {
       SSLParameters p = e.getSSLParameters();
       p.setUseCipherSuitesOrder(true);

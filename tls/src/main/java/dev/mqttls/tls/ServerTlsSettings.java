@@ -23,9 +23,15 @@ import java.util.Optional;
  * <p>Directives: {@code cafile capath certfile keyfile keyfile_password require_certificate
  * use_identity_as_username use_subject_as_username tls_version ciphers ciphers_tls1.3 crlfile
  * dhparamfile cert_identity use_identity_as_clientid crl_expired sni_cert alpn tls_max_record_size
- * tls_send_root tls_handshake_timeout max_connection_rate tls_engine}.
+ * tls_send_root tls_handshake_timeout tls_engine tls_max_chain_depth}.
  */
 public final class ServerTlsSettings {
+  /** Default {@code tls_max_chain_depth}: 20 certificates, as Mosquitto (OpenSSL) accepts. */
+  public static final int DEFAULT_MAX_CHAIN_DEPTH = 20;
+
+  /** Largest {@code tls_max_chain_depth}. */
+  public static final int MAX_CHAIN_DEPTH = 100;
+
   /** A certificate/key pair served to clients that ask for {@code serverName} by SNI. */
   public record SniCertificate(String serverName, Path certFile, Path keyFile) {}
 
@@ -57,9 +63,9 @@ public final class ServerTlsSettings {
   private final Map<String, SniCertificate> sniCertificates;
   private final List<String> alpn;
   private final int maxRecordSize;
+  private final int maxChainDepth;
   private final boolean sendRoot;
   private final Duration handshakeTimeout;
-  private final int maxConnectionRate;
   private final TlsEngine engine;
 
   private ServerTlsSettings(Builder b) {
@@ -83,9 +89,9 @@ public final class ServerTlsSettings {
     this.sniCertificates = Collections.unmodifiableMap(new LinkedHashMap<>(b.sniCertificates));
     this.alpn = b.alpn;
     this.maxRecordSize = b.maxRecordSize;
+    this.maxChainDepth = b.maxChainDepth;
     this.sendRoot = b.sendRoot;
     this.handshakeTimeout = b.handshakeTimeout;
-    this.maxConnectionRate = b.maxConnectionRate;
     this.engine = b.engine;
   }
 
@@ -94,9 +100,11 @@ public final class ServerTlsSettings {
    * listener directives.
    */
   public static boolean isTlsDirective(String name) {
-    return Catalogue.lookup(name)
-        .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
-        .isPresent();
+    // max_connection_rate is a listener line the broker applies before TLS (plain listeners too).
+    return !name.equals("max_connection_rate")
+        && Catalogue.lookup(name)
+            .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
+            .isPresent();
   }
 
   /** A builder resolving relative paths against {@code baseDir} (the config file's directory). */
@@ -152,9 +160,12 @@ public final class ServerTlsSettings {
     return handshakeTimeout;
   }
 
-  /** {@code max_connection_rate} per source address per second; 0 means off. */
-  public int maxConnectionRate() {
-    return maxConnectionRate;
+  /**
+   * {@code tls_max_chain_depth}: the most certificates a client may send in its chain (leaf
+   * included); a longer chain is refused as {@code PATH_TOO_LONG}.
+   */
+  public int maxChainDepth() {
+    return maxChainDepth;
   }
 
   /** {@code tls_max_record_size}: cap on outgoing application data records; 0 means none. */
@@ -285,9 +296,9 @@ public final class ServerTlsSettings {
     private final Map<String, SniCertificate> sniCertificates = new LinkedHashMap<>();
     private List<String> alpn = List.of();
     private int maxRecordSize;
+    private int maxChainDepth = DEFAULT_MAX_CHAIN_DEPTH;
     private boolean sendRoot;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private int maxConnectionRate;
     private TlsEngine engine = TlsEngine.OPENSSL;
 
     private Builder(Path baseDir) {
@@ -421,6 +432,9 @@ public final class ServerTlsSettings {
             alpn = List.copyOf(list);
             break;
           }
+        case "tls_max_chain_depth":
+          maxChainDepth = (int) d.integer(2, MAX_CHAIN_DEPTH);
+          break;
         case "tls_max_record_size":
           {
             long n = d.integer(Long.MIN_VALUE, Long.MAX_VALUE);
@@ -436,22 +450,6 @@ public final class ServerTlsSettings {
         case "tls_handshake_timeout":
           handshakeTimeout = d.timeout(Duration.ofMillis(1), Duration.ofMinutes(10));
           break;
-        case "max_connection_rate":
-          {
-            String v = d.word();
-            String n = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
-            long rate;
-            try {
-              rate = Long.parseLong(n);
-            } catch (NumberFormatException e) {
-              throw d.error("expected N/s with N a whole number, got '" + v + "'");
-            }
-            if (rate < 0 || rate > Integer.MAX_VALUE) {
-              throw d.error("expected N/s with N >= 0, got '" + v + "'");
-            }
-            maxConnectionRate = (int) rate;
-            break;
-          }
         case "tls_engine":
           try {
             engine = TlsEngine.parse(d.word());

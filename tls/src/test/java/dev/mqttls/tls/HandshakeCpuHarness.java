@@ -110,7 +110,7 @@ public final class HandshakeCpuHarness {
     TestPki.Issued dev = TestPki.device(ca, "d");
     ClientCertificateVerifier v =
         new ClientCertificateVerifier(
-            List.of(ca.cert()), List.of(), false, CertIdentity.CN, "cafile");
+            List.of(ca.cert()), List.of(), false, CertIdentity.CN, "cafile", 20);
     java.security.cert.X509Certificate[] chain = {dev.cert()};
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (int round = 0; round < 5; round++) {

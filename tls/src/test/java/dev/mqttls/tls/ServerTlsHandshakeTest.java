@@ -282,32 +282,6 @@ class ServerTlsHandshakeTest {
 
   @ParameterizedTest
   @EnumSource(TlsEngine.class)
-  void connectionRate_exceeded_refusedAndNamed(TlsEngine e) throws Exception {
-    TlsFixture f = new TlsFixture(dir);
-    try (LogRecorder log = new LogRecorder();
-        TlsTestServer server =
-            new TlsTestServer(
-                ServerTls.open(
-                    engine(f.settings(), e)
-                        .directive("max_connection_rate", List.of("2/s"))
-                        .build(),
-                    "8883"))) {
-      SSLContext ctx = TlsFixture.clientContext(f.ca, null);
-      int failures = 0;
-      for (int i = 0; i < 6; i++) {
-        if (TlsFixture.roundTrip(ctx, server.port()) != null) {
-          failures++;
-        }
-      }
-      assertThat(failures).isGreaterThanOrEqualTo(1);
-      assertThat(server.next(TlsHandshakeFailed.class).cause())
-          .isEqualTo(HandshakeFailureCause.RATE_LIMITED);
-      log.await("connections per second from this address (max_connection_rate)");
-    }
-  }
-
-  @ParameterizedTest
-  @EnumSource(TlsEngine.class)
   void useIdentityAsClientId_sanUri_identityFromSan(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev =

@@ -59,11 +59,11 @@ class ServerTlsSettingsTest {
             "tls_max_record_size",
             "tls_send_root",
             "tls_handshake_timeout",
-            "max_connection_rate",
             "tls_engine")) {
       assertThat(ServerTlsSettings.isTlsDirective(d)).as(d).isTrue();
     }
     assertThat(ServerTlsSettings.isTlsDirective("listener")).isFalse();
+    assertThat(ServerTlsSettings.isTlsDirective("max_connection_rate")).isFalse();
   }
 
   @Test
@@ -121,14 +121,12 @@ class ServerTlsSettingsTest {
   void values_parsed() {
     ServerTlsSettings s =
         seeds()
-            .directive("max_connection_rate", List.of("20/s"))
             .directive("tls_handshake_timeout", List.of("500ms"))
             .directive("alpn", List.of("mqtt,x-amzn-mqtt-ca"))
             .directive("cert_identity", List.of("san-uri"))
             .directive("tls_engine", List.of("jdk"))
             .directive("tls_max_record_size", List.of("1024"))
             .build();
-    assertThat(s.maxConnectionRate()).isEqualTo(20);
     assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.alpn()).containsExactly("mqtt", "x-amzn-mqtt-ca");
     assertThat(s.certIdentity()).isEqualTo(CertIdentity.SAN_URI);

@@ -77,6 +77,11 @@ public final class ConfigParser {
     }
     // The value's form and what mqttls refuses in it, exactly as the linter checks it.
     spec.check(d);
+    if (d.name().equals("max_connection_rate")) {
+      // The broker's, not TLS's: it applies to plain listeners too.
+      current().connectionRate = connectionRate(d);
+      return;
+    }
     if (spec.section() == Section.LISTENER) {
       ListenerDraft l = current();
       // Check the value now, so the error names this line; the combination is checked when the
@@ -127,6 +132,22 @@ public final class ConfigParser {
       case "max_queued_messages" -> {
         int n = (int) spec.integer(d);
         call(d, () -> builder.maxQueuedMessages(n));
+      }
+      case "max_queued_bytes" -> {
+        long n = spec.integer(d);
+        call(d, () -> builder.maxQueuedBytes(n));
+      }
+      case "max_topic_levels" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxTopicLevels(n));
+      }
+      case "max_topic_bytes" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxTopicBytes(n));
+      }
+      case "max_subscriptions" -> {
+        int n = (int) spec.integer(d);
+        call(d, () -> builder.maxSubscriptions(n));
       }
       case "message_size_limit" -> {
         int n = (int) spec.integer(d);
@@ -213,6 +234,22 @@ public final class ConfigParser {
     builder.addLogDestination(dest);
   }
 
+  /** {@code N/s} (or just N): new connections per source address per second; 0 is no limit. */
+  private static int connectionRate(Directive d) throws ConfException {
+    String v = d.word();
+    String n = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
+    long rate;
+    try {
+      rate = Long.parseLong(n);
+    } catch (NumberFormatException e) {
+      throw d.error("expected N/s with N a whole number, got '" + v + "'");
+    }
+    if (rate < 0 || rate > Integer.MAX_VALUE) {
+      throw d.error("expected N/s with N >= 0, got '" + v + "'");
+    }
+    return (int) rate;
+  }
+
   private static void readable(Directive d, Path f) throws ConfException {
     if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
       throw d.error("cannot read '" + f + "': no such file, or not readable by this user");
@@ -274,6 +311,7 @@ public final class ConfigParser {
     Optional<String> address;
     final Path baseDir;
     final List<Directive> tls = new ArrayList<>();
+    int connectionRate;
 
     /** {@code FILE:LINE: listener} of its listener line; null for the default listener. */
     String line;
@@ -285,7 +323,7 @@ public final class ConfigParser {
     }
 
     ListenerConfig toConfig(Optional<String> addr) {
-      return new ListenerConfig(port, addr, tls, baseDir);
+      return new ListenerConfig(port, addr, tls, baseDir, connectionRate);
     }
   }
 }

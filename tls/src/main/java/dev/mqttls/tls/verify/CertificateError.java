@@ -25,7 +25,10 @@ public enum CertificateError {
   ISSUER_NOT_CA,
   /** A certificate that issued another has a key usage without keyCertSign. */
   ISSUER_CANNOT_SIGN,
-  /** The chain holds more intermediate CAs than a CA's pathLenConstraint allows. */
+  /**
+   * The chain is longer than allowed: more intermediate CAs than a CA's pathLenConstraint allows,
+   * or more certificates than the listener's {@code tls_max_chain_depth}.
+   */
   PATH_TOO_LONG,
   /** A certificate carries a critical extension that no verifier here understands. */
   UNKNOWN_CRITICAL_EXTENSION,

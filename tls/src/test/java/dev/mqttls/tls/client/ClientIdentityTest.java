@@ -3,25 +3,18 @@ package dev.mqttls.tls.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mqttls.pki.HeldCertificate;
 import dev.mqttls.tls.TlsMaterialException;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,19 +89,8 @@ class ClientIdentityTest {
         .isEqualTo(keys.getPublic());
   }
 
-  private static X509Certificate selfSigned(KeyPair keys) throws Exception {
-    X500Name name = new X500Name("CN=device-1");
-    Instant now = Instant.now();
-    return new JcaX509CertificateConverter()
-        .getCertificate(
-            new JcaX509v3CertificateBuilder(
-                    name,
-                    BigInteger.ONE,
-                    Date.from(now.minus(1, ChronoUnit.HOURS)),
-                    Date.from(now.plus(1, ChronoUnit.DAYS)),
-                    name,
-                    keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+  private static X509Certificate selfSigned(KeyPair keys) {
+    return HeldCertificate.newBuilder().commonName("device-1").keyPair(keys).build().certificate();
   }
 
   private static String pem(Object o) throws Exception {

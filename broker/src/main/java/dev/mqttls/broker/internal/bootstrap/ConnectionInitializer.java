@@ -4,6 +4,7 @@ import dev.mqttls.broker.ListenerConfig;
 import dev.mqttls.broker.internal.BrokerContext;
 import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectSniffer;
+import dev.mqttls.broker.internal.connection.ConnectionRate;
 import dev.mqttls.broker.internal.connection.ConnectionTls;
 import dev.mqttls.broker.internal.connection.MqttConnection;
 import dev.mqttls.broker.internal.connection.PacketLog;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.InetSocketAddress;
 
 /**
  * Builds each accepted connection's pipeline: [TLS] → codec → flush consolidation → [packet log,
@@ -25,15 +27,28 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
   private final ListenerTls tls;
   private final DecoderLimits limits;
 
+  /** max_connection_rate of the listener; null: none. */
+  private final ConnectionRate rate;
+
   public ConnectionInitializer(BrokerContext context, ListenerConfig listener, ListenerTls tls) {
     this.context = context;
     this.listener = listener;
     this.tls = tls;
     this.limits = DecoderLimits.ofMaxPacketSize(context.config().maxPacketSize());
+    this.rate =
+        listener.maxConnectionRate() > 0
+            ? new ConnectionRate(listener.maxConnectionRate(), listener.name(), context.ticker())
+            : null;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    InetSocketAddress remote = ch.remoteAddress();
+    if (rate != null && remote != null && !rate.admit(remote.getAddress())) {
+      // Closed unread: no TLS handshake, no MQTT, no count against max_connections.
+      ch.close();
+      return;
+    }
     ChannelPipeline p = ch.pipeline();
     ConnectionTls connectionTls = tls.install(p);
     ConnectSniffer sniffer = new ConnectSniffer();

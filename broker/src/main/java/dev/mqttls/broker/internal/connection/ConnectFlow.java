@@ -156,6 +156,15 @@ final class ConnectFlow {
           "no write access to will topic '" + w.topic().value() + "'");
       return;
     }
+    String over =
+        w == null
+            ? null
+            : Topics.overLimit(w.topic().value(), config.maxTopicLevels(), config.maxTopicBytes());
+    if (over != null) {
+      disconnector.refuse(
+          id, ReasonCode.TOPIC_NAME_INVALID, "will topic of " + over, "will topic name invalid");
+      return;
+    }
     if (w != null && w.retain() && !config.retainAvailable()) {
       disconnector.refuse(
           id,

@@ -70,6 +70,14 @@ final class InboundPublishFlow {
               p.properties().toBuilder().topicAlias(null).build(),
               p.payload());
     }
+    BrokerConfig limits = c.broker.config();
+    String over = Topics.overLimit(topic, limits.maxTopicLevels(), limits.maxTopicBytes());
+    if (over != null) {
+      // As Mosquitto: the client that sends such a topic is disconnected (MQTT 5: 0x90).
+      p.release();
+      disconnector.protocolFailure(ReasonCode.TOPIC_NAME_INVALID, "topic name of " + over);
+      return;
+    }
     // The session's, not a field: a reload (SIGHUP) replaces it for connected clients too.
     ClientAcl acl = c.session.acl();
     if (!acl.allowsAll() && !acl.canWrite(Topics.levels(topic))) {

@@ -89,7 +89,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     c.bind(ctx);
-    holds = new PublisherHolds(c.channel, c.broker.ticker());
+    holds = new PublisherHolds(c.channel, c.broker.ticker(), c::who);
     writer = new OutboundWriter(c, holds, this::takenOver);
     connects = new ConnectFlow(c, disconnector, keepAlive, will, writer, this::replayHeldInput);
   }
@@ -105,6 +105,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     c.broker.channels().add(c.channel);
+    if (c.tls == null) {
+      startConnectTimer(ctx);
+    }
+    ctx.fireChannelActive();
+  }
+
+  /**
+   * The CONNECT timeout starts once the client can send CONNECT: at once on a plain listener, after
+   * the handshake on a TLS one (before it, tls_handshake_timeout applies and the TLS layer logs its
+   * one line, so that a silent TLS connection is not logged twice).
+   */
+  private void startConnectTimer(ChannelHandlerContext ctx) {
     connectTimeout =
         c.broker
             .ticker()
@@ -118,7 +130,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
                 },
                 CONNECT_TIMEOUT_SECONDS,
                 TimeUnit.SECONDS);
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -153,6 +164,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (c.tls != null && c.tls.onUserEvent(evt)) {
+      if (c.tls.handshakeDone() && connectTimeout == null && c.channel.isActive()) {
+        startConnectTimer(ctx);
+      }
       return;
     }
     ctx.fireUserEventTriggered(evt);
@@ -160,6 +174,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (c.channel.isWritable()) {
+      writer.writable();
+    }
     holds.maybeResume(c.session == null || c.session.queueLow());
     ctx.fireChannelWritabilityChanged();
   }
@@ -264,8 +281,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     switch (packet.type()) {
       case PUBLISH -> publishes.onPublish((Publish) packet);
-      case PUBACK -> acks.onPuback((Puback) packet);
-      case PUBREC -> acks.onPubrec((Pubrec) packet);
+      case PUBACK -> {
+        holds.acknowledged();
+        acks.onPuback((Puback) packet);
+      }
+      case PUBREC -> {
+        holds.acknowledged();
+        acks.onPubrec((Pubrec) packet);
+      }
       case PUBREL -> publishes.onPubrel((Pubrel) packet);
       case PUBCOMP -> acks.onPubcomp((Pubcomp) packet);
       case SUBSCRIBE -> subscriptions.onSubscribe((Subscribe) packet);

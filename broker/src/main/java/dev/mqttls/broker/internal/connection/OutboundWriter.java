@@ -1,6 +1,8 @@
 package dev.mqttls.broker.internal.connection;
 
+import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionState.Phase;
+import dev.mqttls.broker.internal.flow.DropEpisode;
 import dev.mqttls.broker.internal.flow.PublisherHolds;
 import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.broker.internal.routing.Message;
@@ -12,6 +14,7 @@ import dev.mqttls.codec.Publish;
 import dev.mqttls.codec.Pubrel;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.util.List;
 
 /**
@@ -24,6 +27,11 @@ final class OutboundWriter implements SessionOutput {
   private final PublisherHolds holds;
   private final Runnable takenOver;
   private int sendQuota;
+
+  /** QoS 0 messages written since the socket last had room: the client's QoS 0 queue. */
+  private int queuedWhileFull;
+
+  private DropEpisode drops;
   private long clientMaximumPacketSize = Long.MAX_VALUE;
 
   /** -v: checked once per connection, see {@link PacketLog}. */
@@ -51,6 +59,9 @@ final class OutboundWriter implements SessionOutput {
       Message m, int qos, boolean retain, List<Integer> ids, int packetId, boolean dup) {
     try {
       if (c.phase != Phase.CONNECTED || !c.channel.isActive()) {
+        return;
+      }
+      if (qos == 0 && !c.channel.isWritable() && queueFull()) {
         return;
       }
       boolean v5 = c.version.isV5();
@@ -111,10 +122,49 @@ final class OutboundWriter implements SessionOutput {
             c.clientId, dup, qos, retain, packetId, topic, p.payload().readableBytes());
       }
       if (!c.channel.isWritable()) {
+        if (qos == 0) {
+          queuedWhileFull++;
+        }
         holds.pause(m.originGate());
       }
     } finally {
       m.release();
+    }
+  }
+
+  /**
+   * Whether a QoS 0 message must be dropped: the socket is full and the messages waiting in front
+   * of it reached max_queued_messages or max_queued_bytes (as Mosquitto counts QoS 0 messages it
+   * cannot send into the client's queue). A QoS 1/2 message is never dropped here: the in-flight
+   * window bounds those, and the session's queue behind it has the same limits.
+   */
+  private boolean queueFull() {
+    BrokerConfig config = c.broker.config();
+    String limit = null;
+    if (queuedWhileFull >= config.maxQueuedMessages()) {
+      limit = config.maxQueuedMessages() + " messages, max_queued_messages";
+    } else {
+      ChannelOutboundBuffer buf = c.channel.unsafe().outboundBuffer();
+      long max = config.maxQueuedBytes();
+      if (max > 0 && buf != null && buf.totalPendingWriteBytes() >= max) {
+        limit = max + " bytes, max_queued_bytes";
+      }
+    }
+    if (limit == null) {
+      return false;
+    }
+    if (drops == null) {
+      drops = new DropEpisode(c.who(), "QoS 0 messages");
+    }
+    drops.dropped(limit);
+    return true;
+  }
+
+  /** The client's socket takes data again: its QoS 0 queue is empty. */
+  void writable() {
+    queuedWhileFull = 0;
+    if (drops != null) {
+      drops.ended();
     }
   }
 

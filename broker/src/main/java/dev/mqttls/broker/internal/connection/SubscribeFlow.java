@@ -1,5 +1,6 @@
 package dev.mqttls.broker.internal.connection;
 
+import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Topics;
 import dev.mqttls.broker.internal.security.ClientAcl;
@@ -26,6 +27,7 @@ final class SubscribeFlow {
       LoggerFactory.getLogger("dev.mqttls.broker.subscribe");
   private static final Logger UNSUBSCRIBE_LOG =
       LoggerFactory.getLogger("dev.mqttls.broker.unsubscribe");
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.broker");
   private static final Logger ACL_LOG = LoggerFactory.getLogger("dev.mqttls.broker.acl");
 
   private final ConnectionState c;
@@ -43,8 +45,24 @@ final class SubscribeFlow {
     ClientAcl acl = session.acl();
     boolean retainAvailable = c.broker.config().retainAvailable();
     boolean subscribed = false;
+    BrokerConfig config = c.broker.config();
+    int maxSubscriptions = config.maxSubscriptions();
+    String refused = null;
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
+      String over = Topics.overLimit(f.value(), config.maxTopicLevels(), config.maxTopicBytes());
+      if (over != null) {
+        refused = refused == null ? "topic filter of " + over : refused;
+        codes.add(ReasonCode.TOPIC_FILTER_INVALID);
+        continue;
+      }
+      if (maxSubscriptions > 0
+          && session.subscriptionCount() >= maxSubscriptions
+          && !session.hasSubscription(f.value())) {
+        refused = refused == null ? "more than max_subscriptions " + maxSubscriptions : refused;
+        codes.add(ReasonCode.QUOTA_EXCEEDED);
+        continue;
+      }
       if (!acl.allowsAll() && !acl.canSubscribe(Topics.levels(f.filter()))) {
         ACL_LOG.debug(
             "Denied SUBSCRIBE from {} ({}) to {}: no read access (acl_file)",
@@ -76,6 +94,19 @@ final class SubscribeFlow {
     }
     if (subscribed) {
       session.subscriptionsChanged();
+    }
+    if (refused != null) {
+      // One line per SUBSCRIBE however many filters it refuses; never the filter itself, which
+      // may be 65,535 bytes.
+      LOG.info(
+          "Client {} from {}: refused {} of {} subscriptions: {}",
+          c.clientId,
+          c.address,
+          codes.stream()
+              .filter(r -> r == ReasonCode.TOPIC_FILTER_INVALID || r == ReasonCode.QUOTA_EXCEEDED)
+              .count(),
+          codes.size(),
+          refused);
     }
     c.ctx.write(new Suback(sub.packetId(), codes, MqttProperties.EMPTY), c.ctx.voidPromise());
     for (ClientSubscription cs : sendRetained) {

@@ -25,6 +25,12 @@ public final class ReadGate {
   private final AtomicInteger inTransit = new AtomicInteger();
   private final AtomicBoolean heldForTransit = new AtomicBoolean();
 
+  /**
+   * Distinct clients the publisher's last message went to: a subscriber that stopped reading holds
+   * back only publishers it is the sole target of, so that it cannot stall the others' traffic.
+   */
+  private volatile int targets = 1;
+
   private ReadGate(Channel channel) {
     this.channel = channel;
   }
@@ -43,6 +49,18 @@ public final class ReadGate {
 
   public Channel channel() {
     return channel;
+  }
+
+  /** The publisher's last message went to {@code n} distinct clients. */
+  public void targets(int n) {
+    if (targets != n) {
+      targets = n;
+    }
+  }
+
+  /** Distinct clients the publisher's last message went to. */
+  public int targets() {
+    return targets;
   }
 
   public void hold() {

@@ -6,21 +6,13 @@ import dev.mqttls.broker.BrokerConfig.PersistenceSync;
 import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.time.Ticker;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +21,6 @@ import java.util.function.BiConsumer;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -315,111 +306,12 @@ public final class RocksJournal implements Journal {
    */
   @Override
   public List<StoredSession> load(BiConsumer<String, Message> retained) {
-    Map<String, SessionRecord> records = new LinkedHashMap<>();
-    Map<String, List<StoredMessage>> messages = new LinkedHashMap<>();
-    Map<String, Map<Long, Integer>> packetIds = new LinkedHashMap<>();
-    Map<String, Set<Integer>> pubrels = new LinkedHashMap<>();
-    Map<String, Set<Integer>> incoming = new LinkedHashMap<>();
-    long maxSeq = 0;
-    long nowMillis = ticker.currentTimeMillis();
-    long nowNanos = ticker.nanoTime();
-    EmbeddedChannel decoder = newDecoder();
-    try (RocksIterator it = db().newIterator()) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        byte[] value = it.value();
-        byte type = key[0];
-        try {
-          if (type == VERSION) {
-            continue;
-          }
-          if (type == RETAINED) {
-            Message m = readMessage(valueStream(value), decoder, nowMillis, nowNanos, "");
-            if (m != null) {
-              retained.accept(new String(key, 1, key.length - 1, StandardCharsets.UTF_8), m);
-            }
-            continue;
-          }
-          if (type == SESSION) {
-            String id = new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
-            records.put(id, readSession(id, value));
-            continue;
-          }
-          int zero = indexOfZero(key);
-          String id = new String(key, 1, zero - 1, StandardCharsets.UTF_8);
-          switch (type) {
-            case MESSAGE -> {
-              long seq = readLong(key, zero + 1);
-              maxSeq = Math.max(maxSeq, seq);
-              DataInputStream in = valueStream(value);
-              int qos = in.readByte();
-              boolean retain = in.readBoolean();
-              int n = in.readInt();
-              List<Integer> ids = new ArrayList<>(n);
-              for (int i = 0; i < n; i++) {
-                ids.add(in.readInt());
-              }
-              Message m = readMessage(in, decoder, nowMillis, nowNanos, "");
-              if (m == null) {
-                apply(d -> d.delete(removals, key), false);
-              } else {
-                messages
-                    .computeIfAbsent(id, k -> new ArrayList<>())
-                    .add(new StoredMessage(seq, m, qos, retain, List.copyOf(ids), 0));
-              }
-            }
-            case PACKET_ID ->
-                packetIds
-                    .computeIfAbsent(id, k -> new LinkedHashMap<>())
-                    .put(readLong(key, zero + 1), readPacketId(value));
-            case PUBREL ->
-                pubrels
-                    .computeIfAbsent(id, k -> new LinkedHashSet<>())
-                    .add(((key[zero + 1] & 0xFF) << 8) | (key[zero + 2] & 0xFF));
-            case INCOMING_QOS2 ->
-                incoming
-                    .computeIfAbsent(id, k -> new LinkedHashSet<>())
-                    .add(((key[zero + 1] & 0xFF) << 8) | (key[zero + 2] & 0xFF));
-            default ->
-                LOG.warn("Persistence store {}: skipping unknown key type {}", directory, type);
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("Persistence store {}: skipping unreadable entry: {}", directory, e.toString());
-          // A decoder that saw bad input stays failed: start a fresh one.
-          decoder.finishAndReleaseAll();
-          decoder = newDecoder();
-        }
-      }
-    } finally {
-      decoder.finishAndReleaseAll();
-    }
-    sequence.set(maxSeq + 1);
-    List<StoredSession> out = new ArrayList<>();
-    for (SessionRecord r : records.values()) {
-      List<StoredMessage> ms = messages.getOrDefault(r.clientId(), List.of());
-      Map<Long, Integer> ids = packetIds.getOrDefault(r.clientId(), Map.of());
-      List<StoredMessage> withIds = new ArrayList<>(ms.size());
-      for (StoredMessage m : ms) {
-        withIds.add(
-            new StoredMessage(
-                m.seq(), m.message(), m.qos(), m.retain(), m.ids(), ids.getOrDefault(m.seq(), 0)));
-      }
-      out.add(
-          new StoredSession(
-              r,
-              withIds,
-              pubrels.getOrDefault(r.clientId(), Set.of()),
-              incoming.getOrDefault(r.clientId(), Set.of())));
-    }
-    for (Map.Entry<String, List<StoredMessage>> e : messages.entrySet()) {
-      if (!records.containsKey(e.getKey())) {
-        for (StoredMessage m : e.getValue()) {
-          m.message().release();
-        }
-        removeSession(e.getKey());
-      }
-    }
-    return out;
+    JournalLoader.Loaded loaded =
+        new JournalLoader(directory, ticker.currentTimeMillis(), ticker.nanoTime())
+            .scan(db(), retained, key -> apply(d -> d.delete(removals, key), false));
+    sequence.set(loaded.maxSeq() + 1);
+    loaded.orphans().forEach(this::removeSession);
+    return loaded.sessions();
   }
 
   private static void writeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)

@@ -1,6 +1,7 @@
 package dev.mqttls.broker.internal.routing;
 
 import dev.mqttls.broker.internal.time.Ticker;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,46 +64,60 @@ public final class InMemoryRetainedStore implements RetainedStore {
 
   @Override
   public void forEachMatching(String filter, Consumer<Message> sink) {
-    String[] levels = Topics.levels(filter);
-    walk(root, levels, 0, sink);
-  }
-
-  private void walk(Node n, String[] f, int i, Consumer<Message> sink) {
-    if (i == f.length) {
-      emit(n, sink);
-      return;
-    }
-    String level = f[i];
-    if (level.equals("#")) {
-      // '#' also matches the parent level ("a/#" matches "a").
-      if (i > 0) {
+    String[] f = Topics.levels(filter);
+    // An explicit stack, not recursion: see TopicTree.collect.
+    ArrayDeque<Node> nodes = new ArrayDeque<>();
+    ArrayDeque<Integer> depths = new ArrayDeque<>();
+    nodes.push(root);
+    depths.push(0);
+    while (!nodes.isEmpty()) {
+      Node n = nodes.pop();
+      int i = depths.pop();
+      if (i == f.length) {
         emit(n, sink);
-      }
-      all(n, i == 0, sink);
-      return;
-    }
-    if (level.equals("+")) {
-      for (Map.Entry<String, Node> e : n.children.entrySet()) {
-        if (i == 0 && e.getKey().startsWith("$")) {
-          continue;
-        }
-        walk(e.getValue(), f, i + 1, sink);
-      }
-      return;
-    }
-    Node next = n.children.get(level);
-    if (next != null) {
-      walk(next, f, i + 1, sink);
-    }
-  }
-
-  private void all(Node n, boolean top, Consumer<Message> sink) {
-    for (Map.Entry<String, Node> e : n.children.entrySet()) {
-      if (top && e.getKey().startsWith("$")) {
         continue;
       }
-      emit(e.getValue(), sink);
-      all(e.getValue(), false, sink);
+      String level = f[i];
+      if (level.equals("#")) {
+        // '#' also matches the parent level ("a/#" matches "a").
+        if (i > 0) {
+          emit(n, sink);
+        }
+        all(n, i == 0, sink);
+        continue;
+      }
+      if (level.equals("+")) {
+        for (Map.Entry<String, Node> e : n.children.entrySet()) {
+          if (i == 0 && e.getKey().startsWith("$")) {
+            continue;
+          }
+          nodes.push(e.getValue());
+          depths.push(i + 1);
+        }
+        continue;
+      }
+      Node next = n.children.get(level);
+      if (next != null) {
+        nodes.push(next);
+        depths.push(i + 1);
+      }
+    }
+  }
+
+  /** Every message below {@code top} (not its own), skipping '$' topics at the first level. */
+  private void all(Node top, boolean first, Consumer<Message> sink) {
+    ArrayDeque<Node> pending = new ArrayDeque<>();
+    for (Map.Entry<String, Node> e : top.children.entrySet()) {
+      if (!(first && e.getKey().startsWith("$"))) {
+        pending.push(e.getValue());
+      }
+    }
+    while (!pending.isEmpty()) {
+      Node n = pending.pop();
+      emit(n, sink);
+      for (Node c : n.children.values()) {
+        pending.push(c);
+      }
     }
   }
 
@@ -130,13 +145,18 @@ public final class InMemoryRetainedStore implements RetainedStore {
     count.set(0);
   }
 
-  private void clear(Node n) {
-    if (n.message != null) {
-      n.message.release();
-      n.message = null;
-    }
-    for (Node c : n.children.values()) {
-      clear(c);
+  private void clear(Node top) {
+    ArrayDeque<Node> pending = new ArrayDeque<>();
+    pending.push(top);
+    while (!pending.isEmpty()) {
+      Node n = pending.pop();
+      if (n.message != null) {
+        n.message.release();
+        n.message = null;
+      }
+      for (Node c : n.children.values()) {
+        pending.push(c);
+      }
     }
   }
 

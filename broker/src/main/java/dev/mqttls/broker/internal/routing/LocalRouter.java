@@ -1,5 +1,6 @@
 package dev.mqttls.broker.internal.routing;
 
+import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.codec.Publish;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -82,7 +83,11 @@ public final class LocalRouter implements Router {
     }
     // The same split serves the read checks on delivery, when an acl_file asks for them.
     String[] levels = aclInForce.getAsBoolean() ? topicLevels : null;
+    ReadGate gate = m.originGate();
     if (n == 1) {
+      if (gate != null) {
+        gate.targets(1);
+      }
       ClientSubscription s = matches.get(0);
       if (!(s.noLocal() && s.clientId().equals(m.origin()))) {
         deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), s.subscriptionIds(), levels);
@@ -93,12 +98,14 @@ public final class LocalRouter implements Router {
     // Overlapping subscriptions of one client: one copy at the highest QoS with every
     // subscription identifier (MQTT 5 section 3.3.4; 3.1.1 section 3.3.5).
     Map<String, Merged> merged = new HashMap<>();
+    int shared = 0;
     for (int i = 0; i < n; i++) {
       ClientSubscription s = matches.get(i);
       if (s.noLocal() && s.clientId().equals(m.origin())) {
         continue;
       }
       if (s.shareGroup() != null) {
+        shared++;
         deliver(s.clientId(), m, s.qos(), s.retainAsPublished(), s.subscriptionIds(), levels);
         continue;
       }
@@ -108,6 +115,9 @@ public final class LocalRouter implements Router {
       } else {
         g.add(s);
       }
+    }
+    if (gate != null) {
+      gate.targets(merged.size() + shared);
     }
     for (Map.Entry<String, Merged> e : merged.entrySet()) {
       Merged g = e.getValue();

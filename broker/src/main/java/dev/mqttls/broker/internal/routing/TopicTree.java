@@ -1,5 +1,6 @@
 package dev.mqttls.broker.internal.routing;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +88,7 @@ public final class TopicTree {
    * As {@link #match(String, Predicate, List)}, for a topic already split by {@link Topics#levels}.
    */
   public void match(String[] levels, Predicate<String> eligible, List<ClientSubscription> out) {
-    boolean dollar = levels[0].startsWith("$");
-    List<SharedGroup> groups = collect(root, levels, 0, dollar, out, null);
+    List<SharedGroup> groups = collect(root, levels, out);
     if (groups != null) {
       for (SharedGroup g : groups) {
         ClientSubscription s = g.pick(eligible);
@@ -99,35 +99,47 @@ public final class TopicTree {
     }
   }
 
+  /**
+   * Walks the branches that match {@code levels} with an explicit stack, not recursion: a topic may
+   * be as deep as max_topic_levels allows (and one stored before a limit was lowered deeper still),
+   * which must never cost a thread its stack.
+   */
   private static List<SharedGroup> collect(
-      Node n,
-      String[] levels,
-      int i,
-      boolean dollar,
-      List<ClientSubscription> out,
-      List<SharedGroup> groups) {
-    if (i == levels.length) {
-      groups = addAll(n, out, groups);
-      Node hash = n.children.get("#");
-      if (hash != null) {
-        groups = addAll(hash, out, groups);
-      }
-      return groups;
-    }
+      Node root, String[] levels, List<ClientSubscription> out) {
     // MQTT 4.7.2: wildcards at the first level never match topics that start with '$'.
-    boolean wildOk = !(i == 0 && dollar);
-    Node exact = n.children.get(levels[i]);
-    if (exact != null) {
-      groups = collect(exact, levels, i + 1, dollar, out, groups);
-    }
-    if (wildOk) {
-      Node plus = n.children.get("+");
-      if (plus != null) {
-        groups = collect(plus, levels, i + 1, dollar, out, groups);
+    boolean dollar = levels[0].startsWith("$");
+    List<SharedGroup> groups = null;
+    ArrayDeque<Node> nodes = new ArrayDeque<>();
+    ArrayDeque<Integer> depths = new ArrayDeque<>();
+    nodes.push(root);
+    depths.push(0);
+    while (!nodes.isEmpty()) {
+      Node n = nodes.pop();
+      int i = depths.pop();
+      if (i == levels.length) {
+        groups = addAll(n, out, groups);
+        Node hash = n.children.get("#");
+        if (hash != null) {
+          groups = addAll(hash, out, groups);
+        }
+        continue;
       }
-      Node hash = n.children.get("#");
-      if (hash != null) {
-        groups = addAll(hash, out, groups);
+      boolean wildOk = !(i == 0 && dollar);
+      Node exact = n.children.get(levels[i]);
+      if (exact != null) {
+        nodes.push(exact);
+        depths.push(i + 1);
+      }
+      if (wildOk) {
+        Node plus = n.children.get("+");
+        if (plus != null) {
+          nodes.push(plus);
+          depths.push(i + 1);
+        }
+        Node hash = n.children.get("#");
+        if (hash != null) {
+          groups = addAll(hash, out, groups);
+        }
       }
     }
     return groups;

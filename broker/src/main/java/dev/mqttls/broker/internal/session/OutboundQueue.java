@@ -1,5 +1,6 @@
 package dev.mqttls.broker.internal.session;
 
+import dev.mqttls.broker.internal.flow.DropEpisode;
 import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
@@ -21,19 +22,20 @@ final class OutboundQueue {
   /** Queue room beyond max_queued_messages for an online client, see {@link #deliver}. */
   static final int ONLINE_ALLOWANCE = 4 * ReadGate.IN_TRANSIT_HIGH;
 
-  private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
-
   private final String clientId;
   private final SessionServices services;
   private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final PacketIdPool packetIds = new PacketIdPool();
-  private long dropped;
-  private long lastDropLog;
+  private final DropEpisode drops;
+
+  /** Payload bytes of the messages in {@link #queue}, for max_queued_bytes. */
+  private long queuedBytes;
 
   OutboundQueue(String clientId, SessionServices services) {
     this.clientId = clientId;
     this.services = services;
+    this.drops = new DropEpisode(clientId, "QoS 1/2 messages");
   }
 
   private Journal journal() {
@@ -66,20 +68,19 @@ final class OutboundQueue {
     // (see highWater()), but messages already on their way from other loops still arrive: they
     // are kept, up to a fixed allowance, rather than lost between two connected clients.
     int limit = services.config().maxQueuedMessages() + (out == null ? 0 : ONLINE_ALLOWANCE);
+    long maxBytes = services.config().maxQueuedBytes();
+    String full = null;
     if (queue.size() >= limit) {
+      full = queue.size() + " messages, max_queued_messages";
+    } else if (maxBytes > 0 && queuedBytes + size(m) > maxBytes && !queue.isEmpty()) {
+      full = queuedBytes + " bytes, max_queued_bytes";
+    }
+    if (full != null) {
+      // Never acknowledged to this subscriber, so nothing it was promised is lost: counted and
+      // logged once per episode (see DropEpisode).
       m.release();
       unjournal(seq);
-      dropped++;
-      long now = services.ticker().nanoTime();
-      if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS || lastDropLog == 0) {
-        lastDropLog = now;
-        LOG.warn(
-            "Outgoing queue of client {} is full ({} messages, max_queued_messages); dropping"
-                + " messages ({} so far)",
-            clientId,
-            queue.size(),
-            dropped);
-      }
+      drops.dropped(full);
       return;
     }
     if (out == null) {
@@ -92,6 +93,11 @@ final class OutboundQueue {
       out.holdPublisher(m.originGate());
     }
     queue.add(new Queued(m, qos, retain, ids, seq));
+    queuedBytes += size(m);
+  }
+
+  private static long size(Message m) {
+    return m.publish().payload().readableBytes();
   }
 
   private void sendInFlight(
@@ -125,6 +131,7 @@ final class OutboundQueue {
     long now = services.ticker().nanoTime();
     while (!queue.isEmpty() && inflight.size() < out.sendQuota()) {
       Queued q = queue.poll();
+      queuedBytes -= size(q.message);
       if (q.message.expired(now)) {
         q.message.release();
         unjournal(q.seq);
@@ -133,6 +140,7 @@ final class OutboundQueue {
       sendInFlight(out, q.message, q.qos, q.retain, q.subscriptionIds, q.seq);
     }
     if (queue.size() <= lowWater()) {
+      drops.ended();
       out.queueDrained();
     }
   }
@@ -219,6 +227,7 @@ final class OutboundQueue {
    * deleted with one line. Returns how many messages it kept.
    */
   int restore(Journal.StoredSession stored) {
+    long dropped = 0;
     for (int id : stored.pubrels()) {
       inflight.put(id, new InFlight(id, null, 2, false, List.of(), -1));
       packetIds.reserve(id);
@@ -230,6 +239,7 @@ final class OutboundQueue {
         packetIds.reserve(id);
       } else if (queue.size() < services.config().maxQueuedMessages()) {
         queue.add(new Queued(m.message(), m.qos(), m.retain(), m.ids(), m.seq()));
+        queuedBytes += size(m.message());
       } else {
         m.message().release();
         unjournal(m.seq());
@@ -276,6 +286,7 @@ final class OutboundQueue {
       q.message.release();
     }
     queue.clear();
+    queuedBytes = 0;
   }
 
   private static final class InFlight {

@@ -334,6 +334,16 @@ public final class Session implements Subscriber {
     return existed;
   }
 
+  /** How many subscriptions the session holds (for max_subscriptions). */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  /** Whether the session holds a subscription to {@code fullFilter} (share prefix included). */
+  public boolean hasSubscription(String fullFilter) {
+    return subscriptions.containsKey(fullFilter);
+  }
+
   /** Removes a subscription; then, as for {@link #subscribe}, {@link #subscriptionsChanged()}. */
   public boolean unsubscribe(String fullFilter) {
     ClientSubscription s = subscriptions.remove(fullFilter);
