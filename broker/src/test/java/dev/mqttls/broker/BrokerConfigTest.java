@@ -165,7 +165,25 @@ class BrokerConfigTest {
       assertThatThrownBy(
               () -> Broker.start(BrokerConfig.builder().listener(port, "127.0.0.1").build()))
           .isInstanceOf(BrokerStartException.class)
-          .hasMessageContaining("listener " + port + " 127.0.0.1: cannot bind");
+          .hasMessage(
+              "listener "
+                  + port
+                  + " 127.0.0.1: cannot listen on 127.0.0.1:"
+                  + port
+                  + ": the port is in use by another process"
+                  + " (is another broker running? choose another port with listener)");
     }
+  }
+
+  @Test
+  void brokerStart_addressNotOnThisMachine_saysSoInWords() {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine; nothing is sent
+    assertThatThrownBy(() -> Broker.start(BrokerConfig.builder().listener(0, "192.0.2.1").build()))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessageContaining(
+            "cannot listen on 192.0.2.1:0: this machine has no such address"
+                + " (give one of its own addresses in listener, or none for all)")
+        .hasMessageNotContaining("(..)")
+        .hasMessageNotContaining("Exception");
   }
 }

@@ -3,6 +3,7 @@ package dev.mqttls.client;
 import dev.mqttls.client.internal.Validation;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.UserProperty;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,12 @@ public final class MqttClientConfig {
   private final Path unixSocket;
   private final Socks5Proxy socks5Proxy;
   private final boolean tcpNoDelay;
+  private final InetAddress localAddress;
+  private final Integer receiveMaximum;
+  private final Long maximumPacketSize;
+  private final Boolean requestProblemInformation;
+  private final Boolean requestResponseInformation;
+  private final Long willDelaySeconds;
   private final PacketTrace packetTrace;
 
   private MqttClientConfig(Builder b) {
@@ -60,6 +67,12 @@ public final class MqttClientConfig {
     this.unixSocket = b.unixSocket;
     this.socks5Proxy = b.socks5Proxy;
     this.tcpNoDelay = b.tcpNoDelay;
+    this.localAddress = b.localAddress;
+    this.receiveMaximum = b.receiveMaximum;
+    this.maximumPacketSize = b.maximumPacketSize;
+    this.requestProblemInformation = b.requestProblemInformation;
+    this.requestResponseInformation = b.requestResponseInformation;
+    this.willDelaySeconds = b.willDelaySeconds;
     this.packetTrace = b.packetTrace;
   }
 
@@ -90,6 +103,12 @@ public final class MqttClientConfig {
     b.unixSocket = unixSocket;
     b.socks5Proxy = socks5Proxy;
     b.tcpNoDelay = tcpNoDelay;
+    b.localAddress = localAddress;
+    b.receiveMaximum = receiveMaximum;
+    b.maximumPacketSize = maximumPacketSize;
+    b.requestProblemInformation = requestProblemInformation;
+    b.requestResponseInformation = requestResponseInformation;
+    b.willDelaySeconds = willDelaySeconds;
     b.packetTrace = packetTrace;
     return b;
   }
@@ -210,6 +229,55 @@ public final class MqttClientConfig {
     return tcpNoDelay;
   }
 
+  /**
+   * The local address the client's TCP connections leave from ({@code mosquitto_pub -A}), if set;
+   * otherwise the system picks one for the route to the broker. The local port is always chosen by
+   * the system.
+   */
+  public Optional<InetAddress> localAddress() {
+    return Optional.ofNullable(localAddress);
+  }
+
+  /**
+   * The Receive Maximum sent in CONNECT (MQTT 5), if set: how many QoS 1 and 2 publishes the broker
+   * may have unacknowledged towards this client at once; unset means the protocol's 65535.
+   */
+  public Optional<Integer> receiveMaximum() {
+    return Optional.ofNullable(receiveMaximum);
+  }
+
+  /**
+   * The Maximum Packet Size sent in CONNECT (MQTT 5), if set: the broker sends no larger packet (it
+   * drops a message that would be larger, for this client only).
+   */
+  public Optional<Long> maximumPacketSize() {
+    return Optional.ofNullable(maximumPacketSize);
+  }
+
+  /**
+   * The Request Problem Information sent in CONNECT (MQTT 5), if set: false asks the broker to send
+   * reason strings and user properties only in CONNACK, PUBLISH and DISCONNECT.
+   */
+  public Optional<Boolean> requestProblemInformation() {
+    return Optional.ofNullable(requestProblemInformation);
+  }
+
+  /**
+   * The Request Response Information sent in CONNECT (MQTT 5), if set: true asks the broker for
+   * Response Information in its CONNACK.
+   */
+  public Optional<Boolean> requestResponseInformation() {
+    return Optional.ofNullable(requestResponseInformation);
+  }
+
+  /**
+   * The Will Delay Interval of the will (MQTT 5), if set: how long the broker waits after losing
+   * this client before it publishes the will (a reconnect within it cancels the will).
+   */
+  public Optional<Long> willDelaySeconds() {
+    return Optional.ofNullable(willDelaySeconds);
+  }
+
   /** The listener that sees every packet sent and received, if set. */
   public Optional<PacketTrace> packetTrace() {
     return Optional.ofNullable(packetTrace);
@@ -232,6 +300,7 @@ public final class MqttClientConfig {
         + brokerUrl()
         + (failoverServers.isEmpty() ? "" : " (+" + failoverServers.size() + " failover)")
         + (socks5Proxy != null ? " via " + socks5Proxy : "")
+        + (localAddress != null ? " from " + localAddress.getHostAddress() : "")
         + ", "
         + version
         + ", clientId="
@@ -266,6 +335,12 @@ public final class MqttClientConfig {
     private Path unixSocket;
     private Socks5Proxy socks5Proxy;
     private boolean tcpNoDelay = true;
+    private InetAddress localAddress;
+    private Integer receiveMaximum;
+    private Long maximumPacketSize;
+    private Boolean requestProblemInformation;
+    private Boolean requestResponseInformation;
+    private Long willDelaySeconds;
     private PacketTrace packetTrace;
 
     private Builder(String host) {
@@ -439,6 +514,67 @@ public final class MqttClientConfig {
       return this;
     }
 
+    /**
+     * Connects from this local address (one of this machine's), as {@code mosquitto_pub -A}; see
+     * {@link MqttClientConfig#localAddress()}. Not with a Unix socket.
+     */
+    public Builder localAddress(InetAddress address) {
+      this.localAddress = Objects.requireNonNull(address, "localAddress");
+      return this;
+    }
+
+    /** Receive Maximum, 1..65535 (MQTT 5); see {@link MqttClientConfig#receiveMaximum()}. */
+    public Builder receiveMaximum(int max) {
+      if (max < 1 || max > 65_535) {
+        throw new IllegalArgumentException("receiveMaximum must be 1..65535, was " + max);
+      }
+      this.receiveMaximum = max;
+      return this;
+    }
+
+    /**
+     * Maximum Packet Size, 1..4294967295 bytes (MQTT 5); see {@link
+     * MqttClientConfig#maximumPacketSize()}.
+     */
+    public Builder maximumPacketSize(long bytes) {
+      if (bytes < 1 || bytes > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException("maximumPacketSize must be 1..4294967295, was " + bytes);
+      }
+      this.maximumPacketSize = bytes;
+      return this;
+    }
+
+    /**
+     * Request Problem Information (MQTT 5); see {@link
+     * MqttClientConfig#requestProblemInformation()}.
+     */
+    public Builder requestProblemInformation(boolean request) {
+      this.requestProblemInformation = request;
+      return this;
+    }
+
+    /**
+     * Request Response Information (MQTT 5); see {@link
+     * MqttClientConfig#requestResponseInformation()}.
+     */
+    public Builder requestResponseInformation(boolean request) {
+      this.requestResponseInformation = request;
+      return this;
+    }
+
+    /**
+     * Will Delay Interval, 0..4294967295 s (MQTT 5); see {@link
+     * MqttClientConfig#willDelaySeconds()}. Needs a {@link #will(Message)}.
+     */
+    public Builder willDelaySeconds(long seconds) {
+      if (seconds < 0 || seconds > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException(
+            "willDelaySeconds must be 0..4294967295, was " + seconds);
+      }
+      this.willDelaySeconds = seconds;
+      return this;
+    }
+
     /** Calls {@code trace} for every packet sent and received; see {@link PacketTrace}. */
     public Builder packetTrace(PacketTrace trace) {
       this.packetTrace = Objects.requireNonNull(trace, "packetTrace");
@@ -450,16 +586,22 @@ public final class MqttClientConfig {
      *
      * @throws IllegalStateException if MQTT 3.1.1 is asked to resume a session without a client
      *     identifier, MQTT 3.1 has no client identifier of 1 to 23 characters, or a Unix socket is
-     *     combined with failover servers or a proxy
+     *     combined with failover servers, a proxy or a local address, or a will delay is set
+     *     without a will
      */
     public MqttClientConfig build() {
       if (version == MqttVersion.V3_1 && (clientId.isEmpty() || clientId.length() > 23)) {
         throw new IllegalStateException(
             "MQTT 3.1 needs a clientId of 1 to 23 characters, was '" + clientId + "'");
       }
-      if (unixSocket != null && (!failoverServers.isEmpty() || socks5Proxy != null)) {
+      if (unixSocket != null
+          && (!failoverServers.isEmpty() || socks5Proxy != null || localAddress != null)) {
         throw new IllegalStateException(
-            "a Unix socket connection takes no failover servers and no SOCKS5 proxy");
+            "a Unix socket connection takes no failover servers, no SOCKS5 proxy"
+                + " and no local address");
+      }
+      if (willDelaySeconds != null && will == null) {
+        throw new IllegalStateException("a will delay needs a will message");
       }
       if (version == MqttVersion.V3_1_1 && clientId.isEmpty() && !cleanStart) {
         throw new IllegalStateException(

@@ -58,7 +58,7 @@ public enum FindingCode {
   TLS_MAX_FRAGMENT_LENGTH(Step.TLS_VERSIONS),
   /** How the server behaves with and without SNI (same certificate, another one, or refusal). */
   TLS_SNI(Step.TLS_VERSIONS),
-  /** Whether the server selected the ALPN protocol offered with --alpn. */
+  /** Whether the server selected the ALPN protocol offered with --tls-alpn. */
   TLS_ALPN(Step.TLS_VERSIONS),
 
   // 4. chain as sent

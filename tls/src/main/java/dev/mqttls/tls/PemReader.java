@@ -85,11 +85,11 @@ public final class PemReader {
         }
       } catch (CertificateException e) {
         throw new TlsMaterialException(
-            file, "neither PEM nor DER certificates (" + e.getMessage() + ")", e);
+            file, "not a certificate file (no PEM or DER certificate in it)", e);
       }
     }
     if (certs.isEmpty()) {
-      throw new TlsMaterialException(file, "contains no certificate");
+      throw new TlsMaterialException(file, "not a certificate file (no certificate in it)");
     }
     return Collections.unmodifiableList(certs);
   }
@@ -107,7 +107,8 @@ public final class PemReader {
       try {
         return converter().getPrivateKey(PrivateKeyInfo.getInstance(bytes));
       } catch (RuntimeException | PEMException e) {
-        throw new TlsMaterialException(file, "neither a PEM key nor a DER PKCS#8 key", e);
+        throw new TlsMaterialException(
+            file, "not a private key file (no PEM key or DER PKCS#8 key in it)", e);
       }
     }
     try (PEMParser parser = parser(bytes)) {

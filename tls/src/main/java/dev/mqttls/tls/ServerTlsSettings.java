@@ -4,7 +4,6 @@ import dev.mqttls.conf.Catalogue;
 import dev.mqttls.conf.ConfException;
 import dev.mqttls.conf.Directive;
 import dev.mqttls.conf.DirectiveSpec.Section;
-import dev.mqttls.conf.DirectiveSpec.Support;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,14 +95,14 @@ public final class ServerTlsSettings {
   }
 
   /**
-   * Whether {@code name} is one of the directives this class handles: the catalogue's supported
-   * listener directives.
+   * Whether {@code name} is one of the directives this class handles: the catalogue's accepted
+   * listener directives but max_connection_rate.
    */
   public static boolean isTlsDirective(String name) {
     // max_connection_rate is a listener line the broker applies before TLS (plain listeners too).
     return !name.equals("max_connection_rate")
         && Catalogue.lookup(name)
-            .filter(s -> s.section() == Section.LISTENER && s.support() == Support.SUPPORTED)
+            .filter(s -> s.section() == Section.LISTENER && s.accepted())
             .isPresent();
   }
 

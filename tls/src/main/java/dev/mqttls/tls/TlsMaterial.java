@@ -65,7 +65,7 @@ public final class TlsMaterial {
       PrivateKey key, List<X509Certificate> chain, Path certFile, Path keyFile)
       throws TlsMaterialException {
     if (chain.isEmpty()) {
-      throw new TlsMaterialException(certFile, "contains no certificate");
+      throw new TlsMaterialException(certFile, "not a certificate file (no certificate in it)");
     }
     if (!keyMatches(key, chain.get(0).getPublicKey())) {
       throw new TlsMaterialException(

@@ -2,7 +2,9 @@ package dev.mqttls.cli.client;
 
 import dev.mqttls.codec.MqttVersion;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,12 +22,16 @@ public final class BrokerTarget {
   private final MqttVersion version;
   private final String urlTopic;
   private final ConnectionOptions options;
+  private final List<Failover> failovers;
+
+  /** A failover broker of a repeated -L: host and port only, all else is the first URL's. */
+  record Failover(String host, int port) {}
 
   private BrokerTarget(ConnectionOptions c, TlsOptions t, String argumentUrl) {
     this.options = c;
-    String u = c.url;
+    String u = c.urls.isEmpty() ? null : c.urls.get(0);
     if (argumentUrl != null) {
-      if (c.url != null) {
+      if (u != null) {
         throw new CliFailure(ExitCodes.USAGE, "give the broker URL once: as argument or with -L");
       }
       u = argumentUrl;
@@ -58,6 +64,7 @@ public final class BrokerTarget {
       topic = url.topic().orElse(null);
     }
     this.tls = useTls;
+    this.failovers = failovers(c.urls, useTls, user, pw, topic);
     this.host = h == null ? "localhost" : h;
     this.port = p;
     this.username = user;
@@ -65,6 +72,44 @@ public final class BrokerTarget {
     this.clientId = c.requestedClientId();
     this.version = ClientSetup.version(c.protocolVersion);
     this.urlTopic = topic;
+  }
+
+  /**
+   * The URLs after the first: the same scheme (one TLS configuration serves all), and no user,
+   * password or topic of their own (the client library logs in to every broker with the same
+   * credentials); repeating the first URL's is allowed, so a list of full URLs works.
+   */
+  private static List<Failover> failovers(
+      List<String> urls, boolean tls, String user, String password, String topic) {
+    List<Failover> out = new ArrayList<>();
+    for (String text : urls.subList(Math.min(1, urls.size()), urls.size())) {
+      MqttUrl url = MqttUrl.parse(text);
+      if (url.tls() != tls) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-L "
+                + url.host()
+                + ": every failover URL needs the first one's scheme ("
+                + (tls ? "mqtts://" : "mqtt://")
+                + "): one TLS setting serves all brokers");
+      }
+      if (!sameIfGiven(url.username(), user)
+          || !sameIfGiven(url.password(), password)
+          || !sameIfGiven(url.topic(), topic)) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-L "
+                + url.host()
+                + ": a failover URL cannot change the user, password or topic;"
+                + " give them in the first URL (or with -u and -t)");
+      }
+      out.add(new Failover(url.host(), url.port().orElse(tls ? 8883 : 1883)));
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean sameIfGiven(Optional<String> inUrl, String first) {
+    return inUrl.isEmpty() || inUrl.get().equals(first);
   }
 
   /** The target of the options; {@code argumentUrl} is a URL given as argument, or null. */
@@ -96,6 +141,11 @@ public final class BrokerTarget {
   public String url() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     return (tls ? "mqtts://" : "mqtt://") + h + ":" + portOrDefault();
+  }
+
+  /** The brokers of the second and later -L, tried after this one (failover). */
+  public List<Failover> failovers() {
+    return failovers;
   }
 
   /** The user name, from -u or the URL. */

@@ -8,6 +8,8 @@ import dev.mqttls.client.Socks5Proxy;
 import dev.mqttls.client.TlsConfig;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
+import dev.mqttls.tls.PemReader;
+import dev.mqttls.tls.TlsMaterialException;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,6 +63,9 @@ final class ClientSetup {
     try {
       b = MqttClientConfig.builder(target.host());
       target.port().ifPresent(b::port);
+      for (BrokerTarget.Failover f : target.failovers()) {
+        b.failoverServer(f.host(), f.port());
+      }
       b.version(version);
       b.keepAliveSeconds(s.keepAlive);
       if (c.connectTimeout != null) {
@@ -97,6 +102,11 @@ final class ClientSetup {
         Arrays.fill(password, (byte) 0);
       }
       will(s, props, version).ifPresent(b::will);
+      for (PropertyOptions.Property p : props) {
+        if (p.command().equals("will") && p.name().equals("will-delay-interval")) {
+          b.willDelaySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
+        }
+      }
       transport(b, c, s, err);
       if (c.debug) {
         b.packetTrace(new PacketTraceWriter(err, requested != null ? requested : id));
@@ -115,7 +125,17 @@ final class ClientSetup {
     return new Setup(b, target.urlTopic());
   }
 
-  /** --unix, --proxy and --nodelay. */
+  /** The address of -A: a literal address, or a name this machine resolves. */
+  private static java.net.InetAddress localAddress(String text) {
+    try {
+      return java.net.InetAddress.getByName(text);
+    } catch (java.net.UnknownHostException e) {
+      throw new CliFailure(
+          ExitCodes.USAGE, "-A " + text + ": not an address, nor a host name this machine knows");
+    }
+  }
+
+  /** --unix, --proxy, -A and --nodelay. */
   private static void transport(
       MqttClientConfig.Builder b, ConnectionOptions c, SessionOptions s, PrintWriter err) {
     if (s.unixSocket != null) {
@@ -125,6 +145,12 @@ final class ClientSetup {
             "--unix replaces -h, -p and -L: give the socket or the host, not both");
       }
       b.unixSocket(s.unixSocket);
+    }
+    if (s.localAddress != null) {
+      if (s.unixSocket != null) {
+        throw new CliFailure(ExitCodes.USAGE, "-A (local address) and --unix do not go together");
+      }
+      b.localAddress(localAddress(s.localAddress));
     }
     if (s.proxy != null) {
       if (s.unixSocket != null) {
@@ -185,10 +211,42 @@ final class ClientSetup {
       case "session-expiry-interval":
         b.sessionExpirySeconds(PropertyOptions.unsigned(p, 0xFFFF_FFFFL));
         break;
+      case "receive-maximum":
+        b.receiveMaximum((int) PropertyOptions.unsigned(p, 1, 65_535));
+        break;
+      case "maximum-packet-size":
+        b.maximumPacketSize(PropertyOptions.unsigned(p, 1, 0xFFFF_FFFFL));
+        break;
+      case "request-problem-information":
+        b.requestProblemInformation(PropertyOptions.unsigned(p, 1) == 1);
+        break;
+      case "request-response-information":
+        b.requestResponseInformation(PropertyOptions.unsigned(p, 1) == 1);
+        break;
+      case "topic-alias-maximum":
+        if (PropertyOptions.unsigned(p, 65_535) != 0) {
+          throw new CliFailure(
+              ExitCodes.USAGE,
+              "-D connect topic-alias-maximum: mqttls takes no topic aliases from the broker;"
+                  + " only 0 (the default) is possible");
+        }
+        break;
+      case "authentication-method":
+      case "authentication-data":
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-D connect "
+                + p.name()
+                + ": MQTT 5 enhanced authentication (the AUTH exchange) is not supported;"
+                + " use -u with a password, or a client certificate");
       default:
         throw new CliFailure(
             ExitCodes.USAGE,
-            "-D connect " + p.name() + ": supported are user-property and session-expiry-interval");
+            "-D connect "
+                + p.name()
+                + ": supported are maximum-packet-size, receive-maximum,"
+                + " request-problem-information, request-response-information,"
+                + " session-expiry-interval, topic-alias-maximum (0) and user-property");
     }
   }
 
@@ -226,7 +284,8 @@ final class ClientSetup {
       String command, List<PropertyOptions.Property> props, MqttVersion v) {
     MessageProperties.Builder b = MessageProperties.builder();
     for (PropertyOptions.Property p : props) {
-      if (!p.command().equals(command)) {
+      if (!p.command().equals(command)
+          || (command.equals("will") && p.name().equals("will-delay-interval"))) {
         continue;
       }
       if (v != MqttVersion.V5) {
@@ -260,7 +319,8 @@ final class ClientSetup {
                     + " "
                     + p.name()
                     + ": supported are content-type, correlation-data, message-expiry-interval,"
-                    + " payload-format-indicator, response-topic, user-property");
+                    + " payload-format-indicator, response-topic, user-property"
+                    + (command.equals("will") ? ", will-delay-interval" : ""));
         }
       } catch (IllegalArgumentException e) {
         throw new CliFailure(
@@ -370,6 +430,20 @@ final class ClientSetup {
     return console.readPassword("Password for %s: ", file);
   }
 
+  /**
+   * {@code file} after checking that it holds certificates, so that a wrong file is named by its
+   * flag and what it should hold, before any connection (the library only knows the path).
+   */
+  private static Path certificates(String flag, Path file, String whatToGive) {
+    InputFiles.readableFile(flag, file);
+    try {
+      PemReader.readCertificates(file);
+    } catch (TlsMaterialException e) {
+      throw new CliFailure(ExitCodes.USAGE, flag + " " + e.getMessage() + "; " + whatToGive);
+    }
+    return file;
+  }
+
   private static TlsConfig tlsConfig(TlsOptions t, PrintWriter err) {
     TlsConfig.Builder b = TlsConfig.builder();
     if (t.secTag != null) {
@@ -385,7 +459,11 @@ final class ClientSetup {
       }
     }
     if (t.caFile != null) {
-      b.caFile(InputFiles.readableFile("--cafile", t.caFile));
+      b.caFile(
+          certificates(
+              "--cafile",
+              t.caFile,
+              "give the CA certificate(s) the broker's certificate chains to, in PEM"));
     }
     if (t.caPath != null) {
       b.caPath(InputFiles.readableDirectory("--capath", t.caPath));
@@ -405,7 +483,9 @@ final class ClientSetup {
       if (t.cert == null || t.key == null) {
         throw new CliFailure(ExitCodes.USAGE, "--cert and --key go together");
       }
-      b.certFile(InputFiles.readableFile("--cert", t.cert))
+      InputFiles.readableFile("--cert", t.cert);
+      InputFiles.readableFile("--key", t.key);
+      b.certFile(certificates("--cert", t.cert, "give the device's certificate in PEM"))
           .keyFile(InputFiles.readableFile("--key", t.key));
       char[] pw = keyPassword(t.key, false);
       if (pw != null) {

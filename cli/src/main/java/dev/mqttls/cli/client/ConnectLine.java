@@ -43,13 +43,16 @@ final class ConnectLine {
       throw new CliFailure(ExitCodes.USAGE, "connect: " + firstLine(e.getMessage()));
     }
     boolean urlOnLine = own.url != null || line.hasMatchedOption("--url");
+    boolean urlsOnLine = line.hasMatchedOption("--url");
     List<String> args = new ArrayList<>();
     ParseResult started = shell.commandLine().getParseResult();
     if (started != null) {
       for (OptionSpec o : started.matchedOptions()) {
         String name = o.longestName();
         if (NOT_CARRIED.contains(name)
-            || (urlOnLine && LOCATION.contains(name) && !line.hasMatchedOption(name))) {
+            || (urlOnLine && LOCATION.contains(name) && !line.hasMatchedOption(name))
+            // --url is repeatable (failover): the line's URLs replace the shell's, not add to them
+            || (urlsOnLine && name.equals("--url"))) {
           continue;
         }
         if (o.arity().max() == 0) {
@@ -71,10 +74,15 @@ final class ConnectLine {
     }
     args.addAll(words);
     if (own.url != null) {
-      // the positional URL becomes --url so that it replaces the shell's
-      args.remove(own.url);
-      args.add("--url");
-      args.add(own.url);
+      // the positional URL becomes the first --url (the others, if any, are its failovers)
+      int at = args.lastIndexOf(own.url);
+      args.remove(at);
+      int firstUrl = args.indexOf("--url");
+      if (firstUrl < 0) {
+        firstUrl = args.size();
+      }
+      args.add(firstUrl, own.url);
+      args.add(firstUrl, "--url");
     }
     ConnectLine merged = new ConnectLine();
     CommandLine cl = new CommandLine(merged).setOverwrittenOptionsAllowed(true);

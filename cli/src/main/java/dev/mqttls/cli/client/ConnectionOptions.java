@@ -1,6 +1,8 @@
 package dev.mqttls.cli.client;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +27,10 @@ public final class ConnectionOptions {
       names = {"-L", "--url"},
       paramLabel = "URL",
       description =
-          "Broker as mqtt[s]://[user[:password]@]host[:port][/topic]; mqtts:// turns TLS on.")
-  String url;
+          "Broker as mqtt[s]://[user[:password]@]host[:port][/topic]; mqtts:// turns TLS on."
+              + " Repeat for failover brokers, tried in order (then in turn on reconnect):"
+              + " all mqtt:// or all mqtts://; user, password and topic come from the first.")
+  List<String> urls = new ArrayList<>();
 
   @Option(
       names = {"-i", "--id"},
@@ -80,7 +84,7 @@ public final class ConnectionOptions {
 
   /** Whether the broker was given with -h or -L. */
   public boolean brokerGiven() {
-    return host != null || url != null;
+    return host != null || !urls.isEmpty();
   }
 
   /** The client id -i or -I asks for, or null for the default. */

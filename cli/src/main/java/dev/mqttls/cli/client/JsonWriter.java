@@ -13,7 +13,7 @@ import java.util.Map;
  * (tab indents, a tab after each colon), so that {@code -F %j} output matches mosquitto_sub's byte
  * for byte. Also the small parser that {@code %J} needs to embed a JSON payload.
  */
-final class JsonWriter {
+public final class JsonWriter {
   /** The JSON null, as {@link #parse} returns it (Java null means "not JSON"). */
   static final Object NULL = new Object();
 
@@ -137,8 +137,11 @@ final class JsonWriter {
     quote(sb, s);
   }
 
-  /** Appends {@code s} as a JSON string, escaped as cJSON escapes it. */
-  static void quote(StringBuilder sb, String s) {
+  /**
+   * Appends {@code s} as a JSON string, escaped as cJSON escapes it: the one JSON string escaping
+   * of the command line ({@code pki --json} uses it too).
+   */
+  public static void quote(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -23,8 +23,11 @@ public final class PropertyOptions {
   /** One parsed property. */
   record Property(String command, String name, String key, String value) {}
 
-  /** The properties, each for one of {@code commands} (lower case). */
-  List<Property> parse(Set<String> commands) {
+  /**
+   * The properties, each for one of {@code commands} (lower case); {@code notYet} are packets this
+   * command sends but without properties from -D yet, refused as such.
+   */
+  List<Property> parse(Set<String> commands, Set<String> notYet) {
     List<Property> out = new ArrayList<>();
     int i = 0;
     while (i < raw.size()) {
@@ -33,6 +36,15 @@ public final class PropertyOptions {
       }
       String command = raw.get(i).toLowerCase(Locale.ROOT);
       String name = raw.get(i + 1).toLowerCase(Locale.ROOT);
+      if (notYet.contains(command)) {
+        throw new CliFailure(
+            ExitCodes.USAGE,
+            "-D "
+                + command
+                + ": mqttls does not send "
+                + command.toUpperCase(Locale.ROOT)
+                + " properties yet (it does for connect, publish and will)");
+      }
       if (!commands.contains(command)) {
         throw new CliFailure(
             ExitCodes.USAGE,
@@ -57,9 +69,14 @@ public final class PropertyOptions {
 
   /** The value of {@code p} as an unsigned integer of at most {@code max}. */
   static long unsigned(Property p, long max) {
+    return unsigned(p, 0, max);
+  }
+
+  /** The value of {@code p} as an integer in {@code min..max}. */
+  static long unsigned(Property p, long min, long max) {
     try {
       long v = Long.parseLong(p.value());
-      if (v >= 0 && v <= max) {
+      if (v >= min && v <= max) {
         return v;
       }
     } catch (NumberFormatException e) {
@@ -71,7 +88,9 @@ public final class PropertyOptions {
             + p.command()
             + " "
             + p.name()
-            + " must be a number 0.."
+            + " must be a number "
+            + min
+            + ".."
             + max
             + ", was "
             + p.value());

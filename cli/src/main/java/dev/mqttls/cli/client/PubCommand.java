@@ -151,7 +151,8 @@ public final class PubCommand implements Callable<Integer> {
       throw new CliFailure(ExitCodes.USAGE, "-W (seconds, 1 or more) goes with -e");
     }
     Qos q = ClientSetup.qos(qos);
-    List<PropertyOptions.Property> props = properties.parse(Set.of("connect", "publish", "will"));
+    List<PropertyOptions.Property> props =
+        properties.parse(Set.of("connect", "publish", "will"), Set.of("disconnect"));
     ClientSetup.Setup setup = ClientSetup.build(connection, session, tls, props, err);
     String t = topic != null ? topic : setup.urlTopic().orElse(null);
     if (t == null) {

@@ -67,6 +67,12 @@ public final class SessionOptions {
   String proxy;
 
   @Option(
+      names = {"-A", "--local-address"},
+      paramLabel = "ADDRESS",
+      description = "Connect from this local address (one of this machine's), as mosquitto_pub -A.")
+  String localAddress;
+
+  @Option(
       names = "--nodelay",
       description =
           "Send small packets at once (TCP_NODELAY). mqttls always does; accepted for mosquitto's scripts.")

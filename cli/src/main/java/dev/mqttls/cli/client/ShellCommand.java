@@ -241,7 +241,7 @@ public final class ShellCommand implements Callable<Integer> {
             c.connection,
             c.session,
             c.tls,
-            c.properties.parse(Set.of("connect", "will")),
+            c.properties.parse(Set.of("connect", "will"), SubCommand.PROPERTIES_NOT_YET),
             spec.commandLine().getErr());
     MqttClientConfig config = setup.config();
     if (client != null) {

@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     footer = ExitCodes.HELP)
 public final class SubCommand implements Callable<Integer> {
+  /** Packets sub (and the shell) send that take no -D properties yet. */
+  static final Set<String> PROPERTIES_NOT_YET = Set.of("subscribe", "unsubscribe", "disconnect");
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--help", usageHelp = true, description = "Show this help.")
@@ -165,7 +168,11 @@ public final class SubCommand implements Callable<Integer> {
     Qos q = ClientSetup.qos(qos);
     ClientSetup.Setup setup =
         ClientSetup.build(
-            connection, session, tls, properties.parse(Set.of("connect", "will")), err);
+            connection,
+            session,
+            tls,
+            properties.parse(Set.of("connect", "will"), PROPERTIES_NOT_YET),
+            err);
     List<String> filters = new ArrayList<>(topics);
     if (filters.isEmpty()) {
       setup.urlTopic().ifPresent(filters::add);

@@ -92,11 +92,13 @@ public final class DoctorCommand implements Callable<Integer> {
           "Judge certificate dates as if the clock said INSTANT (e.g. 1970-01-01T00:00:00Z, what a device that booted without time sees).")
   java.time.Instant clock;
 
-  /** The spelling of --tls-version tlsv1.2 before doctor shared pub/sub's options (docs use it). */
+  /**
+   * The spelling of --tls-version tlsv1.2 before doctor shared pub/sub's options, kept for scripts.
+   */
   @Option(names = "--tls12", hidden = true)
   boolean tls12;
 
-  /** The spelling of --tls-alpn before doctor shared pub/sub's options (findings name it). */
+  /** The spelling of --tls-alpn before doctor shared pub/sub's options, kept for scripts. */
   @Option(names = "--alpn", hidden = true, paramLabel = "PROTOCOL")
   String alpn;
 
@@ -156,6 +158,9 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     tls.refuseUnsupported("doctor", true);
     BrokerTarget target = BrokerTarget.of(connection, tls, url);
+    if (!target.failovers().isEmpty()) {
+      throw new CliFailure(2, "doctor checks one broker: give -L once");
+    }
     ProbeOptions.Builder b = ProbeOptions.builder(target.url());
     Path cafile = tls.caFile().orElse(null);
     Path cert = tls.certFile().orElse(null);

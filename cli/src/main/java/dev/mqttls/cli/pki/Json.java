@@ -1,10 +1,13 @@
 package dev.mqttls.cli.pki;
 
+import dev.mqttls.cli.client.JsonWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** Just enough JSON output for {@code --json}: strings, numbers, booleans, null, lists, maps. */
+/**
+ * Just enough JSON output for {@code --json}: strings, numbers, booleans, null, lists, maps;
+ * strings escaped by {@link JsonWriter#quote}, as everywhere in the command line.
+ */
 final class Json {
   private Json() {}
 
@@ -25,7 +28,7 @@ final class Json {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         sb.append(first ? "" : ",");
         first = false;
-        string(sb, String.valueOf(e.getKey()));
+        JsonWriter.quote(sb, String.valueOf(e.getKey()));
         sb.append(':');
         write(sb, e.getValue());
       }
@@ -38,29 +41,7 @@ final class Json {
       }
       sb.append(']');
     } else {
-      string(sb, v.toString());
+      JsonWriter.quote(sb, v.toString());
     }
-  }
-
-  private static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

@@ -50,6 +50,29 @@ class TransportFlagsTest extends AgainstMosquitto {
   }
 
   @Test
+  void localAddress_isWhereMosquittoSeesTheClientComeFrom() {
+    MosquittoProcess m = plain();
+    CliRun.Result r =
+        CliRun.run(at(m, "pub", "-A", "127.0.0.2", "-i", "from-two", "-t", "a", "-m", "x"));
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(
+            m.awaitLog(
+                l -> l.contains("connected from 127.0.0.2:") && l.contains(" as from-two "), WAIT))
+        .as("mosquitto's log of the connection")
+        .isPresent();
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737), never this machine's: the bind fails before any packet
+    CliRun.Result notOurs = CliRun.run(at(m, "pub", "-A", "192.0.2.1", "-t", "a", "-m", "x"));
+    assertThat(notOurs.exit()).as(notOurs.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(notOurs.err())
+        .contains("from the local address given: cannot assign requested address")
+        .doesNotContain("Exception");
+    CliRun.Result unix =
+        CliRun.run("pub", "--unix", "/tmp/none.sock", "-A", "127.0.0.2", "-t", "a", "-m", "x");
+    assertThat(unix.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unix.err()).contains("-A (local address) and --unix do not go together");
+  }
+
+  @Test
   void mqtt31_isWhatMosquittoSees() {
     MosquittoProcess m = plain();
     CliRun.Result r =

@@ -76,4 +76,22 @@ class UserFileErrorsTest {
       assertThat(s).doesNotContain("Exception");
     }
   }
+
+  @Test
+  void aFileThatIsNotACertificate_saysWhatTheFlagWants() throws IOException {
+    Path text = Files.writeString(tmp.resolve("hostname"), "myhost\n");
+    Path key = Files.writeString(tmp.resolve("dev.key"), "x");
+    assertOneSentence(
+        CliRun.run("pub", "-t", "t", "-m", "x", "--cert", text.toString(), "--key", key.toString()),
+        "mqttls pub: --cert "
+            + text
+            + ": not a certificate file (no PEM or DER certificate in it);"
+            + " give the device's certificate in PEM");
+    assertOneSentence(
+        CliRun.run("sub", "-t", "t", "--cafile", text.toString()),
+        "mqttls sub: --cafile "
+            + text
+            + ": not a certificate file (no PEM or DER certificate in it);"
+            + " give the CA certificate(s) the broker's certificate chains to, in PEM");
+  }
 }

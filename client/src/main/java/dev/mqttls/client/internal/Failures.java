@@ -52,6 +52,19 @@ public final class Failures {
               + " (connection refused): is the broker running and listening there?",
           t);
     }
+    // only a configured local address (MqttClientConfig.localAddress) is bound before connecting;
+    // netty wraps the BindException in an annotated SocketException naming the remote address
+    if (t instanceof java.net.BindException || t.getCause() instanceof java.net.BindException) {
+      Throwable bind = t instanceof java.net.BindException ? t : t.getCause();
+      return new MqttClientException(
+          FailureKind.CONFIGURATION,
+          "cannot connect to "
+              + url
+              + " from the local address given: "
+              + Words.of(bind).toLowerCase(java.util.Locale.ROOT)
+              + " (give one of this machine's addresses)",
+          t);
+    }
     return new MqttClientException(
         FailureKind.UNREACHABLE, "cannot connect to " + url + ": " + Words.of(t), t);
   }

@@ -124,7 +124,7 @@ final class Alerts {
       case AlertDescription.unrecognized_name ->
           "Pass the name the broker is configured for with --servername.";
       case AlertDescription.no_application_protocol ->
-          "Offer the ALPN the broker expects (--alpn), or none.";
+          "Offer the ALPN the broker expects (--tls-alpn), or none.";
       default -> "Check the broker's log at the time of this probe.";
     };
   }

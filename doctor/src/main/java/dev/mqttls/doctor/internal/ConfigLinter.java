@@ -4,7 +4,6 @@ import dev.mqttls.conf.Catalogue;
 import dev.mqttls.conf.ConfException;
 import dev.mqttls.conf.Directive;
 import dev.mqttls.conf.DirectiveSpec;
-import dev.mqttls.conf.DirectiveSpec.Section;
 import dev.mqttls.conf.DirectiveSpec.Support;
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
@@ -129,7 +128,7 @@ public final class ConfigLinter {
       }
       try {
         s.check(d);
-        if (s.section() == Section.LISTENER) {
+        if (ServerTlsSettings.isTlsDirective(d.name())) {
           ServerTlsSettings.builder(null).directive(d);
         }
       } catch (ConfException e) {

@@ -1,11 +1,10 @@
 package dev.mqttls.doctor.internal;
 
-import dev.mqttls.conf.Catalogue;
 import dev.mqttls.conf.ConfException;
 import dev.mqttls.conf.ConfFile;
 import dev.mqttls.conf.ConfReader;
 import dev.mqttls.conf.Directive;
-import dev.mqttls.conf.DirectiveSpec.Section;
+import dev.mqttls.tls.ServerTlsSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,9 +80,7 @@ final class MosquittoConf {
       if (d.name().equals("listener")) {
         current = new Listener("listener " + d.value(), d.file().orElseThrow(), d.line());
         listeners.add(current);
-      } else if (Catalogue.lookup(d.name())
-          .filter(s -> s.section() == Section.LISTENER && s.accepted())
-          .isPresent()) {
+      } else if (ServerTlsSettings.isTlsDirective(d.name())) {
         current.directives.put(d.name(), d);
       } else {
         global.put(d.name(), d);

@@ -176,8 +176,7 @@ public final class BrokerRuntime {
       try {
         ch = b.bind(want).syncUninterruptibly().channel();
       } catch (Exception e) {
-        throw new BrokerStartException(
-            l.name() + ": cannot bind " + want + ": " + e.getMessage(), e);
+        throw new BrokerStartException(l.name() + ": " + BindFailure.describe(want, e), e);
       }
       serverChannels.add(ch);
       InetSocketAddress actual = (InetSocketAddress) ch.localAddress();

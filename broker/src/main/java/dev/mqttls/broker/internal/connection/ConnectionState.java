@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.regex.Pattern;
 
 /**
  * What one connection knows, shared by its flows. Confined to the channel's event loop, like every
@@ -80,6 +81,13 @@ final class ConnectionState {
 
   static String describe(Throwable t) {
     String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
+    if (m == null) {
+      return t.getClass().getSimpleName();
+    }
+    // Netty's native transport prefixes the OS's words with the system call ("writevAddresses(..)
+    // failed: Broken pipe"): the operator needs only the words.
+    return NATIVE_CALL.matcher(m).replaceFirst("");
   }
+
+  private static final Pattern NATIVE_CALL = Pattern.compile("^\\w+\\(\\.\\.\\) failed: ");
 }

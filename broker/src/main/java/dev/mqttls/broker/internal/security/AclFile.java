@@ -52,11 +52,26 @@ public final class AclFile {
     } catch (MalformedInputException e) {
       throw new ConfigException(file + ": acl_file is not UTF-8 text", e);
     } catch (IOException e) {
-      throw new ConfigException(
-          file + ": cannot read acl_file: " + e.getClass().getSimpleName() + " " + e.getMessage(),
-          e);
+      throw new ConfigException(file + ": cannot read acl_file: " + unreadable(e), e);
     }
     return parse(text, file);
+  }
+
+  /** Why the file cannot be read, in words with what to do; no Java exception names. */
+  private static String unreadable(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file; check the path in acl_file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied; the broker's user needs to be able to read it";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    // a plain IOException carries the OS's words, e.g. "Is a directory"
+    return e.getMessage() == null
+        ? "input/output error"
+        : e.getMessage().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static AclFile parse(String text, Path file) throws ConfigException {

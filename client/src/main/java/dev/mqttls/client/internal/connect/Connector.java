@@ -173,7 +173,7 @@ public final class Connector {
             config.connectTimeout().toMillis(),
             TimeUnit.MILLISECONDS);
     conn.stage = "TCP connect";
-    ChannelFuture f = bootstrap.connect(remote);
+    ChannelFuture f = bootstrap.connect(remote, Transport.local(config));
     channel = f.channel();
     if (readPauses > 0) {
       channel.config().setAutoRead(false);

@@ -100,6 +100,11 @@ public final class Transport {
     return InetSocketAddress.createUnresolved(server.host(), server.port());
   }
 
+  /** The local address to connect from ({@code -A}), any port; null lets the system choose. */
+  static SocketAddress local(MqttClientConfig config) {
+    return config.localAddress().map(a -> new InetSocketAddress(a, 0)).orElse(null);
+  }
+
   /** The proxy's handler, first in the pipeline, when one is configured; else null. */
   static ChannelHandler proxyHandler(MqttClientConfig config) {
     if (config.socks5Proxy().isEmpty()) {

@@ -24,6 +24,7 @@ import dev.mqttls.codec.Pubrel;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.Suback;
 import dev.mqttls.codec.Unsuback;
+import dev.mqttls.codec.Will;
 import io.netty.channel.Channel;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -82,6 +83,10 @@ public final class ClientSession {
       for (var u : config.connectUserProperties()) {
         props.userProperty(u);
       }
+      config.receiveMaximum().ifPresent(props::receiveMaximum);
+      config.maximumPacketSize().ifPresent(props::maximumPacketSize);
+      config.requestProblemInformation().ifPresent(props::requestProblemInformation);
+      config.requestResponseInformation().ifPresent(props::requestResponseInformation);
     }
     return new Connect(
         config.version(),
@@ -92,8 +97,21 @@ public final class ClientSession {
         config.keepAliveSeconds(),
         config.username().orElse(null),
         config.password().orElse(null),
-        config.will().map(w -> PacketConversions.toWill(w, config.version())).orElse(null),
+        config.will().map(this::will).orElse(null),
         props.build());
+  }
+
+  private Will will(Message w) {
+    Will will = PacketConversions.toWill(w, config.version());
+    if (config.version() != MqttVersion.V5 || config.willDelaySeconds().isEmpty()) {
+      return will;
+    }
+    return new Will(
+        will.topic(),
+        will.payload(),
+        will.qos(),
+        will.retain(),
+        will.properties().toBuilder().willDelayInterval(config.willDelaySeconds().get()).build());
   }
 
   /**
