@@ -244,7 +244,13 @@ public final class PemReader {
   }
 
   private static Object nextObject(PEMParser parser, Path file) throws IOException {
-    return parser.readObject();
+    try {
+      return parser.readObject();
+    } catch (RuntimeException e) {
+      // Bouncy Castle reports a broken block (bad base64, bad ASN.1) with unchecked exceptions,
+      // e.g. DecoderException for a non-ASCII byte inside the base64 (found by PemReaderFuzzTest).
+      throw new IOException("malformed PEM block (" + e.getMessage() + ")", e);
+    }
   }
 
   private static PEMParser parser(byte[] bytes) {
