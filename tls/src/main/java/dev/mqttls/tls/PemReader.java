@@ -74,7 +74,8 @@ public final class PemReader {
             certs.add(converter.getCertificate((X509CertificateHolder) o));
           }
         }
-      } catch (IOException | CertificateException e) {
+      } catch (IOException | CertificateException | RuntimeException e) {
+        // RuntimeException: Bouncy Castle parses lazily and reports bad ASN.1 unchecked.
         throw new TlsMaterialException(file, "not a readable certificate: " + e.getMessage(), e);
       }
     } else {
@@ -149,7 +150,8 @@ public final class PemReader {
           continue; // the "EC PARAMETERS" block that `openssl ecparam -genkey` writes first
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: Bouncy Castle parses lazily and reports bad ASN.1 unchecked.
       throw new TlsMaterialException(file, "not a readable private key: " + e.getMessage(), e);
     }
     throw new TlsMaterialException(file, "contains no private key");
@@ -180,7 +182,9 @@ public final class PemReader {
           crls.add((X509CRL) c);
         }
       }
-    } catch (IOException | CRLException | CertificateException e) {
+    } catch (IOException | CRLException | CertificateException | RuntimeException e) {
+      // RuntimeException: Bouncy Castle parses lazily and reports bad ASN.1 unchecked (a CRL whose
+      // entry lengths overrun it threw ASN1ParsingException; found by PemReaderFuzzTest).
       throw new TlsMaterialException(file, "not a readable CRL: " + e.getMessage(), e);
     }
     if (crls.isEmpty()) {

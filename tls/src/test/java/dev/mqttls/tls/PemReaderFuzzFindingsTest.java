@@ -116,4 +116,28 @@ class PemReaderFuzzFindingsTest {
           .hasMessageContaining("malformed PEM block");
     }
   }
+
+  /**
+   * Jazzer's crash-169cbb2e (2026-12-07, second run): a PEM CRL whose entry length overruns the
+   * CRL. Bouncy Castle parses CRL entries lazily, so the converter threw ASN1ParsingException
+   * ("corrupted stream - out of bounds length found: 12 >= 11") out of {@link PemReader#readCrls}.
+   */
+  private static final byte[] CRL_ENTRY_LENGTH_OVERRUN =
+      Base64.getDecoder()
+          .decode(
+              "LS0tLS1CRUdJTiBYNTA5IENSTC0tLS0tCk1JR21NRTRDQVFFd0NnWUlLb1pJemowRUF3SX"
+                  + "dEekVOTUFzR0ExVUVBd3dNWm5WNmVoY05Nall4TWpBM01UTXkKTVRFMFdoY05NamN3TVRB"
+                  + "Mk1UTXlNVEUwV3FBT01Bd3dDZ1lEVlIwVUJBTUNBUUV3Q2dZSUtvWkl6ajBFQXdJRApTQU"
+                  + "F3UlFJaEFJZVUxVktDSkg0aGNkaW9MZ3JoelRwUEpDOGF3dndxQTZhajQwV0hkTGx3QWlB"
+                  + "bmVyRnQzVmxsCmR1QkNhejgvdHMyNGhwaHNvOVR5ZExRdG1kRldFNjNuSnc9PQotLS0tLU"
+                  + "VORCBYNTA5IENSTC0tLS0tCg==");
+
+  @Test
+  void crlWhoseEntryLengthOverrunsIt_isRefusedAsUnreadableCrl() throws Exception {
+    Path f = file(CRL_ENTRY_LENGTH_OVERRUN);
+    assertThatThrownBy(() -> PemReader.readCrls(f))
+        .isInstanceOf(TlsMaterialException.class)
+        .hasMessageContaining("material.pem")
+        .hasMessageContaining("not a readable CRL");
+  }
 }
