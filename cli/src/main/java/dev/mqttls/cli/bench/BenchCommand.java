@@ -11,6 +11,7 @@ import dev.mqttls.bench.JsonReport;
 import dev.mqttls.bench.Scenario;
 import dev.mqttls.bench.Target;
 import dev.mqttls.bench.TlsOptions;
+import dev.mqttls.cli.client.CliFailure;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
 import dev.mqttls.pki.PkiException;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -97,43 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Broker as mqtt[s]://host[:port]; mqtts:// turns TLS on.")
   String url;
 
-  @Option(
-      names = "--cafile",
-      paramLabel = "FILE",
-      description = "PEM CA certificates to trust (default with --pki: its ca.crt).")
-  Path caFile;
-
-  @Option(
-      names = "--cert",
-      paramLabel = "FILE",
-      description = "Client certificate for every connection (or --pki for one per device).")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "Private key of --cert.")
-  Path key;
-
-  @Option(
-      names = "--tls-version",
-      paramLabel = "VERSION",
-      description = "Only this TLS version: tlsv1.3 or tlsv1.2.")
-  String tlsVersion;
-
-  @Option(
-      names = "--ciphers",
-      paramLabel = "LIST",
-      description = "Colon-separated cipher suites to allow.")
-  String ciphers;
-
-  @Option(
-      names = "--insecure",
-      description = "Do not check that the certificate names the host (chain still verified).")
-  boolean insecure;
-
-  @Option(
-      names = "--servername",
-      paramLabel = "NAME",
-      description = "SNI name to send and verify instead of the host.")
-  String serverName;
+  /** The TLS flags of pub, sub, shell and doctor; the ones a load run cannot honour are refused. */
+  @Mixin dev.mqttls.cli.client.TlsOptions tlsFlags = new dev.mqttls.cli.client.TlsOptions();
 
   @Option(
       names = {"-V", "--protocol-version"},
@@ -277,12 +244,17 @@ public final class BenchCommand implements Callable<Integer> {
     BenchSettings settings;
     DevicePool pool;
     try {
+      tlsFlags.refuseForLoad("mqttls bench");
       settings = settings();
       first = target(url, brokerPid);
       second = compare == null ? Optional.empty() : Optional.of(target(compare, comparePid));
       pool = devicePool();
     } catch (IllegalArgumentException | UsageError e) {
       err.println("mqttls bench: " + e.getMessage());
+      return USAGE;
+    } catch (CliFailure e) {
+      err.println(
+          e.getMessage().startsWith("mqttls") ? e.getMessage() : "mqttls bench: " + e.getMessage());
       return USAGE;
     } catch (PkiException e) {
       err.println("mqttls bench: --pki " + pki + ": " + e.getMessage());
@@ -420,6 +392,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private DevicePool devicePool() {
+    Path cert = tlsFlags.certFile().orElse(null);
+    Path key = tlsFlags.keyFile().orElse(null);
     if (pki != null) {
       if (cert != null) {
         throw new UsageError("give either --pki or --cert, not both");
@@ -436,7 +410,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Target target(String urlText, Long pid) {
-    boolean tls = caFile != null || cert != null || pki != null || tlsVersion != null || insecure;
+    boolean tls = tlsFlags.anySet() || pki != null;
     String h = host == null ? "localhost" : host;
     Integer p = port;
     String label;
@@ -468,11 +442,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (tls) {
       TlsOptions o =
           new TlsOptions(
-              Optional.ofNullable(caFile),
-              tlsVersion == null ? List.of() : List.of(tlsVersion(tlsVersion)),
-              ciphers == null ? List.of() : List.of(ciphers.split(":")),
-              insecure,
-              Optional.ofNullable(serverName));
+              tlsFlags.caFile(),
+              tlsFlags.jdkTlsVersion().map(List::of).orElse(List.of()),
+              tlsFlags.cipherList(),
+              tlsFlags.insecure(),
+              tlsFlags.serverName());
       t = Target.tls(h, portNumber, o);
     } else {
       t = Target.plain(h, portNumber);
@@ -481,14 +455,6 @@ public final class BenchCommand implements Callable<Integer> {
       t = t.withLabel(label);
     }
     return pid == null ? t : t.withBrokerPid(pid);
-  }
-
-  private static String tlsVersion(String v) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "tlsv1.3" -> "TLSv1.3";
-      case "tlsv1.2" -> "TLSv1.2";
-      default -> throw new UsageError("--tls-version must be tlsv1.3 or tlsv1.2, was '" + v + "'");
-    };
   }
 
   /** A usage mistake, said in one line. */

@@ -186,7 +186,45 @@ public final class TlsOptions {
     }
   }
 
-  boolean anySet() {
+  /** --insecure: the host name is not checked (the chain still is). */
+  public boolean insecure() {
+    return insecure;
+  }
+
+  /** --ciphers as a list (colon-separated on the command line), empty when not given. */
+  public List<String> cipherList() {
+    return ciphers == null ? List.of() : List.of(ciphers.split(":"));
+  }
+
+  /** --tls-version as the JDK names it; a usage failure naming the flag for another value. */
+  public Optional<String> jdkTlsVersion() {
+    return tlsVersion == null ? Optional.empty() : Optional.of(tlsVersion("--tls-version"));
+  }
+
+  /**
+   * Fails, naming the option, for what a load run cannot honour: {@code --capath --tls-use-os-certs
+   * --keyform --sec-tag --tls-alpn} (the bench builds one TLS context per device from PEM files).
+   */
+  public void refuseForLoad(String command) {
+    String used = null;
+    if (caPath != null) {
+      used = "--capath";
+    } else if (osCerts) {
+      used = "--tls-use-os-certs";
+    } else if (!keyForm.equalsIgnoreCase("pem")) {
+      used = "--keyform";
+    } else if (secTag != null) {
+      used = "--sec-tag";
+    } else if (alpn != null && !alpn.isEmpty()) {
+      used = "--tls-alpn";
+    }
+    if (used != null) {
+      throw new CliFailure(ExitCodes.USAGE, command + " does not take " + used);
+    }
+  }
+
+  /** Whether any TLS flag was given (so the connection is TLS even without mqtts://). */
+  public boolean anySet() {
     return caFile != null
         || caPath != null
         || osCerts

@@ -144,6 +144,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void tlsFlags_areTheSharedOnes_withTheirFileSentences_andWhatALoadCannotHonourIsRefused() {
+    Run missing = bench("connect", "-L", "mqtts://localhost:1", "--cafile", "nope.crt");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err().strip()).startsWith("mqttls bench: --cafile nope.crt: no such file");
+    Run capath = bench("connect", "-L", "mqtts://localhost:1", "--capath", "/etc/ssl/certs");
+    assertThat(capath.exit()).isEqualTo(2);
+    assertThat(capath.err().strip()).isEqualTo("mqttls bench does not take --capath");
+    Run version = bench("connect", "-L", "mqtts://localhost:1", "--tls-version", "tlsv1.1");
+    assertThat(version.exit()).isEqualTo(2);
+    assertThat(version.err()).contains("--tls-version must be tlsv1.3 or tlsv1.2");
+  }
+
+  @Test
   void a_broker_that_is_not_there_is_a_failure_with_a_cause() {
     Run r = bench("throughput", "-h", "127.0.0.1", "-p", "1", "--duration", "1");
     assertThat(r.exit()).isEqualTo(1);
