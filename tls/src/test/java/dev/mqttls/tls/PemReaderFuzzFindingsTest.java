@@ -2,6 +2,8 @@ package dev.mqttls.tls;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -31,67 +33,19 @@ class PemReaderFuzzFindingsTest {
                   + "UFJJVkFURSBLRVktLS0tLQo=");
 
   /** The same fault, reduced: one non-ASCII byte inside a certificate's base64. */
-  private static final byte[] NON_ASCII_IN_CERTIFICATE = {
-    '-',
-    '-',
-    '-',
-    '-',
-    '-',
-    'B',
-    'E',
-    'G',
-    'I',
-    'N',
-    ' ',
-    'C',
-    'E',
-    'R',
-    'T',
-    'I',
-    'F',
-    'I',
-    'C',
-    'A',
-    'T',
-    'E',
-    '-',
-    '-',
-    '-',
-    '-',
-    '-',
-    '\n',
-    'M',
-    'I',
-    'I',
-    (byte) 0x9c,
-    '\n',
-    '-',
-    '-',
-    '-',
-    '-',
-    '-',
-    'E',
-    'N',
-    'D',
-    ' ',
-    'C',
-    'E',
-    'R',
-    'T',
-    'I',
-    'F',
-    'I',
-    'C',
-    'A',
-    'T',
-    'E',
-    '-',
-    '-',
-    '-',
-    '-',
-    '-',
-    '\n'
-  };
+  private static final byte[] NON_ASCII_IN_CERTIFICATE =
+      concat(
+          "-----BEGIN CERTIFICATE-----\nMII".getBytes(StandardCharsets.US_ASCII),
+          new byte[] {(byte) 0x9c},
+          "\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII));
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
 
   private Path file(byte[] content) throws Exception {
     return Files.write(dir.resolve("material.pem"), content);
