@@ -59,8 +59,10 @@ import java.util.regex.Pattern;
  * ca.key            the root CA private key, mode 0600 (optionally encrypted)
  * intermediate.crt  only with an intermediate: the issuing CA, signed by the root
  * intermediate.key  its key; with an intermediate, ca.key may then be kept offline
- * certs/ID.crt      issued certificate, followed by intermediate.crt when there is one
+ * certs/ID.crt      the id's current certificate, followed by intermediate.crt when there is one
  * private/ID.key    its private key, mode 0600 (absent when the device sent a CSR)
+ * certs/history/    superseded certificates, ID.SERIAL.crt (and private/history/ their keys)
+ * previous/         during a CA rollover only: the old CA; cross.crt: the new root signed by it
  * crl.pem           the current CRL, signed by the issuing CA
  * index.txt         the index of issued certificates (see below)
  * .lock             taken by every change, so concurrent runs never corrupt the index
@@ -1218,9 +1220,15 @@ public final class CertificateAuthority {
             + "  intermediate.key  its private key (0600)\n"
             + "  certs/ID.crt      issued certificate (then intermediate.crt when there is one)\n"
             + "  private/ID.key    its private key (0600); absent when the device sent a CSR\n"
+            + "  certs/history/    certificates superseded by renew or re-issue (ID.SERIAL.crt)\n"
+            + "  private/history/  keys replaced by 'renew --rekey' (ID.SERIAL.key)\n"
+            + "  previous/         during a CA rollover: the old CA (see docs/ca-rollover.md)\n"
+            + "  cross.crt         during a CA rollover: the new root certified by the old one\n"
+            + "  retired/SERIAL/   CAs retired by 'mqttls pki ca retire-old'\n"
             + "  crl.pem           certificate revocation list (a broker's crlfile)\n"
             + "  index.txt         issued certificates, one tab-separated line each:\n"
             + "                    id kind serial_hex not_before not_after revoked_at reason key|csr\n"
+            + "                    (an id has a line per certificate it had; the last is current)\n"
             + "  .lock             held while a 'mqttls pki' command changes the directory\n";
     AtomicFiles.write(dir.resolve("README.txt"), ascii(text), false, false);
   }
