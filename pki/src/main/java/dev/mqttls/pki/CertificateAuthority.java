@@ -875,8 +875,26 @@ public final class CertificateAuthority {
         }
       }
     }
-    return Inspector.describe(
-        cert, Optional.of(Inspector.verify(cert, root, intermediate)), revoked);
+    return Inspector.describe(cert, Optional.of(verifyAnyGeneration(cert)), revoked);
+  }
+
+  /** Verifies against this CA, and during a rollover also against the previous CA. */
+  private CertificateInfo.Verification verifyAnyGeneration(X509Certificate cert) {
+    CertificateInfo.Verification v = Inspector.verify(cert, root, intermediate);
+    if (v.verified() || !Generations.inProgress(dir)) {
+      return v;
+    }
+    Path previous = dir.resolve(Generations.PREVIOUS);
+    X509Certificate oldRoot = readCaCertificate(previous.resolve(CA_CRT));
+    X509Certificate oldInt =
+        Files.exists(previous.resolve(INT_CRT))
+            ? readCaCertificate(previous.resolve(INT_CRT))
+            : null;
+    CertificateInfo.Verification old = Inspector.verify(cert, oldRoot, oldInt);
+    return old.verified()
+        ? new CertificateInfo.Verification(
+            true, old.detail() + " (the previous CA, still trusted until 'pki ca retire-old')")
+        : v;
   }
 
   /** Inspects a certificate file without any CA: no verification. */

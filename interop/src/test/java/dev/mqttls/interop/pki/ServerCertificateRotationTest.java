@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker's file watcher reloads it. No established connection drops, no message is lost, no new
  * handshake fails, and {@code openssl s_client -showcerts} then shows the new serial.
  */
-class ServerRotationTest {
+class ServerCertificateRotationTest {
   private static final Duration T = Duration.ofSeconds(20);
   private static final Pattern PEM =
       Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
