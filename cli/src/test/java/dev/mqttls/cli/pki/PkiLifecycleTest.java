@@ -239,6 +239,7 @@ class PkiLifecycleTest {
     verifies("-CAfile", "ca.crt", "-crl_check", "-CRLfile", "crl.pem", "certs/old-dev.crt");
     verifies("-CAfile", "ca.crt", "-crl_check", "-CRLfile", "crl.pem", "certs/new-dev.crt");
 
+    assertThat(ok(pki.run("show", "old-dev")).out()).contains("yes, ").contains("previous CA");
     PkiCli.Run early = pki.run("ca", "retire-old");
     assertThat(early.exit()).isEqualTo(1);
     assertThat(early.err()).contains("old-dev").contains("renew");
