@@ -56,8 +56,9 @@ final class ServerCommand extends PkiSubcommand {
       names = "--renew-before",
       paramLabel = "PERIOD",
       description = {
-        "For a timer: issue when NAME has no valid certificate, renew it (same key and names)",
-        "when it ends within PERIOD (30d, 12h, 2w), else do nothing; one line either way, exit 0."
+        "For a timer: issue when NAME has no valid certificate, renew it (same key and names;",
+        "the old lifetime unless --days) when it ends within PERIOD (30d, 12h, 2w), else do",
+        "nothing; one line either way, exit 0."
       })
   String renewBefore;
 
@@ -86,11 +87,15 @@ final class ServerCommand extends PkiSubcommand {
           out().flush();
           return 0;
         }
-        Renewal r = ca.renew(name, RenewOptions.defaults());
+        RenewOptions options = RenewOptions.defaults();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--days")) {
+          options = options.withDays(days);
+        }
+        Renewal r = ca.renew(name, options);
         out()
             .printf(
                 Locale.ROOT,
-                "%s: renewed, serial %s -> %s, valid until %s (was due %s)%n",
+                "%s: renewed, serial %s -> %s, valid until %s (the old one ends %s)%n",
                 name,
                 r.previous().serialHex(),
                 r.issued().serialHex(),
