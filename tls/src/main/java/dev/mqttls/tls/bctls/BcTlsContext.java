@@ -2,7 +2,10 @@ package dev.mqttls.tls.bctls;
 
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
+import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The bctls engine for one listener's material set, as an {@code SslContext} is for the other
@@ -24,7 +27,12 @@ public final class BcTlsContext {
    * @throws IOException when the certificate key cannot be used by this engine
    */
   public static BcTlsContext create(BcTlsConfig config) throws IOException {
-    return new BcTlsContext(config, BcServer.signingKey(config));
+    BcTlsContext c = new BcTlsContext(config, BcServer.signingKey(config));
+    // Loads (and has the JVM verify the signed jar of) the engine's classes now, at start-up or
+    // reload, rather than inside the first device's handshake and its timeout.
+    new BcServer(new BcTlsCrypto(new SecureRandom()), config, c.signingKey);
+    new TlsServerProtocol();
+    return c;
   }
 
   /** What connections of this context may negotiate. */
