@@ -137,7 +137,7 @@ public final class ConfigParser {
         try {
           PskFile.read(f);
         } catch (TlsMaterialException e) {
-          throw new ConfigException(d.where() + ": psk_file: " + e.getMessage(), e);
+          throw new ConfigException(d.where() + ": " + e.getMessage(), e);
         }
       }
       case "acl_file" -> {
