@@ -3,17 +3,15 @@ package dev.mqttls.interop.psk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mqttls.interop.tls.MqttDeviceProgram;
+import dev.mqttls.interop.tls.MqttDeviceProgram.Run;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.pki.TestPki;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mutual TLS on the bctls engine, with no broker record above 1024 bytes of plaintext.
  */
 class MbedtlsPskDeviceTest {
-  private static final Path SOURCE = Path.of("src/test/c/mqtt_device.c");
   private static final Pattern MAX_RECORD =
       Pattern.compile("max record from broker: handshake=(\\d+) application=(\\d+)");
   private static final String KEY = "8f3a6c0e2b4d19577e01a2b3c4d5e6f7";
@@ -45,42 +42,14 @@ class MbedtlsPskDeviceTest {
   static EmbeddedBroker both;
   static EmbeddedBroker mutual;
 
-  record Run(int exit, String output) {}
-
   @BeforeAll
   static void build() throws Exception {
-    assumeTrue(
-        Files.exists(Path.of("/usr/include/mbedtls/ssl.h")), "libmbedtls-dev missing: ./test.sh");
+    assumeTrue(MqttDeviceProgram.buildable(), "libmbedtls-dev missing: ./test.sh");
     pki = TestPki.create(dir.resolve("ours"));
     rogue = TestPki.create(dir.resolve("rogue"));
     pki.device("sensor-1");
     rogue.device("sensor-1");
-    // The CA as firmware embeds it: a C string whose length counts the terminating NUL.
-    String pem = Files.readString(pki.caFile(), StandardCharsets.US_ASCII);
-    StringBuilder h = new StringBuilder("static const char mqttls_ca_pem[] =\n");
-    for (String line : pem.split("\n")) {
-      h.append("  \"").append(line).append("\\n\"\n");
-    }
-    h.append(";\nstatic const size_t mqttls_ca_pem_len = sizeof(mqttls_ca_pem);\n");
-    Files.writeString(dir.resolve("ca_cert.h"), h.toString());
-    device = dir.resolve("mqtt_device");
-    Run cc =
-        exec(
-            List.of(
-                "cc",
-                "-O1",
-                "-Wall",
-                "-I",
-                dir.toString(),
-                "-o",
-                device.toString(),
-                SOURCE.toAbsolutePath().toString(),
-                "-lmbedtls",
-                "-lmbedx509",
-                "-lmbedcrypto"),
-            Map.of(),
-            60);
-    assertThat(cc.exit()).as(cc.output()).isZero();
+    device = MqttDeviceProgram.build(dir, pki.caFile());
     Path psk = dir.resolve("psk");
     Files.writeString(psk, "sensor-1:" + KEY + "\n");
     pskOnly =
@@ -117,7 +86,7 @@ class MbedtlsPskDeviceTest {
   }
 
   private static Run pskDevice(int port, String suite, String key) throws Exception {
-    return exec(
+    return MqttDeviceProgram.exec(
         List.of(
             device.toString(), String.valueOf(port), "localhost", "-", "-", "sensor-1", "0", "500"),
         Map.of(
@@ -168,7 +137,7 @@ class MbedtlsPskDeviceTest {
 
   private static Run ccm8Device(TestPki issuer) throws Exception {
     TestPki.Device d = issuer.device("sensor-1");
-    return exec(
+    return MqttDeviceProgram.exec(
         List.of(
             device.toString(),
             String.valueOf(mutual.port()),
@@ -213,24 +182,5 @@ class MbedtlsPskDeviceTest {
             "handshake failed: client certificate CN=sensor-1 not signed by a CA in cafile",
             "(CLIENT_CERT_UNTRUSTED_ISSUER)",
             "engine bctls");
-  }
-
-  private static Run exec(List<String> cmd, Map<String, String> env, int seconds)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      p.getOutputStream().close();
-      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-        throw new AssertionError(cmd.get(0) + " did not finish within " + seconds + " s");
-      }
-      return new Run(
-          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    } finally {
-      if (p.isAlive()) {
-        p.destroyForcibly();
-      }
-    }
   }
 }
