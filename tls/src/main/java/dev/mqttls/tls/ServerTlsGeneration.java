@@ -358,6 +358,7 @@ final class ServerTlsGeneration {
             m == null ? Optional.empty() : Optional.of(m.privateKey()),
             m == null ? List.of() : (s.sendRoot() ? m.chain() : m.chainWithoutRoot()),
             check,
+            protocols(s.minVersion()).contains("TLSv1.2"),
             protocols(s.minVersion()).contains("TLSv1.3"),
             s.maxChainDepth() + 1);
     try {

@@ -188,6 +188,33 @@ class BctlsEngineTest {
   }
 
   @Test
+  void opensslSClientPsk_tls12Ccm8_andTls13() throws Exception {
+    try (TlsTestServer s =
+        new TlsTestServer(pskListener(pskFile("o", "dev-1:00112233445566778899aabbccddeeff\n")))) {
+      String hex = HexFormat.of().formatHex(KEY);
+      String out12 =
+          SClient.run(
+              dir,
+              s.port(),
+              "-psk",
+              hex,
+              "-psk_identity",
+              "dev-1",
+              "-tls1_2",
+              "-cipher",
+              "PSK-AES128-CCM8");
+      assertThat(out12).contains("ping-echo").contains("PSK-AES128-CCM8");
+      assertThat(s.next(TlsSessionEstablished.class).cipherSuite())
+          .isEqualTo("TLS_PSK_WITH_AES_128_CCM_8");
+      String out13 = SClient.run(dir, s.port(), "-psk", hex, "-psk_identity", "dev-1");
+      assertThat(out13).contains("ping-echo").contains("TLSv1.3");
+      TlsSessionEstablished e = s.next(TlsSessionEstablished.class);
+      assertThat(e.protocol()).isEqualTo("TLSv1.3");
+      assertThat(e.pskIdentity()).contains("dev-1");
+    }
+  }
+
+  @Test
   void wrongKeyAndUnknownIdentity_namedInTheLog_sameAlertToTheClient() throws Exception {
     byte[] wrong = HexFormat.of().parseHex("ff112233445566778899aabbccddeeff");
     try (TlsTestServer s =

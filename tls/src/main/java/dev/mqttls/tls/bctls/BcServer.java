@@ -170,10 +170,15 @@ final class BcServer extends AbstractTlsServer {
 
   @Override
   protected ProtocolVersion[] getSupportedVersions() {
-    if (config.psk() && config.allowTls13()) {
+    boolean tls13 = config.psk() && config.allowTls13();
+    if (tls13 && config.allowTls12()) {
       return ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
     }
-    return ProtocolVersion.TLSv12.only();
+    // tls_version tlsv1.3 on a certificate-only use of this engine leaves nothing to offer: the
+    // client is refused with protocol_version, as the listener's minimum asks
+    return tls13 || !config.allowTls12()
+        ? ProtocolVersion.TLSv13.only()
+        : ProtocolVersion.TLSv12.only();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param chain the certificate chain sent with it, leaf first; empty for PSK only
  * @param clientCertificates requests and checks a client certificate in certificate handshakes
  *     (never in PSK handshakes, as with OpenSSL); empty when the listener does not require one
+ * @param allowTls12 whether TLS 1.2 may be negotiated ({@code tls_version} below 1.3)
  * @param allowTls13 whether TLS 1.3 (external PSK only) may be negotiated
  * @param maxChainLength the most certificates accepted in a client chain
  */
@@ -25,6 +26,7 @@ public record BcTlsConfig(
     Optional<PrivateKey> privateKey,
     List<X509Certificate> chain,
     Optional<ClientCertificateCheck> clientCertificates,
+    boolean allowTls12,
     boolean allowTls13,
     int maxChainLength) {
 
@@ -37,6 +39,9 @@ public record BcTlsConfig(
     Objects.requireNonNull(clientCertificates);
     if (privateKey.isPresent() == chain.isEmpty()) {
       throw new IllegalArgumentException("a certificate chain needs its private key and back");
+    }
+    if (!allowTls12 && !allowTls13) {
+      throw new IllegalArgumentException("neither TLS 1.2 nor TLS 1.3 allowed");
     }
     if (pskKeys.isEmpty() && privateKey.isEmpty()) {
       throw new IllegalArgumentException("neither PSK keys nor a certificate");
@@ -62,6 +67,8 @@ public record BcTlsConfig(
         + (chain.isEmpty() ? "none" : chain.get(0).getSubjectX500Principal().getName())
         + ", clientCertificates="
         + clientCertificates.isPresent()
+        + ", tls12="
+        + allowTls12
         + ", tls13="
         + allowTls13
         + "]";
