@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       dev.mqttls.cli.broker.BrokerCommand.class,
       dev.mqttls.cli.pki.PkiCommand.class,
+      dev.mqttls.cli.psk.PskCommand.class,
       dev.mqttls.cli.client.PubCommand.class,
       dev.mqttls.cli.client.SubCommand.class,
       dev.mqttls.cli.client.ShellCommand.class,
