@@ -41,6 +41,8 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        // "--dir ca" names a directory, although "pki ca" is also a command.
+        .setAllowSubcommandsAsOptionParameters(true)
         .setParameterExceptionHandler(new dev.mqttls.cli.client.UsageErrors());
   }
 
