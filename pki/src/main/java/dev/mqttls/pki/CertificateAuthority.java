@@ -444,6 +444,55 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * Renews a device certificate from a CSR made on the device (renewal over MQTT, {@code
+   * pki.provision}): the same id, the CSR's key, a new serial. The id must hold a current
+   * certificate (issued, not revoked, not expired). The superseded certificate file is kept in
+   * {@code certs/history/ID.SERIAL.crt} and stays valid until it expires or is revoked.
+   *
+   * @throws PkiException {@link Reason#UNKNOWN_ID}, {@link Reason#ALREADY_REVOKED} or {@link
+   *     Reason#INVALID_ARGUMENT} (expired) when there is nothing current to renew; {@link
+   *     Reason#BAD_CSR}
+   */
+  public IssuedCertificate renewCsr(String id, byte[] csr, DeviceOptions options) {
+    Names.checkId(id);
+    PublicKey key = Csrs.verifiedKey(csr, "CSR for " + id);
+    Keys.typeOf(key);
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      IssuedCertificate current = lookupId(index, id);
+      if (current.revoked()) {
+        throw new PkiException(
+            Reason.ALREADY_REVOKED, id + " (serial " + current.serialHex() + ") is revoked");
+      }
+      if (!current.notAfter().isAfter(Instant.now())) {
+        throw new PkiException(
+            Reason.INVALID_ARGUMENT, id + " (serial " + current.serialHex() + ") has expired");
+      }
+      Path certFile = Index.certificateFile(dir, id);
+      Path history =
+          dir.resolve("certs")
+              .resolve("history")
+              .resolve(id + "." + current.serial().toString(16) + ".crt");
+      try {
+        Files.createDirectories(history.getParent());
+        Files.move(certFile, history, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new PkiException(Reason.IO, "cannot keep " + certFile + ": " + Keys.oneLine(e), e);
+      }
+      IssuedCertificate issued =
+          mint(
+              id,
+              CertificateKind.DEVICE,
+              new KeyPair(key, null),
+              options.days(),
+              (signer, k, nb, na) -> Certificates.device(signer, id, k, nb, na));
+      index.put(id, issued);
+      Index.write(dir, index.values());
+      return issued;
+    }
+  }
+
   // ---------------------------------------------------------------- revoke and CRL
 
   /**
