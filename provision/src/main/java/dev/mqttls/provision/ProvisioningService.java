@@ -160,8 +160,8 @@ public final class ProvisioningService implements AutoCloseable {
     byte[] payload;
     if (outcome instanceof Issued issued) {
       LOG.info(
-          "{}: issued {} serial {} valid until {} (key stays on the device; in index.txt)",
-          what,
+          "provisioning: {} {} serial {} valid until {} (key stays on the device; in index.txt)",
+          what.equals("renewal") ? "renewed" : "issued",
           id,
           issued.certificate().serialHex(),
           issued.certificate().notAfter());
@@ -169,7 +169,11 @@ public final class ProvisioningService implements AutoCloseable {
       payload = issued.chainPem().getBytes(StandardCharsets.US_ASCII);
     } else {
       Refused refused = (Refused) outcome;
-      LOG.info("{}: refused '{}': {}", what, printable(id), refused.payload());
+      LOG.info(
+          "provisioning: refused {}'{}': {}",
+          what.equals("renewal") ? "renewal of " : "",
+          printable(id),
+          refused.payload());
       if (!usableAsLevel(id)) {
         return;
       }
@@ -181,7 +185,11 @@ public final class ProvisioningService implements AutoCloseable {
         .whenComplete(
             (r, e) -> {
               if (e != null) {
-                LOG.warn("{}: could not publish the answer to {}: {}", what, topic, e.getMessage());
+                LOG.warn(
+                    "provisioning: could not publish the {} answer to {}: {}",
+                    what,
+                    topic,
+                    e.getMessage());
               }
             });
   }
