@@ -20,7 +20,11 @@ import dev.mqttls.provision.internal.RateLimit;
 import dev.mqttls.provision.internal.RequestPayload;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * certificate chain or the refusal to the device's reply topic (docs/provisioning.md).
  *
  * <p>Every issuance is one log line (id, serial, validity; never a key or token) and a line in the
- * CA's {@code index.txt}; every refusal is one line with its reason code. Requests are handled one
- * at a time on the client's callback thread, never on an event loop.
+ * CA's {@code index.txt}; every refusal is one line with its reason code. Requests are handled on
+ * the client's callback thread (renewals) and one signer thread that signs whatever provisioning
+ * requests are waiting together, never on an event loop.
  */
 public final class ProvisioningService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisioningService.class);
@@ -40,14 +45,21 @@ public final class ProvisioningService implements AutoCloseable {
   /** The client id of the service's in-process connection. */
   public static final String CLIENT_ID = "$mqttls-provisioning";
 
+  // Most requests signed together: one durable write of the CA's index for all of them.
+  private static final int BATCH = 256;
+
   private final Provisioner provisioner;
   private final RateLimit rate;
   private final MqttClient client;
+  private final BlockingQueue<ProvisionRequest> pending = new LinkedBlockingQueue<>();
+  private final Thread signer;
 
   private ProvisioningService(Provisioner provisioner, RateLimit rate, MqttClient client) {
     this.provisioner = provisioner;
     this.rate = rate;
     this.client = client;
+    this.signer = new Thread(this::signLoop, "mqttls-provisioning");
+    this.signer.setDaemon(true);
   }
 
   /**
@@ -71,6 +83,7 @@ public final class ProvisioningService implements AutoCloseable {
     ProvisioningService service =
         new ProvisioningService(
             provisioner, new RateLimit(config.ratePerSecond(), System::nanoTime), client);
+    service.signer.start();
     try {
       client.blocking().connect();
       client
@@ -84,7 +97,7 @@ public final class ProvisioningService implements AutoCloseable {
               Subscription.of(ProvisioningTopics.RENEW_CSR + "+", Qos.AT_LEAST_ONCE),
               service::onRenew);
     } catch (RuntimeException e) {
-      client.close();
+      service.close();
       throw e;
     }
     Set<String> claims = broker.config().provisioning().orElse(Set.of());
@@ -114,14 +127,58 @@ public final class ProvisioningService implements AutoCloseable {
     } else if (!rate.tryAcquire()) {
       outcome = new Refused(id, RefusalReason.RATE_LIMITED, "too many requests: try again later");
     } else {
-      outcome =
-          decide(id, () -> provisioner.provision(new ProvisionRequest(id, p.csr(), p.token())));
+      // Signed on the signer thread, together with whatever else is waiting.
+      pending.add(new ProvisionRequest(id, p.csr(), p.token()));
+      return;
     }
+    answerProvisioning(outcome);
+  }
+
+  private void answerProvisioning(ProvisioningOutcome outcome) {
     answer(
         "provisioning",
         outcome,
         ProvisioningTopics.PROVISION_CERTIFICATE,
         ProvisioningTopics.PROVISION_REFUSED);
+  }
+
+  private void signLoop() {
+    List<ProvisionRequest> batch = new ArrayList<>(BATCH);
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        batch.add(pending.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      pending.drainTo(batch, BATCH - 1);
+      List<ProvisioningOutcome> outcomes;
+      try {
+        outcomes = provisioner.provisionAll(batch);
+      } catch (PkiException e) {
+        // The CA's own failure (I/O, key): the operator needs the cause, devices only a retry.
+        LOG.error(
+            "provisioning: the CA failed for {} request(s): {} ({})",
+            batch.size(),
+            e.getMessage(),
+            e.reason());
+        outcomes = new ArrayList<>();
+        for (ProvisionRequest r : batch) {
+          outcomes.add(
+              new Refused(
+                  r.id(), RefusalReason.CA_ERROR, "the CA could not sign now: try again later"));
+        }
+      } catch (RuntimeException e) {
+        LOG.error("provisioning: bug while signing; the devices are told to retry", e);
+        outcomes = new ArrayList<>();
+        for (ProvisionRequest r : batch) {
+          outcomes.add(
+              new Refused(
+                  r.id(), RefusalReason.CA_ERROR, "the CA could not sign now: try again later"));
+        }
+      }
+      outcomes.forEach(this::answerProvisioning);
+      batch.clear();
+    }
   }
 
   private void onRenew(Message m) {
@@ -210,9 +267,15 @@ public final class ProvisioningService implements AutoCloseable {
     return s.length() > 64 ? b + "..." : b.toString();
   }
 
-  /** Stops answering: closes the in-process connection. */
+  /** Stops answering: closes the in-process connection; requests not yet signed are dropped. */
   @Override
   public void close() {
     client.close();
+    signer.interrupt();
+    try {
+      signer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
