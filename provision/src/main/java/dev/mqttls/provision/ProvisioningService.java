@@ -51,7 +51,8 @@ public final class ProvisioningService implements AutoCloseable {
   private final Provisioner provisioner;
   private final RateLimit rate;
   private final MqttClient client;
-  private final BlockingQueue<ProvisionRequest> pending = new LinkedBlockingQueue<>();
+  // Bounded: a flood of requests is refused (rate-limited) rather than held in memory.
+  private final BlockingQueue<ProvisionRequest> pending = new LinkedBlockingQueue<>(10_000);
   private final Thread signer;
 
   private ProvisioningService(Provisioner provisioner, RateLimit rate, MqttClient client) {
@@ -126,10 +127,11 @@ public final class ProvisioningService implements AutoCloseable {
               "no device id: send {\"id\": ..., \"csr\": ...} or a CSR whose CN is the id");
     } else if (!rate.tryAcquire()) {
       outcome = new Refused(id, RefusalReason.RATE_LIMITED, "too many requests: try again later");
-    } else {
+    } else if (pending.offer(new ProvisionRequest(id, p.csr(), p.token()))) {
       // Signed on the signer thread, together with whatever else is waiting.
-      pending.add(new ProvisionRequest(id, p.csr(), p.token()));
       return;
+    } else {
+      outcome = new Refused(id, RefusalReason.RATE_LIMITED, "too many requests: try again later");
     }
     answerProvisioning(outcome);
   }
