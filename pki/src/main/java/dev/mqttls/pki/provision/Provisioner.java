@@ -6,6 +6,7 @@ import dev.mqttls.pki.DeviceOptions;
 import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.KeyType;
 import dev.mqttls.pki.PkiException;
+import dev.mqttls.pki.RenewOptions;
 import dev.mqttls.pki.internal.Csrs;
 import dev.mqttls.pki.internal.Keys;
 import dev.mqttls.pki.internal.Names;
@@ -166,7 +167,8 @@ public final class Provisioner {
     if (refused != null) {
       return refused;
     }
-    IssuedCertificate issued = ca.renewCsr(id, csr, options());
+    IssuedCertificate issued =
+        ca.renewCsr(id, csr, RenewOptions.defaults().withDays(policy.days())).issued();
     return new Issued(id, chain(issued), issued);
   }
 
