@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fleet provisions in one run: each device connects with the claim certificate over mutual TLS,
- * sends its CSR, and gets its own certificate, 8 at a time. The suite runs 200 devices; the figure
+ * sends its CSR, and gets its own certificate, 8 at a time. The suite runs 100 devices; the figure
  * in docs/provisioning.md is from 1,000 ({@code -Dmqttls.provision.devices=1000}). The rate goes to
  * the log and to {@code target/provisioning-throughput.txt}.
  */
@@ -38,7 +38,7 @@ class ProvisioningThroughputTest {
 
   @Test
   void aFleet_provisionsInOneRun_eachDeviceWithItsOwnCertificate() throws Exception {
-    int devices = Integer.getInteger("mqttls.provision.devices", 200);
+    int devices = Integer.getInteger("mqttls.provision.devices", 100);
     try (ProvisioningFleet fleet = new ProvisioningFleet(dir)) {
       MqttClientConfig claim = fleet.claim();
       ExecutorService pool = Executors.newFixedThreadPool(8);
