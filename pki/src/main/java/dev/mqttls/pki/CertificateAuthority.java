@@ -469,6 +469,52 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * Signs several device CSRs as {@link #signCsr} does, under one lock and with one durable index
+   * write, for provisioning a fleet over MQTT ({@code pki.provision}). Every id and CSR is checked
+   * before anything is signed.
+   *
+   * @param csrs device id to CSR, in the order to issue
+   * @throws PkiException as {@link #signCsr}, for the first id or CSR refused; nothing is issued
+   *     then
+   */
+  public List<IssuedCertificate> signCsrs(Map<String, byte[]> csrs, DeviceOptions options) {
+    Map<String, PublicKey> keys = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : csrs.entrySet()) {
+      Names.checkId(e.getKey());
+      PublicKey key = Csrs.verifiedKey(e.getValue(), "CSR for " + e.getKey());
+      Keys.typeOf(key);
+      keys.put(e.getKey(), key);
+    }
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      for (String id : keys.keySet()) {
+        requireNew(index, id);
+      }
+      Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
+      List<IssuedCertificate> issued = new ArrayList<>(keys.size());
+      try {
+        for (Map.Entry<String, PublicKey> e : keys.entrySet()) {
+          String id = e.getKey();
+          issued.add(
+              mint(
+                  id,
+                  CertificateKind.DEVICE,
+                  new KeyPair(e.getValue(), null),
+                  options.days(),
+                  signer,
+                  false,
+                  (s, k, nb, na) -> Certificates.device(s, id, k, nb, na)));
+        }
+      } finally {
+        // Also after a failure part-way, so that every certificate file written is in the index.
+        issued.forEach(i -> index.put(i.id(), i));
+        Index.write(dir, index.values());
+      }
+      return issued;
+    }
+  }
+
   // ---------------------------------------------------------------- renew
 
   /**

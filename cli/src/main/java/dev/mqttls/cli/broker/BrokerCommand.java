@@ -105,9 +105,18 @@ public final class BrokerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 1;
     }
+    AutoCloseable provisioning;
+    try {
+      provisioning = dev.mqttls.cli.provision.ProvisioningLauncher.start(broker);
+    } catch (IllegalStateException e) {
+      err.println("Error: " + e.getMessage());
+      broker.close();
+      return 1;
+    }
     Thread hook =
         new Thread(
             () -> {
+              closeQuietly(provisioning);
               broker.close();
               stop.countDown();
             },
@@ -121,6 +130,14 @@ public final class BrokerCommand implements Callable<Integer> {
       broker.close();
     }
     return 0;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // stopping anyway: the broker closes next
+    }
   }
 
   private BrokerConfig loadConfig() throws ConfigException {
