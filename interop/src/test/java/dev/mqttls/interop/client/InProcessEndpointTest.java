@@ -118,7 +118,11 @@ class InProcessEndpointTest {
   void aSocketClient_cannotTakeOverTheSessionOfTheBrokersOwnClient() throws Exception {
     EmbeddedBroker b = new EmbeddedBroker("allow_anonymous true", "listener 0 127.0.0.1").start();
     toClose.add(b);
-    MqttClient bridge = connected(MqttClientConfig.builder("bridge-local").clientId("bridge-local").inProcess(b.broker().inProcessAddress()));
+    MqttClient bridge =
+        connected(
+            MqttClientConfig.builder("bridge-local")
+                .clientId("bridge-local")
+                .inProcess(b.broker().inProcessAddress()));
     MqttClient thief =
         MqttClient.create(
             MqttClientConfig.builder("127.0.0.1").port(b.port()).clientId("bridge-local").build());
