@@ -8,6 +8,7 @@ import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
 import dev.mqttls.broker.internal.connection.MqttConnection;
 import dev.mqttls.broker.internal.metrics.BrokerMetrics;
+import dev.mqttls.broker.internal.metrics.CertificateWatch;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.persistence.RocksJournal;
 import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
@@ -40,6 +41,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -96,9 +98,12 @@ public final class BrokerRuntime {
       ChannelGroup channels) {
     LiveAccess live = new LiveAccess(access);
     TopicTree tree = new TopicTree();
+    BrokerMetrics metrics = new BrokerMetrics(config, ticker, tree);
+    journal = metrics.timed(journal);
     RetainedStore retained = new InMemoryRetainedStore(ticker);
     LocalSessionRegistry sessions =
-        new LocalSessionRegistry(new SessionServices(config, ticker, tree, journal), loops);
+        new LocalSessionRegistry(
+            new SessionServices(config, ticker, tree, journal, metrics), loops);
     LocalRouter router =
         new LocalRouter(
             tree, retained, sessions, journal::putRetained, () -> live.current().hasAcl());
@@ -125,7 +130,7 @@ public final class BrokerRuntime {
         retained,
         journal,
         new ConnectionCounter(ticker),
-        new BrokerMetrics(config.certExpiryWarning()));
+        metrics);
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
@@ -140,6 +145,7 @@ public final class BrokerRuntime {
     BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
     try {
       r.bindAll();
+      r.context.metrics().start(r.context, r.watched(), r::notReady);
     } catch (RuntimeException e) {
       r.close();
       throw e;
@@ -192,6 +198,30 @@ public final class BrokerRuntime {
     }
   }
 
+  private List<CertificateWatch.Listener> watched() {
+    List<CertificateWatch.Listener> w = new ArrayList<>();
+    for (ListenerTls t : tls) {
+      t.settings().ifPresent(s -> w.add(new CertificateWatch.Listener(t.name(), s)));
+    }
+    return w;
+  }
+
+  /** Why this broker cannot serve now (a listener or the store closed), or empty. */
+  private Optional<String> notReady() {
+    if (closed.get()) {
+      return Optional.of("stopping");
+    }
+    for (Channel c : serverChannels) {
+      if (!c.isActive()) {
+        return Optional.of("listener on " + c.localAddress() + " closed");
+      }
+    }
+    if (!context.journal().writable()) {
+      return Optional.of("the store does not take writes");
+    }
+    return Optional.empty();
+  }
+
   public List<InetSocketAddress> boundAddresses() {
     return List.copyOf(bound);
   }
@@ -217,6 +247,7 @@ public final class BrokerRuntime {
     for (ListenerTls t : tls) {
       t.reload();
     }
+    context.metrics().certificatesReloaded();
   }
 
   /** Re-reads the password and ACL files (SIGHUP). */
@@ -248,6 +279,7 @@ public final class BrokerRuntime {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    context.metrics().close();
     for (Channel c : serverChannels) {
       c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
