@@ -253,9 +253,10 @@ public final class BrokerMetrics implements BrokerTelemetry, AutoCloseable {
         .increment();
   }
 
-  /** Re-reads the certificates after a TLS reload. */
+  /** Re-reads the certificates after a TLS reload (SIGHUP), and warns as at start-up. */
   public void certificatesReloaded() {
     certificates.refresh();
+    certificates.warn();
   }
 
   long sharedSubscriptions() {
