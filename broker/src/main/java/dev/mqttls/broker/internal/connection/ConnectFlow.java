@@ -3,6 +3,7 @@ package dev.mqttls.broker.internal.connection;
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionState.Phase;
 import dev.mqttls.broker.internal.routing.Topics;
+import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.ClientAcl;
 import dev.mqttls.broker.internal.security.PasswordFile;
 import dev.mqttls.broker.internal.session.Session;
@@ -106,7 +107,12 @@ final class ConnectFlow {
       return;
     }
     String username = connect.username();
-    if (tls != null && tls.identityIsUsername()) {
+    if (c.inProcess) {
+      // A part of this broker (bridge, $SYS, provisioning, dashboard): trusted as it says.
+      if (username == null) {
+        username = AccessControl.BROKER_IDENTITY;
+      }
+    } else if (tls != null && tls.identityIsUsername()) {
       // The certificate names the user; like Mosquitto, the password file is not consulted.
       username = tls.usernameFromIdentity();
       if (username == null) {
@@ -121,6 +127,15 @@ final class ConnectFlow {
         return;
       }
     } else if (!authenticate(id, username, connect.password())) {
+      return;
+    }
+    if (!c.inProcess && AccessControl.BROKER_IDENTITY.equals(username)) {
+      // Whoever is named so is judged by no ACL: only the broker's own parts may be.
+      disconnector.refuse(
+          id,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          "user name '" + username + "' is reserved for the broker's own in-process clients",
+          NOT_TOLD);
       return;
     }
     int keepAliveSeconds = connect.keepAlive();
@@ -191,6 +206,18 @@ final class ConnectFlow {
     } else {
       c.sessionExpiry = connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
       writer.limits(config.maxInflightMessages(), Long.MAX_VALUE);
+    }
+    if (c.sessionExpiry != 0
+        && c.broker.journal().keepsSessions()
+        && !c.broker.journal().writable()) {
+      // A session the broker could not keep would be promised by the CONNACK; the journal has
+      // logged the episode, and the client may come back once the store writes again.
+      disconnector.refuse(
+          id,
+          ReasonCode.SERVER_UNAVAILABLE,
+          "persistent session, but the message store is failing (its error line says why)",
+          "server unavailable");
+      return;
     }
     keepAlive.start(keepAliveSeconds);
 
