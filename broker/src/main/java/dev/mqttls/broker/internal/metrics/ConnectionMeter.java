@@ -79,7 +79,7 @@ final class ConnectionMeter extends ChannelDuplexHandler {
             address(ctx.channel().remoteAddress()),
             listener,
             protocol(version),
-            Optional.ofNullable(username).or(() -> id.map(DeviceIdentity::value)),
+            Optional.ofNullable(username),
             Optional.ofNullable(tls).map(TlsSessionEstablished::protocol),
             Optional.ofNullable(tls).map(TlsSessionEstablished::cipherSuite),
             id.map(DeviceIdentity::value),
