@@ -3,6 +3,7 @@ package dev.mqttls.broker.internal.connection;
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionState.Phase;
 import dev.mqttls.broker.internal.routing.Topics;
+import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.ClientAcl;
 import dev.mqttls.broker.internal.security.PasswordFile;
 import dev.mqttls.broker.internal.session.Session;
@@ -62,6 +63,8 @@ final class ConnectFlow {
     boolean v5 = c.version.isV5();
     BrokerConfig config = c.broker.config();
     ConnectionTls tls = c.tls;
+    // per_listener_settings true: this listener's files and flags; else the broker's.
+    AccessControl access = c.broker.access().current().forListener(c.listener);
 
     if (tls != null) {
       ReasonCode refused = tls.checkClientId(id);
@@ -75,7 +78,7 @@ final class ConnectFlow {
       }
     }
     if (id.isEmpty()) {
-      if (!config.allowZeroLengthClientId()) {
+      if (!access.allowZeroLengthClientId(config)) {
         disconnector.refuse(
             id,
             ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
@@ -120,8 +123,20 @@ final class ConnectFlow {
             NOT_TOLD);
         return;
       }
-    } else if (!authenticate(id, username, connect.password())) {
+    } else if (!authenticate(access, id, username, connect.password())) {
       return;
+    }
+    if (c.listener >= 0 && config.listeners().get(c.listener).useUsernameAsClientId()) {
+      if (username == null) {
+        // As mosquitto: use_username_as_clientid refuses a client without a user name.
+        disconnector.refuse(
+            id,
+            ReasonCode.NOT_AUTHORIZED,
+            "no user name to use as client id (use_username_as_clientid)",
+            NOT_TOLD);
+        return;
+      }
+      id = username;
     }
     int keepAliveSeconds = connect.keepAlive();
     Integer serverKeepAlive = null;
@@ -146,7 +161,7 @@ final class ConnectFlow {
     }
     c.clientId = id;
     c.username = username;
-    ClientAcl acl = c.broker.access().current().aclFor(username, id);
+    ClientAcl acl = access.aclFor(username, id);
     Will w = connect.will();
     if (w != null && !acl.canWrite(Topics.levels(w.topic().value()))) {
       disconnector.refuse(
@@ -211,9 +226,9 @@ final class ConnectFlow {
    * file; refuses and returns false when they do not pass. The password is never logged; the client
    * learns the reason code only.
    */
-  private boolean authenticate(String id, String username, byte[] password) {
-    boolean anonymousOk = c.broker.config().allowAnonymous();
-    PasswordFile passwords = c.broker.access().current().passwords();
+  private boolean authenticate(AccessControl access, String id, String username, byte[] password) {
+    boolean anonymousOk = access.allowAnonymous(c.broker.config());
+    PasswordFile passwords = access.passwords();
     if (username == null) {
       if (!anonymousOk) {
         disconnector.refuse(
@@ -278,7 +293,10 @@ final class ConnectFlow {
     }
     c.session = s;
     // Resolved again: a reload (SIGHUP) may have come between CONNECT and now.
-    s.setAccess(c.username, c.broker.access().current().aclFor(c.username, c.clientId));
+    s.setAccess(
+        c.username,
+        c.broker.access().current().forListener(c.listener).aclFor(c.username, c.clientId),
+        c.listener);
     c.phase = Phase.CONNECTED;
     MqttProperties props = MqttProperties.EMPTY;
     if (c.isV5()) {

@@ -57,7 +57,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   private dev.mqttls.broker.internal.time.Ticker.Timeout connectTimeout;
 
   public MqttConnection(BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer) {
-    this.c = new ConnectionState(broker, tls, sniffer);
+    this(broker, tls, sniffer, -1);
+  }
+
+  /**
+   * @param listener the index of the listener it came through ({@code per_listener_settings}); -1
+   *     for the broker's settings
+   */
+  public MqttConnection(
+      BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, int listener) {
+    this.c = new ConnectionState(broker, tls, sniffer, listener);
     this.disconnector = new Disconnector(c);
     this.will = new WillFlow(c);
     this.keepAlive =

@@ -45,6 +45,8 @@ public final class Session implements Subscriber {
   /** The ACL of the last connection attached; read by publishers' loops on delivery. */
   private volatile ClientAcl acl = ClientAcl.ALLOW_ALL;
 
+  private volatile int listener = -1;
+
   private volatile String username;
 
   private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
@@ -92,6 +94,20 @@ public final class Session implements Subscriber {
   public void setAccess(String username, ClientAcl acl) {
     this.username = username;
     this.acl = acl;
+  }
+
+  /** As {@link #setAccess(String, ClientAcl)}, noting the listener the client came through. */
+  public void setAccess(String username, ClientAcl acl, int listener) {
+    setAccess(username, acl);
+    this.listener = listener;
+  }
+
+  /**
+   * Index of the listener of the last connection attached, -1 when none: with {@code
+   * per_listener_settings true}, a disconnected session keeps that listener's ACL (as mosquitto).
+   */
+  public int listener() {
+    return listener;
   }
 
   /** A reload (SIGHUP): the ACL is resolved again for the same user. */
