@@ -7,6 +7,7 @@ import dev.mqttls.broker.internal.BrokerContext;
 import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
 import dev.mqttls.broker.internal.connection.MqttConnection;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.persistence.RocksJournal;
 import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
@@ -123,7 +124,8 @@ public final class BrokerRuntime {
         router,
         retained,
         journal,
-        new ConnectionCounter(ticker));
+        new ConnectionCounter(ticker),
+        new BrokerMetrics(config.certExpiryWarning()));
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
@@ -196,6 +198,10 @@ public final class BrokerRuntime {
 
   public BrokerConfig config() {
     return config;
+  }
+
+  public BrokerMetrics telemetry() {
+    return context.metrics();
   }
 
   public int connectionCount() {
