@@ -21,6 +21,7 @@ import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -125,7 +126,8 @@ public final class BrokerRuntime {
         retained,
         journal,
         new ConnectionCounter(ticker),
-        new BrokerMetrics(config.certExpiryWarning()));
+        new BrokerMetrics(config.certExpiryWarning()),
+        new BrokerView(sessions, ticker));
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
@@ -198,6 +200,10 @@ public final class BrokerRuntime {
 
   public BrokerConfig config() {
     return config;
+  }
+
+  public BrokerView view() {
+    return context.view();
   }
 
   public BrokerMetrics telemetry() {
