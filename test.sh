@@ -11,6 +11,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -f /usr/include/mbedtls/ssl.h ] || need+=(libmbedtls-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# A real browser for the dashboard's tests (testing's Chromium drives it through chromedriver).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing test peers: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

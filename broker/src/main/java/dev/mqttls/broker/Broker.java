@@ -1,6 +1,7 @@
 package dev.mqttls.broker;
 
 import dev.mqttls.broker.internal.bootstrap.BrokerRuntime;
+import io.netty.channel.local.LocalAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -50,6 +51,17 @@ public final class Broker implements AutoCloseable {
     return runtime.boundAddresses();
   }
 
+  /**
+   * Where the broker's own parts in this JVM connect, as MQTT clients without a socket: give it to
+   * {@code MqttClientConfig.Builder#inProcess} of the client library. Such a connection has no TLS;
+   * its user name is trusted without a password (and judged by the ACL as that user), and without
+   * one it is the broker itself ({@code $broker}: every topic, no ACL). Not counted against {@code
+   * max_connections}. Other clients may not call themselves {@code $broker}.
+   */
+  public LocalAddress inProcessAddress() {
+    return runtime.inProcessAddress();
+  }
+
   /** The configuration this broker runs with. */
   public BrokerConfig config() {
     return runtime.config();
@@ -88,6 +100,22 @@ public final class Broker implements AutoCloseable {
   public void reload() {
     reloadTls();
     reloadAccessControl();
+  }
+
+  /**
+   * Meters, connected clients and certificate expiry of this broker, for a metrics registry or the
+   * admin listener.
+   */
+  public BrokerTelemetry telemetry() {
+    return runtime.telemetry();
+  }
+
+  /**
+   * Session contents, recent refusals and handshake failures, for the admin module's dashboard.
+   * Internal: its type may change with the dashboard.
+   */
+  public dev.mqttls.broker.internal.view.BrokerView view() {
+    return runtime.view();
   }
 
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */

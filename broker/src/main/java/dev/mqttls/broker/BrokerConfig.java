@@ -100,6 +100,8 @@ public final class BrokerConfig {
   private final Optional<Duration> persistentClientExpiration;
   private final boolean retainAvailable;
   private final int maxConnections;
+  private final Duration sysInterval;
+  private final Duration certExpiryWarning;
   private final Set<LogType> logTypes;
   private final List<LogDestination> logDestinations;
   private final Optional<Path> source;
@@ -126,6 +128,8 @@ public final class BrokerConfig {
     this.persistentClientExpiration = b.persistentClientExpiration;
     this.retainAvailable = b.retainAvailable;
     this.maxConnections = b.maxConnections;
+    this.sysInterval = b.sysInterval;
+    this.certExpiryWarning = b.certExpiryWarning;
     this.logTypes = Set.copyOf(b.logTypes);
     this.logDestinations = List.copyOf(b.logDestinations);
     this.source = b.source;
@@ -178,6 +182,8 @@ public final class BrokerConfig {
     b.persistentClientExpiration = persistentClientExpiration;
     b.retainAvailable = retainAvailable;
     b.maxConnections = maxConnections;
+    b.sysInterval = sysInterval;
+    b.certExpiryWarning = certExpiryWarning;
     b.logTypes = EnumSet.noneOf(LogType.class);
     b.logTypes.addAll(logTypes);
     b.logDestinations.clear();
@@ -268,6 +274,19 @@ public final class BrokerConfig {
   /** Most simultaneous client connections; -1 means no limit. */
   public int maxConnections() {
     return maxConnections;
+  }
+
+  /** Time between {@code $SYS} updates ({@code sys_interval}); zero: no {@code $SYS} tree. */
+  public Duration sysInterval() {
+    return sysInterval;
+  }
+
+  /**
+   * How close to its end a server certificate, CA, CRL or connected device certificate is warned
+   * about ({@code cert_expiry_warning_days}).
+   */
+  public Duration certExpiryWarning() {
+    return certExpiryWarning;
   }
 
   /** Categories of lines to log. */
@@ -362,6 +381,8 @@ public final class BrokerConfig {
     private Optional<Duration> persistentClientExpiration = Optional.empty();
     private boolean retainAvailable = true;
     private int maxConnections = -1;
+    private Duration sysInterval = Duration.ofSeconds(10);
+    private Duration certExpiryWarning = Duration.ofDays(30);
     private Set<LogType> logTypes =
         EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
     private final List<LogDestination> logDestinations = new ArrayList<>();
@@ -503,6 +524,24 @@ public final class BrokerConfig {
         throw new IllegalArgumentException("max_connections must be -1 or positive, got " + n);
       }
       this.maxConnections = n;
+      return this;
+    }
+
+    /** {@code sys_interval}: zero turns the {@code $SYS} tree off. */
+    public Builder sysInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("sys_interval must not be negative");
+      }
+      this.sysInterval = interval;
+      return this;
+    }
+
+    /** {@code cert_expiry_warning_days}. */
+    public Builder certExpiryWarning(Duration window) {
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("cert_expiry_warning_days must not be negative");
+      }
+      this.certExpiryWarning = window;
       return this;
     }
 

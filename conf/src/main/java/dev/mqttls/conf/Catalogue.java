@@ -87,6 +87,12 @@ public final class Catalogue {
       tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | mqttls | 10s | Time allowed for a TLS handshake.
       max_connection_rate | LISTENER | WORD | SUPPORTED | mqttls | 20/s | New connections per source address per second.
       tls_engine | LISTENER | WORD | SUPPORTED | mosquitto | openssl | TLS engine; mqttls takes openssl or jdk.
+      sys_interval | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 10 | Seconds between $SYS topic updates; 0 turns $SYS off.
+      cert_expiry_warning_days | GLOBAL | INTEGER 0..36500 | SUPPORTED | mqttls | 30 | Warn when a server certificate, CA, CRL or connected device certificate ends within this many days.
+      http_listener | GLOBAL | WORDS | SUPPORTED | mqttls | 9090 127.0.0.1 | The admin HTTP listener (metrics, health, dashboard) on PORT [ADDRESS].
+      http_certfile | GLOBAL | PATH | SUPPORTED | mqttls | admin.crt | PEM certificate chain that makes the admin listener HTTPS.
+      http_keyfile | GLOBAL | PATH | SUPPORTED | mqttls | admin.key | The private key of http_certfile.
+      http_password_file | GLOBAL | PATH | SUPPORTED | mqttls | admin-passwd | Users of the admin listener (mosquitto_passwd format), by basic authentication.
       auth_plugin | GLOBAL | PATH | NOT_YET | mosquitto | auth.so | Load an authentication plugin (deprecated: use plugin).
       auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | mosquitto | true | Refuse + and # in user names and client ids given to auth plugins.
       plugin | GLOBAL | PATH | NOT_YET | mosquitto | plugin.so | Load a plugin.
@@ -95,7 +101,6 @@ public final class Catalogue {
       http_dir | LISTENER | PATH | SUPPORTED | mosquitto | www | Serve files from this directory on a websockets listener.
       websockets_log_level | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 0 | libwebsockets' log level (accepted; mqttls has no libwebsockets).
       websockets_headers_size | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 4096 | Most bytes of HTTP headers in a WebSocket upgrade; 0 means 1024.
-      sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Seconds between $SYS topic updates.
       max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Outgoing QoS 1/2 bytes in flight per client.
       memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Most heap the broker may use, in bytes.
       queue_qos0_messages | GLOBAL | FLAG | NOT_YET | mosquitto | false | Queue QoS 0 messages for disconnected persistent clients.

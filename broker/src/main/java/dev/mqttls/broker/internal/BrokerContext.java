@@ -2,12 +2,14 @@ package dev.mqttls.broker.internal;
 
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.RetainedStore;
 import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.security.LiveAccess;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 
@@ -26,6 +28,8 @@ import io.netty.channel.group.ChannelGroup;
  * @param retained the retained messages (for a new subscription)
  * @param journal what is made durable before an acknowledgement
  * @param connections open connections, max_connections, assigned client ids
+ * @param metrics counters, gauges, connected clients, certificate expiry
+ * @param view session contents, recent refusals and handshake failures, for the dashboard
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -37,4 +41,6 @@ public record BrokerContext(
     Router router,
     RetainedStore retained,
     Journal journal,
-    ConnectionCounter connections) {}
+    ConnectionCounter connections,
+    BrokerMetrics metrics,
+    BrokerView view) {}

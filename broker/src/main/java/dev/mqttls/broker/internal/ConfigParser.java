@@ -221,6 +221,11 @@ public final class ConfigParser {
               default -> throw d.error("unknown mode '" + mode + "'; use none, batch or always");
             });
       }
+      case "sys_interval" -> builder.sysInterval(Duration.ofSeconds(spec.integer(d)));
+      case "cert_expiry_warning_days" ->
+          builder.certExpiryWarning(Duration.ofDays(spec.integer(d)));
+        // The admin module's, read by it from the same file.
+      case "http_listener", "http_certfile", "http_keyfile", "http_password_file" -> {}
       case "log_type" -> logType(d);
       case "log_dest" -> logDest(d);
         // Read by ConfReader where it stands.

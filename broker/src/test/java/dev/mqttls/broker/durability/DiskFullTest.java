@@ -99,6 +99,12 @@ class DiskFullTest {
       s.send(new Disconnect(ReasonCode.NORMAL_DISCONNECTION));
     }
 
+    // A retained message stored while there is space: it must stay the retained one.
+    try (WireClient r = WireClient.connect(port, MqttVersion.V5, "full-retain", false)) {
+      r.publish("full/retained", "before", 1, true, 1);
+      assertThat(r.poll(Duration.ofSeconds(10))).isInstanceOf(Puback.class);
+    }
+
     // Fill the file system to the last block.
     Path filler = mount.resolve("filler");
     byte[] chunk = new byte[16 * 1024];
@@ -129,6 +135,19 @@ class DiskFullTest {
       }
     }
     assertThat(refused).as("refusals on a full disk").isPositive();
+
+    // A retained QoS 1 PUBLISH the store refuses does not replace the retained message meanwhile:
+    // its publisher was told it failed and will send it again.
+    try (WireClient r = WireClient.connect(port, MqttVersion.V5, "full-retain", false)) {
+      r.publish("full/retained", "during", 1, true, 2);
+      MqttPacket answer = r.poll(Duration.ofSeconds(10));
+      assertThat(answer).isInstanceOf(Puback.class);
+      assertThat(((Puback) answer).reasonCode()).isEqualTo(ReasonCode.UNSPECIFIED_ERROR);
+      r.subscribe("full/retained", 0);
+      MqttPacket kept = r.poll(Duration.ofSeconds(10));
+      assertThat(kept).isInstanceOf(dev.mqttls.codec.Publish.class);
+      assertThat(WireClient.text((dev.mqttls.codec.Publish) kept)).isEqualTo("before");
+    }
     assertThat(reasonString).isNotNull().doesNotContain("/").doesNotContain(mount.toString());
 
     // 3.1.1 has no refusal: the connection closes without a PUBACK.

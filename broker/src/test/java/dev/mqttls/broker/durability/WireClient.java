@@ -134,11 +134,16 @@ final class WireClient implements AutoCloseable {
   }
 
   void publish(String topic, String payload, int qos, int packetId) throws IOException {
+    publish(topic, payload, qos, false, packetId);
+  }
+
+  void publish(String topic, String payload, int qos, boolean retain, int packetId)
+      throws IOException {
     send(
         new Publish(
             false,
             Qos.of(qos),
-            false,
+            retain,
             topic,
             qos == 0 ? 0 : packetId,
             MqttProperties.EMPTY,

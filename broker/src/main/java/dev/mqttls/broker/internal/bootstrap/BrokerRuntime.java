@@ -7,6 +7,7 @@ import dev.mqttls.broker.internal.BrokerContext;
 import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
 import dev.mqttls.broker.internal.connection.MqttConnection;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.persistence.RocksJournal;
 import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
@@ -20,6 +21,7 @@ import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -32,6 +34,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,6 +43,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -59,6 +64,8 @@ public final class BrokerRuntime {
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private final List<ListenerTls> tls = new ArrayList<>();
+  private final LocalAddress inProcessAddress =
+      new LocalAddress("mqttls-broker-" + UUID.randomUUID());
   private final BrokerContext context;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -100,7 +107,15 @@ public final class BrokerRuntime {
         new LocalSessionRegistry(new SessionServices(config, ticker, tree, journal), loops);
     LocalRouter router =
         new LocalRouter(
-            tree, retained, sessions, journal::putRetained, () -> live.current().hasAcl());
+            tree,
+            retained,
+            sessions,
+            (topic, m) -> {
+              int failedBefore = journal.failedWrites();
+              journal.putRetained(topic, m);
+              return journal.failedWrites() == failedBefore;
+            },
+            () -> live.current().hasAcl());
     if (journal.keepsSessions()) {
       long started = ticker.nanoTime();
       List<Journal.StoredSession> stored = journal.load(retained::put);
@@ -123,7 +138,9 @@ public final class BrokerRuntime {
         router,
         retained,
         journal,
-        new ConnectionCounter(ticker));
+        new ConnectionCounter(ticker),
+        new BrokerMetrics(config.certExpiryWarning()),
+        new BrokerView(sessions, ticker));
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
@@ -137,12 +154,28 @@ public final class BrokerRuntime {
             : Journal.NONE;
     BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
     try {
+      r.bindInProcess();
       r.bindAll();
     } catch (RuntimeException e) {
       r.close();
       throw e;
     }
     return r;
+  }
+
+  /** The endpoint for the broker's own parts in this JVM; no socket, always there. */
+  private void bindInProcess() {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(LocalServerChannel.class)
+            .childHandler(new InProcessInitializer(context));
+    serverChannels.add(b.bind(inProcessAddress).syncUninterruptibly().channel());
+  }
+
+  /** Where {@code MqttClientConfig.Builder#inProcess} connects to reach this broker. */
+  public LocalAddress inProcessAddress() {
+    return inProcessAddress;
   }
 
   private void bindAll() {
@@ -198,6 +231,14 @@ public final class BrokerRuntime {
 
   public BrokerConfig config() {
     return config;
+  }
+
+  public BrokerView view() {
+    return context.view();
+  }
+
+  public BrokerMetrics telemetry() {
+    return context.metrics();
   }
 
   public int connectionCount() {

@@ -109,7 +109,12 @@ final class ConnectFlow {
       return;
     }
     String username = connect.username();
-    if (tls != null && tls.identityIsUsername()) {
+    if (c.inProcess) {
+      // A part of this broker (bridge, $SYS, provisioning, dashboard): trusted as it says.
+      if (username == null) {
+        username = AccessControl.BROKER_IDENTITY;
+      }
+    } else if (tls != null && tls.identityIsUsername()) {
       // The certificate names the user; like Mosquitto, the password file is not consulted.
       username = tls.usernameFromIdentity();
       if (username == null) {
@@ -124,6 +129,15 @@ final class ConnectFlow {
         return;
       }
     } else if (!authenticate(access, id, username, connect.password())) {
+      return;
+    }
+    if (!c.inProcess && AccessControl.BROKER_IDENTITY.equals(username)) {
+      // Whoever is named so is judged by no ACL: only the broker's own parts may be.
+      disconnector.refuse(
+          id,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          "user name '" + username + "' is reserved for the broker's own in-process clients",
+          NOT_TOLD);
       return;
     }
     if (c.listener >= 0 && config.listeners().get(c.listener).useUsernameAsClientId()) {

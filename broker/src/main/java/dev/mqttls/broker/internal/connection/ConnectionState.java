@@ -26,6 +26,13 @@ final class ConnectionState {
   final BrokerContext broker;
   final ConnectionTls tls;
   final ConnectSniffer sniffer;
+
+  /**
+   * Whether the connection comes from inside this JVM ({@code Broker#inProcessAddress()}): trusted,
+   * not counted against max_connections.
+   */
+  final boolean inProcess;
+
   ChannelHandlerContext ctx;
   Channel channel;
   ReadGate gate;
@@ -50,11 +57,17 @@ final class ConnectionState {
   /** Index of the listener the connection came through; -1: none (in-process, tests). */
   final int listener;
 
-  ConnectionState(BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, int listener) {
+  ConnectionState(
+      BrokerContext broker,
+      ConnectionTls tls,
+      ConnectSniffer sniffer,
+      boolean inProcess,
+      int listener) {
     this.broker = broker;
     this.listener = listener;
     this.tls = tls;
     this.sniffer = sniffer;
+    this.inProcess = inProcess;
   }
 
   void bind(ChannelHandlerContext ctx) {

@@ -19,6 +19,7 @@ import dev.mqttls.codec.Pubrel;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.codec.Subscribe;
 import dev.mqttls.codec.Unsubscribe;
+import dev.mqttls.tls.TlsHandshakeFailed;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -66,7 +67,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
    */
   public MqttConnection(
       BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, int listener) {
-    this.c = new ConnectionState(broker, tls, sniffer, listener);
+    this(new ConnectionState(broker, tls, sniffer, false, listener));
+  }
+
+  /**
+   * A connection from inside this JVM: no TLS; its user name is trusted without a password, and
+   * without one it acts as the broker itself (no ACL); not counted against max_connections.
+   */
+  public static MqttConnection inProcess(BrokerContext broker, ConnectSniffer sniffer) {
+    return new MqttConnection(new ConnectionState(broker, null, sniffer, true, -1));
+  }
+
+  private MqttConnection(ConnectionState state) {
+    this.c = state;
     this.disconnector = new Disconnector(c);
     this.will = new WillFlow(c);
     this.keepAlive =
@@ -106,7 +119,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     c.address = ConnectionState.format(c.channel.remoteAddress());
-    int n = c.broker.connections().opened();
+    int n = c.inProcess ? 0 : c.broker.connections().opened();
     int max = c.broker.config().maxConnections();
     if (max > 0 && n > max) {
       LOG.warn("Refusing connection from {}: max_connections {} reached", c.address, max);
@@ -143,7 +156,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    c.broker.connections().closed();
+    if (!c.inProcess) {
+      c.broker.connections().closed();
+    }
     if (connectTimeout != null) {
       connectTimeout.cancel();
     }
@@ -172,6 +187,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof TlsHandshakeFailed failed) {
+      c.broker.view().handshakeFailed(failed);
+    }
     if (c.tls != null && c.tls.onUserEvent(evt)) {
       if (c.tls.handshakeDone() && connectTimeout == null && c.channel.isActive()) {
         startConnectTimer(ctx);

@@ -350,6 +350,33 @@ public final class Session implements Subscriber {
     return existed;
   }
 
+  // ---- read-only views for the admin module's dashboard (called on the executor)
+
+  /** A copy of the subscriptions, in no particular order. */
+  public List<ClientSubscription> subscriptionsCopy() {
+    return List.copyOf(subscriptions.values());
+  }
+
+  /** QoS 1/2 messages queued behind the in-flight window. */
+  public int queuedCount() {
+    return outbound.queuedCount();
+  }
+
+  /** The QoS 1/2 messages sent and not yet acknowledged, oldest first. */
+  public List<InFlightMessage> inFlight() {
+    return outbound.inFlight();
+  }
+
+  /**
+   * One message of the in-flight window.
+   *
+   * @param packetId its packet id
+   * @param topic its topic (empty once a QoS 2 message is released and only its PUBREL is kept)
+   * @param qos 1 or 2
+   * @param released QoS 2: PUBREC came and PUBREL was sent, PUBCOMP is awaited
+   */
+  public record InFlightMessage(int packetId, String topic, int qos, boolean released) {}
+
   /** How many subscriptions the session holds (for max_subscriptions). */
   public int subscriptionCount() {
     return subscriptions.size();
