@@ -119,6 +119,14 @@ public final class Chromium implements AutoCloseable {
    * @throws IllegalStateException naming the cause (and the driver's log) when it does not start
    */
   public static Chromium start(int width, int height) {
+    return start(width, height, List.of());
+  }
+
+  /**
+   * As {@link #start(int, int)}, with more command-line switches for the browser (e.g. {@code
+   * --ignore-certificate-errors-spki-list=HASH} to trust one test server key).
+   */
+  public static Chromium start(int width, int height, List<String> extraArgs) {
     if (!isInstalled()) {
       throw new IllegalStateException(
           browserBinary()
@@ -150,7 +158,8 @@ public final class Chromium implements AutoCloseable {
       }
       URI base = URI.create("http://127.0.0.1:" + port.group(1) + "/");
       HttpClient http = HttpClient.newBuilder().connectTimeout(START_TIMEOUT).build();
-      JsonNode created = send(http, "POST", base.resolve("session"), capabilities(width, height));
+      JsonNode created =
+          send(http, "POST", base.resolve("session"), capabilities(width, height, extraArgs));
       String id = created.path("sessionId").asText("");
       if (id.isEmpty()) {
         throw new IllegalStateException("chromedriver answered no session id: " + created);
@@ -164,7 +173,7 @@ public final class Chromium implements AutoCloseable {
     }
   }
 
-  private static ObjectNode capabilities(int width, int height) {
+  private static ObjectNode capabilities(int width, int height, List<String> extraArgs) {
     ObjectNode options = JSON.createObjectNode();
     options.put("binary", browserBinary().toString());
     ArrayNode args = options.putArray("args");
@@ -177,6 +186,7 @@ public final class Chromium implements AutoCloseable {
     args.add("--no-first-run");
     args.add("--hide-scrollbars");
     args.add("--window-size=" + width + "," + height);
+    extraArgs.forEach(args::add);
     ObjectNode always = JSON.createObjectNode();
     always.put("browserName", "chrome");
     always.set("goog:chromeOptions", options);
