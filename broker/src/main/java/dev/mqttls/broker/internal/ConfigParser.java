@@ -139,7 +139,16 @@ public final class ConfigParser {
         global.address = Optional.of(d.word());
         globalPortGiven = true;
       }
-      case "per_listener_settings" -> perListenerSettings = d.bool();
+      case "per_listener_settings" -> {
+        if (d.bool() && !securityLines.isEmpty()) {
+          // mosquitto's rule too: the lines before it would have had no listener to belong to.
+          throw d.error(
+              "must be set before any other security setting ("
+                  + securityLines.get(0).where()
+                  + ")");
+        }
+        perListenerSettings = d.bool();
+      }
       case "allow_anonymous", "allow_zero_length_clientid" -> {
         d.bool();
         security(d);
