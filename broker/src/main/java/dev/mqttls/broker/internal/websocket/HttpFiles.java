@@ -70,14 +70,25 @@ public final class HttpFiles {
     }
     String relative = path.equals("/") ? "index.html" : path.substring(1);
     Path real;
+    Path asked;
     try {
-      real = root.resolve(relative).toRealPath();
-    } catch (NoSuchFileException | NotDirectoryException | InvalidPathException e) {
+      asked = root.resolve(relative);
+    } catch (InvalidPathException e) {
+      return new Lookup(null, HttpResponseStatus.NOT_FOUND);
+    }
+    try {
+      real = asked.toRealPath();
+    } catch (NoSuchFileException | NotDirectoryException e) {
       return new Lookup(null, HttpResponseStatus.NOT_FOUND);
     } catch (AccessDeniedException e) {
       return new Lookup(null, HttpResponseStatus.FORBIDDEN);
     } catch (IOException e) {
-      return new Lookup(null, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+      // ENOTDIR ("a.css/x") comes as a plain FileSystemException: missing, as mosquitto says.
+      return new Lookup(
+          null,
+          Files.exists(asked)
+              ? HttpResponseStatus.INTERNAL_SERVER_ERROR
+              : HttpResponseStatus.NOT_FOUND);
     }
     // Path.startsWith compares whole names: /srv/www2 is not inside /srv/www.
     if (!real.startsWith(root)) {
