@@ -52,6 +52,7 @@ public final class ConfigParser {
   private final List<Directive> securityLines = new ArrayList<>();
 
   private Directive pskFile;
+  private Directive firstPskFile;
 
   private ConfigParser(Path topFile) {
     this.topFile = topFile;
@@ -77,9 +78,16 @@ public final class ConfigParser {
   }
 
   private BrokerConfig apply(ConfFile file) throws ConfException, ConfigException {
-    // psk_file is global and may stand anywhere; each listener with psk_hint gets it.
+    // psk_file is global and may stand anywhere; each listener with psk_hint gets it. With
+    // per_listener_settings true it is the listener's own, as in mosquitto (see pskOf).
+    boolean perListener = false;
     for (Directive d : file.directives()) {
-      if (d.name().equals("psk_file")) {
+      if (d.name().equals("per_listener_settings") && d.bool()) {
+        perListener = true;
+      }
+    }
+    for (Directive d : file.directives()) {
+      if (d.name().equals("psk_file") && !perListener) {
         pskFile = d;
       }
     }
@@ -136,6 +144,7 @@ public final class ConfigParser {
     switch (d.name()) {
       case "listener" -> {
         anyListenerLine = true;
+        pskOf(current());
         checkTls(current());
         List<String> w = d.words();
         int port = Integer.parseInt(w.get(0));
@@ -153,12 +162,10 @@ public final class ConfigParser {
         globalPortGiven = true;
       }
       case "per_listener_settings" -> {
-        if (d.bool() && !securityLines.isEmpty()) {
+        Directive first = securityLines.isEmpty() ? firstPskFile : securityLines.get(0);
+        if (d.bool() && first != null) {
           // mosquitto's rule too: the lines before it would have had no listener to belong to.
-          throw d.error(
-              "must be set before any other security setting ("
-                  + securityLines.get(0).where()
-                  + ")");
+          throw d.error("must be set before any other security setting (" + first.where() + ")");
         }
         perListenerSettings = d.bool();
       }
@@ -181,6 +188,12 @@ public final class ConfigParser {
           PskFile.read(f);
         } catch (TlsMaterialException e) {
           throw new ConfigException(d.where() + ": " + e.getMessage(), e);
+        }
+        if (perListenerSettings) {
+          current().pskFile = d;
+        }
+        if (firstPskFile == null) {
+          firstPskFile = d;
         }
       }
       case "acl_file" -> {
@@ -321,6 +334,18 @@ public final class ConfigParser {
         anonymous, Optional.ofNullable(passwords), Optional.ofNullable(acl), zeroLength);
   }
 
+  /**
+   * per_listener_settings true: a listener with psk_hint takes the psk_file of its own block
+   * (anywhere in it), not another listener's.
+   */
+  private static void pskOf(ListenerDraft l) {
+    if (l.pskFile != null
+        && !l.tls.contains(l.pskFile)
+        && l.tls.stream().anyMatch(t -> t.name().equals("psk_hint"))) {
+      l.tls.add(l.pskFile);
+    }
+  }
+
   /** A log_type line; the catalogue has checked the name. */
   private void logType(Directive d) {
     if (logTypes == null) {
@@ -386,8 +411,10 @@ public final class ConfigParser {
   }
 
   private BrokerConfig finish() throws ConfigException, ConfException {
+    pskOf(current());
     checkTls(current());
     if (current() != global) {
+      pskOf(global);
       checkTls(global);
     }
     if (!perListenerSettings) {
@@ -454,6 +481,10 @@ public final class ConfigParser {
     boolean webSockets;
     Path httpDir;
     Directive httpDirLine;
+
+    /** This listener's psk_file under per_listener_settings true. */
+    Directive pskFile;
+
     boolean useUsernameAsClientId;
 
     /** {@code FILE:LINE: listener} of its listener line; null for the default listener. */
