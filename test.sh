@@ -11,11 +11,24 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -f /usr/include/mbedtls/ssl.h ] || need+=(libmbedtls-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 [ -d /usr/lib/python3/dist-packages/prometheus_client ] || need+=(python3-prometheus-client)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# A real browser for the dashboard's tests (testing's Chromium drives it through chromedriver).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing test peers: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+# MQTT.js (npm `mqtt`) for the WebSocket interop tests, in a cache that outlives `mvn clean`
+# (dev.mqttls.testing.NodePackages finds it there).
+node_cache="${HOME}/.cache/mqttls/node"
+if [ ! -f "$node_cache/node_modules/mqtt/package.json" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: npm is needed for MQTT.js; install nodejs and npm" >&2; exit 1; }
+  echo "test.sh: installing MQTT.js (npm mqtt@5.16.0) into $node_cache"
+  mkdir -p "$node_cache"
+  npm install --prefix "$node_cache" --no-audit --no-fund --silent mqtt@5.16.0
 fi
 # Debian starts a system mosquitto on 1883 when the package is installed; the tests start their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi

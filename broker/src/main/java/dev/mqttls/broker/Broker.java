@@ -110,6 +110,14 @@ public final class Broker implements AutoCloseable {
     return runtime.telemetry();
   }
 
+  /**
+   * Session contents, recent refusals and handshake failures, for the admin module's dashboard.
+   * Internal: its type may change with the dashboard.
+   */
+  public dev.mqttls.broker.internal.view.BrokerView view() {
+    return runtime.view();
+  }
+
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */
   @Override
   public void close() {

@@ -98,7 +98,8 @@ class BrokerConfigTest {
         "retain_available|1|retain_available: needs a value",
         "max_keepalive 60 70|1|max_keepalive: takes one value, got 2: 60 70",
         "password_file /nonexistent/pw|1|password_file: cannot read '/nonexistent/pw'",
-        "per_listener_settings true|1|per_listener_settings: true is not yet supported",
+        "protocol http|1|protocol: unknown protocol 'http'; use mqtt or websockets",
+        "http_dir /nonexistent|1|http_dir: '/nonexistent' is not a directory",
         "persistence maybe|1|persistence: ",
         "persistence_file a/b|1|persistence_file: persistence_file must be a plain name",
         "persistence_sync sometimes|1|persistence_sync: unknown mode 'sometimes'; use none, batch or always",
@@ -112,6 +113,44 @@ class BrokerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(FILE + ":" + (lineNo + 1) + ": ")
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void perListenerSettings_afterASecurityLine_isRefusedAsMosquittoRefusesIt() {
+    assertThatThrownBy(
+            () -> BrokerConfig.parse("allow_anonymous false\nper_listener_settings true\n", FILE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(FILE + ":2: per_listener_settings: must be set before any other")
+        .hasMessageContaining(FILE + ":1: allow_anonymous");
+  }
+
+  @Test
+  void perListenerSettings_givesEachListenerItsOwnSecurity_andWebSocketsItsSettings()
+      throws Exception {
+    BrokerConfig c =
+        BrokerConfig.parse(
+            String.join(
+                "\n",
+                "per_listener_settings true",
+                "websockets_headers_size 2048",
+                "listener 1883 127.0.0.1",
+                "allow_anonymous true",
+                "listener 9001 127.0.0.1",
+                "protocol websockets",
+                "use_username_as_clientid true",
+                "allow_zero_length_clientid false"),
+            FILE);
+    ListenerConfig tcp = c.listeners().get(0);
+    ListenerConfig ws = c.listeners().get(1);
+    assertThat(tcp.isWebSockets()).isFalse();
+    assertThat(tcp.security().orElseThrow().allowAnonymous()).isTrue();
+    assertThat(ws.webSockets().orElseThrow().headersSize()).isEqualTo(2048);
+    assertThat(ws.webSockets().orElseThrow().httpDir()).isEmpty();
+    // As mosquitto 2.0 with listeners: a listener without allow_anonymous refuses anonymous.
+    assertThat(ws.security().orElseThrow().allowAnonymous()).isFalse();
+    assertThat(ws.security().orElseThrow().allowZeroLengthClientId()).isFalse();
+    assertThat(ws.useUsernameAsClientId()).isTrue();
+    assertThat(c.passwordFile()).isEmpty();
   }
 
   @Test

@@ -38,6 +38,7 @@ public final class MqttClientConfig {
   private final List<ServerAddress> failoverServers;
   private final Path unixSocket;
   private final LocalAddress inProcess;
+  private final String webSocketPath;
   private final Socks5Proxy socks5Proxy;
   private final boolean tcpNoDelay;
   private final InetAddress localAddress;
@@ -68,6 +69,7 @@ public final class MqttClientConfig {
     this.failoverServers = List.copyOf(b.failoverServers);
     this.unixSocket = b.unixSocket;
     this.inProcess = b.inProcess;
+    this.webSocketPath = b.webSocketPath;
     this.socks5Proxy = b.socks5Proxy;
     this.tcpNoDelay = b.tcpNoDelay;
     this.localAddress = b.localAddress;
@@ -105,6 +107,7 @@ public final class MqttClientConfig {
     b.failoverServers.addAll(failoverServers);
     b.unixSocket = unixSocket;
     b.inProcess = inProcess;
+    b.webSocketPath = webSocketPath;
     b.socks5Proxy = socks5Proxy;
     b.tcpNoDelay = tcpNoDelay;
     b.localAddress = localAddress;
@@ -228,6 +231,14 @@ public final class MqttClientConfig {
     return Optional.ofNullable(inProcess);
   }
 
+  /**
+   * The path of the broker's MQTT-over-WebSockets endpoint, if set ({@code ws://} or, with TLS,
+   * {@code wss://}); MQTT then travels in binary WebSocket frames with subprotocol {@code mqtt}.
+   */
+  public Optional<String> webSocketPath() {
+    return Optional.ofNullable(webSocketPath);
+  }
+
   /** The SOCKS5 proxy to connect through, if set. */
   public Optional<Socks5Proxy> socks5Proxy() {
     return Optional.ofNullable(socks5Proxy);
@@ -306,7 +317,11 @@ public final class MqttClientConfig {
     if (inProcess != null) {
       return "local:" + inProcess.id();
     }
-    return new ServerAddress(host, port).url(tls != null);
+    String url = new ServerAddress(host, port).url(tls != null);
+    if (webSocketPath != null) {
+      return (tls != null ? "wss" : "ws") + url.substring(url.indexOf(':')) + webSocketPath;
+    }
+    return url;
   }
 
   @Override
@@ -349,6 +364,7 @@ public final class MqttClientConfig {
     private final List<ServerAddress> failoverServers = new ArrayList<>();
     private Path unixSocket;
     private LocalAddress inProcess;
+    private String webSocketPath;
     private Socks5Proxy socks5Proxy;
     private boolean tcpNoDelay = true;
     private InetAddress localAddress;
@@ -526,6 +542,24 @@ public final class MqttClientConfig {
      */
     public Builder inProcess(LocalAddress address) {
       this.inProcess = Objects.requireNonNull(address, "inProcess");
+      return this;
+    }
+
+    /**
+     * Speaks MQTT over WebSockets to the broker's endpoint at {@code path} (such as {@code /mqtt}):
+     * {@code ws://host:port/path}, or {@code wss://} with {@link #tls(TlsConfig)}. An HTTP upgrade
+     * with subprotocol {@code mqtt} comes before CONNECT.
+     *
+     * @throws IllegalArgumentException if the path does not start with {@code /} or holds white
+     *     space
+     */
+    public Builder webSocket(String path) {
+      Objects.requireNonNull(path, "webSocket path");
+      if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException(
+            "webSocket path must start with '/' and hold no white space, was '" + path + "'");
+      }
+      this.webSocketPath = path;
       return this;
     }
 

@@ -36,7 +36,7 @@ public final class Catalogue {
       bind_address | GLOBAL | WORD | SUPPORTED | mosquitto | 127.0.0.1 | Address of the default listener (deprecated: use listener).
       include_dir | GLOBAL | PATH | SUPPORTED | mosquitto | conf.d | Read the *.conf files of this directory here, from the main file only.
       allow_anonymous | GLOBAL | FLAG | SUPPORTED | mosquitto | false | Whether clients without a user name may connect.
-      per_listener_settings | GLOBAL | FLAG | SUPPORTED | mosquitto | false | Whether security settings apply per listener (mqttls: false only).
+      per_listener_settings | GLOBAL | FLAG | SUPPORTED | mosquitto | false | Whether allow_anonymous, password_file, acl_file and allow_zero_length_clientid apply per listener.
       password_file | GLOBAL | PATH | SUPPORTED | mosquitto | passwd | User names and hashed passwords (mosquitto_passwd format).
       acl_file | GLOBAL | PATH | SUPPORTED | mosquitto | acl | Which user may read and write which topics.
       allow_zero_length_clientid | GLOBAL | FLAG | SUPPORTED | mosquitto | true | Whether an empty client id gets an assigned one.
@@ -105,15 +105,15 @@ public final class Catalogue {
       auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | mosquitto | true | Refuse + and # in user names and client ids given to auth plugins.
       plugin | GLOBAL | PATH | NOT_YET | mosquitto | plugin.so | Load a plugin.
       plugin_opt_* | GLOBAL | STRING | NOT_YET | mosquitto | value | An option passed to the plugin above.
-      protocol | LISTENER | WORD | NOT_YET | mosquitto | websockets | The listener's protocol: mqtt or websockets.
-      http_dir | LISTENER | PATH | NOT_YET | mosquitto | www | Serve files from this directory on a websockets listener.
-      websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | libwebsockets' log level.
-      websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 4096 | Size of the websockets header buffer.
+      protocol | LISTENER | WORD | SUPPORTED | mosquitto | websockets | The listener's protocol: mqtt or websockets.
+      http_dir | LISTENER | PATH | SUPPORTED | mosquitto | www | Serve files from this directory on a websockets listener.
+      websockets_log_level | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 0 | libwebsockets' log level (accepted; mqttls has no libwebsockets).
+      websockets_headers_size | GLOBAL | INTEGER 0..65535 | SUPPORTED | mosquitto | 4096 | Most bytes of HTTP headers in a WebSocket upgrade; 0 means 1024.
       max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Outgoing QoS 1/2 bytes in flight per client.
       memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Most heap the broker may use, in bytes.
       queue_qos0_messages | GLOBAL | FLAG | NOT_YET | mosquitto | false | Queue QoS 0 messages for disconnected persistent clients.
       upgrade_outgoing_qos | GLOBAL | FLAG | NOT_YET | mosquitto | false | Send messages at the subscription's QoS, not the publisher's.
-      use_username_as_clientid | LISTENER | FLAG | NOT_YET | mosquitto | false | Replace the client id with the user name.
+      use_username_as_clientid | LISTENER | FLAG | SUPPORTED | mosquitto | false | Replace the client id with the user name.
       auto_id_prefix | GLOBAL | WORD | NOT_YET | mosquitto | auto- | Prefix of assigned client ids.
       clientid_prefixes | GLOBAL | WORD | NOT_YET | mosquitto | secure- | Only client ids with this prefix may connect.
       check_retain_source | GLOBAL | FLAG | NOT_YET | mosquitto | false | Re-check a retained message's publisher against the ACL.

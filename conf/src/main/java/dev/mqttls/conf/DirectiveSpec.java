@@ -89,9 +89,9 @@ public record DirectiveSpec(
 
   /**
    * Checks {@code d}'s value as the mqttls broker takes it: its form by {@link #kind()}, then what
-   * the broker refuses beyond the form (e.g. {@code per_listener_settings true}, an unknown {@code
-   * log_type}, a unix socket {@code listener}). A TLS directive's own rules (e.g. the words {@code
-   * tls_version} takes) are the TLS settings', which the broker and the linter both apply.
+   * the broker refuses beyond the form (e.g. {@code protocol http}, an unknown {@code log_type}, a
+   * unix socket {@code listener}). A TLS directive's own rules (e.g. the words {@code tls_version}
+   * takes) are the TLS settings', which the broker and the linter both apply.
    *
    * @throws ConfException naming the line when the value does not fit
    */

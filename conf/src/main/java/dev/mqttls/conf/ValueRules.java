@@ -33,11 +33,10 @@ final class ValueRules {
           throw d.error("unix sockets are not supported; give a host name or IP address");
         }
       }
-      case "per_listener_settings" -> {
-        if (d.bool()) {
-          throw d.error(
-              "true is not yet supported: password_file and acl_file apply to every listener;"
-                  + " remove the line or set it to false");
+      case "protocol" -> {
+        String p = d.word();
+        if (!p.equals("mqtt") && !p.equals("websockets")) {
+          throw d.error("unknown protocol '" + p + "'; use mqtt or websockets");
         }
       }
       case "max_queued_messages" -> {

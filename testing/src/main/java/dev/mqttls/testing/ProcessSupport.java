@@ -1,10 +1,12 @@
 package dev.mqttls.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,6 +30,27 @@ final class ProcessSupport {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether the process {@code pid} still runs. An exited process whose parent has not reaped it
+   * yet (a zombie, state Z in /proc) does not: a browser's main process, for one, is reparented to
+   * the container's init when its driver stops, and that init may reap late.
+   */
+  static boolean running(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+      // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+    } catch (IOException e) {
+      // No /proc entry: it is gone (or this is not Linux, where isAlive above is all we know).
+      return !Files.isDirectory(Path.of("/proc/self"));
     }
   }
 

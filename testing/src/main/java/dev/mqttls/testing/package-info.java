@@ -11,6 +11,8 @@
  *   <li>{@link dev.mqttls.testing.MosquittoProcess} and {@link
  *       dev.mqttls.testing.MosquittoClients}: Debian's Mosquitto broker and its {@code
  *       mosquitto_pub}/{@code mosquitto_sub}, bounded by timeouts and stopped by PID.
+ *   <li>{@link dev.mqttls.testing.Chromium}: Debian's headless Chromium through chromedriver, for
+ *       the pages the broker serves: open, wait for text, run a script, take a screenshot.
  *   <li>{@link dev.mqttls.testing.LogCapture}: assert that a named cause was logged.
  * </ul>
  */

@@ -49,6 +49,41 @@ public enum HandshakeFailureCause {
   /** None of the above could be established from the handshake state. */
   UNKNOWN;
 
+  /**
+   * What to change, in the doctor's words (its finding for the same failure seen from the device's
+   * side, see {@code FindingCode#brokerLogCause()}); empty when the doctor has no advice for it.
+   * Kept here, at the module that owns the cause, so that the doctor and the broker's dashboard
+   * give one remedy.
+   */
+  public String remedy() {
+    return switch (this) {
+      case NO_CLIENT_CERTIFICATE ->
+          "Give the device a certificate issued by a CA the broker trusts: --cert device.crt --key"
+              + " device.key (mqttls pki device ...).";
+      case CLIENT_CERT_UNTRUSTED_ISSUER ->
+          "Issue the client certificate from a CA in the broker's cafile (mqttls pki device ...),"
+              + " or add its CA to the broker's cafile.";
+      case CLIENT_CERT_REVOKED ->
+          "Issue the device a new certificate; a revoked one cannot be reinstated.";
+      case CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID ->
+          "Renew the device certificate; check the broker's clock too.";
+      case CLIENT_CERT_INVALID ->
+          "Re-issue it with extendedKeyUsage clientAuth (mqttls pki device ... does this).";
+      case CRL_EXPIRED ->
+          "Publish a fresh CRL (mqttls pki crl) and reload the broker; renew it before nextUpdate,"
+              + " e.g. daily from cron.";
+      case PROTOCOL_VERSION_TOO_OLD ->
+          "Enable TLS 1.2 or 1.3 on the broker (tls_version) or on the device.";
+      case NO_SHARED_CIPHER ->
+          "Compare the broker's ciphers/key type with what the device offers; an ECDSA key needs"
+              + " ECDSA suites.";
+      case TLS_ON_PLAIN_PORT ->
+          "Use the broker's TLS port (often 8883), or mqtt:// if you really mean an unencrypted"
+              + " connection.";
+      default -> "";
+    };
+  }
+
   /** The broker's cause for a client certificate refused with {@code error}: the one mapping. */
   public static HandshakeFailureCause of(CertificateError error) {
     switch (error) {

@@ -99,13 +99,16 @@ public final class ServerTlsSettings {
     this.pskFile = b.pskFile;
   }
 
+  /** Listener lines the broker applies outside TLS (plain listeners too). */
+  private static final java.util.Set<String> NOT_TLS =
+      java.util.Set.of("max_connection_rate", "protocol", "http_dir", "use_username_as_clientid");
+
   /**
    * Whether {@code name} is one of the directives this class handles: the catalogue's accepted
-   * listener directives but max_connection_rate.
+   * listener directives but max_connection_rate, protocol, http_dir and use_username_as_clientid.
    */
   public static boolean isTlsDirective(String name) {
-    // max_connection_rate is a listener line the broker applies before TLS (plain listeners too).
-    return !name.equals("max_connection_rate")
+    return !NOT_TLS.contains(name)
         && Catalogue.lookup(name)
             .filter(s -> s.section() == Section.LISTENER && s.accepted())
             .isPresent();

@@ -64,6 +64,8 @@ class ServerTlsSettingsTest {
     }
     assertThat(ServerTlsSettings.isTlsDirective("listener")).isFalse();
     assertThat(ServerTlsSettings.isTlsDirective("max_connection_rate")).isFalse();
+    assertThat(ServerTlsSettings.isTlsDirective("protocol")).isFalse();
+    assertThat(ServerTlsSettings.isTlsDirective("http_dir")).isFalse();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.security.LiveAccess;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 
@@ -28,6 +29,7 @@ import io.netty.channel.group.ChannelGroup;
  * @param journal what is made durable before an acknowledgement
  * @param connections open connections, max_connections, assigned client ids
  * @param metrics counters, gauges, connected clients, certificate expiry
+ * @param view session contents, recent refusals and handshake failures, for the dashboard
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -40,4 +42,5 @@ public record BrokerContext(
     RetainedStore retained,
     Journal journal,
     ConnectionCounter connections,
-    BrokerMetrics metrics) {}
+    BrokerMetrics metrics,
+    BrokerView view) {}

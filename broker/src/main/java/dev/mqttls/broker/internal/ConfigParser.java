@@ -6,6 +6,8 @@ import dev.mqttls.broker.BrokerConfig.LogTarget;
 import dev.mqttls.broker.BrokerConfig.LogType;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
+import dev.mqttls.broker.ListenerSecurity;
+import dev.mqttls.broker.WebSocketSettings;
 import dev.mqttls.broker.internal.security.AclFile;
 import dev.mqttls.broker.internal.security.PasswordFile;
 import dev.mqttls.conf.Catalogue;
@@ -44,7 +46,16 @@ public final class ConfigParser {
   private boolean globalPortGiven;
   private EnumSet<LogType> logTypes;
   private Set<String> claimIdentities;
+  private boolean perListenerSettings;
+
+  /** websockets_headers_size; 0: mosquitto's default. Global in mosquitto too. */
+  private int websocketsHeadersSize;
+
+  /** allow_anonymous, password_file, acl_file, allow_zero_length_clientid, in file order. */
+  private final List<Directive> securityLines = new ArrayList<>();
+
   private Directive pskFile;
+  private Directive firstPskFile;
 
   private ConfigParser(Path topFile) {
     this.topFile = topFile;
@@ -70,9 +81,16 @@ public final class ConfigParser {
   }
 
   private BrokerConfig apply(ConfFile file) throws ConfException, ConfigException {
-    // psk_file is global and may stand anywhere; each listener with psk_hint gets it.
+    // psk_file is global and may stand anywhere; each listener with psk_hint gets it. With
+    // per_listener_settings true it is the listener's own, as in mosquitto (see pskOf).
+    boolean perListener = false;
     for (Directive d : file.directives()) {
-      if (d.name().equals("psk_file")) {
+      if (d.name().equals("per_listener_settings") && d.bool()) {
+        perListener = true;
+      }
+    }
+    for (Directive d : file.directives()) {
+      if (d.name().equals("psk_file") && !perListener) {
         pskFile = d;
       }
     }
@@ -98,6 +116,27 @@ public final class ConfigParser {
       provisioning(d);
       return;
     }
+    switch (d.name()) {
+      case "protocol" -> {
+        // The catalogue allows mqtt and websockets only.
+        current().webSockets = d.word().equals("websockets");
+        return;
+      }
+      case "http_dir" -> {
+        Path dir = d.path(current().baseDir);
+        if (!Files.isDirectory(dir)) {
+          throw d.error("'" + dir + "' is not a directory (or not readable by this user)");
+        }
+        current().httpDir = dir;
+        current().httpDirLine = d;
+        return;
+      }
+      case "use_username_as_clientid" -> {
+        current().useUsernameAsClientId = d.bool();
+        return;
+      }
+      default -> {}
+    }
     if (spec.section() == Section.LISTENER) {
       ListenerDraft l = current();
       // Check the value now, so the error names this line; the combination is checked when the
@@ -112,6 +151,7 @@ public final class ConfigParser {
     switch (d.name()) {
       case "listener" -> {
         anyListenerLine = true;
+        pskOf(current());
         checkTls(current());
         List<String> w = d.words();
         int port = Integer.parseInt(w.get(0));
@@ -128,14 +168,24 @@ public final class ConfigParser {
         global.address = Optional.of(d.word());
         globalPortGiven = true;
       }
-      case "allow_anonymous" -> builder.allowAnonymous(d.bool());
-      case "per_listener_settings" -> {} // only false passes the catalogue's check
+      case "per_listener_settings" -> {
+        Directive first = securityLines.isEmpty() ? firstPskFile : securityLines.get(0);
+        if (d.bool() && first != null) {
+          // mosquitto's rule too: the lines before it would have had no listener to belong to.
+          throw d.error("must be set before any other security setting (" + first.where() + ")");
+        }
+        perListenerSettings = d.bool();
+      }
+      case "allow_anonymous", "allow_zero_length_clientid" -> {
+        d.bool();
+        security(d);
+      }
       case "password_file" -> {
         Path f = d.path(null);
         readable(d, f);
         // Read now so that a bad line stops start-up naming its FILE:LINE.
         PasswordFile.read(f);
-        builder.passwordFile(f);
+        security(d);
       }
       case "psk_file" -> {
         Path f = d.path(null);
@@ -146,14 +196,22 @@ public final class ConfigParser {
         } catch (TlsMaterialException e) {
           throw new ConfigException(d.where() + ": " + e.getMessage(), e);
         }
+        if (perListenerSettings) {
+          current().pskFile = d;
+        }
+        if (firstPskFile == null) {
+          firstPskFile = d;
+        }
       }
       case "acl_file" -> {
         Path f = d.path(null);
         readable(d, f);
         AclFile.read(f);
-        builder.aclFile(f);
+        security(d);
       }
-      case "allow_zero_length_clientid" -> builder.allowZeroLengthClientId(d.bool());
+      case "websockets_headers_size" -> websocketsHeadersSize = (int) spec.integer(d);
+        // libwebsockets' own log level: there is no libwebsockets here to tell.
+      case "websockets_log_level" -> {}
       case "max_inflight_messages" -> {
         int n = (int) spec.integer(d);
         call(d, () -> builder.maxInflightMessages(n == 0 ? 65535 : n));
@@ -251,6 +309,63 @@ public final class ConfigParser {
     }
   }
 
+  /**
+   * A line that per_listener_settings scopes: kept with the listener it stands in, applied at the
+   * end, when the whole file has said whether per_listener_settings is true (mosquitto recommends,
+   * but does not require, that line to come first).
+   */
+  private void security(Directive d) {
+    current().security.add(d);
+    securityLines.add(d);
+  }
+
+  /** Applies security lines to the broker (per_listener_settings false): the last line wins. */
+  private void applySecurity(List<Directive> lines) throws ConfException {
+    for (Directive d : lines) {
+      switch (d.name()) {
+        case "allow_anonymous" -> builder.allowAnonymous(d.bool());
+        case "allow_zero_length_clientid" -> builder.allowZeroLengthClientId(d.bool());
+        case "password_file" -> builder.passwordFile(d.path(null));
+        case "acl_file" -> builder.aclFile(d.path(null));
+        default -> throw new IllegalStateException("not a security line: " + d.name());
+      }
+    }
+  }
+
+  /**
+   * A listener's own security settings (per_listener_settings true). As mosquitto 2.0 with
+   * listeners configured, a listener without allow_anonymous refuses anonymous clients.
+   */
+  private static ListenerSecurity ownSecurity(List<Directive> lines) throws ConfException {
+    boolean anonymous = false;
+    boolean zeroLength = true;
+    Path passwords = null;
+    Path acl = null;
+    for (Directive d : lines) {
+      switch (d.name()) {
+        case "allow_anonymous" -> anonymous = d.bool();
+        case "allow_zero_length_clientid" -> zeroLength = d.bool();
+        case "password_file" -> passwords = d.path(null);
+        case "acl_file" -> acl = d.path(null);
+        default -> throw new IllegalStateException("not a security line: " + d.name());
+      }
+    }
+    return new ListenerSecurity(
+        anonymous, Optional.ofNullable(passwords), Optional.ofNullable(acl), zeroLength);
+  }
+
+  /**
+   * per_listener_settings true: a listener with psk_hint takes the psk_file of its own block
+   * (anywhere in it), not another listener's.
+   */
+  private static void pskOf(ListenerDraft l) {
+    if (l.pskFile != null
+        && !l.tls.contains(l.pskFile)
+        && l.tls.stream().anyMatch(t -> t.name().equals("psk_hint"))) {
+      l.tls.add(l.pskFile);
+    }
+  }
+
   /** A log_type line; the catalogue has checked the name. */
   private void logType(Directive d) {
     if (logTypes == null) {
@@ -315,10 +430,15 @@ public final class ConfigParser {
     }
   }
 
-  private BrokerConfig finish() throws ConfigException {
+  private BrokerConfig finish() throws ConfigException, ConfException {
+    pskOf(current());
     checkTls(current());
     if (current() != global) {
+      pskOf(global);
       checkTls(global);
+    }
+    if (!perListenerSettings) {
+      applySecurity(securityLines);
     }
     List<ListenerConfig> out = new ArrayList<>();
     // mosquitto's rule: the default listener exists when nothing else is configured, or when the
@@ -328,10 +448,10 @@ public final class ConfigParser {
           global.address.isPresent() || globalPortGiven || anyListenerLine
               ? global.address
               : Optional.of("127.0.0.1");
-      out.add(global.toConfig(address));
+      out.add(listener(global, address));
     }
     for (ListenerDraft l : listeners) {
-      out.add(l.toConfig(l.address));
+      out.add(listener(l, l.address));
     }
     builder.listeners(out);
     if (logTypes != null) {
@@ -342,6 +462,24 @@ public final class ConfigParser {
       builder.provisioning(claimIdentities);
     }
     return builder.build();
+  }
+
+  private ListenerConfig listener(ListenerDraft l, Optional<String> address) throws ConfException {
+    if (l.httpDir != null && !l.webSockets) {
+      throw l.httpDirLine.error("http_dir serves files on a protocol websockets listener only");
+    }
+    ListenerConfig c = l.toConfig(address);
+    if (l.webSockets) {
+      int size =
+          websocketsHeadersSize == 0
+              ? WebSocketSettings.DEFAULT_HEADERS_SIZE
+              : websocketsHeadersSize;
+      c = c.withWebSockets(new WebSocketSettings(Optional.ofNullable(l.httpDir), size));
+    }
+    if (perListenerSettings) {
+      c = c.withSecurity(ownSecurity(l.security));
+    }
+    return c;
   }
 
   private interface Setter {
@@ -361,7 +499,16 @@ public final class ConfigParser {
     Optional<String> address;
     final Path baseDir;
     final List<Directive> tls = new ArrayList<>();
+    final List<Directive> security = new ArrayList<>();
     int connectionRate;
+    boolean webSockets;
+    Path httpDir;
+    Directive httpDirLine;
+
+    /** This listener's psk_file under per_listener_settings true. */
+    Directive pskFile;
+
+    boolean useUsernameAsClientId;
 
     /** {@code FILE:LINE: listener} of its listener line; null for the default listener. */
     String line;
@@ -373,7 +520,15 @@ public final class ConfigParser {
     }
 
     ListenerConfig toConfig(Optional<String> addr) {
-      return new ListenerConfig(port, addr, tls, baseDir, connectionRate);
+      return new ListenerConfig(
+          port,
+          addr,
+          tls,
+          baseDir,
+          connectionRate,
+          Optional.empty(),
+          Optional.empty(),
+          useUsernameAsClientId);
     }
   }
 }

@@ -225,7 +225,7 @@ class LintAgreesWithBrokerTest {
             "log_dest syslog",
             "log_dest file",
             "retain_available",
-            "per_listener_settings true",
+            "protocol http",
             "persistence maybe",
             "persistence_file a/b",
             "autosave_interval soon",

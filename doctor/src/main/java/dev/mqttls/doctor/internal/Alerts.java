@@ -2,6 +2,7 @@ package dev.mqttls.doctor.internal;
 
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
+import dev.mqttls.tls.HandshakeFailureCause;
 import org.bouncycastle.tls.AlertDescription;
 
 /** Turns a TLS alert from the server into a named client-authentication or handshake finding. */
@@ -36,7 +37,7 @@ final class Alerts {
           return Finding.fail(
               FindingCode.CLIENT_CERT_UNTRUSTED,
               "The server does not trust the CA that issued " + who + " (alert unknown_ca).",
-              "Issue the client certificate from a CA in the broker's cafile (mqttls pki device ...), or add its CA to the broker's cafile.");
+              HandshakeFailureCause.CLIENT_CERT_UNTRUSTED_ISSUER.remedy());
         }
         break;
       case AlertDescription.certificate_revoked:
@@ -45,21 +46,21 @@ final class Alerts {
             "The server says "
                 + who
                 + " is revoked (alert certificate_revoked): it is on the broker's CRL.",
-            "Issue the device a new certificate; a revoked one cannot be reinstated.");
+            HandshakeFailureCause.CLIENT_CERT_REVOKED.remedy());
       case AlertDescription.certificate_expired:
         return Finding.fail(
             FindingCode.CLIENT_CERT_EXPIRED,
             "The server says "
                 + who
                 + " has expired or is not valid yet (alert certificate_expired).",
-            "Renew the device certificate (mqttls pki renew ID); check the broker's clock too.");
+            HandshakeFailureCause.CLIENT_CERT_EXPIRED.remedy());
       case AlertDescription.unsupported_certificate:
         return Finding.fail(
             FindingCode.CLIENT_CERT_WRONG_USAGE,
             "The server refuses "
                 + who
                 + " for its purpose (alert unsupported_certificate): its key usage or extended key usage does not allow TLS client authentication.",
-            "Re-issue it with extendedKeyUsage clientAuth (mqttls pki device ... does this).");
+            HandshakeFailureCause.CLIENT_CERT_INVALID.remedy());
       case AlertDescription.bad_certificate:
       case AlertDescription.certificate_unknown:
       case AlertDescription.decrypt_error:
@@ -99,7 +100,7 @@ final class Alerts {
     return Finding.fail(
         FindingCode.CLIENT_CERT_REQUIRED,
         "The server requires a client certificate and none was sent (alert " + name(alert) + ").",
-        "Give the device a certificate issued by a CA the broker trusts: --cert device.crt --key device.key (mqttls pki device ...).");
+        HandshakeFailureCause.NO_CLIENT_CERTIFICATE.remedy());
   }
 
   private static String hint(short alert) {
@@ -118,9 +119,9 @@ final class Alerts {
   private static String remedy(short alert) {
     return switch (alert) {
       case AlertDescription.protocol_version ->
-          "Enable TLS 1.2 or 1.3 on the broker (tls_version) or on the device.";
+          HandshakeFailureCause.PROTOCOL_VERSION_TOO_OLD.remedy();
       case AlertDescription.handshake_failure, AlertDescription.insufficient_security ->
-          "Compare the broker's ciphers/key type with what the device offers; an ECDSA key needs ECDSA suites.";
+          HandshakeFailureCause.NO_SHARED_CIPHER.remedy();
       case AlertDescription.unrecognized_name ->
           "Pass the name the broker is configured for with --servername.";
       case AlertDescription.no_application_protocol ->

@@ -10,6 +10,7 @@ import dev.mqttls.doctor.FindingCode;
 import dev.mqttls.doctor.Report;
 import dev.mqttls.doctor.Status;
 import dev.mqttls.doctor.internal.MosquittoConf.Listener;
+import dev.mqttls.tls.HandshakeFailureCause;
 import dev.mqttls.tls.ServerTlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -663,7 +664,7 @@ public final class ConfigLinter {
                     + " ("
                     + Duration.between(next, now).toDays()
                     + " days ago); OpenSSL then refuses every client certificate of that CA (\"CRL has expired\").",
-                "Publish a fresh CRL (mqttls pki crl) and reload the broker; renew it before nextUpdate, e.g. daily from cron."));
+                HandshakeFailureCause.CRL_EXPIRED.remedy()));
       } else if (Duration.between(now, next).toDays() < 7) {
         findings.add(
             Finding.warn(

@@ -2,6 +2,7 @@ package dev.mqttls.doctor.internal;
 
 import dev.mqttls.doctor.Finding;
 import dev.mqttls.doctor.FindingCode;
+import dev.mqttls.tls.HandshakeFailureCause;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -112,7 +113,7 @@ final class Reachability {
               "Port "
                   + ctx.o.port()
                   + " speaks plain MQTT, not TLS: it answered a TLS ClientHello by closing and an MQTT CONNECT with a CONNACK. (OpenSSL calls this \"wrong version number\".)",
-              "Use the broker's TLS port (often 8883), or mqtt:// if you really mean an unencrypted connection."));
+              HandshakeFailureCause.TLS_ON_PLAIN_PORT.remedy()));
       return false;
     }
     unknownProtocol(tls);

@@ -22,6 +22,7 @@ import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -143,7 +144,8 @@ public final class BrokerRuntime {
         retained,
         journal,
         new ConnectionCounter(ticker),
-        metrics);
+        metrics,
+        new BrokerView(sessions, ticker));
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
@@ -185,7 +187,8 @@ public final class BrokerRuntime {
   private void bindAll() {
     Class<? extends ServerChannel> channelClass =
         Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    for (ListenerConfig l : config.listeners()) {
+    for (int i = 0; i < config.listeners().size(); i++) {
+      ListenerConfig l = config.listeners().get(i);
       ListenerTls listenerTls = ListenerTls.open(l);
       tls.add(listenerTls);
       ServerBootstrap b =
@@ -200,7 +203,7 @@ public final class BrokerRuntime {
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-              .childHandler(new ConnectionInitializer(context, l, listenerTls));
+              .childHandler(new ConnectionInitializer(context, l, listenerTls, i));
       InetSocketAddress want =
           l.bindAddress()
               .map(a -> new InetSocketAddress(a, l.port()))
@@ -219,8 +222,9 @@ public final class BrokerRuntime {
       InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
       bound.add(actual);
       LOG.info(
-          "Opening {} listen socket on {}:{}{}",
+          "Opening {}{} listen socket on {}:{}{}",
           actual.getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4",
+          l.isWebSockets() ? " websockets" : "",
           actual.getAddress().getHostAddress(),
           actual.getPort(),
           l.isTls() ? " (TLS)" : "");
@@ -259,6 +263,10 @@ public final class BrokerRuntime {
     return config;
   }
 
+  public BrokerView view() {
+    return context.view();
+  }
+
   public BrokerMetrics telemetry() {
     return context.metrics();
   }
@@ -281,7 +289,7 @@ public final class BrokerRuntime {
 
   /** Re-reads the password and ACL files (SIGHUP). */
   public void reloadAccess() {
-    if (config.passwordFile().isEmpty() && config.aclFile().isEmpty()) {
+    if (!context.access().current().hasFiles()) {
       return;
     }
     AccessControl next;
@@ -295,12 +303,28 @@ public final class BrokerRuntime {
     context.access().replace(next);
     // Connected clients are judged by the new ACL from their next packet on.
     for (Session s : context.sessions().all()) {
-      s.setAcl(next.aclFor(s.username(), s.clientId()));
+      s.setAcl(next.forListener(s.listener()).aclFor(s.username(), s.clientId()));
     }
-    LOG.info(
-        "Reloaded{}{}",
-        config.passwordFile().map(f -> " password_file " + f).orElse(""),
-        config.aclFile().map(f -> " acl_file " + f).orElse(""));
+    LOG.info("Reloaded {}", describeFiles());
+  }
+
+  /** The password and ACL files in force, broker-wide and per listener, for the reload line. */
+  private String describeFiles() {
+    StringBuilder b = new StringBuilder();
+    config.passwordFile().ifPresent(f -> b.append(" password_file ").append(f));
+    config.aclFile().ifPresent(f -> b.append(" acl_file ").append(f));
+    for (ListenerConfig l : config.listeners()) {
+      l.security()
+          .ifPresent(
+              s -> {
+                s.passwordFile().ifPresent(f -> b.append(" password_file ").append(f));
+                s.aclFile().ifPresent(f -> b.append(" acl_file ").append(f));
+                if (s.passwordFile().isPresent() || s.aclFile().isPresent()) {
+                  b.append(" (").append(l.name()).append(')');
+                }
+              });
+    }
+    return b.toString().strip();
   }
 
   /** Idempotent. */

@@ -8,6 +8,8 @@ import dev.mqttls.broker.internal.connection.ConnectionRate;
 import dev.mqttls.broker.internal.connection.ConnectionTls;
 import dev.mqttls.broker.internal.connection.MqttConnection;
 import dev.mqttls.broker.internal.connection.PacketLog;
+import dev.mqttls.broker.internal.websocket.HttpFiles;
+import dev.mqttls.broker.internal.websocket.WebSocketPipeline;
 import dev.mqttls.codec.DecoderLimits;
 import dev.mqttls.codec.MqttDecoder;
 import dev.mqttls.codec.MqttEncoder;
@@ -18,8 +20,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 
 /**
- * Builds each accepted connection's pipeline: [TLS] → codec → flush consolidation → [packet log,
- * with -v] → protocol.
+ * Builds each accepted connection's pipeline: [TLS] → [HTTP and WebSocket] → codec → flush
+ * consolidation → [packet log, with -v] → protocol.
  */
 public final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerContext context;
@@ -30,8 +32,29 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
   /** max_connection_rate of the listener; null: none. */
   private final ConnectionRate rate;
 
+  /** The listener's position in the configuration: whose per-listener settings apply. */
+  private final int index;
+
+  /** http_dir of a WebSocket listener; null: none. */
+  private final HttpFiles files;
+
   public ConnectionInitializer(BrokerContext context, ListenerConfig listener, ListenerTls tls) {
+    this(context, listener, tls, -1);
+  }
+
+  /**
+   * @param index the listener's index in the configuration, for {@code per_listener_settings}
+   */
+  public ConnectionInitializer(
+      BrokerContext context, ListenerConfig listener, ListenerTls tls, int index) {
     this.context = context;
+    this.index = index;
+    this.files =
+        listener
+            .webSockets()
+            .flatMap(w -> w.httpDir())
+            .map(dir -> HttpFiles.open(dir, listener.name()))
+            .orElse(null);
     this.listener = listener;
     this.tls = tls;
     this.limits = DecoderLimits.ofMaxPacketSize(context.config().maxPacketSize());
@@ -52,6 +75,10 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
     ChannelPipeline p = ch.pipeline();
     ConnectionTls connectionTls = tls.install(p);
     p.addFirst("wire-bytes", context.metrics().wireBytes());
+    if (listener.isWebSockets()) {
+      WebSocketPipeline.install(
+          p, listener.webSockets().get(), files, context.config().maxPacketSize());
+    }
     ConnectSniffer sniffer = new ConnectSniffer();
     p.addLast("sniffer", sniffer);
     p.addLast("decoder", MqttDecoder.forServer(limits));
@@ -67,6 +94,6 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
       p.addLast("packet-log", new PacketLog());
     }
     p.addLast("meter", context.metrics().meter(String.valueOf(listener.port())));
-    p.addLast("mqtt", new MqttConnection(context, connectionTls, sniffer));
+    p.addLast("mqtt", new MqttConnection(context, connectionTls, sniffer, index));
   }
 }

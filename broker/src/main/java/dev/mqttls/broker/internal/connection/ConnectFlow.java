@@ -63,6 +63,8 @@ final class ConnectFlow {
     boolean v5 = c.version.isV5();
     BrokerConfig config = c.broker.config();
     ConnectionTls tls = c.tls;
+    // per_listener_settings true: this listener's files and flags; else the broker's.
+    AccessControl access = c.broker.access().current().forListener(c.listener);
 
     if (tls != null) {
       ReasonCode refused = tls.checkClientId(id);
@@ -76,7 +78,7 @@ final class ConnectFlow {
       }
     }
     if (id.isEmpty()) {
-      if (!config.allowZeroLengthClientId()) {
+      if (!access.allowZeroLengthClientId(config)) {
         disconnector.refuse(
             id,
             ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
@@ -126,7 +128,7 @@ final class ConnectFlow {
             NOT_TOLD);
         return;
       }
-    } else if (!authenticate(id, username, connect.password())) {
+    } else if (!authenticate(access, id, username, connect.password())) {
       return;
     }
     if (!c.inProcess && AccessControl.BROKER_IDENTITY.equals(username)) {
@@ -137,6 +139,18 @@ final class ConnectFlow {
           "user name '" + username + "' is reserved for the broker's own in-process clients",
           NOT_TOLD);
       return;
+    }
+    if (c.listener >= 0 && config.listeners().get(c.listener).useUsernameAsClientId()) {
+      if (username == null) {
+        // As mosquitto: use_username_as_clientid refuses a client without a user name.
+        disconnector.refuse(
+            id,
+            ReasonCode.NOT_AUTHORIZED,
+            "no user name to use as client id (use_username_as_clientid)",
+            NOT_TOLD);
+        return;
+      }
+      id = username;
     }
     int keepAliveSeconds = connect.keepAlive();
     Integer serverKeepAlive = null;
@@ -171,7 +185,7 @@ final class ConnectFlow {
     }
     c.clientId = id;
     c.username = username;
-    ClientAcl acl = c.broker.access().current().aclFor(username, id);
+    ClientAcl acl = access.aclFor(username, id);
     Will w = connect.will();
     if (w != null && !acl.canWrite(Topics.levels(w.topic().value()))) {
       disconnector.refuse(
@@ -254,9 +268,9 @@ final class ConnectFlow {
    * file; refuses and returns false when they do not pass. The password is never logged; the client
    * learns the reason code only.
    */
-  private boolean authenticate(String id, String username, byte[] password) {
-    boolean anonymousOk = c.broker.config().allowAnonymous();
-    PasswordFile passwords = c.broker.access().current().passwords();
+  private boolean authenticate(AccessControl access, String id, String username, byte[] password) {
+    boolean anonymousOk = access.allowAnonymous(c.broker.config());
+    PasswordFile passwords = access.passwords();
     if (username == null) {
       if (!anonymousOk) {
         disconnector.refuse(
@@ -321,7 +335,10 @@ final class ConnectFlow {
     }
     c.session = s;
     // Resolved again: a reload (SIGHUP) may have come between CONNECT and now.
-    s.setAccess(c.username, c.broker.access().current().aclFor(c.username, c.clientId));
+    s.setAccess(
+        c.username,
+        c.broker.access().current().forListener(c.listener).aclFor(c.username, c.clientId),
+        c.listener);
     c.phase = Phase.CONNECTED;
     MqttProperties props = MqttProperties.EMPTY;
     if (c.isV5()) {

@@ -54,9 +54,17 @@ final class ConnectionState {
   /** Whether the line saying why this connection ends was already logged. */
   boolean reasonLogged;
 
+  /** Index of the listener the connection came through; -1: none (in-process, tests). */
+  final int listener;
+
   ConnectionState(
-      BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, boolean inProcess) {
+      BrokerContext broker,
+      ConnectionTls tls,
+      ConnectSniffer sniffer,
+      boolean inProcess,
+      int listener) {
     this.broker = broker;
+    this.listener = listener;
     this.tls = tls;
     this.sniffer = sniffer;
     this.inProcess = inProcess;

@@ -19,6 +19,7 @@ import dev.mqttls.codec.Pubrel;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.codec.Subscribe;
 import dev.mqttls.codec.Unsubscribe;
+import dev.mqttls.tls.TlsHandshakeFailed;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,7 +58,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   private dev.mqttls.broker.internal.time.Ticker.Timeout connectTimeout;
 
   public MqttConnection(BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer) {
-    this(new ConnectionState(broker, tls, sniffer, false));
+    this(broker, tls, sniffer, -1);
+  }
+
+  /**
+   * @param listener the index of the listener it came through ({@code per_listener_settings}); -1
+   *     for the broker's settings
+   */
+  public MqttConnection(
+      BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, int listener) {
+    this(new ConnectionState(broker, tls, sniffer, false, listener));
   }
 
   /**
@@ -65,7 +75,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
    * without one it acts as the broker itself (no ACL); not counted against max_connections.
    */
   public static MqttConnection inProcess(BrokerContext broker, ConnectSniffer sniffer) {
-    return new MqttConnection(new ConnectionState(broker, null, sniffer, true));
+    return new MqttConnection(new ConnectionState(broker, null, sniffer, true, -1));
   }
 
   private MqttConnection(ConnectionState state) {
@@ -177,6 +187,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof TlsHandshakeFailed failed) {
+      c.broker.view().handshakeFailed(failed);
+    }
     if (c.tls != null && c.tls.onUserEvent(evt)) {
       if (c.tls.handshakeDone() && connectTimeout == null && c.channel.isActive()) {
         startConnectTimer(ctx);

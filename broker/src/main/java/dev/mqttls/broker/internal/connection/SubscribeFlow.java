@@ -70,6 +70,14 @@ final class SubscribeFlow {
             c.clientId,
             c.address,
             f.value());
+        c.broker
+            .view()
+            .refused(
+                c.clientId,
+                c.address,
+                "SUBSCRIBE to " + f.value(),
+                ReasonCode.NOT_AUTHORIZED,
+                "no read access (acl_file)");
         codes.add(ReasonCode.NOT_AUTHORIZED);
         continue;
       }

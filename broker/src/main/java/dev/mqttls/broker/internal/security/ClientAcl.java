@@ -19,6 +19,9 @@ public final class ClientAcl {
   /** No {@code acl_file}: everything allowed. */
   public static final ClientAcl ALLOW_ALL = new ClientAcl(List.of(), true);
 
+  /** No rule at all: nothing allowed (a client without a listener under per-listener settings). */
+  public static final ClientAcl DENY_ALL = new ClientAcl(List.of(), false);
+
   private final Rule[] rules;
   // What a topic no rule matches gets: true only without an acl_file (rules then come from
   // ProvisioningScope alone).

@@ -271,6 +271,15 @@ final class OutboundQueue {
     }
   }
 
+  List<Session.InFlightMessage> inFlight() {
+    List<Session.InFlightMessage> out = new java.util.ArrayList<>(inflight.size());
+    for (InFlight f : inflight.values()) {
+      String topic = f.message == null ? "" : f.message.publish().topic();
+      out.add(new Session.InFlightMessage(f.packetId, topic, f.qos, f.message == null));
+    }
+    return out;
+  }
+
   int queuedCount() {
     return queue.size();
   }

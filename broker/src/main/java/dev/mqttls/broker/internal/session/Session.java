@@ -45,6 +45,8 @@ public final class Session implements Subscriber {
   /** The ACL of the last connection attached; read by publishers' loops on delivery. */
   private volatile ClientAcl acl = ClientAcl.ALLOW_ALL;
 
+  private volatile int listener = -1;
+
   private volatile String username;
 
   private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
@@ -92,6 +94,20 @@ public final class Session implements Subscriber {
   public void setAccess(String username, ClientAcl acl) {
     this.username = username;
     this.acl = acl;
+  }
+
+  /** As {@link #setAccess(String, ClientAcl)}, noting the listener the client came through. */
+  public void setAccess(String username, ClientAcl acl, int listener) {
+    setAccess(username, acl);
+    this.listener = listener;
+  }
+
+  /**
+   * Index of the listener of the last connection attached, -1 when none: with {@code
+   * per_listener_settings true}, a disconnected session keeps that listener's ACL (as mosquitto).
+   */
+  public int listener() {
+    return listener;
   }
 
   /** A reload (SIGHUP): the ACL is resolved again for the same user. */
@@ -334,6 +350,33 @@ public final class Session implements Subscriber {
     services.subscriptions().subscribe(s);
     return existed;
   }
+
+  // ---- read-only views for the admin module's dashboard (called on the executor)
+
+  /** A copy of the subscriptions, in no particular order. */
+  public List<ClientSubscription> subscriptionsCopy() {
+    return List.copyOf(subscriptions.values());
+  }
+
+  /** QoS 1/2 messages queued behind the in-flight window. */
+  public int queuedCount() {
+    return outbound.queuedCount();
+  }
+
+  /** The QoS 1/2 messages sent and not yet acknowledged, oldest first. */
+  public List<InFlightMessage> inFlight() {
+    return outbound.inFlight();
+  }
+
+  /**
+   * One message of the in-flight window.
+   *
+   * @param packetId its packet id
+   * @param topic its topic (empty once a QoS 2 message is released and only its PUBREL is kept)
+   * @param qos 1 or 2
+   * @param released QoS 2: PUBREC came and PUBREL was sent, PUBCOMP is awaited
+   */
+  public record InFlightMessage(int packetId, String topic, int qos, boolean released) {}
 
   /** The subscription of {@code fullFilter} ({@code $share/g/} prefix included), or null. */
   public ClientSubscription subscription(String fullFilter) {

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -112,10 +113,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      sendConnect(ctx.channel());
+      return;
+    }
+    if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      connector.attemptFailed(
+          this,
+          new MqttClientException(
+              FailureKind.UNREACHABLE,
+              "no answer to the WebSocket upgrade from " + url + " in time",
+              null));
+      return;
+    }
     if (evt instanceof SslHandshakeCompletionEvent e) {
       if (e.isSuccess()) {
         tls = tlsInfo(ctx.pipeline().get(SslHandler.class));
-        sendConnect(ctx.channel());
+        if (config.webSocketPath().isPresent()) {
+          stage = "WebSocket upgrade";
+        } else {
+          sendConnect(ctx.channel());
+        }
       } else {
         MqttClientException proxy = proxyFailure(e.cause());
         connector.attemptFailed(

@@ -6,6 +6,7 @@ import dev.mqttls.client.FailureKind;
 import dev.mqttls.client.MqttClient;
 import dev.mqttls.client.MqttClientConfig;
 import dev.mqttls.client.MqttClientException;
+import dev.mqttls.client.ServerAddress;
 import dev.mqttls.client.internal.ClientTls;
 import dev.mqttls.client.internal.Failures;
 import dev.mqttls.client.internal.ReasonTexts;
@@ -28,6 +29,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +190,9 @@ public final class Connector {
                         ? Failures.proxyFailed(
                             cf.cause(), attemptUrl, config.socks5Proxy().get().toString())
                         : Failures.connectFailed(cf.cause(), attemptUrl));
+              } else if (config.webSocketPath().isPresent()) {
+                // CONNECT follows the WebSocket upgrade (ConnectionHandler).
+                conn.stage = sslContext == null ? "WebSocket upgrade" : "TLS handshake";
               } else if (sslContext == null) {
                 conn.sendConnect(cf.channel());
               } else {
@@ -215,6 +220,13 @@ public final class Connector {
               .addLast(
                   "tls-answer", new TlsAnswerDetector(conn.url(), e -> attemptFailed(conn, e)));
         }
+        if (config.webSocketPath().isPresent()) {
+          WebSocketTransport.install(
+              ch.pipeline(),
+              URI.create(
+                  config.brokerUrl().replaceFirst("^[a-z]+://[^/]+", webSocketOrigin(server))),
+              config.connectTimeout().toMillis());
+        }
         ch.pipeline()
             .addLast("decoder", MqttDecoder.forClient(DecoderLimits.DEFAULT, config.version()))
             .addLast("encoder", new MqttEncoder(config.version()))
@@ -227,6 +239,12 @@ public final class Connector {
         ch.pipeline().addLast("client", conn);
       }
     };
+  }
+
+  /** {@code ws://host:port} or {@code wss://host:port} of the server this attempt connects to. */
+  private String webSocketOrigin(ServerAddress server) {
+    String url = server.url(sslContext != null);
+    return (sslContext != null ? "wss" : "ws") + url.substring(url.indexOf(':'));
   }
 
   boolean isCurrent(ConnectionHandler conn) {

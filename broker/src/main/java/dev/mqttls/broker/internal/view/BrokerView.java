@@ -1,0 +1,159 @@
+package dev.mqttls.broker.internal.view;
+
+import dev.mqttls.broker.internal.routing.ClientSubscription;
+import dev.mqttls.broker.internal.session.Session;
+import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.codec.ReasonCode;
+import dev.mqttls.tls.TlsHandshakeFailed;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * What the dashboard reads of a running broker besides its meters: session contents, the latest
+ * refusals and handshake failures. Thread-safe. Connections report refusals and failures here (one
+ * short locked append each, off the message path); session state is read on each session's own
+ * event loop, one task per loop, so nothing confined to a loop is touched from outside.
+ */
+public final class BrokerView {
+  /** Handshake failures kept for the feed. */
+  public static final int FAILURES_KEPT = 200;
+
+  /** Refusals kept, all clients together. */
+  public static final int REFUSALS_KEPT = 500;
+
+  private final SessionRegistry sessions;
+  private final Ticker ticker;
+  private final Recent<HandshakeFailure> failures = new Recent<>(FAILURES_KEPT);
+  private final Recent<Refusal> refusals = new Recent<>(REFUSALS_KEPT);
+
+  public BrokerView(SessionRegistry sessions, Ticker ticker) {
+    this.sessions = sessions;
+    this.ticker = ticker;
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(ticker.currentTimeMillis());
+  }
+
+  /** A TLS handshake failed (the TLS layer has logged it). */
+  public void handshakeFailed(TlsHandshakeFailed f) {
+    failures.add(
+        new HandshakeFailure(now(), f.listenerName(), f.remoteAddress(), f.cause(), f.detail()));
+  }
+
+  /**
+   * The broker refused {@code clientId} something: {@code what} (e.g. {@code CONNECT}) with {@code
+   * reason}; {@code cause} as logged, never a secret.
+   */
+  public void refused(
+      String clientId, String address, String what, ReasonCode reason, String cause) {
+    refusals.add(
+        new Refusal(
+            now(),
+            clientId == null ? "" : clientId,
+            address,
+            what,
+            reason.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+            cause));
+  }
+
+  /** Up to {@code limit} of the latest handshake failures, newest first. */
+  public List<HandshakeFailure> handshakeFailures(int limit) {
+    return failures.newest(f -> true, limit);
+  }
+
+  /** Up to {@code limit} of the latest refusals of {@code clientId}, newest first. */
+  public List<Refusal> refusals(String clientId, int limit) {
+    return refusals.newest(r -> r.clientId().equals(clientId), limit);
+  }
+
+  /** Every session's counts, read on the sessions' own loops. */
+  public CompletionStage<List<SessionSummary>> sessions() {
+    Map<EventExecutor, List<Session>> byLoop = new HashMap<>();
+    for (Session s : sessions.all()) {
+      byLoop.computeIfAbsent(s.executor(), e -> new ArrayList<>()).add(s);
+    }
+    List<CompletableFuture<List<SessionSummary>>> parts = new ArrayList<>();
+    byLoop.forEach((loop, list) -> parts.add(onLoop(loop, () -> summaries(list))));
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              List<SessionSummary> all = new ArrayList<>();
+              parts.forEach(p -> all.addAll(p.join()));
+              return all;
+            });
+  }
+
+  private static List<SessionSummary> summaries(Collection<Session> list) {
+    List<SessionSummary> out = new ArrayList<>(list.size());
+    for (Session s : list) {
+      // A session that moved loops since the grouping is read a little early: counts only.
+      out.add(summary(s));
+    }
+    return out;
+  }
+
+  private static SessionSummary summary(Session s) {
+    return new SessionSummary(
+        s.clientId(), s.isOnline(), s.subscriptionCount(), s.queuedCount(), s.inFlight().size());
+  }
+
+  /** One client's page data, or empty when the broker holds no session for {@code clientId}. */
+  public CompletionStage<Optional<ClientDetail>> client(String clientId, int refusalLimit) {
+    Session s = sessions.get(clientId);
+    List<Refusal> refused = refusals(clientId, refusalLimit);
+    if (s == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    CompletableFuture<Optional<ClientDetail>> done = new CompletableFuture<>();
+    // Session#run follows the session if a takeover moves it to another loop meanwhile.
+    s.run(() -> done.complete(Optional.of(detail(s, refused))));
+    return done;
+  }
+
+  private static ClientDetail detail(Session s, List<Refusal> refused) {
+    List<ClientDetail.Subscription> subs = new ArrayList<>();
+    for (ClientSubscription c : s.subscriptionsCopy()) {
+      subs.add(
+          new ClientDetail.Subscription(
+              c.fullFilter(),
+              c.qos(),
+              c.noLocal(),
+              c.retainAsPublished(),
+              c.retainHandling(),
+              c.subscriptionId()));
+    }
+    subs.sort(java.util.Comparator.comparing(ClientDetail.Subscription::filter));
+    return new ClientDetail(summary(s), subs, s.inFlight(), refused);
+  }
+
+  private static <T> CompletableFuture<T> onLoop(
+      EventExecutor loop, java.util.function.Supplier<T> read) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              f.complete(read.get());
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // The broker is shutting down.
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+}
