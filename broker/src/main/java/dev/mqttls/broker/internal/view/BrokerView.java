@@ -9,7 +9,6 @@ import dev.mqttls.tls.TlsHandshakeFailed;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,14 +77,17 @@ public final class BrokerView {
     return refusals.newest(r -> r.clientId().equals(clientId), limit);
   }
 
-  /** Every session's counts, read on the sessions' own loops. */
+  /**
+   * Every session's counts, read on the sessions' own loops: one task per loop for the sessions
+   * found there, and one task per session that a takeover moved to another loop meanwhile.
+   */
   public CompletionStage<List<SessionSummary>> sessions() {
     Map<EventExecutor, List<Session>> byLoop = new HashMap<>();
     for (Session s : sessions.all()) {
       byLoop.computeIfAbsent(s.executor(), e -> new ArrayList<>()).add(s);
     }
     List<CompletableFuture<List<SessionSummary>>> parts = new ArrayList<>();
-    byLoop.forEach((loop, list) -> parts.add(onLoop(loop, () -> summaries(list))));
+    byLoop.forEach((loop, list) -> parts.add(onLoop(loop, list)));
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
         .thenApply(
             done -> {
@@ -95,13 +97,35 @@ public final class BrokerView {
             });
   }
 
-  private static List<SessionSummary> summaries(Collection<Session> list) {
-    List<SessionSummary> out = new ArrayList<>(list.size());
-    for (Session s : list) {
-      // A session that moved loops since the grouping is read a little early: counts only.
-      out.add(summary(s));
+  private static CompletableFuture<List<SessionSummary>> onLoop(
+      EventExecutor loop, List<Session> list) {
+    CompletableFuture<List<SessionSummary>> f = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            List<SessionSummary> here = new ArrayList<>(list.size());
+            List<CompletableFuture<SessionSummary>> moved = new ArrayList<>();
+            for (Session s : list) {
+              if (s.executor().inEventLoop()) {
+                here.add(summary(s));
+              } else {
+                CompletableFuture<SessionSummary> m = new CompletableFuture<>();
+                s.run(() -> m.complete(summary(s)));
+                moved.add(m);
+              }
+            }
+            CompletableFuture.allOf(moved.toArray(new CompletableFuture<?>[0]))
+                .thenRun(
+                    () -> {
+                      moved.forEach(m -> here.add(m.join()));
+                      f.complete(here);
+                    });
+          });
+    } catch (RejectedExecutionException e) {
+      // The broker is shutting down.
+      f.completeExceptionally(e);
     }
-    return out;
+    return f;
   }
 
   private static SessionSummary summary(Session s) {
@@ -136,24 +160,5 @@ public final class BrokerView {
     }
     subs.sort(java.util.Comparator.comparing(ClientDetail.Subscription::filter));
     return new ClientDetail(summary(s), subs, s.inFlight(), refused);
-  }
-
-  private static <T> CompletableFuture<T> onLoop(
-      EventExecutor loop, java.util.function.Supplier<T> read) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              f.complete(read.get());
-            } catch (RuntimeException e) {
-              f.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      // The broker is shutting down.
-      f.completeExceptionally(e);
-    }
-    return f;
   }
 }
