@@ -203,18 +203,23 @@ function renderClients() {
 
 // ---- one client
 
+let clientTimer = null;
+
 async function loadClient(id) {
+  clearTimeout(clientTimer);
   document.getElementById('client-title').textContent = 'Client ' + id;
   const facts = document.getElementById('client-facts');
-  facts.replaceChildren();
   let c;
   try {
     c = await getJson('client?id=' + encodeURIComponent(id));
   } catch (e) {
-    facts.appendChild(el('dd', 'The broker knows no client ' + id + ' (' + e.message + ').'));
+    facts.replaceChildren(el('dd', 'The broker knows no client ' + id + ' (' + e.message + ').'));
     for (const t of ['client-subscriptions', 'client-inflight', 'client-refusals']) fill(t, []);
     return;
   }
+  // Refreshed while shown: in-flight messages and refusals change by the second.
+  clientTimer = setTimeout(() => { if (current.name === 'client' && current.arg === id) loadClient(id); }, 3000);
+  facts.replaceChildren();
   const add = (k, v) => { if (v !== undefined && v !== null && v !== '') { facts.appendChild(el('dt', k)); facts.appendChild(el('dd', v)); } };
   add('Status', c.online ? 'connected' : 'offline (session kept)');
   add('Address', c.address);
