@@ -25,7 +25,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -87,10 +86,6 @@ public final class BrokerMetrics implements BrokerTelemetry, AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
-    Gauge.builder("mqttls.netty.direct.memory.used", PlatformDependent::usedDirectMemory)
-        .baseUnit("bytes")
-        .description("Direct memory Netty holds (pooled and unpooled buffers)")
-        .register(registry);
   }
 
   /** The registry the broker's meters are registered in. */
@@ -258,9 +253,10 @@ public final class BrokerMetrics implements BrokerTelemetry, AutoCloseable {
         .increment();
   }
 
-  /** Re-reads the certificates after a TLS reload. */
+  /** Re-reads the certificates after a TLS reload (SIGHUP), and warns as at start-up. */
   public void certificatesReloaded() {
     certificates.refresh();
+    certificates.warn();
   }
 
   long sharedSubscriptions() {

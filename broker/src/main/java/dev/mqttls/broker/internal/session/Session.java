@@ -335,6 +335,11 @@ public final class Session implements Subscriber {
     return existed;
   }
 
+  /** The subscription of {@code fullFilter} ({@code $share/g/} prefix included), or null. */
+  public ClientSubscription subscription(String fullFilter) {
+    return subscriptions.get(fullFilter);
+  }
+
   // ---- read-only views for the admin module's dashboard (called on the executor)
 
   /** A copy of the subscriptions, in no particular order. */
@@ -382,9 +387,15 @@ public final class Session implements Subscriber {
     return true;
   }
 
-  /** Writes the changed subscriptions to the journal (a persistent session), before the ack. */
-  public void subscriptionsChanged() {
+  /**
+   * Writes the changed subscriptions to the journal (a persistent session), before the ack.
+   *
+   * @return false when the write failed (a full disk): the caller undoes the change and refuses
+   */
+  public boolean subscriptionsChanged() {
+    int failedBefore = services.journal().failedWrites();
     journalRecord(0);
+    return services.journal().failedWrites() == failedBefore;
   }
 
   // ---- incoming QoS 2
