@@ -13,6 +13,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,25 +79,15 @@ class DashboardInChromiumTest {
         MosquittoClients.Running sub =
             MosquittoClients.start(
                 "mosquitto_sub",
-                "-h",
-                TestPki.SERVER,
-                "-p",
-                broker.port(),
-                "--cafile",
-                pki.caFile(),
-                "--cert",
-                device.cert(),
-                "--key",
-                device.key(),
-                "-i",
-                "sensor-17",
-                "-V",
-                "mqttv5",
-                "-t",
-                "fleet/sensor-17/cmd",
-                "-q",
-                "1",
-                "-v");
+                asDevice(
+                    broker.port(),
+                    pki,
+                    device,
+                    "sensor-17",
+                    "-t",
+                    "fleet/sensor-17/cmd",
+                    "-q",
+                    "1"));
         Chromium browser = Chromium.start(1400, 900)) {
       URI dashboard = URI.create(admin.url() + "/dashboard/");
       browser.basicAuth("ops", "s3cret-ops");
@@ -150,28 +142,19 @@ class DashboardInChromiumTest {
           MosquittoClients.run(
               T,
               "mosquitto_pub",
-              "-h",
-              TestPki.SERVER,
-              "-p",
-              broker.port(),
-              "--cafile",
-              pki.caFile(),
-              "--cert",
-              device.cert(),
-              "--key",
-              device.key(),
-              "-i",
-              "sensor-17-pub",
-              "-V",
-              "mqttv5",
-              "-t",
-              "fleet/sensor-17/telemetry",
-              "-D",
-              "publish",
-              "content-type",
-              "application/json",
-              "-m",
-              "{\"temperature\":21.5,\"battery\":87}");
+              asDevice(
+                  broker.port(),
+                  pki,
+                  device,
+                  "sensor-17-pub",
+                  "-t",
+                  "fleet/sensor-17/telemetry",
+                  "-D",
+                  "publish",
+                  "content-type",
+                  "application/json",
+                  "-m",
+                  "{\"temperature\":21.5,\"battery\":87}"));
       assertThat(pub.exitCode()).as(pub.toString()).isZero();
       String shown = awaitText(browser, "#topic-messages .message", "fleet/sensor-17/telemetry");
       assertThat(shown).contains("\"temperature\":21.5").contains("contentType: application/json");
@@ -184,6 +167,25 @@ class DashboardInChromiumTest {
       browser.type("#topic-filter", "secret/#");
       browser.click("#topic-subscribe");
       awaitText(browser, "#topic-status", "not authorized");
+
+      // A device publishing outside its own topics is refused; its page lists the refusal.
+      MosquittoClients.run(
+          T,
+          "mosquitto_pub",
+          asDevice(
+              broker.port(),
+              pki,
+              device,
+              "sensor-17-stray",
+              "-t",
+              "fleet/sensor-99/telemetry",
+              "-q",
+              "1",
+              "-m",
+              "{}"));
+      browser.open(dashboard.resolve("#/client/sensor-17-stray"));
+      String refusal = awaitText(browser, "#client-refusals tbody", "PUBLISH to fleet/sensor-99");
+      assertThat(refusal).contains("not authorized").contains("no write access");
 
       // 5. Certificates: the listener's server certificate and CA, and the device's.
       browser.open(dashboard.resolve("#/certificates"));
@@ -200,6 +202,30 @@ class DashboardInChromiumTest {
 
       sub.close();
     }
+  }
+
+  /** mosquitto_pub/sub arguments for {@code device} over mutual TLS, MQTT 5, then {@code more}. */
+  private static Object[] asDevice(
+      int port, TestPki pki, TestPki.Device device, String clientId, Object... more) {
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                "-h",
+                TestPki.SERVER,
+                "-p",
+                port,
+                "--cafile",
+                pki.caFile(),
+                "--cert",
+                device.cert(),
+                "--key",
+                device.key(),
+                "-i",
+                clientId,
+                "-V",
+                "mqttv5"));
+    args.addAll(List.of(more));
+    return args.toArray();
   }
 
   private static String awaitText(Chromium browser, String selector, String wanted) {

@@ -31,6 +31,9 @@ public final class BrokerView {
   /** Refusals kept, all clients together. */
   public static final int REFUSALS_KEPT = 500;
 
+  /** Characters kept of each string a client chose (client id, topic) in a refusal. */
+  static final int KEPT_CHARS = 256;
+
   private final SessionRegistry sessions;
   private final Ticker ticker;
   private final Recent<HandshakeFailure> failures = new Recent<>(FAILURES_KEPT);
@@ -60,11 +63,19 @@ public final class BrokerView {
     refusals.add(
         new Refusal(
             now(),
-            clientId == null ? "" : clientId,
+            clientId == null ? "" : cut(clientId),
             address,
-            what,
+            cut(what),
             reason.name().toLowerCase(Locale.ROOT).replace('_', ' '),
-            cause));
+            cut(cause)));
+  }
+
+  /**
+   * A client's strings (client id, topic) may be 64 KiB each, and a refused client has not
+   * authenticated: the feed keeps a bounded prefix, so that it stays small whatever is sent.
+   */
+  private static String cut(String s) {
+    return s.length() <= KEPT_CHARS ? s : s.substring(0, KEPT_CHARS) + "…";
   }
 
   /** Up to {@code limit} of the latest handshake failures, newest first. */
