@@ -36,6 +36,12 @@ public interface BrokerTelemetry {
    */
   List<ConnectedClient> clientsWithCertificateExpiringSoon();
 
+  /**
+   * The most recent refused TLS handshakes and CONNECTs (the last 200), newest first, with the
+   * cause the log line named.
+   */
+  List<Refusal> recentRefusals();
+
   /** The server certificates, CAs and CRLs of every TLS listener, soonest end first. */
   List<CertificateExpiry> certificates();
 }

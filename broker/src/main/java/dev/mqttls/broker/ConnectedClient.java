@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param address the peer's address, e.g. {@code 127.0.0.1:50122}
  * @param listener the listener's name, e.g. {@code listener 8883}
  * @param protocol the MQTT version, e.g. {@code MQTT 5.0}
- * @param username the user name the client is known by, if any
+ * @param username the user name the client sent in CONNECT, if any (with {@code
+ *     use_identity_as_username} the identity below is the user name)
  * @param tlsVersion the TLS version, e.g. {@code TLSv1.3}; empty on a plain listener
  * @param cipherSuite the TLS cipher suite; empty on a plain listener
  * @param identity the verified client certificate identity (per {@code cert_identity}), if any

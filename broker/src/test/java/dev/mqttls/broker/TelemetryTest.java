@@ -126,6 +126,14 @@ class TelemetryTest {
         Connack ack = bad.connect(new Connect(MqttVersion.V5, "", true, 60));
         assertThat(ack.reasonCode()).isEqualTo(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
       }
+      assertThat(broker.telemetry().recentRefusals())
+          .first()
+          .satisfies(
+              f -> {
+                assertThat(f.kind()).isEqualTo(Refusal.Kind.CONNECT);
+                assertThat(f.cause()).isEqualTo("client_identifier_not_valid");
+                assertThat(f.clientId()).contains("");
+              });
       assertThat(count(r, "mqttls.publish.received", "qos", "0")).isEqualTo(3);
       assertThat(count(r, "mqttls.publish.sent", "qos", "0")).isEqualTo(3);
       assertThat(count(r, "mqttls.publish.payload.received", "qos", "0")).isEqualTo(15);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mqttls.admin.AdminConfig;
 import dev.mqttls.admin.AdminServer;
+import dev.mqttls.broker.Refusal;
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.MosquittoClients;
 import dev.mqttls.testing.MosquittoProcess;
@@ -119,6 +120,14 @@ class MetricsAndSysTest {
               "-m",
               "x");
       assertThat(refused.exitCode()).isNotZero();
+      assertThat(broker.broker().telemetry().recentRefusals())
+          .first()
+          .satisfies(
+              f -> {
+                assertThat(f.kind()).isEqualTo(Refusal.Kind.TLS_HANDSHAKE);
+                assertThat(f.cause()).isEqualTo("no_client_certificate");
+                assertThat(f.detail()).isNotBlank();
+              });
       List<PrometheusText.Sample> after = scrape(admin);
 
       assertThat(delta(before, after, "mqttls_publish_received_total", "qos", "1")).isEqualTo(3);

@@ -5,6 +5,7 @@ import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.BrokerTelemetry;
 import dev.mqttls.broker.CertificateExpiry;
 import dev.mqttls.broker.ConnectedClient;
+import dev.mqttls.broker.Refusal;
 import dev.mqttls.broker.internal.BrokerContext;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.TopicTree;
@@ -58,6 +59,7 @@ public final class BrokerMetrics implements BrokerTelemetry, AutoCloseable {
   private final ClientTable clients;
   private final CertificateWatch certificates;
   private final Map<ReasonCode, LongAdder> connacks = new ConcurrentHashMap<>();
+  private final RecentRefusals refusals = new RecentRefusals();
   private final JvmGcMetrics gc = new JvmGcMetrics();
   final AtomicLong connectionsAccepted = new AtomicLong();
   final AtomicLong socketsOpened = new AtomicLong();
@@ -251,6 +253,15 @@ public final class BrokerMetrics implements BrokerTelemetry, AutoCloseable {
               return a;
             })
         .increment();
+  }
+
+  void refused(Refusal r) {
+    refusals.add(r);
+  }
+
+  @Override
+  public List<Refusal> recentRefusals() {
+    return refusals.snapshot();
   }
 
   /** Re-reads the certificates after a TLS reload (SIGHUP), and warns as at start-up. */

@@ -1,6 +1,7 @@
 package dev.mqttls.broker.internal.metrics;
 
 import dev.mqttls.broker.ConnectedClient;
+import dev.mqttls.broker.Refusal;
 import dev.mqttls.codec.Connack;
 import dev.mqttls.codec.Connect;
 import dev.mqttls.codec.MqttVersion;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelPromise;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -68,7 +70,20 @@ final class ConnectionMeter extends ChannelDuplexHandler {
 
   private void connack(ChannelHandlerContext ctx, Connack a) {
     metrics.connack(a.reasonCode());
-    if (a.reasonCode() != ReasonCode.SUCCESS || row != null) {
+    if (a.reasonCode() != ReasonCode.SUCCESS) {
+      String reason = a.reasonCode().name().toLowerCase(Locale.ROOT);
+      metrics.refused(
+          new Refusal(
+              now(),
+              Refusal.Kind.CONNECT,
+              listener,
+              address(ctx.channel().remoteAddress()),
+              Optional.ofNullable(clientId),
+              reason,
+              "CONNECT refused: " + reason.replace('_', ' ')));
+      return;
+    }
+    if (row != null) {
       return;
     }
     String assigned = a.properties().assignedClientIdentifier();
@@ -79,13 +94,13 @@ final class ConnectionMeter extends ChannelDuplexHandler {
             address(ctx.channel().remoteAddress()),
             listener,
             protocol(version),
-            Optional.ofNullable(username).or(() -> id.map(DeviceIdentity::value)),
+            Optional.ofNullable(username),
             Optional.ofNullable(tls).map(TlsSessionEstablished::protocol),
             Optional.ofNullable(tls).map(TlsSessionEstablished::cipherSuite),
             id.map(DeviceIdentity::value),
             id.map(DeviceIdentity::subjectDn),
             id.map(i -> i.certificate().getNotAfter().toInstant()),
-            Instant.ofEpochMilli(metrics.ticker().currentTimeMillis()));
+            now());
     metrics.clients().connected(ctx.channel().id(), row);
   }
 
@@ -96,6 +111,15 @@ final class ConnectionMeter extends ChannelDuplexHandler {
       metrics.tls().established(e, metrics.ticker().nanoTime() - startNanos);
     } else if (evt instanceof TlsHandshakeFailed f) {
       metrics.tls().failed(f);
+      metrics.refused(
+          new Refusal(
+              now(),
+              Refusal.Kind.TLS_HANDSHAKE,
+              f.listenerName(),
+              f.remoteAddress(),
+              Optional.empty(),
+              TlsMeters.label(f.cause()),
+              f.detail()));
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -107,6 +131,10 @@ final class ConnectionMeter extends ChannelDuplexHandler {
       row = null;
     }
     ctx.fireChannelInactive();
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(metrics.ticker().currentTimeMillis());
   }
 
   static String protocol(MqttVersion v) {
