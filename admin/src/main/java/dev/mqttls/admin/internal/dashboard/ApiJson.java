@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqttls.broker.CertificateExpiry;
 import dev.mqttls.broker.ConnectedClient;
+import dev.mqttls.broker.Refusal;
 import dev.mqttls.broker.internal.session.Session;
+import dev.mqttls.broker.internal.view.AclDenial;
 import dev.mqttls.broker.internal.view.ClientDetail;
-import dev.mqttls.broker.internal.view.HandshakeFailure;
-import dev.mqttls.broker.internal.view.Refusal;
 import dev.mqttls.broker.internal.view.SessionSummary;
+import dev.mqttls.tls.HandshakeFailureCause;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -82,7 +85,16 @@ final class ApiJson {
     return n;
   }
 
-  ObjectNode clientDetail(ObjectNode row, Optional<ClientDetail> detail, List<Refusal> refusals) {
+  /**
+   * A client's page: its row, subscriptions and in-flight window, and what was refused it lately,
+   * newest first: its refused CONNECTs (the broker's refusal feed) and ACL denials together.
+   */
+  ObjectNode clientDetail(
+      ObjectNode row,
+      Optional<ClientDetail> detail,
+      List<Refusal> connects,
+      List<AclDenial> denials,
+      int limit) {
     detail.ifPresent(
         d -> {
           ArrayNode subs = row.putArray("subscriptionList");
@@ -106,30 +118,57 @@ final class ApiJson {
             o.put("awaiting", m.qos() == 1 ? "PUBACK" : m.released() ? "PUBCOMP" : "PUBREC");
           }
         });
-    ArrayNode refused = row.putArray("refusals");
-    for (Refusal r : refusals) {
-      ObjectNode o = refused.addObject();
+    List<ObjectNode> refused = new ArrayList<>();
+    for (Refusal r : connects) {
+      ObjectNode o = json.createObjectNode();
       o.put("at", r.at().toEpochMilli());
-      o.put("what", r.what());
-      o.put("reason", r.reason());
-      o.put("cause", r.cause());
+      o.put("what", "CONNECT");
+      o.put("reason", r.cause().replace('_', ' '));
+      o.put("cause", r.detail());
       o.put("address", r.address());
+      refused.add(o);
     }
+    for (AclDenial d : denials) {
+      ObjectNode o = json.createObjectNode();
+      o.put("at", d.at().toEpochMilli());
+      o.put("what", d.what());
+      o.put("reason", "not authorized");
+      o.put("cause", d.cause());
+      o.put("address", d.address());
+      refused.add(o);
+    }
+    refused.sort(Comparator.comparingLong((ObjectNode o) -> o.path("at").asLong()).reversed());
+    ArrayNode a = row.putArray("refusals");
+    refused.stream().limit(limit).forEach(a::add);
     return row;
   }
 
-  ArrayNode failures(List<HandshakeFailure> failures) {
+  /** The refused TLS handshakes among {@code refusals}, each with the doctor's remedy. */
+  ArrayNode failures(List<Refusal> refusals) {
     ArrayNode a = json.createArrayNode();
-    for (HandshakeFailure f : failures) {
+    for (Refusal f : refusals) {
+      if (f.kind() != Refusal.Kind.TLS_HANDSHAKE) {
+        continue;
+      }
       ObjectNode o = a.addObject();
       o.put("at", f.at().toEpochMilli());
       o.put("listener", f.listener());
       o.put("address", f.address());
-      o.put("cause", f.cause().name().toLowerCase(Locale.ROOT));
+      o.put("cause", f.cause());
       o.put("detail", f.detail());
-      o.put("remedy", f.remedy());
+      o.put("remedy", remedy(f.cause()));
     }
     return a;
+  }
+
+  /** The doctor's remedy for a handshake failure cause label ({@code HandshakeFailureCause}'s). */
+  static String remedy(String causeLabel) {
+    for (HandshakeFailureCause c : HandshakeFailureCause.values()) {
+      if (c.name().equalsIgnoreCase(causeLabel)) {
+        return c.remedy();
+      }
+    }
+    return "";
   }
 
   ObjectNode certificates(

@@ -9,6 +9,8 @@ import dev.mqttls.admin.internal.http.HttpRoute;
 import dev.mqttls.admin.internal.http.RouteSet;
 import dev.mqttls.broker.BrokerTelemetry;
 import dev.mqttls.broker.ConnectedClient;
+import dev.mqttls.broker.Refusal;
+import dev.mqttls.broker.internal.view.AclDenial;
 import dev.mqttls.broker.internal.view.BrokerView;
 import dev.mqttls.broker.internal.view.SessionSummary;
 import dev.mqttls.codec.TopicFilter;
@@ -44,7 +46,6 @@ public final class DashboardRoutes implements RouteSet {
   /** How long a read of session state on the broker's loops may take before the page is told. */
   private static final long READ_TIMEOUT_MS = 2_000;
 
-  private static final int FAILURES_SHOWN = BrokerView.FAILURES_KEPT;
   private static final int REFUSALS_SHOWN = 20;
   private static final int DEVICES_SHOWN = 50;
 
@@ -128,15 +129,17 @@ public final class DashboardRoutes implements RouteSet {
               events.send(
                   "figures",
                   json.figures(Figures.read(context.registry(), clock.millis()))
-                      .put("lastFailureAt", lastFailureAt())
+                      .put("lastFailureAt", lastFailureAt(telemetry().recentRefusals()))
                       .toString());
       ScheduledFuture<?> ticks =
           events.channel().eventLoop().scheduleAtFixedRate(tick, 0, 1, TimeUnit.SECONDS);
       events.channel().closeFuture().addListener(f -> ticks.cancel(false));
     }
 
-    private long lastFailureAt() {
-      return view().handshakeFailures(1).stream()
+    /** When the newest refused handshake happened (0: none), so the feed knows to reload. */
+    private long lastFailureAt(List<Refusal> refusals) {
+      return refusals.stream()
+          .filter(f -> f.kind() == Refusal.Kind.TLS_HANDSHAKE)
           .findFirst()
           .map(f -> f.at().toEpochMilli())
           .orElse(0L);
@@ -219,8 +222,15 @@ public final class DashboardRoutes implements RouteSet {
                   unavailable(r, error);
                   return;
                 }
-                var refusals = view().refusals(clientId, REFUSALS_SHOWN);
-                if (connected.isEmpty() && detail.isEmpty() && refusals.isEmpty()) {
+                List<Refusal> connects =
+                    telemetry().recentRefusals().stream()
+                        .filter(x -> x.clientId().filter(clientId::equals).isPresent())
+                        .toList();
+                List<AclDenial> denials = view().denials(clientId, REFUSALS_SHOWN);
+                if (connected.isEmpty()
+                    && detail.isEmpty()
+                    && connects.isEmpty()
+                    && denials.isEmpty()) {
                   r.respond(HttpResponseStatus.NOT_FOUND, JSON, "{\"error\":\"no such client\"}");
                   return;
                 }
@@ -228,15 +238,13 @@ public final class DashboardRoutes implements RouteSet {
                 r.respond(
                     HttpResponseStatus.OK,
                     JSON,
-                    json.clientDetail(row, detail, refusals).toString());
+                    json.clientDetail(row, detail, connects, denials, REFUSALS_SHOWN).toString());
               });
     }
 
     void failures(AdminRequest r) {
       r.respond(
-          HttpResponseStatus.OK,
-          JSON,
-          json.failures(view().handshakeFailures(FAILURES_SHOWN)).toString());
+          HttpResponseStatus.OK, JSON, json.failures(telemetry().recentRefusals()).toString());
     }
 
     void certificates(AdminRequest r) {

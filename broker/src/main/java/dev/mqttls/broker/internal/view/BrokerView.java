@@ -4,14 +4,11 @@ import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.time.Ticker;
-import dev.mqttls.codec.ReasonCode;
-import dev.mqttls.tls.TlsHandshakeFailed;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,25 +16,21 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * What the dashboard reads of a running broker besides its meters: session contents, the latest
- * refusals and handshake failures. Thread-safe. Connections report refusals and failures here (one
+ * What the dashboard reads of a running broker besides its meters and {@code BrokerTelemetry}:
+ * session contents and the latest ACL denials. Thread-safe. Connections report denials here (one
  * short locked append each, off the message path); session state is read on each session's own
  * event loop, one task per loop, so nothing confined to a loop is touched from outside.
  */
 public final class BrokerView {
-  /** Handshake failures kept for the feed. */
-  public static final int FAILURES_KEPT = 200;
+  /** ACL denials kept, all clients together. */
+  public static final int DENIALS_KEPT = 500;
 
-  /** Refusals kept, all clients together. */
-  public static final int REFUSALS_KEPT = 500;
-
-  /** Characters kept of each string a client chose (client id, topic) in a refusal. */
+  /** Characters kept of each string a client chose (client id, topic) in a denial. */
   static final int KEPT_CHARS = 256;
 
   private final SessionRegistry sessions;
   private final Ticker ticker;
-  private final Recent<HandshakeFailure> failures = new Recent<>(FAILURES_KEPT);
-  private final Recent<Refusal> refusals = new Recent<>(REFUSALS_KEPT);
+  private final Recent<AclDenial> denials = new Recent<>(DENIALS_KEPT);
 
   public BrokerView(SessionRegistry sessions, Ticker ticker) {
     this.sessions = sessions;
@@ -48,26 +41,11 @@ public final class BrokerView {
     return Instant.ofEpochMilli(ticker.currentTimeMillis());
   }
 
-  /** A TLS handshake failed (the TLS layer has logged it). */
-  public void handshakeFailed(TlsHandshakeFailed f) {
-    failures.add(
-        new HandshakeFailure(now(), f.listenerName(), f.remoteAddress(), f.cause(), f.detail()));
-  }
-
   /**
-   * The broker refused {@code clientId} something: {@code what} (e.g. {@code CONNECT}) with {@code
-   * reason}; {@code cause} as logged, never a secret.
+   * The ACL denied {@code clientId} {@code what} (e.g. {@code PUBLISH to a/b}) for {@code cause}.
    */
-  public void refused(
-      String clientId, String address, String what, ReasonCode reason, String cause) {
-    refusals.add(
-        new Refusal(
-            now(),
-            clientId == null ? "" : cut(clientId),
-            address,
-            cut(what),
-            reason.name().toLowerCase(Locale.ROOT).replace('_', ' '),
-            cut(cause)));
+  public void denied(String clientId, String address, String what, String cause) {
+    denials.add(new AclDenial(now(), cut(clientId), address, cut(what), cause));
   }
 
   /**
@@ -78,14 +56,9 @@ public final class BrokerView {
     return s.length() <= KEPT_CHARS ? s : s.substring(0, KEPT_CHARS) + "…";
   }
 
-  /** Up to {@code limit} of the latest handshake failures, newest first. */
-  public List<HandshakeFailure> handshakeFailures(int limit) {
-    return failures.newest(f -> true, limit);
-  }
-
-  /** Up to {@code limit} of the latest refusals of {@code clientId}, newest first. */
-  public List<Refusal> refusals(String clientId, int limit) {
-    return refusals.newest(r -> r.clientId().equals(clientId), limit);
+  /** Up to {@code limit} of the latest ACL denials of {@code clientId}, newest first. */
+  public List<AclDenial> denials(String clientId, int limit) {
+    return denials.newest(d -> d.clientId().equals(clientId), limit);
   }
 
   /**
@@ -145,19 +118,19 @@ public final class BrokerView {
   }
 
   /** One client's page data, or empty when the broker holds no session for {@code clientId}. */
-  public CompletionStage<Optional<ClientDetail>> client(String clientId, int refusalLimit) {
+  public CompletionStage<Optional<ClientDetail>> client(String clientId, int denialLimit) {
     Session s = sessions.get(clientId);
-    List<Refusal> refused = refusals(clientId, refusalLimit);
+    List<AclDenial> denied = denials(clientId, denialLimit);
     if (s == null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     CompletableFuture<Optional<ClientDetail>> done = new CompletableFuture<>();
     // Session#run follows the session if a takeover moves it to another loop meanwhile.
-    s.run(() -> done.complete(Optional.of(detail(s, refused))));
+    s.run(() -> done.complete(Optional.of(detail(s, denied))));
     return done;
   }
 
-  private static ClientDetail detail(Session s, List<Refusal> refused) {
+  private static ClientDetail detail(Session s, List<AclDenial> denied) {
     List<ClientDetail.Subscription> subs = new ArrayList<>();
     for (ClientSubscription c : s.subscriptionsCopy()) {
       subs.add(
@@ -170,6 +143,6 @@ public final class BrokerView {
               c.subscriptionId()));
     }
     subs.sort(java.util.Comparator.comparing(ClientDetail.Subscription::filter));
-    return new ClientDetail(summary(s), subs, s.inFlight(), refused);
+    return new ClientDetail(summary(s), subs, s.inFlight(), denied);
   }
 }
