@@ -42,6 +42,10 @@ public enum HandshakeFailureCause {
   PEER_CLOSED,
   /** The peer aborted the handshake with a TLS alert (often: it does not trust our certificate). */
   PEER_ALERT,
+  /** The client's TLS-PSK identity is not in the listener's {@code psk_file}. */
+  PSK_UNKNOWN_IDENTITY,
+  /** The client's TLS-PSK identity is known but its key differs from the {@code psk_file}'s. */
+  PSK_KEY_MISMATCH,
   /** None of the above could be established from the handshake state. */
   UNKNOWN;
 
@@ -62,7 +66,7 @@ public enum HandshakeFailureCause {
       case CLIENT_CERT_REVOKED ->
           "Issue the device a new certificate; a revoked one cannot be reinstated.";
       case CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID ->
-          "Renew the device certificate; check the broker's clock too.";
+          "Renew the device certificate (mqttls pki renew ID); check the broker's clock too.";
       case CLIENT_CERT_INVALID ->
           "Re-issue it with extendedKeyUsage clientAuth (mqttls pki device ... does this).";
       case CRL_EXPIRED ->

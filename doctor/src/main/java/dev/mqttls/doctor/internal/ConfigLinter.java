@@ -601,7 +601,7 @@ public final class ConfigLinter {
                   + " ("
                   + Duration.between(to, now).toDays()
                   + " days ago).",
-              "Renew it and reload the broker."));
+              "Renew it: " + Certs.renewCommand(c) + " (when mqttls pki issued it)."));
     } else if (now.isBefore(from)) {
       findings.add(
           Finding.fail(
@@ -620,7 +620,9 @@ public final class ConfigLinter {
                   + " days ("
                   + to
                   + ").",
-              "Renew it before it expires."));
+              "Renew it before it expires: "
+                  + Certs.renewCommand(c)
+                  + " (for a server certificate, or mqttls pki server NAME --renew-before 30d from a timer)."));
     }
   }
 
