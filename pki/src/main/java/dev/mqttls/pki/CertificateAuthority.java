@@ -168,10 +168,10 @@ public final class CertificateAuthority {
                 notBefore,
                 notAfter,
                 0);
-        writeKey(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
+        Keys.write(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
         issuing = intKeys.getPrivate();
       }
-      writeKey(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
+      Keys.write(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
       if (intCert != null) {
         AtomicFiles.write(dir.resolve(INT_CRT), ascii(Certificates.toPem(intCert)), false, true);
       }
@@ -531,7 +531,7 @@ public final class CertificateAuthority {
       Archive.copy(dir, old, newKey);
       IssuedCertificate issued = mint(id, old.kind(), keys, days, signer, true, builder);
       if (!newKey && old.keyFile().isPresent()) {
-        issued = withKeyFile(issued, old.keyFile());
+        issued = issued.withFiles(issued.certificateFile(), old.keyFile());
       } else if (csrKey != null && old.keyFile().isPresent()) {
         Archive.delete(old.keyFile().get()); // filed as history; the device holds the new key
       }
@@ -589,19 +589,6 @@ public final class CertificateAuthority {
   private static int lifetimeDays(IssuedCertificate old) {
     long hours = Duration.between(old.notBefore().plus(BACKDATE), old.notAfter()).toHours();
     return (int) Math.max(1, Math.min(Names.MAX_DAYS, Math.round(hours / 24.0)));
-  }
-
-  private static IssuedCertificate withKeyFile(IssuedCertificate e, Optional<Path> keyFile) {
-    return new IssuedCertificate(
-        e.id(),
-        e.kind(),
-        e.serial(),
-        e.notBefore(),
-        e.notAfter(),
-        e.revokedAt(),
-        e.revocationReason(),
-        e.certificateFile(),
-        keyFile);
   }
 
   // ---------------------------------------------------------------- CA rollover
@@ -1222,11 +1209,6 @@ public final class CertificateAuthority {
           file + " is damaged (not a PEM or DER certificate): restore it from a backup",
           e);
     }
-  }
-
-  private static void writeKey(Path file, PrivateKey key, char[] password) {
-    String pem = password == null ? Keys.toPem(key) : Keys.toEncryptedPem(key, password);
-    AtomicFiles.write(file, ascii(pem), true, true);
   }
 
   private static void writeReadme(Path dir) {
