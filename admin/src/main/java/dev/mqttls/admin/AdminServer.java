@@ -2,6 +2,7 @@ package dev.mqttls.admin;
 
 import dev.mqttls.admin.internal.AdminContext;
 import dev.mqttls.admin.internal.RouteSets;
+import dev.mqttls.admin.internal.dashboard.DashboardRoutes;
 import dev.mqttls.admin.internal.http.AdminHttpServer;
 import dev.mqttls.admin.internal.http.BasicAuth;
 import dev.mqttls.admin.internal.http.HttpRoute;
@@ -95,9 +96,11 @@ public final class AdminServer implements AutoCloseable {
     }
     AdminServer s = new AdminServer(http, registry, broker, config.tls());
     LOG.info(
-        "Admin HTTP listener on {} (metrics {}/metrics{})",
+        "Admin HTTP listener on {} (metrics {}/metrics, dashboard {}{}/{})",
         s.url(),
         s.url(),
+        s.url(),
+        DashboardRoutes.PATH,
         auth == null ? "" : ", basic authentication");
     return s;
   }

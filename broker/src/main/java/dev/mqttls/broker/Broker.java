@@ -111,8 +111,8 @@ public final class Broker implements AutoCloseable {
   }
 
   /**
-   * Session contents, recent refusals and handshake failures, for the admin module's dashboard.
-   * Internal: its type may change with the dashboard.
+   * Session contents and recent ACL denials, for the admin module's dashboard. Internal: its type
+   * may change with the dashboard.
    */
   public dev.mqttls.broker.internal.view.BrokerView view() {
     return runtime.view();

@@ -66,7 +66,7 @@ public enum HandshakeFailureCause {
       case CLIENT_CERT_REVOKED ->
           "Issue the device a new certificate; a revoked one cannot be reinstated.";
       case CLIENT_CERT_EXPIRED, CLIENT_CERT_NOT_YET_VALID ->
-          "Renew the device certificate; check the broker's clock too.";
+          "Renew the device certificate (mqttls pki renew ID); check the broker's clock too.";
       case CLIENT_CERT_INVALID ->
           "Re-issue it with extendedKeyUsage clientAuth (mqttls pki device ... does this).";
       case CRL_EXPIRED ->

@@ -1,5 +1,6 @@
 package dev.mqttls.admin.internal;
 
+import dev.mqttls.admin.internal.dashboard.DashboardRoutes;
 import dev.mqttls.admin.internal.http.RouteSet;
 import dev.mqttls.admin.internal.probe.ProbeRoutes;
 import java.util.List;
@@ -10,6 +11,6 @@ public final class RouteSets {
 
   /** The route sets served, in no particular order (the longest prefix wins). */
   public static List<RouteSet> all() {
-    return List.of(new ProbeRoutes());
+    return List.of(new ProbeRoutes(), new DashboardRoutes());
   }
 }

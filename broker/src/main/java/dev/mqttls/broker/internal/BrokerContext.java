@@ -29,7 +29,7 @@ import io.netty.channel.group.ChannelGroup;
  * @param journal what is made durable before an acknowledgement
  * @param connections open connections, max_connections, assigned client ids
  * @param metrics counters, gauges, connected clients, certificate expiry
- * @param view session contents, recent refusals and handshake failures, for the dashboard
+ * @param view session contents and recent ACL denials, for the dashboard
  */
 public record BrokerContext(
     BrokerConfig config,

@@ -42,7 +42,6 @@ final class Disconnector {
         c.address,
         cause,
         reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
-    c.broker.view().refused(id, c.address, "CONNECT", reason, cause);
     sendRefusal(reason, toClient);
   }
 

@@ -91,12 +91,7 @@ final class InboundPublishFlow {
       c.broker.metrics().dropped(DropReason.NOT_AUTHORIZED);
       c.broker
           .view()
-          .refused(
-              c.clientId,
-              c.address,
-              "PUBLISH to " + topic,
-              ReasonCode.NOT_AUTHORIZED,
-              "no write access (acl_file)");
+          .denied(c.clientId, c.address, "PUBLISH to " + topic, "no write access (acl_file)");
       int deniedQos = p.qos().code();
       int deniedId = p.packetId();
       p.release();

@@ -19,7 +19,6 @@ import dev.mqttls.codec.Pubrel;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.codec.Subscribe;
 import dev.mqttls.codec.Unsubscribe;
-import dev.mqttls.tls.TlsHandshakeFailed;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -187,9 +186,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof TlsHandshakeFailed failed) {
-      c.broker.view().handshakeFailed(failed);
-    }
     if (c.tls != null && c.tls.onUserEvent(evt)) {
       if (c.tls.handshakeDone() && connectTimeout == null && c.channel.isActive()) {
         startConnectTimer(ctx);

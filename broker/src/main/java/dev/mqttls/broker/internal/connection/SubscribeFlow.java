@@ -72,12 +72,8 @@ final class SubscribeFlow {
             f.value());
         c.broker
             .view()
-            .refused(
-                c.clientId,
-                c.address,
-                "SUBSCRIBE to " + f.value(),
-                ReasonCode.NOT_AUTHORIZED,
-                "no read access (acl_file)");
+            .denied(
+                c.clientId, c.address, "SUBSCRIBE to " + f.value(), "no read access (acl_file)");
         codes.add(ReasonCode.NOT_AUTHORIZED);
         continue;
       }

@@ -351,6 +351,11 @@ public final class Session implements Subscriber {
     return existed;
   }
 
+  /** The subscription of {@code fullFilter} ({@code $share/g/} prefix included), or null. */
+  public ClientSubscription subscription(String fullFilter) {
+    return subscriptions.get(fullFilter);
+  }
+
   // ---- read-only views for the admin module's dashboard (called on the executor)
 
   /** A copy of the subscriptions, in no particular order. */
@@ -377,11 +382,6 @@ public final class Session implements Subscriber {
    * @param released QoS 2: PUBREC came and PUBREL was sent, PUBCOMP is awaited
    */
   public record InFlightMessage(int packetId, String topic, int qos, boolean released) {}
-
-  /** The subscription of {@code fullFilter} ({@code $share/g/} prefix included), or null. */
-  public ClientSubscription subscription(String fullFilter) {
-    return subscriptions.get(fullFilter);
-  }
 
   /** How many subscriptions the session holds (for max_subscriptions). */
   public int subscriptionCount() {

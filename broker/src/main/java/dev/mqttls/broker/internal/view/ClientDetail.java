@@ -5,22 +5,22 @@ import java.util.List;
 
 /**
  * What a client's page shows beyond its row: every subscription, the in-flight window and the last
- * refusals.
+ * ACL denials.
  *
  * @param summary its row (counts)
  * @param subscriptions its subscriptions, by filter
  * @param inFlight the messages sent and not yet acknowledged, oldest first
- * @param refusals what the broker refused it lately, newest first
+ * @param denials what the ACL denied it lately, newest first
  */
 public record ClientDetail(
     SessionSummary summary,
     List<Subscription> subscriptions,
     List<Session.InFlightMessage> inFlight,
-    List<Refusal> refusals) {
+    List<AclDenial> denials) {
   public ClientDetail {
     subscriptions = List.copyOf(subscriptions);
     inFlight = List.copyOf(inFlight);
-    refusals = List.copyOf(refusals);
+    denials = List.copyOf(denials);
   }
 
   /**
