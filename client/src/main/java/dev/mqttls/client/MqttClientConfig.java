@@ -45,6 +45,7 @@ public final class MqttClientConfig {
   private final Boolean requestResponseInformation;
   private final Long willDelaySeconds;
   private final PacketTrace packetTrace;
+  private final boolean manualAcknowledgement;
 
   private MqttClientConfig(Builder b) {
     this.host = b.host;
@@ -74,6 +75,7 @@ public final class MqttClientConfig {
     this.requestResponseInformation = b.requestResponseInformation;
     this.willDelaySeconds = b.willDelaySeconds;
     this.packetTrace = b.packetTrace;
+    this.manualAcknowledgement = b.manualAcknowledgement;
   }
 
   /** A builder for a client of {@code host} (a DNS name or IP address literal). */
@@ -110,6 +112,7 @@ public final class MqttClientConfig {
     b.requestResponseInformation = requestResponseInformation;
     b.willDelaySeconds = willDelaySeconds;
     b.packetTrace = packetTrace;
+    b.manualAcknowledgement = manualAcknowledgement;
     return b;
   }
 
@@ -284,6 +287,14 @@ public final class MqttClientConfig {
   }
 
   /**
+   * Whether QoS 1 and 2 messages from the broker are acknowledged only when the application calls
+   * {@link MqttClient#acknowledge(Message)}, rather than on receipt.
+   */
+  public boolean manualAcknowledgement() {
+    return manualAcknowledgement;
+  }
+
+  /**
    * The broker as a URL, such as {@code mqtts://broker.example:8883}; {@code unix:PATH} for a Unix
    * domain socket. With failover servers, this is the first.
    */
@@ -342,6 +353,7 @@ public final class MqttClientConfig {
     private Boolean requestResponseInformation;
     private Long willDelaySeconds;
     private PacketTrace packetTrace;
+    private boolean manualAcknowledgement;
 
     private Builder(String host) {
       Objects.requireNonNull(host, "host");
@@ -578,6 +590,17 @@ public final class MqttClientConfig {
     /** Calls {@code trace} for every packet sent and received; see {@link PacketTrace}. */
     public Builder packetTrace(PacketTrace trace) {
       this.packetTrace = Objects.requireNonNull(trace, "packetTrace");
+      return this;
+    }
+
+    /**
+     * With {@code true}, a QoS 1 or 2 message from the broker is acknowledged (PUBACK, PUBREC) only
+     * when the application passes it to {@link MqttClient#acknowledge(Message)}: for a gateway that
+     * must not acknowledge what it has not yet handed on. The broker keeps such messages in flight
+     * and, after a reconnect that resumes the session, sends them again. Off by default.
+     */
+    public Builder manualAcknowledgement(boolean manual) {
+      this.manualAcknowledgement = manual;
       return this;
     }
 

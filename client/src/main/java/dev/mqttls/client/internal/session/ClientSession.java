@@ -70,7 +70,9 @@ public final class ClientSession {
         new OutgoingQosFlow(
             config.version(), config.maxInflight(), config.offlineBuffer(), ids, url, changed);
     this.subscriptions = new Subscriptions(ids, callbacks, unmatched, url, changed);
-    this.incoming = new IncomingQosFlow(config.version(), subscriptions::dispatch);
+    this.incoming =
+        new IncomingQosFlow(
+            config.version(), subscriptions::dispatch, config.manualAcknowledgement());
   }
 
   /** The CONNECT that starts (first time) or resumes (reconnect) this session. */
@@ -188,6 +190,7 @@ public final class ClientSession {
   public void connectionEnded(MqttClientException cause, boolean keepPublishes) {
     channel = null;
     connected = null;
+    incoming.connectionEnded();
     subscriptions.failRequests(cause);
     outgoing.disconnected(cause, keepPublishes);
   }
