@@ -1,6 +1,7 @@
 package dev.mqttls.broker;
 
 import dev.mqttls.broker.internal.bootstrap.BrokerRuntime;
+import io.netty.channel.local.LocalAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -48,6 +49,17 @@ public final class Broker implements AutoCloseable {
   /** The bound address of every listener, in configuration order. */
   public List<InetSocketAddress> boundAddresses() {
     return runtime.boundAddresses();
+  }
+
+  /**
+   * Where the broker's own parts in this JVM connect, as MQTT clients without a socket: give it to
+   * {@code MqttClientConfig.Builder#inProcess} of the client library. Such a connection has no TLS;
+   * its user name is trusted without a password (and judged by the ACL as that user), and without
+   * one it is the broker itself ({@code $broker}: every topic, no ACL). Not counted against {@code
+   * max_connections}. Other clients may not call themselves {@code $broker}.
+   */
+  public LocalAddress inProcessAddress() {
+    return runtime.inProcessAddress();
   }
 
   /** The configuration this broker runs with. */

@@ -3,6 +3,7 @@ package dev.mqttls.client;
 import dev.mqttls.client.internal.Validation;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.UserProperty;
+import io.netty.channel.local.LocalAddress;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public final class MqttClientConfig {
   private final List<UserProperty> connectUserProperties;
   private final List<ServerAddress> failoverServers;
   private final Path unixSocket;
+  private final LocalAddress inProcess;
   private final Socks5Proxy socks5Proxy;
   private final boolean tcpNoDelay;
   private final InetAddress localAddress;
@@ -66,6 +68,7 @@ public final class MqttClientConfig {
     this.connectUserProperties = List.copyOf(b.connectUserProperties);
     this.failoverServers = List.copyOf(b.failoverServers);
     this.unixSocket = b.unixSocket;
+    this.inProcess = b.inProcess;
     this.socks5Proxy = b.socks5Proxy;
     this.tcpNoDelay = b.tcpNoDelay;
     this.localAddress = b.localAddress;
@@ -103,6 +106,7 @@ public final class MqttClientConfig {
     b.connectUserProperties.addAll(connectUserProperties);
     b.failoverServers.addAll(failoverServers);
     b.unixSocket = unixSocket;
+    b.inProcess = inProcess;
     b.socks5Proxy = socks5Proxy;
     b.tcpNoDelay = tcpNoDelay;
     b.localAddress = localAddress;
@@ -219,6 +223,14 @@ public final class MqttClientConfig {
     return Optional.ofNullable(unixSocket);
   }
 
+  /**
+   * The broker in this JVM to connect to instead of TCP, if set: the address a broker gives as
+   * {@code Broker#inProcessAddress()}. Such a connection has no TLS and no socket.
+   */
+  public Optional<LocalAddress> inProcess() {
+    return Optional.ofNullable(inProcess);
+  }
+
   /** The SOCKS5 proxy to connect through, if set. */
   public Optional<Socks5Proxy> socks5Proxy() {
     return Optional.ofNullable(socks5Proxy);
@@ -302,6 +314,9 @@ public final class MqttClientConfig {
     if (unixSocket != null) {
       return "unix:" + unixSocket;
     }
+    if (inProcess != null) {
+      return "local:" + inProcess.id();
+    }
     return new ServerAddress(host, port).url(tls != null);
   }
 
@@ -344,6 +359,7 @@ public final class MqttClientConfig {
     private final List<UserProperty> connectUserProperties = new ArrayList<>();
     private final List<ServerAddress> failoverServers = new ArrayList<>();
     private Path unixSocket;
+    private LocalAddress inProcess;
     private Socks5Proxy socks5Proxy;
     private boolean tcpNoDelay = true;
     private InetAddress localAddress;
@@ -514,6 +530,17 @@ public final class MqttClientConfig {
       return this;
     }
 
+    /**
+     * Connects to the broker running in this JVM at {@code address} (its {@code
+     * Broker#inProcessAddress()}), through no socket and no TLS. The broker trusts such a
+     * connection: its user name is taken without a password, and a connection without one acts as
+     * the broker itself. For bridges, $SYS publishers and other parts that run beside the broker.
+     */
+    public Builder inProcess(LocalAddress address) {
+      this.inProcess = Objects.requireNonNull(address, "inProcess");
+      return this;
+    }
+
     /** Connects through this SOCKS5 proxy. */
     public Builder socks5Proxy(Socks5Proxy proxy) {
       this.socks5Proxy = Objects.requireNonNull(proxy, "socks5Proxy");
@@ -622,6 +649,16 @@ public final class MqttClientConfig {
         throw new IllegalStateException(
             "a Unix socket connection takes no failover servers, no SOCKS5 proxy"
                 + " and no local address");
+      }
+      if (inProcess != null
+          && (unixSocket != null
+              || tls != null
+              || !failoverServers.isEmpty()
+              || socks5Proxy != null
+              || localAddress != null)) {
+        throw new IllegalStateException(
+            "an in-process connection takes no TLS, no Unix socket, no failover servers,"
+                + " no SOCKS5 proxy and no local address");
       }
       if (willDelaySeconds != null && will == null) {
         throw new IllegalStateException("a will delay needs a will message");

@@ -32,6 +32,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,6 +41,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -59,6 +62,8 @@ public final class BrokerRuntime {
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private final List<ListenerTls> tls = new ArrayList<>();
+  private final LocalAddress inProcessAddress =
+      new LocalAddress("mqttls-broker-" + UUID.randomUUID());
   private final BrokerContext context;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -137,12 +142,28 @@ public final class BrokerRuntime {
             : Journal.NONE;
     BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
     try {
+      r.bindInProcess();
       r.bindAll();
     } catch (RuntimeException e) {
       r.close();
       throw e;
     }
     return r;
+  }
+
+  /** The endpoint for the broker's own parts in this JVM; no socket, always there. */
+  private void bindInProcess() {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(LocalServerChannel.class)
+            .childHandler(new InProcessInitializer(context));
+    serverChannels.add(b.bind(inProcessAddress).syncUninterruptibly().channel());
+  }
+
+  /** Where {@code MqttClientConfig.Builder#inProcess} connects to reach this broker. */
+  public LocalAddress inProcessAddress() {
+    return inProcessAddress;
   }
 
   private void bindAll() {

@@ -3,6 +3,7 @@ package dev.mqttls.broker.internal.connection;
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionState.Phase;
 import dev.mqttls.broker.internal.routing.Topics;
+import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.ClientAcl;
 import dev.mqttls.broker.internal.security.PasswordFile;
 import dev.mqttls.broker.internal.session.Session;
@@ -106,7 +107,12 @@ final class ConnectFlow {
       return;
     }
     String username = connect.username();
-    if (tls != null && tls.identityIsUsername()) {
+    if (c.inProcess) {
+      // A part of this broker (bridge, $SYS, provisioning, dashboard): trusted as it says.
+      if (username == null) {
+        username = AccessControl.BROKER_IDENTITY;
+      }
+    } else if (tls != null && tls.identityIsUsername()) {
       // The certificate names the user; like Mosquitto, the password file is not consulted.
       username = tls.usernameFromIdentity();
       if (username == null) {
@@ -121,6 +127,15 @@ final class ConnectFlow {
         return;
       }
     } else if (!authenticate(id, username, connect.password())) {
+      return;
+    }
+    if (!c.inProcess && AccessControl.BROKER_IDENTITY.equals(username)) {
+      // Whoever is named so is judged by no ACL: only the broker's own parts may be.
+      disconnector.refuse(
+          id,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          "user name '" + username + "' is reserved for the broker's own in-process clients",
+          NOT_TOLD);
       return;
     }
     int keepAliveSeconds = connect.keepAlive();

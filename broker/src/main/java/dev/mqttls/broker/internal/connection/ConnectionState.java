@@ -26,6 +26,13 @@ final class ConnectionState {
   final BrokerContext broker;
   final ConnectionTls tls;
   final ConnectSniffer sniffer;
+
+  /**
+   * Whether the connection comes from inside this JVM ({@code Broker#inProcessAddress()}): trusted,
+   * not counted against max_connections.
+   */
+  final boolean inProcess;
+
   ChannelHandlerContext ctx;
   Channel channel;
   ReadGate gate;
@@ -47,10 +54,12 @@ final class ConnectionState {
   /** Whether the line saying why this connection ends was already logged. */
   boolean reasonLogged;
 
-  ConnectionState(BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer) {
+  ConnectionState(
+      BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer, boolean inProcess) {
     this.broker = broker;
     this.tls = tls;
     this.sniffer = sniffer;
+    this.inProcess = inProcess;
   }
 
   void bind(ChannelHandlerContext ctx) {

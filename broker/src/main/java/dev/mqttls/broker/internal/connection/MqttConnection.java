@@ -57,7 +57,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   private dev.mqttls.broker.internal.time.Ticker.Timeout connectTimeout;
 
   public MqttConnection(BrokerContext broker, ConnectionTls tls, ConnectSniffer sniffer) {
-    this.c = new ConnectionState(broker, tls, sniffer);
+    this(new ConnectionState(broker, tls, sniffer, false));
+  }
+
+  /**
+   * A connection from inside this JVM: no TLS; its user name is trusted without a password, and
+   * without one it acts as the broker itself (no ACL); not counted against max_connections.
+   */
+  public static MqttConnection inProcess(BrokerContext broker, ConnectSniffer sniffer) {
+    return new MqttConnection(new ConnectionState(broker, null, sniffer, true));
+  }
+
+  private MqttConnection(ConnectionState state) {
+    this.c = state;
     this.disconnector = new Disconnector(c);
     this.will = new WillFlow(c);
     this.keepAlive =
@@ -97,7 +109,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     c.address = ConnectionState.format(c.channel.remoteAddress());
-    int n = c.broker.connections().opened();
+    int n = c.inProcess ? 0 : c.broker.connections().opened();
     int max = c.broker.config().maxConnections();
     if (max > 0 && n > max) {
       LOG.warn("Refusing connection from {}: max_connections {} reached", c.address, max);
@@ -134,7 +146,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    c.broker.connections().closed();
+    if (!c.inProcess) {
+      c.broker.connections().closed();
+    }
     if (connectTimeout != null) {
       connectTimeout.cancel();
     }

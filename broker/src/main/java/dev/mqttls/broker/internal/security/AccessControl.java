@@ -42,10 +42,19 @@ public final class AccessControl {
   }
 
   /**
+   * The user name of the broker's own in-process clients that connect without one (bridges, $SYS,
+   * provisioning): no ACL applies to it, so no other client may use it.
+   */
+  public static final String BROKER_IDENTITY = "$broker";
+
+  /**
    * The ACL for a client that connected as {@code user} (null: anonymous) with {@code clientId}.
    */
   public ClientAcl aclFor(String user, String clientId) {
-    return acl == null ? ClientAcl.ALLOW_ALL : ClientAcl.of(acl, user, clientId);
+    if (acl == null || BROKER_IDENTITY.equals(user)) {
+      return ClientAcl.ALLOW_ALL;
+    }
+    return ClientAcl.of(acl, user, clientId);
   }
 
   public boolean hasAcl() {

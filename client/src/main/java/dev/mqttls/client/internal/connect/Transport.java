@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.local.LocalChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.proxy.Socks5ProxyHandler;
@@ -22,9 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How a client reaches a broker: TCP over NIO (optionally through a SOCKS5 proxy), or a Unix domain
- * socket over epoll. A client's event loop is of the kind its transport needs, picked once when the
- * client is made.
+ * How a client reaches a broker: TCP over NIO (optionally through a SOCKS5 proxy), a Unix domain
+ * socket over epoll, or a broker in the same JVM through a Netty local channel. A client's event
+ * loop is of the kind its transport needs, picked once when the client is made.
  */
 public final class Transport {
   private Transport() {}
@@ -39,7 +40,7 @@ public final class Transport {
 
   /** The URL of {@code server} as messages name it. */
   static String url(MqttClientConfig config, ServerAddress server) {
-    return config.unixSocket().isPresent()
+    return config.unixSocket().isPresent() || config.inProcess().isPresent()
         ? config.brokerUrl()
         : server.url(config.tls().isPresent());
   }
@@ -57,6 +58,9 @@ public final class Transport {
             .group(loop)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
             .handler(init);
+    if (config.inProcess().isPresent()) {
+      return b.channel(LocalChannel.class);
+    }
     if (config.unixSocket().isPresent()) {
       if (!Epoll.isAvailable()) {
         throw new MqttClientException(
@@ -84,6 +88,9 @@ public final class Transport {
    *     not exist
    */
   static SocketAddress remote(MqttClientConfig config, ServerAddress server) {
+    if (config.inProcess().isPresent()) {
+      return config.inProcess().get();
+    }
     if (config.unixSocket().isPresent()) {
       Path path = config.unixSocket().get();
       if (!Files.exists(path)) {
