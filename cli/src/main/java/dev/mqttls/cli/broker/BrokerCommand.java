@@ -7,6 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import dev.mqttls.bridge.BridgeConfig;
+import dev.mqttls.bridge.BridgeConfigs;
+import dev.mqttls.bridge.Bridges;
 import dev.mqttls.broker.Broker;
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.BrokerConfig.LogDestination;
@@ -15,6 +18,8 @@ import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
 import dev.mqttls.cli.install.SelfCommand;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.ConfReader;
 import dev.mqttls.pki.PkiException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -80,6 +85,7 @@ public final class BrokerCommand implements Callable<Integer> {
   boolean verbose;
 
   private final CountDownLatch stop = new CountDownLatch(1);
+  private Path usedFile;
 
   @Override
   public Integer call() {
@@ -97,6 +103,13 @@ public final class BrokerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 2;
     }
+    List<BridgeConfig> bridgeConfigs;
+    try {
+      bridgeConfigs = usedFile == null ? List.of() : BridgeConfigs.parse(ConfReader.read(usedFile));
+    } catch (ConfException e) {
+      err.println("Error: " + e.getMessage());
+      return 1;
+    }
     configureLogging(config, verbose);
     Broker broker;
     try {
@@ -105,9 +118,18 @@ public final class BrokerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 1;
     }
+    Bridges bridges;
+    try {
+      bridges = Bridges.start(broker, bridgeConfigs);
+    } catch (RuntimeException e) {
+      err.println("Error: " + e.getMessage());
+      broker.close();
+      return 1;
+    }
     Thread hook =
         new Thread(
             () -> {
+              bridges.close();
               broker.close();
               stop.countDown();
             },
@@ -118,6 +140,7 @@ public final class BrokerCommand implements Callable<Integer> {
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      bridges.close();
       broker.close();
     }
     return 0;
@@ -126,11 +149,13 @@ public final class BrokerCommand implements Callable<Integer> {
   private BrokerConfig loadConfig() throws ConfigException {
     BrokerConfig config;
     if (configFile != null) {
+      usedFile = configFile;
       config = BrokerConfig.parse(configFile);
     } else {
       FirstRun.Ports ports =
           firstRunPorts == null ? FirstRun.Ports.DEFAULT : FirstRun.Ports.parse(firstRunPorts);
       Optional<Path> prepared = FirstRun.prepare(DATA_DIR, System.out, ports, SelfCommand.detect());
+      usedFile = prepared.orElse(null);
       config = prepared.isPresent() ? BrokerConfig.parse(prepared.get()) : null;
     }
     if (config == null) {
