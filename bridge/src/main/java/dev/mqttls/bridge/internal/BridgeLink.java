@@ -19,8 +19,10 @@ import dev.mqttls.codec.Qos;
 import io.netty.channel.local.LocalAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -173,44 +175,48 @@ public final class BridgeLink implements AutoCloseable {
       return;
     }
     delay.reset();
+    if (!subscribedRemote) {
+      subscribedRemote = true;
+      // the link counts as up once the remote broker has answered the subscriptions
+      subscribeRemote().join();
+    }
     LOG.info(
         "bridge {}: connected to {} as {} (session present: {})",
         config.name(),
         remote.status().brokerUrl(),
         config.remoteClientId(),
         r.sessionPresent());
-    if (!subscribedRemote) {
-      subscribedRemote = true;
-      subscribeRemote();
-    }
     notifyLocal(true);
     if (config.notifications() && !config.notificationsLocalOnly()) {
       remote.publish(notification(config, true));
     }
   }
 
-  private void subscribeRemote() {
+  private CompletableFuture<Void> subscribeRemote() {
     boolean v5 = config.version() == MqttVersion.V5;
+    List<CompletableFuture<?>> answers = new ArrayList<>();
     for (BridgeTopic t : config.topics()) {
       if (t.direction().in()) {
         Subscription s =
             new Subscription(t.remoteFilter(), t.qos(), v5 && config.tryPrivate(), v5, 0);
-        remote
-            .subscribe(s, this::fromRemote)
-            .exceptionally(
-                e -> {
-                  LOG.warn(
-                      "bridge {}: the remote broker refused the subscription to {}: {}",
-                      config.name(),
-                      t.remoteFilter(),
-                      message(e));
-                  return null;
-                });
+        answers.add(
+            remote
+                .subscribe(s, this::fromRemote)
+                .exceptionally(
+                    e -> {
+                      LOG.warn(
+                          "bridge {}: the remote broker refused the subscription to {}: {}",
+                          config.name(),
+                          t.remoteFilter(),
+                          message(e));
+                      return null;
+                    }));
       } else if (config.attemptUnsubscribe() && !config.cleanSession()) {
         // as mosquitto: a topic now only 'out' may have been 'in' in the remote session
-        remote.unsubscribe(t.remoteFilter()).exceptionally(e -> null);
+        answers.add(remote.unsubscribe(t.remoteFilter()).exceptionally(e -> null));
       }
     }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
   }
 
   private void remoteLost(MqttClientException cause) {
