@@ -48,6 +48,7 @@ public final class MqttClientConfig {
   private final Long willDelaySeconds;
   private final PacketTrace packetTrace;
   private final boolean manualAcknowledgement;
+  private final boolean bridge;
 
   private MqttClientConfig(Builder b) {
     this.host = b.host;
@@ -79,6 +80,7 @@ public final class MqttClientConfig {
     this.willDelaySeconds = b.willDelaySeconds;
     this.packetTrace = b.packetTrace;
     this.manualAcknowledgement = b.manualAcknowledgement;
+    this.bridge = b.bridge;
   }
 
   /** A builder for a client of {@code host} (a DNS name or IP address literal). */
@@ -117,6 +119,7 @@ public final class MqttClientConfig {
     b.willDelaySeconds = willDelaySeconds;
     b.packetTrace = packetTrace;
     b.manualAcknowledgement = manualAcknowledgement;
+    b.bridge = bridge;
     return b;
   }
 
@@ -307,6 +310,14 @@ public final class MqttClientConfig {
   }
 
   /**
+   * Whether the MQTT 3.1/3.1.1 CONNECT announces a bridge (protocol level with its top bit set, as
+   * mosquitto's {@code try_private}).
+   */
+  public boolean bridge() {
+    return bridge;
+  }
+
+  /**
    * The broker as a URL, such as {@code mqtts://broker.example:8883}; {@code unix:PATH} for a Unix
    * domain socket. With failover servers, this is the first.
    */
@@ -370,6 +381,7 @@ public final class MqttClientConfig {
     private Long willDelaySeconds;
     private PacketTrace packetTrace;
     private boolean manualAcknowledgement;
+    private boolean bridge;
 
     private Builder(String host) {
       Objects.requireNonNull(host, "host");
@@ -628,6 +640,17 @@ public final class MqttClientConfig {
      */
     public Builder manualAcknowledgement(boolean manual) {
       this.manualAcknowledgement = manual;
+      return this;
+    }
+
+    /**
+     * With {@code true}, an MQTT 3.1 or 3.1.1 CONNECT announces a bridge (mosquitto's {@code
+     * try_private}: protocol level 0x83/0x84), so that a mosquitto broker does not send the
+     * bridge's own messages back to it. Brokers that do not know it refuse the connection with
+     * "unacceptable protocol version". Ignored for MQTT 5, whose No Local does this.
+     */
+    public Builder bridge(boolean bridge) {
+      this.bridge = bridge;
       return this;
     }
 

@@ -16,6 +16,7 @@ import dev.mqttls.client.ServerAddress;
 import dev.mqttls.client.Subscription;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Qos;
+import dev.mqttls.codec.ReasonCode;
 import io.netty.channel.local.LocalAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class BridgeLink implements AutoCloseable {
   private final BridgeConfig config;
   private final ScheduledExecutorService scheduler;
   private final MqttClient local;
-  private final MqttClient remote;
+  private volatile MqttClient remote;
   private final RestartDelay delay;
   private final String remoteNames;
   private volatile boolean closed;
@@ -75,7 +76,7 @@ public final class BridgeLink implements AutoCloseable {
             .map(a -> a.url(config.tls().isPresent()))
             .collect(Collectors.joining(", "));
     this.local = MqttClient.create(localConfig(config, localBroker));
-    this.remote = MqttClient.create(remoteConfig(config));
+    this.remote = MqttClient.create(remoteConfig(config, config.tryPrivate()));
   }
 
   private static MqttClientConfig localConfig(BridgeConfig c, LocalAddress at) {
@@ -95,7 +96,7 @@ public final class BridgeLink implements AutoCloseable {
     return b.build();
   }
 
-  private static MqttClientConfig remoteConfig(BridgeConfig c) {
+  private static MqttClientConfig remoteConfig(BridgeConfig c, boolean announceBridge) {
     ServerAddress first = c.addresses().get(0);
     MqttClientConfig.Builder b =
         MqttClientConfig.builder(first.host())
@@ -108,7 +109,9 @@ public final class BridgeLink implements AutoCloseable {
             .manualAcknowledgement(true)
             // what waits for the link is bounded by the local window; the buffer never overflows
             .offlineBuffer(new OfflineBuffer(10 * WINDOW, OfflineBuffer.Overflow.FAIL))
-            .reconnect(ReconnectPolicy.OFF);
+            .reconnect(ReconnectPolicy.OFF)
+            // try_private on 3.1/3.1.1: the protocol level says "bridge" (MQTT 5: No Local)
+            .bridge(announceBridge && c.version() != MqttVersion.V5);
     for (ServerAddress a : c.addresses().subList(1, c.addresses().size())) {
       b.failoverServer(a.host(), a.port());
     }
@@ -139,8 +142,7 @@ public final class BridgeLink implements AutoCloseable {
     local.onUnmatchedMessage(this::fromLocal);
     local.onConnectionLost(
         e -> LOG.warn("bridge {}: in-process link lost: {}", config.name(), e.getMessage()));
-    remote.onUnmatchedMessage(this::fromRemote);
-    remote.onConnectionLost(this::remoteLost);
+    listen(remote);
     local.blocking().connect();
     notifyLocal(false);
     for (BridgeTopic t : config.topics()) {
@@ -151,16 +153,12 @@ public final class BridgeLink implements AutoCloseable {
             .subscribe(new Subscription(t.localFilter(), t.qos(), true, true, 0), this::fromLocal);
       }
     }
-    if (config.version() != MqttVersion.V5
-        && config.tryPrivate()
-        && config.topics().stream().anyMatch(t -> t.direction() == BridgeTopic.Direction.BOTH)) {
-      LOG.warn(
-          "bridge {}: try_private cannot mark an MQTT 3.1.1 connection as a bridge yet: a message"
-              + " on a 'both' topic may come back once from the remote broker; use"
-              + " bridge_protocol_version mqttv50 (No Local) to prevent it",
-          config.name());
-    }
     scheduler.execute(this::connectRemote);
+  }
+
+  private void listen(MqttClient c) {
+    c.onUnmatchedMessage(this::fromRemote);
+    c.onConnectionLost(this::remoteLost);
   }
 
   private void connectRemote() {
@@ -171,6 +169,23 @@ public final class BridgeLink implements AutoCloseable {
     try {
       r = remote.connect().join();
     } catch (CompletionException e) {
+      MqttClientException x = cause(e);
+      if (x != null
+          && remote.config().bridge()
+          && x.reasonCode().orElse(null) == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+        // as mosquitto: a broker that does not know the bridge bit gets an ordinary client
+        LOG.warn(
+            "bridge {}: the remote broker refused try_private's bridge announcement; connecting"
+                + " as an ordinary client",
+            config.name());
+        MqttClient old = remote;
+        remote = MqttClient.create(remoteConfig(config, false));
+        listen(remote);
+        // what waited in the old client's buffer fails as closed and is forwarded again
+        old.close();
+        scheduler.execute(this::connectRemote);
+        return;
+      }
       retry("cannot connect to " + remoteNames + ": " + message(e.getCause()));
       return;
     }

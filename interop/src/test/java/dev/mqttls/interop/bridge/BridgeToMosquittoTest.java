@@ -64,6 +64,7 @@ class BridgeToMosquittoTest {
                 "address 127.0.0.1:" + remoteTls,
                 "topic sensors/# out 1 site/ fleet/site-1/",
                 "topic cmd/# in 1 site/ fleet/site-1/",
+                "topic chat/# both 1 site/ fleet/site-1/",
                 "bridge_cafile " + pki.caFile(),
                 "bridge_certfile " + bridge.cert(),
                 "bridge_keyfile " + bridge.key(),
@@ -214,6 +215,33 @@ class BridgeToMosquittoTest {
         () -> local.stream().anyMatch(m -> m.topic().equals("site/cmd/reboot")));
     Message cmd = local.stream().filter(m -> m.topic().equals("site/cmd/reboot")).findFirst().get();
     assertThat(cmd.payloadAsString()).isEqualTo("now");
+    // both, over MQTT 3.1.1 with try_private (the default): mosquitto knows the bridge and does
+    // not echo its message back; the remote's sentinel comes after where an echo would be
+    device.blocking().subscribe("site/chat/#", Qos.AT_LEAST_ONCE, local::add);
+    device.blocking().publish(q1("site/chat/a", "hello"));
+    fleet.awaitOutput("fleet/site-1/chat/a hello", WAIT);
+    Result sentinel =
+        MosquittoClients.run(
+            WAIT,
+            "mosquitto_pub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            remotePlain,
+            "-q",
+            "1",
+            "-t",
+            "fleet/site-1/chat/b",
+            "-m",
+            "sentinel");
+    assertThat(sentinel.exitCode()).as(sentinel.toString()).isZero();
+    Await.until(
+        "the remote's sentinel reaches the local device",
+        WAIT,
+        () -> local.stream().anyMatch(m -> m.topic().equals("site/chat/b")));
+    assertThat(local.stream().filter(m -> m.topic().startsWith("site/chat/")))
+        .extracting(Message::payloadAsString)
+        .containsExactly("hello", "sentinel");
     // the local state notification, retained: 1
     assertThat(local)
         .anyMatch(

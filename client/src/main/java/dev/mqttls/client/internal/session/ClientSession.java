@@ -100,7 +100,8 @@ public final class ClientSession {
         config.username().orElse(null),
         config.password().orElse(null),
         config.will().map(this::will).orElse(null),
-        props.build());
+        props.build(),
+        config.bridge() && config.version() != MqttVersion.V5);
   }
 
   private Will will(Message w) {
