@@ -105,7 +105,15 @@ public final class BrokerRuntime {
         new LocalSessionRegistry(new SessionServices(config, ticker, tree, journal), loops);
     LocalRouter router =
         new LocalRouter(
-            tree, retained, sessions, journal::putRetained, () -> live.current().hasAcl());
+            tree,
+            retained,
+            sessions,
+            (topic, m) -> {
+              int failedBefore = journal.failedWrites();
+              journal.putRetained(topic, m);
+              return journal.failedWrites() == failedBefore;
+            },
+            () -> live.current().hasAcl());
     if (journal.keepsSessions()) {
       long started = ticker.nanoTime();
       List<Journal.StoredSession> stored = journal.load(retained::put);
