@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -158,52 +159,85 @@ public final class BridgeLink implements AutoCloseable {
 
   private void listen(MqttClient c) {
     c.onUnmatchedMessage(this::fromRemote);
-    c.onConnectionLost(this::remoteLost);
+    // one thread decides on restarts (RestartDelay is not thread-safe)
+    c.onConnectionLost(
+        x ->
+            onScheduler(
+                () -> {
+                  if (c == remote) {
+                    remoteLost(x);
+                  }
+                }));
   }
 
+  /** Runs {@code task} on the scheduler, unless the bridges are stopping. */
+  private void onScheduler(Runnable task) {
+    if (closed) {
+      return;
+    }
+    try {
+      scheduler.execute(task);
+    } catch (RejectedExecutionException e) {
+      // stopping: nothing more to do
+    }
+  }
+
+  /** One attempt, without blocking the scheduler that other bridges share. */
   private void connectRemote() {
     if (closed) {
       return;
     }
-    ConnectResult r;
-    try {
-      r = remote.connect().join();
-    } catch (CompletionException e) {
+    MqttClient c = remote;
+    c.connect().whenComplete((r, e) -> onScheduler(() -> attempted(c, r, e)));
+  }
+
+  private void attempted(MqttClient c, ConnectResult r, Throwable e) {
+    if (closed || c != remote) {
+      return;
+    }
+    if (e != null) {
       MqttClientException x = cause(e);
       if (x != null
-          && remote.config().bridge()
+          && c.config().bridge()
           && x.reasonCode().orElse(null) == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
         // as mosquitto: a broker that does not know the bridge bit gets an ordinary client
         LOG.warn(
             "bridge {}: the remote broker refused try_private's bridge announcement; connecting"
                 + " as an ordinary client",
             config.name());
-        MqttClient old = remote;
         remote = MqttClient.create(remoteConfig(config, false));
         listen(remote);
         // what waited in the old client's buffer fails as closed and is forwarded again
-        old.close();
-        scheduler.execute(this::connectRemote);
+        c.close();
+        connectRemote();
         return;
       }
-      retry("cannot connect to " + remoteNames + ": " + message(e.getCause()));
+      retry("cannot connect to " + remoteNames + ": " + message(e));
       return;
     }
     delay.reset();
+    CompletableFuture<Void> subscribed = CompletableFuture.completedFuture(null);
     if (!subscribedRemote) {
       subscribedRemote = true;
-      // the link counts as up once the remote broker has answered the subscriptions
-      subscribeRemote().join();
+      subscribed = subscribeRemote();
+    }
+    // the link counts as up once the remote broker has answered the subscriptions
+    subscribed.whenComplete((v, x) -> onScheduler(() -> up(c, r)));
+  }
+
+  private void up(MqttClient c, ConnectResult r) {
+    if (closed || c != remote) {
+      return;
     }
     LOG.info(
         "bridge {}: connected to {} as {} (session present: {})",
         config.name(),
-        remote.status().brokerUrl(),
+        c.status().brokerUrl(),
         config.remoteClientId(),
         r.sessionPresent());
     notifyLocal(true);
     if (config.notifications() && !config.notificationsLocalOnly()) {
-      remote.publish(notification(config, true));
+      c.publish(notification(config, true));
     }
   }
 
@@ -249,7 +283,11 @@ public final class BridgeLink implements AutoCloseable {
     }
     Duration d = delay.next();
     LOG.warn("bridge {}: {}; retry in {} s", config.name(), what, seconds(d));
-    scheduler.schedule(this::connectRemote, d.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      scheduler.schedule(this::connectRemote, d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // stopping
+    }
   }
 
   private static String seconds(Duration d) {
@@ -317,10 +355,14 @@ public final class BridgeLink implements AutoCloseable {
                 local.acknowledge(original);
               } else if (!closed) {
                 // not taken, not refused: try again once the link may be back
-                scheduler.schedule(
-                    () -> forward(original, out),
-                    config.restartBase().toMillis(),
-                    TimeUnit.MILLISECONDS);
+                try {
+                  scheduler.schedule(
+                      () -> forward(original, out),
+                      config.restartBase().toMillis(),
+                      TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                  // the local broker keeps it unacknowledged
+                }
               }
             });
   }
