@@ -111,8 +111,8 @@ public final class Catalogue {
       accept_protocol_versions | LISTENER | WORD | NOT_YET | mosquitto | 5 | MQTT versions the listener accepts (since mosquitto 2.1).
       max_qos | LISTENER | INTEGER 0..2 | NOT_YET | mosquitto | 1 | Highest QoS clients of this listener may use.
       max_topic_alias | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 10 | Topic aliases an MQTT 5 client may create.
-      psk_hint | LISTENER | WORD | NOT_YET | mosquitto | hint | Enable TLS-PSK on the listener with this hint.
-      psk_file | GLOBAL | PATH | NOT_YET | mosquitto | psk | Identities and pre-shared keys for TLS-PSK.
+      psk_hint | LISTENER | WORD | SUPPORTED | mosquitto | hint | Enable TLS-PSK on the listener with this hint.
+      psk_file | GLOBAL | PATH | SUPPORTED | mosquitto | psk | Identities and pre-shared keys for TLS-PSK.
       tls_keyform | LISTENER | WORD | NOT_YET | mosquitto | pem | Form of keyfile: pem or engine.
       tls_engine_kpass_sha1 | LISTENER | WORD | NOT_YET | mosquitto | 0 | SHA-1 of the engine's key password.
       pid_file | GLOBAL | PATH | NOT_YET | mosquitto | /run/mosquitto/mosquitto.pid | Write the broker's process id to this file.

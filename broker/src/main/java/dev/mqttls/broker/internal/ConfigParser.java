@@ -16,6 +16,8 @@ import dev.mqttls.conf.Directive;
 import dev.mqttls.conf.DirectiveSpec;
 import dev.mqttls.conf.DirectiveSpec.Section;
 import dev.mqttls.conf.DirectiveSpec.Support;
+import dev.mqttls.tls.TlsMaterialException;
+import dev.mqttls.tls.psk.PskFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,7 @@ public final class ConfigParser {
   private boolean anyListenerLine;
   private boolean globalPortGiven;
   private EnumSet<LogType> logTypes;
+  private Directive pskFile;
 
   private ConfigParser(Path topFile) {
     this.topFile = topFile;
@@ -64,6 +67,12 @@ public final class ConfigParser {
   }
 
   private BrokerConfig apply(ConfFile file) throws ConfException, ConfigException {
+    // psk_file is global and may stand anywhere; each listener with psk_hint gets it.
+    for (Directive d : file.directives()) {
+      if (d.name().equals("psk_file")) {
+        pskFile = d;
+      }
+    }
     for (Directive d : file.directives()) {
       apply(d);
     }
@@ -93,6 +102,9 @@ public final class ConfigParser {
       // listener's block ends.
       TlsDirectives.checkValue(d, l.baseDir);
       l.tls.add(d);
+      if (d.name().equals("psk_hint") && pskFile != null) {
+        l.tls.add(pskFile);
+      }
       return;
     }
     switch (d.name()) {
@@ -122,6 +134,16 @@ public final class ConfigParser {
         // Read now so that a bad line stops start-up naming its FILE:LINE.
         PasswordFile.read(f);
         builder.passwordFile(f);
+      }
+      case "psk_file" -> {
+        Path f = d.path(null);
+        readable(d, f);
+        // Read now so that a bad line stops start-up naming its FILE:LINE.
+        try {
+          PskFile.read(f);
+        } catch (TlsMaterialException e) {
+          throw new ConfigException(d.where() + ": " + e.getMessage(), e);
+        }
       }
       case "acl_file" -> {
         Path f = d.path(null);
