@@ -109,6 +109,7 @@ public final class BrokerConfig {
   private final Optional<Path> persistenceLocation;
   private final String persistenceFile;
   private final PersistenceSync persistenceSync;
+  private final Optional<Set<String>> provisioning;
 
   private BrokerConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
@@ -135,6 +136,7 @@ public final class BrokerConfig {
     this.persistenceLocation = b.persistenceLocation;
     this.persistenceFile = b.persistenceFile;
     this.persistenceSync = b.persistenceSync;
+    this.provisioning = b.provisioning;
   }
 
   /**
@@ -189,6 +191,7 @@ public final class BrokerConfig {
     b.persistenceLocation = persistenceLocation;
     b.persistenceFile = persistenceFile;
     b.persistenceSync = persistenceSync;
+    b.provisioning = provisioning;
     return b;
   }
 
@@ -340,6 +343,16 @@ public final class BrokerConfig {
     return location.resolve(persistenceFile);
   }
 
+  /**
+   * Present when provisioning over MQTT is configured (any {@code provision_*} directive): the user
+   * names that are claim identities ({@code provision_claim_identity}). With it the broker reserves
+   * {@code $mqttls/provision/#} and {@code $mqttls/renew/#} for the provisioning service
+   * (docs/provisioning.md) and confines each claim identity to asking for its certificate.
+   */
+  public Optional<Set<String>> provisioning() {
+    return provisioning;
+  }
+
   @Override
   public String toString() {
     return "BrokerConfig" + listeners.stream().map(ListenerConfig::name).toList();
@@ -373,6 +386,7 @@ public final class BrokerConfig {
     private String persistenceFile = "mqttls.db";
     private PersistenceSync persistenceSync = PersistenceSync.NONE;
     private boolean defaultListener = true;
+    private Optional<Set<String>> provisioning = Optional.empty();
 
     private Builder() {
       listeners.add(ListenerConfig.plain(1883, "127.0.0.1"));
@@ -559,6 +573,15 @@ public final class BrokerConfig {
             "persistence_file must be a plain name without '/', got '" + name + "'");
       }
       this.persistenceFile = name;
+      return this;
+    }
+
+    /**
+     * Turns the provisioning topic rules on, with these user names as claim identities (may be
+     * empty: renewal only); null turns them off. See {@link BrokerConfig#provisioning()}.
+     */
+    public Builder provisioning(Set<String> claimIdentities) {
+      this.provisioning = Optional.ofNullable(claimIdentities).map(Set::copyOf);
       return this;
     }
 

@@ -87,6 +87,14 @@ public final class Catalogue {
       tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | mqttls | 10s | Time allowed for a TLS handshake.
       max_connection_rate | LISTENER | WORD | SUPPORTED | mqttls | 20/s | New connections per source address per second.
       tls_engine | LISTENER | WORD | SUPPORTED | mosquitto | openssl | TLS engine; mqttls takes openssl or jdk.
+      provision_ca_dir | GLOBAL | PATH | SUPPORTED | mqttls | mqttls-data/pki | Provisioning over MQTT: the CA directory that signs devices' CSRs (docs/provisioning.md).
+      provision_claim_identity | GLOBAL | WORD | SUPPORTED | mqttls | factory-claim | A user name (a claim certificate's CN) that may only ask for a device certificate; repeatable.
+      provision_id_pattern | GLOBAL | STRING | SUPPORTED | mqttls | sensor-[0-9]{1,6} | Regular expression every provisioned device id must match.
+      provision_allow_list | GLOBAL | PATH | SUPPORTED | mqttls | devices.txt | File of the device ids that may be provisioned, one per line.
+      provision_token_file | GLOBAL | PATH | SUPPORTED | mqttls | tokens.txt | One-time tokens, one per line: every provisioning request must carry an unused one.
+      provision_key_types | GLOBAL | WORDS | SUPPORTED | mqttls | ec-p256 | Key types a CSR may hold: ec-p256, rsa-2048, rsa-3072, rsa-4096.
+      provision_days | GLOBAL | INTEGER 1..36500 | SUPPORTED | mqttls | 365 | Days a provisioned or renewed certificate is valid.
+      provision_rate | GLOBAL | WORD | SUPPORTED | mqttls | 50/s | Most provisioning and renewal requests answered per second; 0 means no limit.
       auth_plugin | GLOBAL | PATH | NOT_YET | mosquitto | auth.so | Load an authentication plugin (deprecated: use plugin).
       auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | mosquitto | true | Refuse + and # in user names and client ids given to auth plugins.
       plugin | GLOBAL | PATH | NOT_YET | mosquitto | plugin.so | Load a plugin.

@@ -168,10 +168,10 @@ public final class CertificateAuthority {
                 notBefore,
                 notAfter,
                 0);
-        writeKey(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
+        Keys.write(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
         issuing = intKeys.getPrivate();
       }
-      writeKey(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
+      Keys.write(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
       if (intCert != null) {
         AtomicFiles.write(dir.resolve(INT_CRT), ascii(Certificates.toPem(intCert)), false, true);
       }
@@ -469,6 +469,52 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * Signs several device CSRs as {@link #signCsr} does, under one lock and with one durable index
+   * write, for provisioning a fleet over MQTT ({@code pki.provision}). Every id and CSR is checked
+   * before anything is signed.
+   *
+   * @param csrs device id to CSR, in the order to issue
+   * @throws PkiException as {@link #signCsr}, for the first id or CSR refused; nothing is issued
+   *     then
+   */
+  public List<IssuedCertificate> signCsrs(Map<String, byte[]> csrs, DeviceOptions options) {
+    Map<String, PublicKey> keys = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : csrs.entrySet()) {
+      Names.checkId(e.getKey());
+      PublicKey key = Csrs.verifiedKey(e.getValue(), "CSR for " + e.getKey());
+      Keys.typeOf(key);
+      keys.put(e.getKey(), key);
+    }
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      for (String id : keys.keySet()) {
+        requireNew(index, id);
+      }
+      Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
+      List<IssuedCertificate> issued = new ArrayList<>(keys.size());
+      try {
+        for (Map.Entry<String, PublicKey> e : keys.entrySet()) {
+          String id = e.getKey();
+          issued.add(
+              mint(
+                  id,
+                  CertificateKind.DEVICE,
+                  new KeyPair(e.getValue(), null),
+                  options.days(),
+                  signer,
+                  false,
+                  (s, k, nb, na) -> Certificates.device(s, id, k, nb, na)));
+        }
+      } finally {
+        // Also after a failure part-way, so that every certificate file written is in the index.
+        issued.forEach(i -> index.put(i.id(), i));
+        Index.write(dir, index.values());
+      }
+      return issued;
+    }
+  }
+
   // ---------------------------------------------------------------- renew
 
   /**
@@ -531,7 +577,7 @@ public final class CertificateAuthority {
       Archive.copy(dir, old, newKey);
       IssuedCertificate issued = mint(id, old.kind(), keys, days, signer, true, builder);
       if (!newKey && old.keyFile().isPresent()) {
-        issued = withKeyFile(issued, old.keyFile());
+        issued = issued.withFiles(issued.certificateFile(), old.keyFile());
       } else if (csrKey != null && old.keyFile().isPresent()) {
         Archive.delete(old.keyFile().get()); // filed as history; the device holds the new key
       }
@@ -589,19 +635,6 @@ public final class CertificateAuthority {
   private static int lifetimeDays(IssuedCertificate old) {
     long hours = Duration.between(old.notBefore().plus(BACKDATE), old.notAfter()).toHours();
     return (int) Math.max(1, Math.min(Names.MAX_DAYS, Math.round(hours / 24.0)));
-  }
-
-  private static IssuedCertificate withKeyFile(IssuedCertificate e, Optional<Path> keyFile) {
-    return new IssuedCertificate(
-        e.id(),
-        e.kind(),
-        e.serial(),
-        e.notBefore(),
-        e.notAfter(),
-        e.revokedAt(),
-        e.revocationReason(),
-        e.certificateFile(),
-        keyFile);
   }
 
   // ---------------------------------------------------------------- CA rollover
@@ -1222,11 +1255,6 @@ public final class CertificateAuthority {
           file + " is damaged (not a PEM or DER certificate): restore it from a backup",
           e);
     }
-  }
-
-  private static void writeKey(Path file, PrivateKey key, char[] password) {
-    String pem = password == null ? Keys.toPem(key) : Keys.toEncryptedPem(key, password);
-    AtomicFiles.write(file, ascii(pem), true, true);
   }
 
   private static void writeReadme(Path dir) {

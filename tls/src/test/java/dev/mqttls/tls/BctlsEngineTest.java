@@ -173,6 +173,34 @@ class BctlsEngineTest {
   }
 
   @Test
+  void recordThatDoesNotDecryptAfterTheHandshake_closesTheConnection() throws Exception {
+    try (TlsTestServer s =
+            new TlsTestServer(
+                pskListener(pskFile("g", "dev-1:00112233445566778899aabbccddeeff\n")));
+        Socket socket = new Socket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(10_000);
+      TlsClientProtocol p =
+          new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+      p.connect(psk12("dev-1", KEY, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8));
+      s.next(TlsSessionEstablished.class);
+      byte[] forged = new byte[5 + 24];
+      forged[0] = 23; // application_data, TLS 1.2, 24 bytes of nonce, ciphertext and tag
+      forged[1] = 3;
+      forged[2] = 3;
+      forged[4] = 24;
+      socket.getOutputStream().write(forged);
+      socket.getOutputStream().flush();
+      // the server answers with its alert and closes: the raw stream ends within the timeout
+      InputStream raw = socket.getInputStream();
+      int read = 0;
+      while (raw.read() >= 0 && read < 1000) {
+        read++;
+      }
+      assertThat(read).isLessThan(1000);
+    }
+  }
+
+  @Test
   void tls12EcdhePsk_andTls13ExternalPsk_established() throws Exception {
     try (TlsTestServer s =
         new TlsTestServer(pskListener(pskFile("b", "dev-1:00112233445566778899aabbccddeeff\n")))) {

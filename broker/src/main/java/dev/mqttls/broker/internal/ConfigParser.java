@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the directives that {@code conf} reads from a {@code mosquitto.conf}-syntax file into a
@@ -41,6 +43,7 @@ public final class ConfigParser {
   private boolean anyListenerLine;
   private boolean globalPortGiven;
   private EnumSet<LogType> logTypes;
+  private Set<String> claimIdentities;
   private Directive pskFile;
 
   private ConfigParser(Path topFile) {
@@ -94,6 +97,10 @@ public final class ConfigParser {
     if (d.name().equals("max_connection_rate")) {
       // The broker's, not TLS's: it applies to plain listeners too.
       current().connectionRate = connectionRate(d);
+      return;
+    }
+    if (d.name().startsWith("provision_")) {
+      provisioning(d);
       return;
     }
     if (spec.section() == Section.LISTENER) {
@@ -231,6 +238,19 @@ public final class ConfigParser {
     }
   }
 
+  /**
+   * A {@code provision_*} line: any of them turns the provisioning topic rules on; the claim
+   * identities are the broker's, the rest is the provisioning service's to read from the same file.
+   */
+  private void provisioning(Directive d) {
+    if (claimIdentities == null) {
+      claimIdentities = new LinkedHashSet<>();
+    }
+    if (d.name().equals("provision_claim_identity")) {
+      claimIdentities.add(d.value());
+    }
+  }
+
   /** A log_type line; the catalogue has checked the name. */
   private void logType(Directive d) {
     if (logTypes == null) {
@@ -318,6 +338,9 @@ public final class ConfigParser {
       builder.logTypes(logTypes);
     }
     builder.source(topFile);
+    if (claimIdentities != null) {
+      builder.provisioning(claimIdentities);
+    }
     return builder.build();
   }
 

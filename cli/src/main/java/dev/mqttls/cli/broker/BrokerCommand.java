@@ -118,11 +118,20 @@ public final class BrokerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 1;
     }
+    AutoCloseable provisioning;
+    try {
+      provisioning = dev.mqttls.cli.provision.ProvisioningLauncher.start(broker);
+    } catch (IllegalStateException e) {
+      err.println("Error: " + e.getMessage());
+      broker.close();
+      return 1;
+    }
     Bridges bridges;
     try {
       bridges = Bridges.start(broker, bridgeConfigs);
     } catch (RuntimeException e) {
       err.println("Error: " + e.getMessage());
+      closeQuietly(provisioning);
       broker.close();
       return 1;
     }
@@ -130,6 +139,7 @@ public final class BrokerCommand implements Callable<Integer> {
         new Thread(
             () -> {
               bridges.close();
+              closeQuietly(provisioning);
               broker.close();
               stop.countDown();
             },
@@ -144,6 +154,14 @@ public final class BrokerCommand implements Callable<Integer> {
       broker.close();
     }
     return 0;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // stopping anyway: the broker closes next
+    }
   }
 
   private BrokerConfig loadConfig() throws ConfigException {

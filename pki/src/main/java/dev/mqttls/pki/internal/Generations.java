@@ -147,9 +147,9 @@ public final class Generations {
               notAfter,
               0);
     }
-    writeKey(dir.resolve("ca.key"), rootKeys.getPrivate(), password);
+    Keys.write(dir.resolve("ca.key"), rootKeys.getPrivate(), password);
     if (intKeys != null) {
-      writeKey(dir.resolve("intermediate.key"), intKeys.getPrivate(), password);
+      Keys.write(dir.resolve("intermediate.key"), intKeys.getPrivate(), password);
       AtomicFiles.write(
           dir.resolve("intermediate.crt"), ascii(Certificates.toPem(intCert)), false, true);
     } else {
@@ -194,11 +194,6 @@ public final class Generations {
     X500Name n = X500Name.getInstance(p.getEncoded());
     var rdns = n.getRDNs(BCStyle.CN);
     return rdns.length == 0 ? p.getName() : IETFUtils.valueToString(rdns[0].getFirst().getValue());
-  }
-
-  private static void writeKey(Path file, PrivateKey key, char[] password) {
-    String pem = password == null ? Keys.toPem(key) : Keys.toEncryptedPem(key, password);
-    AtomicFiles.write(file, ascii(pem), true, true);
   }
 
   private static void copy(Path from, Path to) {

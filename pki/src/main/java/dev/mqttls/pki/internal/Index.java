@@ -167,16 +167,7 @@ public final class Index {
     if (key.isPresent() && archivedKey != null) {
       key = Optional.of(archivedKey);
     }
-    return new IssuedCertificate(
-        e.id(),
-        e.kind(),
-        e.serial(),
-        e.notBefore(),
-        e.notAfter(),
-        e.revokedAt(),
-        e.revocationReason(),
-        historyCertificateFile(dir, e.id(), e.serial()),
-        key);
+    return e.withFiles(historyCertificateFile(dir, e.id(), e.serial()), key);
   }
 
   private static String lineKey(IssuedCertificate e) {

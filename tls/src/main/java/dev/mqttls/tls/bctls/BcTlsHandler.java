@@ -204,6 +204,14 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
     if (failed) {
       return;
     }
+    if (done) {
+      // After the handshake (a record that does not decrypt, an alert): the connection ends, as
+      // SslHandler ends it; the MQTT side sees it closed.
+      failed = true;
+      flushOutput(ctx);
+      ctx.close();
+      return;
+    }
     failed = true;
     done = true;
     cancelTimeout();
