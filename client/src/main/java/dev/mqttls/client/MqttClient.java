@@ -85,6 +85,14 @@ public interface MqttClient extends AutoCloseable {
    */
   void onUnmatchedMessage(Consumer<Message> callback);
 
+  /**
+   * Acknowledges a QoS 1 or 2 {@code message} this client delivered, when {@link
+   * MqttClientConfig#manualAcknowledgement()} is on (PUBACK, or PUBREC for QoS 2). Does nothing for
+   * a QoS 0 message, one already acknowledged, or one delivered on a connection that has since
+   * ended (a resumed session delivers it again). Returns at once.
+   */
+  void acknowledge(Message message);
+
   /** The connection state now. */
   ConnectionState state();
 

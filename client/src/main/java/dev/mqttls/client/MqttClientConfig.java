@@ -48,6 +48,8 @@ public final class MqttClientConfig {
   private final Boolean requestResponseInformation;
   private final Long willDelaySeconds;
   private final PacketTrace packetTrace;
+  private final boolean manualAcknowledgement;
+  private final boolean bridge;
 
   private MqttClientConfig(Builder b) {
     this.host = b.host;
@@ -79,6 +81,8 @@ public final class MqttClientConfig {
     this.requestResponseInformation = b.requestResponseInformation;
     this.willDelaySeconds = b.willDelaySeconds;
     this.packetTrace = b.packetTrace;
+    this.manualAcknowledgement = b.manualAcknowledgement;
+    this.bridge = b.bridge;
   }
 
   /** A builder for a client of {@code host} (a DNS name or IP address literal). */
@@ -117,6 +121,8 @@ public final class MqttClientConfig {
     b.requestResponseInformation = requestResponseInformation;
     b.willDelaySeconds = willDelaySeconds;
     b.packetTrace = packetTrace;
+    b.manualAcknowledgement = manualAcknowledgement;
+    b.bridge = bridge;
     return b;
   }
 
@@ -307,6 +313,22 @@ public final class MqttClientConfig {
   }
 
   /**
+   * Whether QoS 1 and 2 messages from the broker are acknowledged only when the application calls
+   * {@link MqttClient#acknowledge(Message)}, rather than on receipt.
+   */
+  public boolean manualAcknowledgement() {
+    return manualAcknowledgement;
+  }
+
+  /**
+   * Whether the MQTT 3.1/3.1.1 CONNECT announces a bridge (protocol level with its top bit set, as
+   * mosquitto's {@code try_private}).
+   */
+  public boolean bridge() {
+    return bridge;
+  }
+
+  /**
    * The broker as a URL, such as {@code mqtts://broker.example:8883}; {@code unix:PATH} for a Unix
    * domain socket. With failover servers, this is the first.
    */
@@ -374,6 +396,8 @@ public final class MqttClientConfig {
     private Boolean requestResponseInformation;
     private Long willDelaySeconds;
     private PacketTrace packetTrace;
+    private boolean manualAcknowledgement;
+    private boolean bridge;
 
     private Builder(String host) {
       Objects.requireNonNull(host, "host");
@@ -639,6 +663,28 @@ public final class MqttClientConfig {
     /** Calls {@code trace} for every packet sent and received; see {@link PacketTrace}. */
     public Builder packetTrace(PacketTrace trace) {
       this.packetTrace = Objects.requireNonNull(trace, "packetTrace");
+      return this;
+    }
+
+    /**
+     * With {@code true}, a QoS 1 or 2 message from the broker is acknowledged (PUBACK, PUBREC) only
+     * when the application passes it to {@link MqttClient#acknowledge(Message)}: for a gateway that
+     * must not acknowledge what it has not yet handed on. The broker keeps such messages in flight
+     * and, after a reconnect that resumes the session, sends them again. Off by default.
+     */
+    public Builder manualAcknowledgement(boolean manual) {
+      this.manualAcknowledgement = manual;
+      return this;
+    }
+
+    /**
+     * With {@code true}, an MQTT 3.1 or 3.1.1 CONNECT announces a bridge (mosquitto's {@code
+     * try_private}: protocol level 0x83/0x84), so that a mosquitto broker does not send the
+     * bridge's own messages back to it. Brokers that do not know it refuse the connection with
+     * "unacceptable protocol version". Ignored for MQTT 5, whose No Local does this.
+     */
+    public Builder bridge(boolean bridge) {
+      this.bridge = bridge;
       return this;
     }
 

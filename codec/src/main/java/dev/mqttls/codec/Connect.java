@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param password the password, or {@code null}
  * @param will the will message, or {@code null}
  * @param properties MQTT 5 CONNECT properties; {@link MqttProperties#EMPTY} for 3.1.1
+ * @param bridge MQTT 3.1/3.1.1: announce a bridge by setting the top bit of the protocol level
+ *     (0x84), as mosquitto's {@code try_private} does, so a mosquitto broker neither echoes the
+ *     bridge's own messages back to it nor drops their retain flag. Encoded only, never decoded:
+ *     our broker refuses such a CONNECT as an unknown protocol level
  */
 public record Connect(
     MqttVersion version,
@@ -23,7 +27,8 @@ public record Connect(
     String username,
     byte[] password,
     Will will,
-    MqttProperties properties)
+    MqttProperties properties,
+    boolean bridge)
     implements MqttPacket {
 
   /**
@@ -47,6 +52,22 @@ public record Connect(
       password = password.clone();
     }
     properties = properties == null ? MqttProperties.EMPTY : properties;
+    if (bridge && version == MqttVersion.V5) {
+      throw new IllegalArgumentException("the bridge bit is MQTT 3.1/3.1.1's; MQTT 5 has No Local");
+    }
+  }
+
+  /** A CONNECT of an ordinary client (not a bridge). */
+  public Connect(
+      MqttVersion version,
+      String clientId,
+      boolean cleanStart,
+      int keepAlive,
+      String username,
+      byte[] password,
+      Will will,
+      MqttProperties properties) {
+    this(version, clientId, cleanStart, keepAlive, username, password, will, properties, false);
   }
 
   /** A CONNECT without credentials, will or properties. */
@@ -80,7 +101,8 @@ public record Connect(
         && Objects.equals(username, c.username)
         && Arrays.equals(password, c.password)
         && Objects.equals(will, c.will)
-        && properties.equals(c.properties);
+        && properties.equals(c.properties)
+        && bridge == c.bridge;
   }
 
   @Override
@@ -93,7 +115,8 @@ public record Connect(
         username,
         Arrays.hashCode(password),
         will,
-        properties);
+        properties,
+        bridge);
   }
 
   /** Never prints the password, only whether there is one. */
@@ -115,6 +138,7 @@ public record Connect(
         + will
         + ", properties="
         + properties
+        + (bridge ? ", bridge" : "")
         + "]";
   }
 }

@@ -132,42 +132,43 @@ public final class Catalogue {
       log_facility | GLOBAL | INTEGER 0..7 | NOT_YET | mosquitto | 0 | The syslog facility, LOG_LOCAL0 to LOG_LOCAL7.
       log_timestamp | GLOBAL | FLAG | NOT_YET | mosquitto | true | Whether log lines start with a timestamp.
       log_timestamp_format | GLOBAL | STRING | NOT_YET | mosquitto | %Y-%m-%dT%H:%M:%S | strftime format of the log timestamp.
-      connection | GLOBAL | WORD | NOT_YET | mosquitto | bridge-1 | Start a bridge to another broker; the bridge settings follow it.
-      address | BRIDGE | WORDS | NOT_YET | mosquitto | broker.example:1883 | The remote broker(s) of the bridge.
-      bridge_alpn | BRIDGE | STRING | NOT_YET | mosquitto | mqtt | ALPN protocol offered to the remote broker.
-      bridge_attempt_unsubscribe | BRIDGE | FLAG | NOT_YET | mosquitto | true | Unsubscribe from remote topics no longer bridged.
-      bridge_bind_address | BRIDGE | WORD | NOT_YET | mosquitto | 192.0.2.1 | Local address the bridge connects from.
-      bridge_cafile | BRIDGE | PATH | NOT_YET | mosquitto | ca.crt | CA certificates to verify the remote broker with.
-      bridge_capath | BRIDGE | PATH | NOT_YET | mosquitto | certs | Directory of CA certificates, as bridge_cafile.
-      bridge_certfile | BRIDGE | PATH | NOT_YET | mosquitto | bridge.crt | Certificate the bridge presents.
+      connection | GLOBAL | WORD | SUPPORTED | mosquitto | bridge-1 | Start a bridge to another broker; the bridge settings follow it.
+      address | BRIDGE | WORDS | SUPPORTED | mosquitto | broker.example:1883 | The remote broker(s) of the bridge.
+      addresses | BRIDGE | WORDS | SUPPORTED | mosquitto | broker.example:1883 | Same as address.
+      bridge_alpn | BRIDGE | STRING | SUPPORTED | mosquitto | mqtt | ALPN protocol offered to the remote broker.
+      bridge_attempt_unsubscribe | BRIDGE | FLAG | SUPPORTED | mosquitto | true | Unsubscribe from remote topics no longer bridged.
+      bridge_bind_address | BRIDGE | WORD | SUPPORTED | mosquitto | 192.0.2.1 | Local address the bridge connects from.
+      bridge_cafile | BRIDGE | PATH | SUPPORTED | mosquitto | ca.crt | CA certificates to verify the remote broker with.
+      bridge_capath | BRIDGE | PATH | SUPPORTED | mosquitto | certs | Directory of CA certificates, as bridge_cafile.
+      bridge_certfile | BRIDGE | PATH | SUPPORTED | mosquitto | bridge.crt | Certificate the bridge presents.
       bridge_identity | BRIDGE | WORD | NOT_YET | mosquitto | bridge | TLS-PSK identity of the bridge.
-      bridge_insecure | BRIDGE | FLAG | NOT_YET | mosquitto | false | Skip host name verification of the remote broker.
-      bridge_keyfile | BRIDGE | PATH | NOT_YET | mosquitto | bridge.key | Private key of bridge_certfile.
-      bridge_max_packet_size | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | Largest packet the bridge accepts from the remote broker.
-      bridge_outgoing_retain | BRIDGE | FLAG | NOT_YET | mosquitto | true | Keep the retain flag on messages sent to the remote broker.
-      bridge_protocol_version | BRIDGE | WORD | NOT_YET | mosquitto | mqttv311 | MQTT version the bridge speaks.
+      bridge_insecure | BRIDGE | FLAG | SUPPORTED | mosquitto | false | Skip host name verification of the remote broker.
+      bridge_keyfile | BRIDGE | PATH | SUPPORTED | mosquitto | bridge.key | Private key of bridge_certfile.
+      bridge_max_packet_size | BRIDGE | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 0 | Largest packet the bridge accepts from the remote broker.
+      bridge_outgoing_retain | BRIDGE | FLAG | SUPPORTED | mosquitto | true | Keep the retain flag on messages sent to the remote broker.
+      bridge_protocol_version | BRIDGE | WORD | SUPPORTED | mosquitto | mqttv311 | MQTT version the bridge speaks.
       bridge_psk | BRIDGE | WORD | NOT_YET | mosquitto | 00 | TLS-PSK key of the bridge, in hex.
       bridge_require_ocsp | BRIDGE | FLAG | NOT_YET | mosquitto | false | Require an OCSP response from the remote broker.
-      bridge_tls_version | BRIDGE | WORD | NOT_YET | mosquitto | tlsv1.2 | TLS version of the bridge connection.
-      cleansession | BRIDGE | FLAG | NOT_YET | mosquitto | false | Clean session flag of the bridge's remote connection.
-      idle_timeout | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 60 | Seconds before a lazy bridge disconnects when idle.
-      keepalive_interval | BRIDGE | INTEGER 0..65535 | NOT_YET | mosquitto | 60 | Keep-alive of the bridge's remote connection.
-      local_cleansession | BRIDGE | FLAG | NOT_YET | mosquitto | false | Clean session flag of the bridge's local connection.
-      local_clientid | BRIDGE | WORD | NOT_YET | mosquitto | bridge-local | Client id of the bridge's local connection.
-      local_password | BRIDGE | STRING | NOT_YET | mosquitto | secret | Password of the bridge's local connection.
-      local_username | BRIDGE | WORD | NOT_YET | mosquitto | bridge | User name of the bridge's local connection.
-      notification_topic | BRIDGE | WORD | NOT_YET | mosquitto | $SYS/broker/connection/x/state | Topic of the bridge's state notifications.
-      notifications | BRIDGE | FLAG | NOT_YET | mosquitto | true | Publish the bridge's connection state.
-      notifications_local_only | BRIDGE | FLAG | NOT_YET | mosquitto | false | Publish bridge notifications on the local broker only.
-      remote_clientid | BRIDGE | WORD | NOT_YET | mosquitto | bridge-remote | Client id of the bridge at the remote broker.
-      remote_password | BRIDGE | STRING | NOT_YET | mosquitto | secret | Password of the bridge at the remote broker.
-      remote_username | BRIDGE | WORD | NOT_YET | mosquitto | bridge | User name of the bridge at the remote broker.
-      restart_timeout | BRIDGE | WORDS | NOT_YET | mosquitto | 5 30 | Seconds before the bridge reconnects (base [cap]).
-      round_robin | BRIDGE | FLAG | NOT_YET | mosquitto | false | Cycle through the bridge's addresses rather than prefer the first.
-      start_type | BRIDGE | WORD | NOT_YET | mosquitto | automatic | When the bridge connects: automatic, lazy or once.
-      threshold | BRIDGE | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Queued messages that start a lazy bridge.
-      topic | BRIDGE | WORDS | NOT_YET | mosquitto | sensors/# out 1 | A topic pattern the bridge carries, its direction and QoS.
-      try_private | BRIDGE | FLAG | NOT_YET | mosquitto | true | Tell the remote broker that this is a bridge.
+      bridge_tls_version | BRIDGE | WORD | SUPPORTED | mosquitto | tlsv1.2 | TLS version of the bridge connection.
+      cleansession | BRIDGE | FLAG | SUPPORTED | mosquitto | false | Clean session flag of the bridge's remote connection.
+      idle_timeout | BRIDGE | INTEGER 0..2147483647 | IGNORED | mosquitto | 60 | Seconds before a lazy bridge disconnects when idle (mqttls: no lazy start_type).
+      keepalive_interval | BRIDGE | INTEGER 0..65535 | SUPPORTED | mosquitto | 60 | Keep-alive of the bridge's remote connection.
+      local_cleansession | BRIDGE | FLAG | SUPPORTED | mosquitto | false | Clean session flag of the bridge's local connection.
+      local_clientid | BRIDGE | WORD | SUPPORTED | mosquitto | bridge-local | Client id of the bridge's local connection.
+      local_password | BRIDGE | STRING | SUPPORTED | mosquitto | secret | Password of the bridge's local connection.
+      local_username | BRIDGE | WORD | SUPPORTED | mosquitto | bridge | User name of the bridge's local connection.
+      notification_topic | BRIDGE | WORD | SUPPORTED | mosquitto | $SYS/broker/connection/x/state | Topic of the bridge's state notifications.
+      notifications | BRIDGE | FLAG | SUPPORTED | mosquitto | true | Publish the bridge's connection state.
+      notifications_local_only | BRIDGE | FLAG | SUPPORTED | mosquitto | false | Publish bridge notifications on the local broker only.
+      remote_clientid | BRIDGE | WORD | SUPPORTED | mosquitto | bridge-remote | Client id of the bridge at the remote broker.
+      remote_password | BRIDGE | STRING | SUPPORTED | mosquitto | secret | Password of the bridge at the remote broker.
+      remote_username | BRIDGE | WORD | SUPPORTED | mosquitto | bridge | User name of the bridge at the remote broker.
+      restart_timeout | BRIDGE | WORDS | SUPPORTED | mosquitto | 5 30 | Seconds before the bridge reconnects (base [cap]).
+      round_robin | BRIDGE | FLAG | SUPPORTED | mosquitto | false | Cycle through the bridge's addresses rather than prefer the first.
+      start_type | BRIDGE | WORD | SUPPORTED | mosquitto | automatic | When the bridge connects: automatic, lazy or once.
+      threshold | BRIDGE | INTEGER 0..2147483647 | IGNORED | mosquitto | 10 | Queued messages that start a lazy bridge (mqttls: no lazy start_type).
+      topic | BRIDGE | WORDS | SUPPORTED | mosquitto | sensors/# out 1 | A topic pattern the bridge carries, its direction and QoS.
+      try_private | BRIDGE | FLAG | SUPPORTED | mosquitto | true | Tell the remote broker that this is a bridge.
       """;
 
   private static final Map<String, DirectiveSpec> ALL = parse(TABLE);

@@ -107,6 +107,11 @@ public final class ConfigParser {
     }
     // The value's form and what mqttls refuses in it, exactly as the linter checks it.
     spec.check(d);
+    if (spec.section() == Section.BRIDGE || d.name().equals("connection")) {
+      // The bridge module's, its form checked above, read by
+      // the bridge module from the same file (it runs above the broker).
+      return;
+    }
     if (d.name().equals("max_connection_rate")) {
       // The broker's, not TLS's: it applies to plain listeners too.
       current().connectionRate = connectionRate(d);

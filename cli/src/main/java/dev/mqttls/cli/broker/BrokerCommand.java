@@ -10,6 +10,9 @@ import ch.qos.logback.core.OutputStreamAppender;
 import dev.mqttls.admin.AdminConfig;
 import dev.mqttls.admin.AdminServer;
 import dev.mqttls.admin.AdminStartException;
+import dev.mqttls.bridge.BridgeConfig;
+import dev.mqttls.bridge.BridgeConfigs;
+import dev.mqttls.bridge.Bridges;
 import dev.mqttls.broker.Broker;
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.BrokerConfig.LogDestination;
@@ -18,6 +21,8 @@ import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.broker.ConfigException;
 import dev.mqttls.broker.ListenerConfig;
 import dev.mqttls.cli.install.SelfCommand;
+import dev.mqttls.conf.ConfException;
+import dev.mqttls.conf.ConfReader;
 import dev.mqttls.pki.PkiException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -83,6 +88,7 @@ public final class BrokerCommand implements Callable<Integer> {
   boolean verbose;
 
   private final CountDownLatch stop = new CountDownLatch(1);
+  private Path usedFile;
 
   @Override
   public Integer call() {
@@ -103,6 +109,13 @@ public final class BrokerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("Error: " + e.getMessage());
       return 2;
+    }
+    List<BridgeConfig> bridgeConfigs;
+    try {
+      bridgeConfigs = usedFile == null ? List.of() : BridgeConfigs.parse(ConfReader.read(usedFile));
+    } catch (ConfException e) {
+      err.println("Error: " + e.getMessage());
+      return 1;
     }
     configureLogging(config, verbose);
     Broker broker;
@@ -131,9 +144,22 @@ public final class BrokerCommand implements Callable<Integer> {
       broker.close();
       return 1;
     }
+    Bridges bridges;
+    try {
+      bridges = Bridges.start(broker, bridgeConfigs);
+    } catch (RuntimeException e) {
+      err.println("Error: " + e.getMessage());
+      closeQuietly(provisioning);
+      if (admin != null) {
+        admin.close();
+      }
+      broker.close();
+      return 1;
+    }
     Thread hook =
         new Thread(
             () -> {
+              bridges.close();
               closeQuietly(provisioning);
               if (admin != null) {
                 admin.close();
@@ -148,6 +174,8 @@ public final class BrokerCommand implements Callable<Integer> {
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      bridges.close();
+      closeQuietly(provisioning);
       if (admin != null) {
         admin.close();
       }
@@ -167,11 +195,13 @@ public final class BrokerCommand implements Callable<Integer> {
   private BrokerConfig loadConfig() throws ConfigException {
     BrokerConfig config;
     if (configFile != null) {
+      usedFile = configFile;
       config = BrokerConfig.parse(configFile);
     } else {
       FirstRun.Ports ports =
           firstRunPorts == null ? FirstRun.Ports.DEFAULT : FirstRun.Ports.parse(firstRunPorts);
       Optional<Path> prepared = FirstRun.prepare(DATA_DIR, System.out, ports, SelfCommand.detect());
+      usedFile = prepared.orElse(null);
       config = prepared.isPresent() ? BrokerConfig.parse(prepared.get()) : null;
     }
     if (config == null) {

@@ -17,6 +17,7 @@ import dev.mqttls.client.internal.connect.Connector;
 import dev.mqttls.client.internal.connect.Transport;
 import dev.mqttls.client.internal.publish.outgoing.OutgoingPublish;
 import dev.mqttls.client.internal.session.ClientSession;
+import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.TopicFilter;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -148,6 +149,15 @@ public final class ClientImpl implements MqttClient {
   @Override
   public void onUnmatchedMessage(Consumer<Message> callback) {
     unmatched = Objects.requireNonNull(callback, "callback");
+  }
+
+  @Override
+  public void acknowledge(Message message) {
+    Objects.requireNonNull(message, "message");
+    if (!config.manualAcknowledgement() || message.qos() == Qos.AT_MOST_ONCE) {
+      return;
+    }
+    loop.execute(() -> session.incoming().acknowledge(session.channel(), message));
   }
 
   @Override

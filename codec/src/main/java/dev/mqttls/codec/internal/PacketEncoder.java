@@ -409,7 +409,7 @@ public final class PacketEncoder {
   private static void writeConnect(ByteBuf out, Connect c, MqttVersion v) {
     boolean v5 = v == MqttVersion.V5;
     Wire.writeString(out, v.protocolName());
-    out.writeByte(v.protocolLevel());
+    out.writeByte(v.protocolLevel() | (c.bridge() ? 0x80 : 0));
     Will w = c.will();
     int flags = (c.cleanStart() ? 0x02 : 0);
     if (w != null) {

@@ -70,7 +70,9 @@ public final class ClientSession {
         new OutgoingQosFlow(
             config.version(), config.maxInflight(), config.offlineBuffer(), ids, url, changed);
     this.subscriptions = new Subscriptions(ids, callbacks, unmatched, url, changed);
-    this.incoming = new IncomingQosFlow(config.version(), subscriptions::dispatch);
+    this.incoming =
+        new IncomingQosFlow(
+            config.version(), subscriptions::dispatch, config.manualAcknowledgement());
   }
 
   /** The CONNECT that starts (first time) or resumes (reconnect) this session. */
@@ -98,7 +100,8 @@ public final class ClientSession {
         config.username().orElse(null),
         config.password().orElse(null),
         config.will().map(this::will).orElse(null),
-        props.build());
+        props.build(),
+        config.bridge() && config.version() != MqttVersion.V5);
   }
 
   private Will will(Message w) {
@@ -188,6 +191,7 @@ public final class ClientSession {
   public void connectionEnded(MqttClientException cause, boolean keepPublishes) {
     channel = null;
     connected = null;
+    incoming.connectionEnded();
     subscriptions.failRequests(cause);
     outgoing.disconnected(cause, keepPublishes);
   }

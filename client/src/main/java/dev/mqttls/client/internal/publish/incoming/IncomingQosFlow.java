@@ -10,9 +10,12 @@ import dev.mqttls.codec.Pubcomp;
 import dev.mqttls.codec.Publish;
 import dev.mqttls.codec.Pubrec;
 import dev.mqttls.codec.Pubrel;
+import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import io.netty.channel.Channel;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -22,20 +25,35 @@ import java.util.function.Consumer;
  * (delivered on first receipt; resends of the same packet identifier are dropped until its PUBREL
  * ends the exchange). The QoS 2 state lives as long as the session; a new session starts empty.
  *
+ * <p>With manual acknowledgement, a QoS 1 or 2 message is acknowledged when the application says
+ * so; the delivered {@link Message} instance is the handle (by identity), valid for the connection
+ * it arrived on.
+ *
  * <p>Loop-confined.
  */
 public final class IncomingQosFlow {
   private final MqttVersion version;
   private final Consumer<Message> deliver;
+  private final boolean manual;
   private final Set<Integer> qos2 = new HashSet<>();
+  private final Map<Message, Publish> unacknowledged = new IdentityHashMap<>();
   private final AtomicLong received = new AtomicLong();
 
   /**
    * A flow that hands each new message to {@code deliver} (on the event loop; it must not block).
    */
   public IncomingQosFlow(MqttVersion version, Consumer<Message> deliver) {
+    this(version, deliver, false);
+  }
+
+  /**
+   * As {@link #IncomingQosFlow(MqttVersion, Consumer)}; with {@code manual}, QoS 1 and 2 messages
+   * wait for {@link #acknowledge}.
+   */
+  public IncomingQosFlow(MqttVersion version, Consumer<Message> deliver, boolean manual) {
     this.version = version;
     this.deliver = deliver;
+    this.manual = manual;
   }
 
   /** A PUBLISH arrived on {@code ch}; it is not released here. */
@@ -46,13 +64,55 @@ public final class IncomingQosFlow {
         break;
       case AT_LEAST_ONCE:
         deliver(p);
-        Packets.send(ch, new Puback(p.packetId()));
+        if (!manual) {
+          Packets.send(ch, new Puback(p.packetId()));
+        }
         break;
       default:
         if (qos2.add(p.packetId())) {
           deliver(p);
+          if (manual) {
+            return;
+          }
+        } else if (manual && held(p.packetId())) {
+          // a resend of one the application still holds: PUBREC waits for it
+          return;
         }
         Packets.send(ch, new Pubrec(p.packetId()));
+    }
+  }
+
+  private boolean held(int packetId) {
+    for (Publish h : unacknowledged.values()) {
+      if (h.packetId() == packetId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The application acknowledges {@code m} (manual mode): PUBACK or PUBREC on {@code ch}, the
+   * current connection (null when none: the broker resends it after a resumed session).
+   */
+  public void acknowledge(Channel ch, Message m) {
+    Publish p = unacknowledged.remove(m);
+    if (p == null || ch == null) {
+      return;
+    }
+    Packets.send(
+        ch, p.qos() == Qos.AT_LEAST_ONCE ? new Puback(p.packetId()) : new Pubrec(p.packetId()));
+  }
+
+  /**
+   * The connection ended: what the application still holds is the broker's to resend (resumed
+   * session) or is gone with the session; its acknowledgements would name stale packet ids.
+   */
+  public void connectionEnded() {
+    if (!unacknowledged.isEmpty()) {
+      // QoS 2 ids the application never acknowledged were not PUBRECed: a resend is new to us
+      unacknowledged.values().forEach(p -> qos2.remove(p.packetId()));
+      unacknowledged.clear();
     }
   }
 
@@ -80,6 +140,9 @@ public final class IncomingQosFlow {
   private void deliver(Publish p) {
     Message m = PacketConversions.toMessage(p, p.topic());
     received.incrementAndGet();
+    if (manual && p.qos() != Qos.AT_MOST_ONCE) {
+      unacknowledged.put(m, p);
+    }
     deliver.accept(m);
   }
 }
