@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.doctor.DoctorCommand.class,
       dev.mqttls.cli.install.InstallCommand.class,
       dev.mqttls.cli.bench.BenchCommand.class,
+      dev.mqttls.cli.cluster.ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -101,12 +101,26 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
                   ? config.peers().size()
                   : config.peers().size() + 1,
               config.majority(),
-              gone -> {
-                for (String n : gone) {
-                  routes.purge(n);
-                }
-              },
-              this::publishSys);
+              gone ->
+                  // Off the view listener's thread: these are cluster-wide writes.
+                  java.util.concurrent.ForkJoinPool.commonPool()
+                      .execute(
+                          () -> {
+                            for (String n : gone) {
+                              routes.purge(n);
+                            }
+                          }),
+              () -> {
+                // Off the view listener's thread: these are cluster-wide writes.
+                java.util.concurrent.ForkJoinPool.commonPool()
+                    .execute(
+                        () -> {
+                          if (routes != null) {
+                            routes.reassert();
+                          }
+                        });
+                publishSys();
+              });
       caches = new DefaultCacheManager(g.build(), false);
       ConfigurationBuilder repl = new ConfigurationBuilder();
       repl.clustering()

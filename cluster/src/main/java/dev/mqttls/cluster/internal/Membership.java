@@ -79,11 +79,30 @@ public final class Membership {
 
   @ViewChanged
   public void viewChanged(ViewChangedEvent e) {
-    Set<String> before = names(e.getOldMembers());
+    apply(e, false);
+  }
+
+  /** Infinispan reports a merge view here only, not to {@link #viewChanged}. */
+  @Merged
+  public void merged(MergeEvent e) {
+    apply(e, true);
+  }
+
+  private synchronized void apply(ViewChangedEvent e, boolean merge) {
+    Set<String> before = members;
     Set<String> now = names(e.getNewMembers());
     members = now;
-    if (e.isMergeView()) {
-      // The @Merged line says it.
+    if (merge) {
+      List<String> parts = new ArrayList<>();
+      for (List<Address> sub : ((MergeEvent) e).getSubgroupsMerged()) {
+        parts.add(names(sub).toString());
+      }
+      LOG.info(
+          "Cluster: partitions {} merged, {} of {} node(s) up: {}",
+          parts,
+          now.size(),
+          configured,
+          now);
     } else {
       for (String n : now) {
         if (!before.contains(n)) {
@@ -107,20 +126,6 @@ public final class Membership {
       left.accept(gone);
     }
     changed.run();
-  }
-
-  @Merged
-  public void merged(MergeEvent e) {
-    List<String> parts = new ArrayList<>();
-    for (List<Address> sub : e.getSubgroupsMerged()) {
-      parts.add(names(sub).toString());
-    }
-    LOG.info(
-        "Cluster: partitions {} merged, {} of {} node(s) up: {}",
-        parts,
-        members.size(),
-        configured,
-        members);
   }
 
   private void minorityNow(boolean changedSide) {

@@ -102,6 +102,23 @@ public final class RouteTable implements TopicTree.Listener {
     }
   }
 
+  /**
+   * Writes again every local filter the cache lacks: after a partition heals, the other side may
+   * have purged them (it saw this node leave).
+   */
+  public void reassert() {
+    List<String> keys;
+    synchronized (this) {
+      keys = new ArrayList<>(localCounts.size());
+      for (String f : localCounts.keySet()) {
+        keys.add(self + SEP + f);
+      }
+    }
+    for (String k : keys) {
+      cache.putIfAbsent(k, self);
+    }
+  }
+
   @Override
   public void subscribed(ClientSubscription s, boolean replaced) {
     if (replaced || s.shareGroup() != null) {
