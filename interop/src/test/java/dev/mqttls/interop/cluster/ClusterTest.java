@@ -3,12 +3,9 @@ package dev.mqttls.interop.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttls.testing.MosquittoClients;
-import dev.mqttls.testing.Ports;
 import dev.mqttls.testing.certs.TestCerts;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -21,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -62,47 +58,7 @@ class ClusterTest {
   @BeforeAll
   void startCluster() throws Exception {
     ca = TestCerts.rootCa("cluster CA");
-    Files.writeString(dir.resolve("ca.crt"), ca.certPem(), StandardCharsets.US_ASCII);
-    int[] mqtt = new int[3];
-    int[] cluster = new int[3];
-    for (int i = 0; i < 3; i++) {
-      mqtt[i] = Ports.freePort();
-      cluster[i] = Ports.freePort();
-    }
-    StringBuilder peers = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      peers.append(" 127.0.0.1:").append(cluster[i]);
-    }
-    for (int i = 0; i < 3; i++) {
-      String name = "node-" + (i + 1);
-      // Both ends of a node connection present this one certificate: no EKU, so it serves as
-      // client and server alike.
-      TestCerts.Held cert =
-          TestCerts.leaf(ca, name, List.of(), List.of("127.0.0.1"), null, TestCerts.valid());
-      Files.writeString(dir.resolve(name + ".crt"), cert.certPem(), StandardCharsets.US_ASCII);
-      Files.writeString(dir.resolve(name + ".key"), cert.keyPem(), StandardCharsets.US_ASCII);
-      Path conf = dir.resolve(name + ".conf");
-      Files.writeString(
-          conf,
-          "listener "
-              + mqtt[i]
-              + " 127.0.0.1\n"
-              + "allow_anonymous true\n"
-              + "cluster_name test-fleet\n"
-              + "cluster_node_name "
-              + name
-              + "\ncluster_bind 127.0.0.1:"
-              + cluster[i]
-              + "\ncluster_peers"
-              + peers
-              + "\ncluster_cafile ca.crt\ncluster_certfile "
-              + name
-              + ".crt\ncluster_keyfile "
-              + name
-              + ".key\n",
-          StandardCharsets.US_ASCII);
-      nodes.add(new NodeProcess(name, mqtt[i], cluster[i], conf, dir.resolve(name + ".log")));
-    }
+    nodes.addAll(ClusterFixture.nodes(dir, 3, ca));
     for (NodeProcess n : nodes) {
       n.start();
     }
@@ -302,12 +258,6 @@ class ClusterTest {
     TestCerts.Held otherCa = TestCerts.rootCa("rogue CA");
     TestCerts.Held rogue =
         TestCerts.leaf(otherCa, "rogue-node", List.of(), List.of(), null, TestCerts.valid());
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry(
-        "k", rogue.keys().getPrivate(), new char[0], new X509Certificate[] {rogue.cert()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
     KeyStore ts = KeyStore.getInstance("PKCS12");
     ts.load(null, null);
     ts.setCertificateEntry("ca", ca.cert());
@@ -315,15 +265,22 @@ class ClusterTest {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    // Presented whatever the node asks for, as a misconfigured node of ours would.
+    ctx.init(
+        new javax.net.ssl.KeyManager[] {
+          new dev.mqttls.cluster.internal.transport.NodeKeyManager(
+              rogue.keys().getPrivate(), new X509Certificate[] {rogue.cert()})
+        },
+        tmf.getTrustManagers(),
+        null);
     boolean handshakeFailed = false;
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
       s.connect(new InetSocketAddress("127.0.0.1", node(2).clusterPort), 5_000);
       s.setSoTimeout(5_000);
       s.startHandshake();
-      // TLS 1.3: the server's verdict on our certificate arrives with the first read.
-      handshakeFailed = s.getInputStream().read() < 0;
-    } catch (IOException e) {
+      // TLS 1.3: the server's verdict on our certificate (an alert) arrives with the first read.
+      s.getInputStream().read();
+    } catch (javax.net.ssl.SSLException e) {
       handshakeFailed = true;
     }
     assertThat(handshakeFailed).as("the node refused the rogue certificate").isTrue();

@@ -1,7 +1,11 @@
 package dev.mqttls.cluster.internal.transport;
 
 import dev.mqttls.cluster.ClusterConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import org.jgroups.JChannel;
@@ -36,6 +40,44 @@ public final class NodeStack {
 
   private NodeStack() {}
 
+  /**
+   * Server sockets that demand the other node's certificate, however JGroups creates them (its own
+   * configurator hook is not called on every path).
+   */
+  private static final class MutualServerSockets extends ServerSocketFactory {
+    private final ServerSocketFactory inner;
+
+    MutualServerSockets(ServerSocketFactory inner) {
+      this.inner = inner;
+    }
+
+    private static ServerSocket mutual(ServerSocket s) {
+      ((SSLServerSocket) s).setNeedClientAuth(true);
+      return s;
+    }
+
+    @Override
+    public ServerSocket createServerSocket() throws IOException {
+      return mutual(inner.createServerSocket());
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port) throws IOException {
+      return mutual(inner.createServerSocket(port));
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+      return mutual(inner.createServerSocket(port, backlog));
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress bind)
+        throws IOException {
+      return mutual(inner.createServerSocket(port, backlog, bind));
+    }
+  }
+
   /** A channel for {@code c}, not yet connected; {@code tls} null for loopback without TLS. */
   public static JChannel channel(ClusterConfig c, SSLContext tls) throws Exception {
     TCP tcp = new TCP();
@@ -43,9 +85,9 @@ public final class NodeStack {
     tcp.setBindPort(c.bind().getPort());
     tcp.setPortRange(0);
     if (tls != null) {
-      DefaultSocketFactory f = new DefaultSocketFactory(tls);
-      f.setServerSocketConfigurator(s -> ((SSLServerSocket) s).setNeedClientAuth(true));
-      tcp.setSocketFactory(f);
+      tcp.setSocketFactory(
+          new DefaultSocketFactory(
+              tls.getSocketFactory(), new MutualServerSockets(tls.getServerSocketFactory())));
     }
     TCPPING ping = new TCPPING();
     ping.setInitialHosts(c.peers());

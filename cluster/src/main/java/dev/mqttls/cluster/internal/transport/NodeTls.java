@@ -13,7 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -39,13 +39,6 @@ public final class NodeTls {
       List<X509Certificate> chain = PemReader.readCertificates(c.certFile().orElseThrow());
       PrivateKey key = PemReader.readPrivateKey(c.keyFile().orElseThrow(), null);
       List<X509Certificate> cas = PemReader.readCertificates(c.caFile().orElseThrow());
-      char[] none = new char[0];
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("node", key, none, chain.toArray(new X509Certificate[0]));
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, none);
       KeyStore ts = KeyStore.getInstance("PKCS12");
       ts.load(null, null);
       int i = 0;
@@ -62,7 +55,10 @@ public final class NodeTls {
         }
       }
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new Refusals(inner)}, null);
+      ctx.init(
+          new KeyManager[] {new NodeKeyManager(key, chain.toArray(new X509Certificate[0]))},
+          new TrustManager[] {new Refusals(inner)},
+          null);
       return ctx;
     } catch (TlsMaterialException e) {
       throw new BrokerStartException("cluster: " + e.getMessage(), null);
