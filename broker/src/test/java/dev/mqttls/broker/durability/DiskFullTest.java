@@ -2,11 +2,18 @@ package dev.mqttls.broker.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttls.codec.Connack;
 import dev.mqttls.codec.Disconnect;
 import dev.mqttls.codec.MqttPacket;
+import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Puback;
+import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
+import dev.mqttls.codec.Suback;
+import dev.mqttls.codec.Subscribe;
+import dev.mqttls.codec.Subscription;
+import dev.mqttls.codec.TopicFilter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +107,14 @@ class DiskFullTest {
       s.send(new Disconnect(ReasonCode.NORMAL_DISCONNECTION));
     }
 
+    // A retained message stored while there is space: it must stay the retained one.
+    try (WireClient r = WireClient.connect(port, MqttVersion.V5, "full-retain", false)) {
+      r.publish("full/retained", "before", 1, true, 1);
+      assertThat(r.poll(Duration.ofSeconds(10))).isInstanceOf(Puback.class);
+    }
+
+    WireClient held = WireClient.connect(port, MqttVersion.V5, "full-held", true);
+
     // Fill the file system to the last block.
     Path filler = mount.resolve("filler");
     byte[] chunk = new byte[16 * 1024];
@@ -129,6 +145,19 @@ class DiskFullTest {
       }
     }
     assertThat(refused).as("refusals on a full disk").isPositive();
+
+    // A retained QoS 1 PUBLISH the store refuses does not replace the retained message meanwhile:
+    // its publisher was told it failed and will send it again.
+    try (WireClient r = WireClient.connect(port, MqttVersion.V5, "full-retain", false)) {
+      r.publish("full/retained", "during", 1, true, 2);
+      MqttPacket answer = r.poll(Duration.ofSeconds(10));
+      assertThat(answer).isInstanceOf(Puback.class);
+      assertThat(((Puback) answer).reasonCode()).isEqualTo(ReasonCode.UNSPECIFIED_ERROR);
+      r.subscribe("full/retained", 0);
+      MqttPacket kept = r.poll(Duration.ofSeconds(10));
+      assertThat(kept).isInstanceOf(dev.mqttls.codec.Publish.class);
+      assertThat(WireClient.text((dev.mqttls.codec.Publish) kept)).isEqualTo("before");
+    }
     assertThat(reasonString).isNotNull().doesNotContain("/").doesNotContain(mount.toString());
 
     // 3.1.1 has no refusal: the connection closes without a PUBACK.
@@ -136,6 +165,35 @@ class DiskFullTest {
       Puback a = publishOne(old, "old" + PADDING, 1);
       assertThat(a).as("3.1.1 publisher: closed, no PUBACK, while the store fails").isNull();
     }
+    // A session the store cannot keep is not promised: CONNECT refused as Server unavailable
+    // (v5 0x88, 3.1.1 return code 3); a clean session is still served.
+    assertThat(WireClient.connackOf(port, MqttVersion.V5, "full-new-v5", true))
+        .isInstanceOfSatisfying(
+            Connack.class,
+            a -> assertThat(a.reasonCode()).isEqualTo(ReasonCode.SERVER_UNAVAILABLE));
+    assertThat(WireClient.connackOf(port, MqttVersion.V3_1_1, "full-new-311", true))
+        .isInstanceOfSatisfying(
+            Connack.class,
+            a -> assertThat(a.reasonCode()).isEqualTo(ReasonCode.SERVER_UNAVAILABLE));
+    assertThat(WireClient.connackOf(port, MqttVersion.V5, "full-clean", false))
+        .isInstanceOfSatisfying(Connack.class, a -> assertThat(a.reasonCode().isError()).isFalse());
+    // A SUBSCRIBE the store cannot keep for a persistent session connected before the disk
+    // filled: 0x80 for the filter, and it is not in force (a message to it is not delivered).
+    held.send(
+        new Subscribe(
+            7,
+            List.of(new Subscription(TopicFilter.of("full/held"), Qos.AT_LEAST_ONCE)),
+            MqttProperties.EMPTY));
+    assertThat(held.poll(Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(
+            Suback.class,
+            a -> assertThat(a.reasonCodes()).containsExactly(ReasonCode.UNSPECIFIED_ERROR));
+    try (WireClient p = WireClient.connect(port, MqttVersion.V5, "full-p0", false)) {
+      p.publish("full/held", "not for held", 0, 0);
+      p.subscribe("full/sync", 0);
+    }
+    assertThat(held.poll(Duration.ofMillis(500))).as("undone subscription delivers").isNull();
+    held.close();
     assertThat(ChildBroker.count(broker.log(), "cannot write"))
         .as("one error line for the episode; log:%n%s", broker.log())
         .isEqualTo(1);

@@ -61,17 +61,30 @@ final class WireClient implements AutoCloseable {
   static WireClient connect(int port, MqttVersion version, String clientId, boolean persistent)
       throws IOException {
     WireClient c = new WireClient(port, version);
-    MqttProperties props =
-        version == MqttVersion.V5 && persistent
-            ? MqttProperties.builder().sessionExpiryInterval(3600L).build()
-            : MqttProperties.EMPTY;
-    c.send(new Connect(version, clientId, !persistent, 60, null, null, null, props));
-    MqttPacket p = c.poll(Duration.ofSeconds(10));
+    MqttPacket p = c.sendConnect(clientId, persistent);
     if (!(p instanceof Connack ack) || ack.reasonCode().isError()) {
       c.close();
       throw new IOException("CONNACK expected, got " + p);
     }
     return c;
+  }
+
+  /** Sends CONNECT and returns the broker's answer: a CONNACK, or null/{@link #CLOSED}. */
+  private MqttPacket sendConnect(String clientId, boolean persistent) throws IOException {
+    MqttProperties props =
+        version == MqttVersion.V5 && persistent
+            ? MqttProperties.builder().sessionExpiryInterval(3600L).build()
+            : MqttProperties.EMPTY;
+    send(new Connect(version, clientId, !persistent, 60, null, null, null, props));
+    return poll(Duration.ofSeconds(10));
+  }
+
+  /** The CONNACK (or {@link #CLOSED}) a CONNECT gets; the connection is closed after. */
+  static MqttPacket connackOf(int port, MqttVersion version, String clientId, boolean persistent)
+      throws IOException {
+    try (WireClient c = new WireClient(port, version)) {
+      return c.sendConnect(clientId, persistent);
+    }
   }
 
   private void read(InputStream in) {
@@ -134,11 +147,16 @@ final class WireClient implements AutoCloseable {
   }
 
   void publish(String topic, String payload, int qos, int packetId) throws IOException {
+    publish(topic, payload, qos, false, packetId);
+  }
+
+  void publish(String topic, String payload, int qos, boolean retain, int packetId)
+      throws IOException {
     send(
         new Publish(
             false,
             Qos.of(qos),
-            false,
+            retain,
             topic,
             qos == 0 ? 0 : packetId,
             MqttProperties.EMPTY,

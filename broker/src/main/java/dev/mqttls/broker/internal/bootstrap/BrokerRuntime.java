@@ -129,7 +129,15 @@ public final class BrokerRuntime {
     SessionRegistry sessions = ext.sessions(localSessions);
     LocalRouter localRouter =
         new LocalRouter(
-            tree, retained, localSessions, journal::putRetained, () -> live.current().hasAcl());
+            tree,
+            retained,
+            localSessions,
+            (topic, m) -> {
+              int failedBefore = journal.failedWrites();
+              journal.putRetained(topic, m);
+              return journal.failedWrites() == failedBefore;
+            },
+            () -> live.current().hasAcl());
     Router router = ext.router(localRouter, tree);
     if (journal.keepsSessions()) {
       long started = ticker.nanoTime();

@@ -207,6 +207,18 @@ final class ConnectFlow {
       c.sessionExpiry = connect.cleanStart() ? 0 : Session.NEVER_EXPIRES;
       writer.limits(config.maxInflightMessages(), Long.MAX_VALUE);
     }
+    if (c.sessionExpiry != 0
+        && c.broker.journal().keepsSessions()
+        && !c.broker.journal().writable()) {
+      // A session the broker could not keep would be promised by the CONNACK; the journal has
+      // logged the episode, and the client may come back once the store writes again.
+      disconnector.refuse(
+          id,
+          ReasonCode.SERVER_UNAVAILABLE,
+          "persistent session, but the message store is failing (its error line says why)",
+          "server unavailable");
+      return;
+    }
     keepAlive.start(keepAliveSeconds);
 
     String unavailable = c.broker.sessions().unavailable();

@@ -48,6 +48,7 @@ final class SubscribeFlow {
     BrokerConfig config = c.broker.config();
     int maxSubscriptions = config.maxSubscriptions();
     String refused = null;
+    List<Change> changes = new ArrayList<>();
     for (Subscription s : sub.subscriptions()) {
       TopicFilter f = s.filter();
       String over = Topics.overLimit(f.value(), config.maxTopicLevels(), config.maxTopicBytes());
@@ -82,8 +83,10 @@ final class SubscribeFlow {
               s.retainAsPublished(),
               s.retainHandling(),
               subscriptionId);
+      ClientSubscription previous = session.subscription(cs.fullFilter());
       boolean existed = session.subscribe(cs);
       subscribed = true;
+      changes.add(new Change(codes.size(), cs, previous));
       codes.add(ReasonCode.granted(s.maxQos()));
       SUBSCRIBE_LOG.info("{} {} {}", c.clientId, s.maxQos().code(), f.value());
       if (f.shareGroup() == null
@@ -92,8 +95,18 @@ final class SubscribeFlow {
         sendRetained.add(cs);
       }
     }
-    if (subscribed) {
-      session.subscriptionsChanged();
+    if (subscribed && !session.subscriptionsChanged()) {
+      // The store could not keep them (it logged the episode): undo, so that memory and store
+      // agree, and tell the client each one failed (0x80 in both versions).
+      for (int i = changes.size() - 1; i >= 0; i--) {
+        Change ch = changes.get(i);
+        session.unsubscribe(ch.added().fullFilter());
+        if (ch.previous() != null) {
+          session.subscribe(ch.previous());
+        }
+        codes.set(ch.index(), ReasonCode.UNSPECIFIED_ERROR);
+      }
+      sendRetained.clear();
     }
     if (refused != null) {
       // One line per SUBSCRIBE however many filters it refuses; never the filter itself, which
@@ -125,6 +138,9 @@ final class SubscribeFlow {
               });
     }
   }
+
+  /** A subscription a SUBSCRIBE made, and the one it replaced (or null), to undo it. */
+  private record Change(int index, ClientSubscription added, ClientSubscription previous) {}
 
   void onUnsubscribe(Unsubscribe u) {
     List<ReasonCode> codes = new ArrayList<>(u.filters().size());

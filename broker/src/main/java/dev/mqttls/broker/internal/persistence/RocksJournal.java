@@ -11,7 +11,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every write goes through RocksDB's write-ahead log before the call returns. What that promises
  * depends on {@link PersistenceSync}: {@code none}, no fsync (a killed process loses nothing
  * written, a power cut may); {@code batch}, acknowledgements wait in {@link #whenDurable} for one
- * fsync of the log per event-loop turn (group commit); {@code always}, each write is fsynced.
- * Writes happen on the caller's thread (an event loop).
+ * fsync of the log shared by every event loop's turn, made off the loops by {@link GroupCommit};
+ * {@code always}, each write is fsynced. Writes happen on the caller's thread (an event loop).
  *
  * <p>A failed write (a full disk, an I/O error) starts an episode: one error line naming the
  * directory and the operating system's error, the failure counted against the writing thread (so
@@ -83,10 +82,10 @@ public final class RocksJournal implements Journal {
 
   private static final class Writer {
     int failures;
-    boolean dirty;
-    boolean commitScheduled;
-    final ArrayDeque<Durable> waiting = new ArrayDeque<>();
   }
+
+  /** {@code persistence_sync batch}'s fsync thread and waiting acknowledgements; else null. */
+  private final GroupCommit groupCommit;
 
   private RocksJournal(
       Path directory, Options options, RocksDB db, Ticker ticker, PersistenceSync sync) {
@@ -99,6 +98,7 @@ public final class RocksJournal implements Journal {
     // A removal lost to a power cut means a duplicate after restart, never a loss: no fsync of
     // its own under batch.
     this.removals = sync == PersistenceSync.ALWAYS ? writes : new WriteOptions().setSync(false);
+    this.groupCommit = sync == PersistenceSync.BATCH ? new GroupCommit(this::syncLog) : null;
   }
 
   /** Opens the store with {@code persistence_sync none}. */
@@ -368,8 +368,8 @@ public final class RocksJournal implements Journal {
       if (failing.get()) {
         resumed();
       }
-      if (acked) {
-        writers.get().dirty = true;
+      if (acked && groupCommit != null) {
+        groupCommit.written();
       }
     } else if (acked) {
       writers.get().failures++;
@@ -463,53 +463,37 @@ public final class RocksJournal implements Journal {
 
   @Override
   public void whenDurable(Executor loop, Durable ack) {
-    if (sync != PersistenceSync.BATCH) {
+    if (groupCommit == null) {
       ack.done(true);
       return;
     }
-    Writer w = writers.get();
-    if (!w.dirty && w.waiting.isEmpty()) {
-      ack.done(true);
-      return;
-    }
-    w.waiting.add(ack);
-    if (!w.commitScheduled) {
-      w.commitScheduled = true;
-      // Runs after the reads of this loop turn: every acknowledgement they produced shares it.
-      loop.execute(() -> commit(w));
-    }
+    groupCommit.whenDurable(loop, ack);
   }
 
-  /** One fsync of the log for everything this thread wrote, then its waiting acknowledgements. */
-  private void commit(Writer w) {
-    w.commitScheduled = false;
-    boolean ok = true;
-    if (w.dirty) {
-      w.dirty = false;
-      lock.readLock().lock();
-      try {
-        RocksDB d = db;
-        if (d == null || closed) {
-          ok = false;
-        } else {
-          d.flushWal(true);
-        }
-      } catch (RocksDBException e) {
-        ok = false;
-        failed(e.getMessage() == null ? e.toString() : e.getMessage());
-      } finally {
-        lock.readLock().unlock();
+  /** One fsync of the log, from the group-commit thread; false when it failed. */
+  private boolean syncLog() {
+    lock.readLock().lock();
+    try {
+      RocksDB d = db;
+      if (d == null || closed) {
+        return false;
       }
-    }
-    Durable a;
-    while ((a = w.waiting.poll()) != null) {
-      a.done(ok);
+      d.flushWal(true);
+      return true;
+    } catch (RocksDBException e) {
+      failed(e.getMessage() == null ? e.toString() : e.getMessage());
+      return false;
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
   /** Closes the database; every write it took is in its log already. */
   @Override
   public void close() {
+    if (groupCommit != null) {
+      groupCommit.close();
+    }
     // Writers hold the read lock: a write racing shutdown never touches a freed native handle.
     lock.writeLock().lock();
     try {

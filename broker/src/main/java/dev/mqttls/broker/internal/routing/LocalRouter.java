@@ -2,6 +2,7 @@ package dev.mqttls.broker.internal.routing;
 
 import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.codec.Publish;
+import dev.mqttls.codec.Qos;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +36,12 @@ public final class LocalRouter implements Router {
 
   /** Where a retained message is made durable before its publisher is acknowledged. */
   public interface RetainedJournal {
-    /** Writes (or, empty payload, clears) the retained message of {@code topic}. */
-    void putRetained(String topic, Message m);
+    /**
+     * Writes (or, empty payload, clears) the retained message of {@code topic}.
+     *
+     * @return false when the write failed (a full disk): the publisher will be refused
+     */
+    boolean putRetained(String topic, Message m);
   }
 
   /**
@@ -65,9 +70,13 @@ public final class LocalRouter implements Router {
   public int publish(Message m) {
     Publish p = m.publish();
     if (p.retainFlag()) {
-      // Before the publisher's acknowledgement, which follows this call.
-      journal.putRetained(p.topic(), m);
-      retained.put(p.topic(), m.copied());
+      // Before the publisher's acknowledgement, which follows this call. A QoS 1/2 message the
+      // store refused is refused to its publisher, who will send it again: it must not become
+      // the retained message meanwhile (a QoS 0 one has no acknowledgement to withhold and is
+      // kept in memory, as Mosquitto keeps what it cannot save).
+      if (journal.putRetained(p.topic(), m) || p.qos() == Qos.AT_MOST_ONCE) {
+        retained.put(p.topic(), m.copied());
+      }
     }
     return route(m);
   }

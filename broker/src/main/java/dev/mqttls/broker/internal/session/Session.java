@@ -334,6 +334,11 @@ public final class Session implements Subscriber {
     return existed;
   }
 
+  /** The subscription of {@code fullFilter} ({@code $share/g/} prefix included), or null. */
+  public ClientSubscription subscription(String fullFilter) {
+    return subscriptions.get(fullFilter);
+  }
+
   /** How many subscriptions the session holds (for max_subscriptions). */
   public int subscriptionCount() {
     return subscriptions.size();
@@ -354,9 +359,15 @@ public final class Session implements Subscriber {
     return true;
   }
 
-  /** Writes the changed subscriptions to the journal (a persistent session), before the ack. */
-  public void subscriptionsChanged() {
+  /**
+   * Writes the changed subscriptions to the journal (a persistent session), before the ack.
+   *
+   * @return false when the write failed (a full disk): the caller undoes the change and refuses
+   */
+  public boolean subscriptionsChanged() {
+    int failedBefore = services.journal().failedWrites();
     journalRecord(0);
+    return services.journal().failedWrites() == failedBefore;
   }
 
   // ---- incoming QoS 2
