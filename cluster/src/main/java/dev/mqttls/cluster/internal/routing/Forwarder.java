@@ -127,8 +127,16 @@ public final class Forwarder implements Receiver, AutoCloseable {
   }
 
   private void sendTo(Address a, byte[] frame) {
+    BytesMessage msg = new BytesMessage(a, frame);
+    // Sent at once, not held for a batch: a publisher's acknowledgement waits on it.
+    msg.setFlag(Message.Flag.DONT_BUNDLE);
+    if (Frame.kind(frame, 0) != Frame.PUBLISH) {
+      // Order among acknowledgements does not matter (ClusterJournal restores it per loop); out
+      // of band they skip the queue of PUBLISH frames from that node.
+      msg.setFlag(Message.Flag.OOB);
+    }
     try {
-      fork.send(new BytesMessage(a, frame));
+      fork.send(msg);
     } catch (Exception e) {
       // The node left between the view and now: the view change settles what waited for it.
       LOG.debug("Cluster: could not send to {}: {}", a, e.toString());
