@@ -10,6 +10,7 @@ command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -f /usr/include/mbedtls/ssl.h ] || need+=(libmbedtls-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+[ -d /usr/lib/python3/dist-packages/prometheus_client ] || need+=(python3-prometheus-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing test peers: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -10,6 +10,9 @@
  *
  * argv: port host cert.pem key.pem client-id mfl(0|512|1024|2048|4096) payload-size
  * MQTT_DEVICE_TRACE=1 in the environment prints each record header from the broker to stderr.
+ * MQTT_DEVICE_CIPHERS=NAME[,NAME...] offers only these suites (mbedTLS names, e.g.
+ * TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8). MQTT_DEVICE_PSK=HEX with MQTT_DEVICE_PSK_IDENTITY=ID
+ * configures TLS-PSK (mbedtls_ssl_conf_psk); cert and key may then be "-" for none.
  * Exit: 0 ok, 2 setup, 3 handshake, 4 I/O, 5 CONNACK refused (prints "connack rc=N"), 6 mismatch.
  */
 #include <stdio.h>
@@ -131,11 +134,12 @@ int main(int argc, char **argv) {
     printf("ca parse failed -0x%04x\n", -ret);
     return 2;
   }
-  if ((ret = mbedtls_x509_crt_parse_file(&own, argv[3])) != 0) {
+  int own_cert = strcmp(argv[3], "-") != 0;
+  if (own_cert && (ret = mbedtls_x509_crt_parse_file(&own, argv[3])) != 0) {
     printf("cert parse failed -0x%04x\n", -ret);
     return 2;
   }
-  if ((ret = mbedtls_pk_parse_keyfile(&key, argv[4], NULL)) != 0) {
+  if (own_cert && (ret = mbedtls_pk_parse_keyfile(&key, argv[4], NULL)) != 0) {
     printf("key parse failed -0x%04x\n", -ret);
     return 2;
   }
@@ -148,7 +152,41 @@ int main(int argc, char **argv) {
                               MBEDTLS_SSL_PRESET_DEFAULT);
   mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);
   mbedtls_ssl_conf_ca_chain(&conf, &ca, NULL);
-  mbedtls_ssl_conf_own_cert(&conf, &own, &key);
+  if (own_cert) mbedtls_ssl_conf_own_cert(&conf, &own, &key);
+  const char *psk_hex = getenv("MQTT_DEVICE_PSK");
+  const char *psk_id = getenv("MQTT_DEVICE_PSK_IDENTITY");
+  if (psk_hex != NULL && psk_id != NULL) {
+    unsigned char psk[64];
+    size_t psk_len = strlen(psk_hex) / 2;
+    if (psk_len == 0 || psk_len > sizeof psk) return 2;
+    for (size_t i = 0; i < psk_len; i++) {
+      unsigned int b;
+      if (sscanf(psk_hex + 2 * i, "%2x", &b) != 1) return 2;
+      psk[i] = (unsigned char) b;
+    }
+    if ((ret = mbedtls_ssl_conf_psk(&conf, psk, psk_len, (const unsigned char *) psk_id,
+                                    strlen(psk_id))) != 0) {
+      printf("psk setup failed -0x%04x\n", -ret);
+      return 2;
+    }
+  }
+  static int suites[16];
+  const char *names = getenv("MQTT_DEVICE_CIPHERS");
+  if (names != NULL) {
+    char buf[512];
+    int n = 0;
+    snprintf(buf, sizeof buf, "%s", names);
+    for (char *t = strtok(buf, ","); t != NULL && n < 15; t = strtok(NULL, ",")) {
+      int id = mbedtls_ssl_get_ciphersuite_id(t);
+      if (id == 0) {
+        printf("unknown suite %s\n", t);
+        return 2;
+      }
+      suites[n++] = id;
+    }
+    suites[n] = 0;
+    mbedtls_ssl_conf_ciphersuites(&conf, suites);
+  }
   mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &drbg);
   mbedtls_ssl_conf_min_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
   mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -173,7 +211,7 @@ int main(int argc, char **argv) {
       return 3;
     }
   }
-  if (mbedtls_ssl_get_verify_result(&ssl) != 0) {
+  if (psk_hex == NULL && mbedtls_ssl_get_verify_result(&ssl) != 0) {
     printf("broker certificate not verified\n");
     return 3;
   }

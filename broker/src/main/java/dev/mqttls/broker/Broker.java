@@ -110,6 +110,14 @@ public final class Broker implements AutoCloseable {
     reloadAccessControl();
   }
 
+  /**
+   * Meters, connected clients and certificate expiry of this broker, for a metrics registry or the
+   * admin listener.
+   */
+  public BrokerTelemetry telemetry() {
+    return runtime.telemetry();
+  }
+
   /** Stops the listeners, closes every connection and waits for the event loops to finish. */
   @Override
   public void close() {

@@ -100,6 +100,8 @@ public final class BrokerConfig {
   private final Optional<Duration> persistentClientExpiration;
   private final boolean retainAvailable;
   private final int maxConnections;
+  private final Duration sysInterval;
+  private final Duration certExpiryWarning;
   private final Set<LogType> logTypes;
   private final List<LogDestination> logDestinations;
   private final Optional<Path> source;
@@ -109,6 +111,7 @@ public final class BrokerConfig {
   private final Optional<Path> persistenceLocation;
   private final String persistenceFile;
   private final PersistenceSync persistenceSync;
+  private final Optional<Set<String>> provisioning;
 
   private BrokerConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
@@ -126,6 +129,8 @@ public final class BrokerConfig {
     this.persistentClientExpiration = b.persistentClientExpiration;
     this.retainAvailable = b.retainAvailable;
     this.maxConnections = b.maxConnections;
+    this.sysInterval = b.sysInterval;
+    this.certExpiryWarning = b.certExpiryWarning;
     this.logTypes = Set.copyOf(b.logTypes);
     this.logDestinations = List.copyOf(b.logDestinations);
     this.source = b.source;
@@ -135,6 +140,7 @@ public final class BrokerConfig {
     this.persistenceLocation = b.persistenceLocation;
     this.persistenceFile = b.persistenceFile;
     this.persistenceSync = b.persistenceSync;
+    this.provisioning = b.provisioning;
   }
 
   /**
@@ -178,6 +184,8 @@ public final class BrokerConfig {
     b.persistentClientExpiration = persistentClientExpiration;
     b.retainAvailable = retainAvailable;
     b.maxConnections = maxConnections;
+    b.sysInterval = sysInterval;
+    b.certExpiryWarning = certExpiryWarning;
     b.logTypes = EnumSet.noneOf(LogType.class);
     b.logTypes.addAll(logTypes);
     b.logDestinations.clear();
@@ -189,6 +197,7 @@ public final class BrokerConfig {
     b.persistenceLocation = persistenceLocation;
     b.persistenceFile = persistenceFile;
     b.persistenceSync = persistenceSync;
+    b.provisioning = provisioning;
     return b;
   }
 
@@ -270,6 +279,19 @@ public final class BrokerConfig {
     return maxConnections;
   }
 
+  /** Time between {@code $SYS} updates ({@code sys_interval}); zero: no {@code $SYS} tree. */
+  public Duration sysInterval() {
+    return sysInterval;
+  }
+
+  /**
+   * How close to its end a server certificate, CA, CRL or connected device certificate is warned
+   * about ({@code cert_expiry_warning_days}).
+   */
+  public Duration certExpiryWarning() {
+    return certExpiryWarning;
+  }
+
   /** Categories of lines to log. */
   public Set<LogType> logTypes() {
     return logTypes;
@@ -340,6 +362,16 @@ public final class BrokerConfig {
     return location.resolve(persistenceFile);
   }
 
+  /**
+   * Present when provisioning over MQTT is configured (any {@code provision_*} directive): the user
+   * names that are claim identities ({@code provision_claim_identity}). With it the broker reserves
+   * {@code $mqttls/provision/#} and {@code $mqttls/renew/#} for the provisioning service
+   * (docs/provisioning.md) and confines each claim identity to asking for its certificate.
+   */
+  public Optional<Set<String>> provisioning() {
+    return provisioning;
+  }
+
   @Override
   public String toString() {
     return "BrokerConfig" + listeners.stream().map(ListenerConfig::name).toList();
@@ -362,6 +394,8 @@ public final class BrokerConfig {
     private Optional<Duration> persistentClientExpiration = Optional.empty();
     private boolean retainAvailable = true;
     private int maxConnections = -1;
+    private Duration sysInterval = Duration.ofSeconds(10);
+    private Duration certExpiryWarning = Duration.ofDays(30);
     private Set<LogType> logTypes =
         EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
     private final List<LogDestination> logDestinations = new ArrayList<>();
@@ -373,6 +407,7 @@ public final class BrokerConfig {
     private String persistenceFile = "mqttls.db";
     private PersistenceSync persistenceSync = PersistenceSync.NONE;
     private boolean defaultListener = true;
+    private Optional<Set<String>> provisioning = Optional.empty();
 
     private Builder() {
       listeners.add(ListenerConfig.plain(1883, "127.0.0.1"));
@@ -506,6 +541,24 @@ public final class BrokerConfig {
       return this;
     }
 
+    /** {@code sys_interval}: zero turns the {@code $SYS} tree off. */
+    public Builder sysInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("sys_interval must not be negative");
+      }
+      this.sysInterval = interval;
+      return this;
+    }
+
+    /** {@code cert_expiry_warning_days}. */
+    public Builder certExpiryWarning(Duration window) {
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("cert_expiry_warning_days must not be negative");
+      }
+      this.certExpiryWarning = window;
+      return this;
+    }
+
     public Builder logTypes(Set<LogType> types) {
       this.logTypes = types.isEmpty() ? EnumSet.noneOf(LogType.class) : EnumSet.copyOf(types);
       return this;
@@ -559,6 +612,15 @@ public final class BrokerConfig {
             "persistence_file must be a plain name without '/', got '" + name + "'");
       }
       this.persistenceFile = name;
+      return this;
+    }
+
+    /**
+     * Turns the provisioning topic rules on, with these user names as claim identities (may be
+     * empty: renewal only); null turns them off. See {@link BrokerConfig#provisioning()}.
+     */
+    public Builder provisioning(Set<String> claimIdentities) {
+      this.provisioning = Optional.ofNullable(claimIdentities).map(Set::copyOf);
       return this;
     }
 

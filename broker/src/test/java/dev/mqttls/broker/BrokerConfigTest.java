@@ -103,7 +103,7 @@ class BrokerConfigTest {
         "persistence_file a/b|1|persistence_file: persistence_file must be a plain name",
         "persistence_sync sometimes|1|persistence_sync: unknown mode 'sometimes'; use none, batch or always",
         "autosave_interval soon|1|autosave_interval: ",
-        "sys_interval 10|1|sys_interval: not yet supported",
+        "memory_limit 10|1|memory_limit: not yet supported",
         "acl_file /nonexistent/acl|1|acl_file: cannot read '/nonexistent/acl'",
       })
   void badLine_namesFileLineAndDirective(String line, int lineNo, String message) {

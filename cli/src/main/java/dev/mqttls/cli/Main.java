@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       dev.mqttls.cli.broker.BrokerCommand.class,
       dev.mqttls.cli.pki.PkiCommand.class,
+      dev.mqttls.cli.psk.PskCommand.class,
       dev.mqttls.cli.client.PubCommand.class,
       dev.mqttls.cli.client.SubCommand.class,
       dev.mqttls.cli.client.ShellCommand.class,
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.install.InstallCommand.class,
       dev.mqttls.cli.bench.BenchCommand.class,
       dev.mqttls.cli.cluster.ClusterCommand.class,
+      dev.mqttls.cli.provision.ProvisionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -41,6 +43,8 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        // "--dir ca" names a directory, although "pki ca" is also a command.
+        .setAllowSubcommandsAsOptionParameters(true)
         .setParameterExceptionHandler(new dev.mqttls.cli.client.UsageErrors());
   }
 

@@ -95,6 +95,20 @@ public final class Catalogue {
       cluster_keyfile | GLOBAL | PATH | SUPPORTED | mqttls | node-1.key | The private key of cluster_certfile.
       cluster_backups | GLOBAL | INTEGER 0..8 | SUPPORTED | mqttls | 1 | Copies of each session's state besides its owner's.
       tls_engine | LISTENER | WORD | SUPPORTED | mosquitto | openssl | TLS engine; mqttls takes openssl or jdk.
+      provision_ca_dir | GLOBAL | PATH | SUPPORTED | mqttls | mqttls-data/pki | Provisioning over MQTT: the CA directory that signs devices' CSRs (docs/provisioning.md).
+      provision_claim_identity | GLOBAL | WORD | SUPPORTED | mqttls | factory-claim | A user name (a claim certificate's CN) that may only ask for a device certificate; repeatable.
+      provision_id_pattern | GLOBAL | STRING | SUPPORTED | mqttls | sensor-[0-9]{1,6} | Regular expression every provisioned device id must match.
+      provision_allow_list | GLOBAL | PATH | SUPPORTED | mqttls | devices.txt | File of the device ids that may be provisioned, one per line.
+      provision_token_file | GLOBAL | PATH | SUPPORTED | mqttls | tokens.txt | One-time tokens, one per line: every provisioning request must carry an unused one.
+      provision_key_types | GLOBAL | WORDS | SUPPORTED | mqttls | ec-p256 | Key types a CSR may hold: ec-p256, rsa-2048, rsa-3072, rsa-4096.
+      provision_days | GLOBAL | INTEGER 1..36500 | SUPPORTED | mqttls | 365 | Days a provisioned or renewed certificate is valid.
+      provision_rate | GLOBAL | WORD | SUPPORTED | mqttls | 50/s | Most provisioning and renewal requests answered per second; 0 means no limit.
+      sys_interval | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 10 | Seconds between $SYS topic updates; 0 turns $SYS off.
+      cert_expiry_warning_days | GLOBAL | INTEGER 0..36500 | SUPPORTED | mqttls | 30 | Warn when a server certificate, CA, CRL or connected device certificate ends within this many days.
+      http_listener | GLOBAL | WORDS | SUPPORTED | mqttls | 9090 127.0.0.1 | The admin HTTP listener (metrics, health, dashboard) on PORT [ADDRESS].
+      http_certfile | GLOBAL | PATH | SUPPORTED | mqttls | admin.crt | PEM certificate chain that makes the admin listener HTTPS.
+      http_keyfile | GLOBAL | PATH | SUPPORTED | mqttls | admin.key | The private key of http_certfile.
+      http_password_file | GLOBAL | PATH | SUPPORTED | mqttls | admin-passwd | Users of the admin listener (mosquitto_passwd format), by basic authentication.
       auth_plugin | GLOBAL | PATH | NOT_YET | mosquitto | auth.so | Load an authentication plugin (deprecated: use plugin).
       auth_plugin_deny_special_chars | GLOBAL | FLAG | NOT_YET | mosquitto | true | Refuse + and # in user names and client ids given to auth plugins.
       plugin | GLOBAL | PATH | NOT_YET | mosquitto | plugin.so | Load a plugin.
@@ -103,7 +117,6 @@ public final class Catalogue {
       http_dir | LISTENER | PATH | NOT_YET | mosquitto | www | Serve files from this directory on a websockets listener.
       websockets_log_level | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 0 | libwebsockets' log level.
       websockets_headers_size | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 4096 | Size of the websockets header buffer.
-      sys_interval | GLOBAL | INTEGER 0..2147483647 | NOT_YET | mosquitto | 10 | Seconds between $SYS topic updates.
       max_inflight_bytes | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Outgoing QoS 1/2 bytes in flight per client.
       memory_limit | GLOBAL | BYTES 0..9223372036854775807 | NOT_YET | mosquitto | 0 | Most heap the broker may use, in bytes.
       queue_qos0_messages | GLOBAL | FLAG | NOT_YET | mosquitto | false | Queue QoS 0 messages for disconnected persistent clients.
@@ -119,8 +132,8 @@ public final class Catalogue {
       accept_protocol_versions | LISTENER | WORD | NOT_YET | mosquitto | 5 | MQTT versions the listener accepts (since mosquitto 2.1).
       max_qos | LISTENER | INTEGER 0..2 | NOT_YET | mosquitto | 1 | Highest QoS clients of this listener may use.
       max_topic_alias | LISTENER | INTEGER 0..65535 | NOT_YET | mosquitto | 10 | Topic aliases an MQTT 5 client may create.
-      psk_hint | LISTENER | WORD | NOT_YET | mosquitto | hint | Enable TLS-PSK on the listener with this hint.
-      psk_file | GLOBAL | PATH | NOT_YET | mosquitto | psk | Identities and pre-shared keys for TLS-PSK.
+      psk_hint | LISTENER | WORD | SUPPORTED | mosquitto | hint | Enable TLS-PSK on the listener with this hint.
+      psk_file | GLOBAL | PATH | SUPPORTED | mosquitto | psk | Identities and pre-shared keys for TLS-PSK.
       tls_keyform | LISTENER | WORD | NOT_YET | mosquitto | pem | Form of keyfile: pem or engine.
       tls_engine_kpass_sha1 | LISTENER | WORD | NOT_YET | mosquitto | 0 | SHA-1 of the engine's key password.
       pid_file | GLOBAL | PATH | NOT_YET | mosquitto | /run/mosquitto/mosquitto.pid | Write the broker's process id to this file.

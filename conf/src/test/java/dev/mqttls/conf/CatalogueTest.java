@@ -34,7 +34,7 @@ class CatalogueTest {
     assertThat(Catalogue.lookup("plugin_opt_")).isEmpty();
     assertThat(Catalogue.lookup("CAFILE")).isEmpty();
     assertThat(Catalogue.accepted("user")).isTrue();
-    assertThat(Catalogue.accepted("sys_interval")).isFalse();
+    assertThat(Catalogue.accepted("memory_limit")).isFalse();
     assertThat(Catalogue.accepted("bogus")).isFalse();
   }
 

@@ -168,13 +168,13 @@ class ConfigLintTest {
 
   @Test
   void notYetSupportedDirective_failsWithMosquittosMeaning() throws IOException {
-    Report r = lint("sys_interval 10", tlsListener());
+    Report r = lint("memory_limit 10", tlsListener());
     assertThat(r.failures())
         .extracting(Finding::code)
         .containsExactly(FindingCode.CONFIG_DIRECTIVE_UNSUPPORTED);
     assertThat(r.failures().get(0).message())
-        .contains(":1: sys_interval: not yet supported")
-        .contains("$SYS");
+        .contains(":1: memory_limit: not yet supported")
+        .contains("heap");
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.mqttls.pki;
 
 import dev.mqttls.pki.PkiException.Reason;
+import dev.mqttls.pki.internal.Archive;
 import dev.mqttls.pki.internal.AtomicFiles;
 import dev.mqttls.pki.internal.Certificates;
 import dev.mqttls.pki.internal.Crls;
 import dev.mqttls.pki.internal.Csrs;
 import dev.mqttls.pki.internal.DirectoryLock;
 import dev.mqttls.pki.internal.Exporter;
+import dev.mqttls.pki.internal.Generations;
 import dev.mqttls.pki.internal.HostAddresses;
 import dev.mqttls.pki.internal.Index;
 import dev.mqttls.pki.internal.Inspector;
@@ -57,8 +59,10 @@ import java.util.regex.Pattern;
  * ca.key            the root CA private key, mode 0600 (optionally encrypted)
  * intermediate.crt  only with an intermediate: the issuing CA, signed by the root
  * intermediate.key  its key; with an intermediate, ca.key may then be kept offline
- * certs/ID.crt      issued certificate, followed by intermediate.crt when there is one
+ * certs/ID.crt      the id's current certificate, followed by intermediate.crt when there is one
  * private/ID.key    its private key, mode 0600 (absent when the device sent a CSR)
+ * certs/history/    superseded certificates, ID.SERIAL.crt (and private/history/ their keys)
+ * previous/         during a CA rollover only: the old CA; cross.crt: the new root signed by it
  * crl.pem           the current CRL, signed by the issuing CA
  * index.txt         the index of issued certificates (see below)
  * .lock             taken by every change, so concurrent runs never corrupt the index
@@ -88,14 +92,21 @@ public final class CertificateAuthority {
   private final Path dir;
   private final X509Certificate root;
   private final X509Certificate intermediate;
+  // Only during a CA rollover: the new root certified by the previous one.
+  private final X509Certificate cross;
   private final char[] password;
   private volatile PrivateKey issuingKey;
 
   private CertificateAuthority(
-      Path dir, X509Certificate root, X509Certificate intermediate, char[] password) {
+      Path dir,
+      X509Certificate root,
+      X509Certificate intermediate,
+      X509Certificate cross,
+      char[] password) {
     this.dir = dir;
     this.root = root;
     this.intermediate = intermediate;
+    this.cross = cross;
     this.password = password == null ? null : password.clone();
   }
 
@@ -143,7 +154,7 @@ public final class CertificateAuthority {
               rootKeys.getPublic(),
               notBefore,
               notAfter,
-              options.intermediate() ? 1 : 0);
+              Generations.rootPathLength(options.intermediate()));
       X509Certificate intCert = null;
       PrivateKey issuing = rootKeys.getPrivate();
       // Keys first, certificates last: ca.crt is what marks the directory as holding a CA.
@@ -157,16 +168,16 @@ public final class CertificateAuthority {
                 notBefore,
                 notAfter,
                 0);
-        writeKey(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
+        Keys.write(dir.resolve(INT_KEY), intKeys.getPrivate(), password);
         issuing = intKeys.getPrivate();
       }
-      writeKey(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
+      Keys.write(dir.resolve(CA_KEY), rootKeys.getPrivate(), password);
       if (intCert != null) {
         AtomicFiles.write(dir.resolve(INT_CRT), ascii(Certificates.toPem(intCert)), false, true);
       }
       Index.write(dir, List.of());
       writeReadme(dir);
-      CertificateAuthority ca = new CertificateAuthority(dir, rootCert, intCert, password);
+      CertificateAuthority ca = new CertificateAuthority(dir, rootCert, intCert, null, password);
       ca.issuingKey = issuing;
       ca.publishCrl(List.of(), DEFAULT_CRL_DAYS, null);
       AtomicFiles.write(dir.resolve(CA_CRT), ascii(Certificates.toPem(rootCert)), false, true);
@@ -197,7 +208,12 @@ public final class CertificateAuthority {
     X509Certificate rootCert = readCaCertificate(dir.resolve(CA_CRT));
     X509Certificate intCert =
         Files.exists(dir.resolve(INT_CRT)) ? readCaCertificate(dir.resolve(INT_CRT)) : null;
-    return new CertificateAuthority(dir, rootCert, intCert, password);
+    Path crossFile = dir.resolve(Generations.CROSS);
+    X509Certificate cross =
+        Generations.inProgress(dir) && Files.exists(crossFile)
+            ? readCaCertificate(crossFile)
+            : null;
+    return new CertificateAuthority(dir, rootCert, intCert, cross, password);
   }
 
   // ---------------------------------------------------------------- facts
@@ -232,9 +248,17 @@ public final class CertificateAuthority {
     return Keys.typeOf(issuer().getPublicKey());
   }
 
-  /** Every certificate this CA issued, in issue order. */
+  /** The current certificate of every id this CA issued, in issue order. */
   public List<IssuedCertificate> list() {
     return Index.list(dir);
+  }
+
+  /**
+   * Every certificate this CA issued, in issue order, renewed and re-issued ones included: an id
+   * appears once per certificate, its last line being the current one.
+   */
+  public List<IssuedCertificate> history() {
+    return Index.readAll(dir);
   }
 
   /** The index entry of an id. */
@@ -281,7 +305,7 @@ public final class CertificateAuthority {
     KeyType type = options.keyType().orElse(keyType());
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
       Map<String, IssuedCertificate> index = Index.read(dir);
-      requireNew(index, name);
+      requireIssuable(index, name);
       IssuedCertificate issued =
           mint(
               name,
@@ -303,7 +327,7 @@ public final class CertificateAuthority {
     KeyType type = options.keyType().orElse(keyType());
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
       Map<String, IssuedCertificate> index = Index.read(dir);
-      requireNew(index, id);
+      requireIssuable(index, id);
       IssuedCertificate issued =
           mint(
               id,
@@ -363,6 +387,7 @@ public final class CertificateAuthority {
                           Keys.generate(type),
                           options.days(),
                           signer,
+                          false,
                           (s, key, nb, na) -> Certificates.device(s, id, key, nb, na));
                     } catch (RuntimeException e) {
                       stop.set(true);
@@ -430,7 +455,7 @@ public final class CertificateAuthority {
     Keys.typeOf(key);
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
       Map<String, IssuedCertificate> index = Index.read(dir);
-      requireNew(index, id);
+      requireIssuable(index, id);
       IssuedCertificate issued =
           mint(
               id,
@@ -444,6 +469,323 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * Signs several device CSRs as {@link #signCsr} does, under one lock and with one durable index
+   * write, for provisioning a fleet over MQTT ({@code pki.provision}). Every id and CSR is checked
+   * before anything is signed.
+   *
+   * @param csrs device id to CSR, in the order to issue
+   * @throws PkiException as {@link #signCsr}, for the first id or CSR refused; nothing is issued
+   *     then
+   */
+  public List<IssuedCertificate> signCsrs(Map<String, byte[]> csrs, DeviceOptions options) {
+    Map<String, PublicKey> keys = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : csrs.entrySet()) {
+      Names.checkId(e.getKey());
+      PublicKey key = Csrs.verifiedKey(e.getValue(), "CSR for " + e.getKey());
+      Keys.typeOf(key);
+      keys.put(e.getKey(), key);
+    }
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      Map<String, IssuedCertificate> index = Index.read(dir);
+      for (String id : keys.keySet()) {
+        requireNew(index, id);
+      }
+      Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
+      List<IssuedCertificate> issued = new ArrayList<>(keys.size());
+      try {
+        for (Map.Entry<String, PublicKey> e : keys.entrySet()) {
+          String id = e.getKey();
+          issued.add(
+              mint(
+                  id,
+                  CertificateKind.DEVICE,
+                  new KeyPair(e.getValue(), null),
+                  options.days(),
+                  signer,
+                  false,
+                  (s, k, nb, na) -> Certificates.device(s, id, k, nb, na)));
+        }
+      } finally {
+        // Also after a failure part-way, so that every certificate file written is in the index.
+        issued.forEach(i -> index.put(i.id(), i));
+        Index.write(dir, index.values());
+      }
+      return issued;
+    }
+  }
+
+  // ---------------------------------------------------------------- renew
+
+  /**
+   * Renews the current certificate of {@code id}: a successor with the same identity (CN, and for a
+   * server the same SANs), a new serial, and the same key unless {@link RenewOptions#rekey()}. It
+   * is issued by the active CA, so during a rollover renewal moves a device to the new CA. The old
+   * certificate is filed under {@code certs/history/} and stays valid until it expires, unless
+   * {@link RenewOptions#revokeOld()}; the index keeps both lines. A renewed or revoked id may be
+   * renewed again; an expired or revoked one may also simply be issued again.
+   *
+   * @throws PkiException {@link Reason#UNKNOWN_ID}; {@link Reason#KEY_NOT_AVAILABLE} for a new key
+   *     when the key lives on the device (renew with {@link #renewCsr} instead)
+   */
+  public Renewal renew(String id, RenewOptions options) {
+    return renew(id, options, null);
+  }
+
+  /**
+   * Renews the certificate of {@code id} with the key of a CSR made on the device (its signature is
+   * checked; the subject it asks for is ignored, the CN stays {@code id}). Any key the CA held for
+   * {@code id} is filed as history.
+   */
+  public Renewal renewCsr(String id, byte[] csr, RenewOptions options) {
+    Names.checkId(id);
+    PublicKey key = Csrs.verifiedKey(csr, "CSR for " + id);
+    Keys.typeOf(key);
+    return renew(id, options, key);
+  }
+
+  private Renewal renew(String id, RenewOptions options, PublicKey csrKey) {
+    Names.checkId(id);
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      List<IssuedCertificate> all = Index.readAll(dir);
+      IssuedCertificate old = lookupId(Index.read(dir), id);
+      X509Certificate oldCert =
+          Certificates.readAll(readBytes(old.certificateFile()), old.certificateFile().toString())
+              .get(0);
+      boolean newKey = options.rekey() || csrKey != null;
+      if (options.rekey() && csrKey == null && old.keyFile().isEmpty()) {
+        throw new PkiException(
+            Reason.KEY_NOT_AVAILABLE,
+            id
+                + " was signed from a CSR: its key lives on the device, so the CA cannot make it a"
+                + " new one; renew with --csr FILE (a new CSR from the device), or without --rekey");
+      }
+      KeyPair keys;
+      if (csrKey != null) {
+        keys = new KeyPair(csrKey, null);
+      } else if (options.rekey()) {
+        keys = Keys.generate(options.keyType().orElse(Keys.typeOf(oldCert.getPublicKey())));
+      } else {
+        keys = new KeyPair(oldCert.getPublicKey(), null);
+      }
+      int days = options.days().orElse(lifetimeDays(old));
+      LeafBuilder builder =
+          old.kind() == CertificateKind.SERVER
+              ? serverLike(id, oldCert)
+              : (signer, key, nb, na) -> Certificates.device(signer, id, key, nb, na);
+      Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
+      Archive.copy(dir, old, newKey);
+      IssuedCertificate issued = mint(id, old.kind(), keys, days, signer, true, builder);
+      if (!newKey && old.keyFile().isPresent()) {
+        issued = issued.withFiles(issued.certificateFile(), old.keyFile());
+      } else if (csrKey != null && old.keyFile().isPresent()) {
+        Archive.delete(old.keyFile().get()); // filed as history; the device holds the new key
+      }
+      IssuedCertificate previous = old;
+      if (options.revokeOld()) {
+        previous =
+            old.revoke(Instant.now().truncatedTo(ChronoUnit.SECONDS), RevocationReason.SUPERSEDED);
+        all.set(all.indexOf(old), previous);
+      }
+      all.add(issued);
+      Index.writeAll(dir, all);
+      if (options.revokeOld()) {
+        X509CRL current = readCrl().orElse(null);
+        publishCrl(revokedEntries(all), crlDays(current), current);
+      }
+      List<IssuedCertificate> now = Index.readAll(dir);
+      return new Renewal(now.get(indexOf(now, previous)), issued, newKey);
+    }
+  }
+
+  private static int indexOf(List<IssuedCertificate> all, IssuedCertificate e) {
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).id().equals(e.id()) && all.get(i).serial().equals(e.serial())) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("renewed entry missing from the index");
+  }
+
+  /** A server certificate with the same names as {@code old}. */
+  private static LeafBuilder serverLike(String name, X509Certificate old) {
+    List<String> dns = new ArrayList<>();
+    List<InetAddress> ips = new ArrayList<>();
+    try {
+      Collection<List<?>> sans = old.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          int type = (Integer) san.get(0);
+          if (type == 2) {
+            dns.add((String) san.get(1));
+          } else if (type == 7) {
+            ips.add(Names.parseIp((String) san.get(1)));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new PkiException(
+          Reason.CORRUPT_FILE, "cannot read the names of " + name + ": " + Keys.oneLine(e), e);
+    }
+    return (signer, key, nb, na) ->
+        Certificates.server(signer, name, key, nb, na, List.copyOf(dns), List.copyOf(ips));
+  }
+
+  /** The validity the old certificate was issued with, in whole days (at least one). */
+  private static int lifetimeDays(IssuedCertificate old) {
+    long hours = Duration.between(old.notBefore().plus(BACKDATE), old.notAfter()).toHours();
+    return (int) Math.max(1, Math.min(Names.MAX_DAYS, Math.round(hours / 24.0)));
+  }
+
+  // ---------------------------------------------------------------- CA rollover
+
+  /**
+   * Starts a CA rollover: a new root (and a new intermediate when this CA has one) with a new key
+   * now issues everything, while the previous generation stays trusted: {@code ca.crt} holds the
+   * new root and then the previous one, so a broker whose {@code cafile} it is accepts devices of
+   * both. When the previous root allows a CA below it, the new root is also certified by it ({@code
+   * cross.crt}) and server certificates issued during the overlap carry that certificate, so
+   * devices that hold only the previous root still verify the broker. The previous CA's files are
+   * kept in {@code previous/} and it keeps signing the CRL for its own certificates.
+   *
+   * @param options the new CA's name, key type, validity and whether it has an intermediate
+   * @throws PkiException {@link Reason#ROLLOVER_STATE} when a rollover is already under way; {@link
+   *     Reason#ROOT_KEY_OFFLINE} when {@code ca.key} is not in the directory
+   */
+  public Rollover rollover(CaOptions options) {
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      if (Generations.inProgress(dir)) {
+        throw new PkiException(
+            Reason.ROLLOVER_STATE,
+            "a CA rollover is already under way (previous/ holds the old CA): finish it with"
+                + " 'mqttls pki ca retire-old' before starting another");
+      }
+      PrivateKey oldRootKey = rootKey();
+      X509CRL crl = readCrl().orElse(null);
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      Generations.Made made =
+          Generations.rollover(
+              dir,
+              root,
+              oldRootKey,
+              options,
+              password,
+              now.minus(BACKDATE),
+              now.plus(Duration.ofDays(options.days())));
+      CertificateAuthority next = open(dir, password);
+      next.publishCrl(revokedEntries(Index.readAll(dir)), crlDays(crl), crl);
+      return new Rollover(
+          root, made.root(), Optional.ofNullable(made.cross()), certificateFile(), next);
+    }
+  }
+
+  /** The default options of the next generation: same key type, validity and shape, name + G2. */
+  public CaOptions nextGeneration() {
+    long days =
+        Duration.between(root.getNotBefore().toInstant(), root.getNotAfter().toInstant()).toDays();
+    return new CaOptions(
+        Generations.nextName(root, intermediate != null),
+        Keys.typeOf(root.getPublicKey()),
+        (int) Math.max(1, Math.min(Names.MAX_DAYS, days)),
+        intermediate != null);
+  }
+
+  /** Whether a rollover is under way: the previous CA is still trusted beside the new one. */
+  public boolean rolloverInProgress() {
+    return Generations.inProgress(dir);
+  }
+
+  /**
+   * Ends a rollover: {@code ca.crt} holds only the new root, so brokers that re-read it refuse
+   * devices whose certificate the old CA issued; the old CA's files move to {@code
+   * retired/SERIAL/}. Refuses while current certificates of the old CA remain (renew them first),
+   * unless {@code force}.
+   *
+   * @throws PkiException {@link Reason#ROLLOVER_STATE} when no rollover is under way, or old
+   *     certificates remain and not {@code force}
+   */
+  public Retirement retirePrevious(boolean force) {
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+      if (!Generations.inProgress(dir)) {
+        throw new PkiException(
+            Reason.ROLLOVER_STATE,
+            "no CA rollover is under way, so there is no old CA to retire ('mqttls pki ca"
+                + " rollover' starts one)");
+      }
+      X509Certificate previousRoot =
+          readCaCertificate(dir.resolve(Generations.PREVIOUS).resolve(CA_CRT));
+      X509Certificate previousIssuer =
+          readCaCertificate(Generations.previousIssuerCertificate(dir));
+      Instant now = Instant.now();
+      List<String> stranded = new ArrayList<>();
+      for (IssuedCertificate e : Index.list(dir)) {
+        if (!e.revoked()
+            && e.notAfter().isAfter(now)
+            && issuerOf(e).map(previousIssuer.getSubjectX500Principal()::equals).orElse(false)) {
+          stranded.add(e.id());
+        }
+      }
+      if (!stranded.isEmpty() && !force) {
+        throw new PkiException(
+            Reason.ROLLOVER_STATE,
+            stranded.size()
+                + " current certificate(s) still chain to the old CA ("
+                + String.join(", ", stranded.subList(0, Math.min(5, stranded.size())))
+                + (stranded.size() > 5 ? ", ..." : "")
+                + "): renew them first ('mqttls pki renew ID' issues under the new CA), or retire"
+                + " anyway with --force and they can no longer connect");
+      }
+      X509CRL crl = readCrl().orElse(null);
+      Path archive = Generations.retire(dir, root, previousRoot);
+      CertificateAuthority next = open(dir, password);
+      next.publishCrl(revokedEntries(Index.readAll(dir)), crlDays(crl), crl);
+      return new Retirement(previousRoot, archive, stranded, next);
+    }
+  }
+
+  /** The issuer named in an entry's certificate file, or empty when the file is unreadable. */
+  private static Optional<javax.security.auth.x500.X500Principal> issuerOf(IssuedCertificate e) {
+    try {
+      return Optional.of(
+          Certificates.readAll(Files.readAllBytes(e.certificateFile()), e.id())
+              .get(0)
+              .getIssuerX500Principal());
+    } catch (IOException | PkiException ex) {
+      return Optional.empty();
+    }
+  }
+
+  /** The root key, which only a rollover needs when there is an intermediate. */
+  private PrivateKey rootKey() {
+    if (intermediate == null) {
+      return issuingKey();
+    }
+    Path file = dir.resolve(CA_KEY);
+    if (!Files.exists(file)) {
+      throw new PkiException(
+          Reason.ROOT_KEY_OFFLINE,
+          CA_KEY + " is not in " + dir + ": bring the root key back to cross-sign the new CA");
+    }
+    PrivateKey key = Keys.readPrivateKey(readText(file), CA_KEY, password);
+    if (!Keys.matches(key, root.getPublicKey())) {
+      throw new PkiException(
+          Reason.KEY_MISMATCH,
+          CA_KEY + " does not belong to " + CA_CRT + ": the CA files were mixed up");
+    }
+    return key;
+  }
+
+  /** The period of the current CRL in days, to keep it when the CA rewrites the CRL by itself. */
+  private static int crlDays(X509CRL current) {
+    if (current == null || current.getNextUpdate() == null) {
+      return DEFAULT_CRL_DAYS;
+    }
+    long period =
+        Duration.between(current.getThisUpdate().toInstant(), current.getNextUpdate().toInstant())
+            .toDays();
+    return (int) Math.max(1, Math.min(period, Names.MAX_DAYS));
+  }
+
   // ---------------------------------------------------------------- revoke and CRL
 
   /**
@@ -454,8 +796,8 @@ public final class CertificateAuthority {
    */
   public IssuedCertificate revoke(String idOrSerial, RevocationReason reason) {
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-      Map<String, IssuedCertificate> index = Index.read(dir);
-      IssuedCertificate entry = lookup(index, idOrSerial);
+      List<IssuedCertificate> all = Index.readAll(dir);
+      IssuedCertificate entry = lookup(all, idOrSerial);
       if (entry.revoked()) {
         throw new PkiException(
             Reason.ALREADY_REVOKED,
@@ -469,18 +811,10 @@ public final class CertificateAuthority {
           entry.revoke(Instant.now().truncatedTo(ChronoUnit.SECONDS), reason);
       // Sign the CRL before touching the index, so a key problem changes nothing.
       issuingKey();
-      index.put(revoked.id(), revoked);
-      Index.write(dir, index.values());
+      all.set(all.indexOf(entry), revoked);
+      Index.writeAll(dir, all);
       X509CRL current = readCrl().orElse(null);
-      int days = DEFAULT_CRL_DAYS;
-      if (current != null && current.getNextUpdate() != null) {
-        long period =
-            Duration.between(
-                    current.getThisUpdate().toInstant(), current.getNextUpdate().toInstant())
-                .toDays();
-        days = (int) Math.max(1, Math.min(period, Names.MAX_DAYS));
-      }
-      publishCrl(revokedEntries(index.values()), days, current);
+      publishCrl(revokedEntries(all), crlDays(current), current);
       return revoked;
     }
   }
@@ -492,7 +826,7 @@ public final class CertificateAuthority {
   public CrlStatus writeCrl(int days, boolean force) {
     Names.checkDays(days);
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-      List<IssuedCertificate> revoked = revokedEntries(Index.read(dir).values());
+      List<IssuedCertificate> revoked = revokedEntries(Index.readAll(dir));
       X509CRL current = readCrl().orElse(null);
       if (!force && current != null && isCurrent(current, revoked, days)) {
         return status(current, false);
@@ -568,14 +902,32 @@ public final class CertificateAuthority {
       cert = chain.get(0);
       extra = chain.subList(1, chain.size());
       BigInteger serial = cert.getSerialNumber();
-      for (IssuedCertificate e : index.values()) {
+      for (IssuedCertificate e : Index.readAll(dir)) {
         if (e.serial().equals(serial)) {
           revoked = Optional.of(e.revoked());
         }
       }
     }
-    return Inspector.describe(
-        cert, Optional.of(Inspector.verify(cert, root, intermediate)), revoked);
+    return Inspector.describe(cert, Optional.of(verifyAnyGeneration(cert)), revoked);
+  }
+
+  /** Verifies against this CA, and during a rollover also against the previous CA. */
+  private CertificateInfo.Verification verifyAnyGeneration(X509Certificate cert) {
+    CertificateInfo.Verification v = Inspector.verify(cert, root, intermediate);
+    if (v.verified() || !Generations.inProgress(dir)) {
+      return v;
+    }
+    Path previous = dir.resolve(Generations.PREVIOUS);
+    X509Certificate oldRoot = readCaCertificate(previous.resolve(CA_CRT));
+    X509Certificate oldInt =
+        Files.exists(previous.resolve(INT_CRT))
+            ? readCaCertificate(previous.resolve(INT_CRT))
+            : null;
+    CertificateInfo.Verification old = Inspector.verify(cert, oldRoot, oldInt);
+    return old.verified()
+        ? new CertificateInfo.Verification(
+            true, old.detail() + " (the previous CA, still trusted until 'pki ca retire-old')")
+        : v;
   }
 
   /** Inspects a certificate file without any CA: no verification. */
@@ -593,7 +945,7 @@ public final class CertificateAuthority {
 
   private IssuedCertificate mint(
       String id, CertificateKind kind, KeyPair keys, int days, LeafBuilder builder) {
-    return mint(id, kind, keys, days, Certificates.signer(issuer(), issuingKey()), builder);
+    return mint(id, kind, keys, days, Certificates.signer(issuer(), issuingKey()), false, builder);
   }
 
   private IssuedCertificate mint(
@@ -602,6 +954,7 @@ public final class CertificateAuthority {
       KeyPair keys,
       int days,
       Certificates.Signer signer,
+      boolean replace,
       LeafBuilder builder) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant notBefore = now.minus(BACKDATE);
@@ -614,12 +967,21 @@ public final class CertificateAuthority {
     X509Certificate cert = builder.build(signer, keys.getPublic(), notBefore, notAfter);
     Path certFile = Index.certificateFile(dir, id);
     Path keyFile = Index.keyFile(dir, id);
-    String pem =
-        Certificates.toPem(cert) + (intermediate == null ? "" : Certificates.toPem(intermediate));
+    String pem = Certificates.toPem(cert) + chainPem(kind);
+    // Renewal replaces the live files (a broker watching them reloads); issuing never does.
     if (keys.getPrivate() != null) {
-      AtomicFiles.writeNew(keyFile, ascii(Keys.toPem(keys.getPrivate())), true, false);
+      byte[] keyPem = ascii(Keys.toPem(keys.getPrivate()));
+      if (replace) {
+        AtomicFiles.write(keyFile, keyPem, true, false);
+      } else {
+        AtomicFiles.writeNew(keyFile, keyPem, true, false);
+      }
     }
-    AtomicFiles.writeNew(certFile, ascii(pem), false, false);
+    if (replace) {
+      AtomicFiles.write(certFile, ascii(pem), false, false);
+    } else {
+      AtomicFiles.writeNew(certFile, ascii(pem), false, false);
+    }
     return new IssuedCertificate(
         id,
         kind,
@@ -630,6 +992,44 @@ public final class CertificateAuthority {
         Optional.empty(),
         certFile,
         keys.getPrivate() == null ? Optional.empty() : Optional.of(keyFile));
+  }
+
+  /**
+   * What follows the leaf in {@code certs/ID.crt}: the intermediate, and during a rollover, for
+   * servers, the cross certificate, so devices that hold only the previous root still verify it.
+   */
+  private String chainPem(CertificateKind kind) {
+    String chain = intermediate == null ? "" : Certificates.toPem(intermediate);
+    if (cross != null && kind == CertificateKind.SERVER) {
+      chain += Certificates.toPem(cross);
+    }
+    return chain;
+  }
+
+  /**
+   * Refuses an id whose current certificate is still valid (that is what renew is for); files a
+   * revoked or expired one as history so the id can be issued again.
+   */
+  private void requireIssuable(Map<String, IssuedCertificate> index, String id) {
+    IssuedCertificate existing = index.get(id);
+    if (existing == null) {
+      requireNew(index, id);
+      return;
+    }
+    if (!existing.revoked() && existing.notAfter().isAfter(Instant.now())) {
+      throw new PkiException(
+          Reason.ALREADY_EXISTS,
+          id
+              + " has a valid certificate (serial "
+              + existing.serialHex()
+              + ", until "
+              + existing.notAfter()
+              + "): renew it with 'mqttls pki renew "
+              + id
+              + "', or revoke it first to issue a new one");
+    }
+    issuingKey(); // a CA that cannot sign must not move the old files away
+    Archive.move(dir, existing);
   }
 
   private void requireNew(Map<String, IssuedCertificate> index, String id) {
@@ -677,15 +1077,17 @@ public final class CertificateAuthority {
     return e;
   }
 
-  private static IssuedCertificate lookup(Map<String, IssuedCertificate> index, String idOrSerial) {
-    IssuedCertificate e = index.get(idOrSerial);
-    if (e != null) {
-      return e;
+  private static IssuedCertificate lookup(List<IssuedCertificate> all, String idOrSerial) {
+    // An id means its current certificate (the last line); a serial may be any, history included.
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).id().equals(idOrSerial)) {
+        return all.get(i);
+      }
     }
     String hex = idOrSerial.replace(":", "").toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
     if (hex.matches("[0-9a-f]{1,40}")) {
       BigInteger serial = new BigInteger(hex, 16);
-      for (IssuedCertificate c : index.values()) {
+      for (IssuedCertificate c : all) {
         if (c.serial().equals(serial)) {
           return c;
         }
@@ -765,15 +1167,37 @@ public final class CertificateAuthority {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     BigInteger number =
         previous == null ? BigInteger.ONE : Crls.number(previous).add(BigInteger.ONE);
-    X509CRL crl =
-        Crls.build(issuer(), issuingKey(), revoked, now, now.plus(Duration.ofDays(days)), number);
+    Instant next = now.plus(Duration.ofDays(days));
+    List<IssuedCertificate> active = revoked;
+    String previousPem = "";
     try {
+      if (Generations.inProgress(dir)) {
+        // During a rollover the old CA vouches for its own certificates: a broker checking a
+        // CRL needs one from the issuer of each device certificate.
+        X509Certificate oldIssuer = readCaCertificate(Generations.previousIssuerCertificate(dir));
+        active = new ArrayList<>();
+        List<IssuedCertificate> old = new ArrayList<>();
+        for (IssuedCertificate e : revoked) {
+          boolean byOld =
+              issuerOf(e).map(oldIssuer.getSubjectX500Principal()::equals).orElse(false);
+          (byOld ? old : active).add(e);
+        }
+        Path keyFile = Generations.previousIssuerKey(dir);
+        PrivateKey oldKey =
+            Keys.readPrivateKey(readText(keyFile), keyFile.getFileName().toString(), password);
+        X509CRL oldCrl = Crls.build(oldIssuer, oldKey, old, now, next, number);
+        previousPem = Pem.encode("X509 CRL", oldCrl.getEncoded());
+      }
+      X509CRL crl = Crls.build(issuer(), issuingKey(), active, now, next, number);
       AtomicFiles.write(
-          dir.resolve(CRL), ascii(Pem.encode("X509 CRL", crl.getEncoded())), false, true);
+          dir.resolve(CRL),
+          ascii(Pem.encode("X509 CRL", crl.getEncoded()) + previousPem),
+          false,
+          true);
+      return status(crl, true);
     } catch (java.security.cert.CRLException e) {
       throw new PkiException(Reason.IO, "cannot encode the CRL: " + Keys.oneLine(e), e);
     }
-    return status(crl, true);
   }
 
   private CrlStatus status(X509CRL crl, boolean rewritten) {
@@ -833,11 +1257,6 @@ public final class CertificateAuthority {
     }
   }
 
-  private static void writeKey(Path file, PrivateKey key, char[] password) {
-    String pem = password == null ? Keys.toPem(key) : Keys.toEncryptedPem(key, password);
-    AtomicFiles.write(file, ascii(pem), true, true);
-  }
-
   private static void writeReadme(Path dir) {
     String text =
         "This directory is a certificate authority made by 'mqttls pki'. Layout:\n\n"
@@ -847,9 +1266,15 @@ public final class CertificateAuthority {
             + "  intermediate.key  its private key (0600)\n"
             + "  certs/ID.crt      issued certificate (then intermediate.crt when there is one)\n"
             + "  private/ID.key    its private key (0600); absent when the device sent a CSR\n"
+            + "  certs/history/    certificates superseded by renew or re-issue (ID.SERIAL.crt)\n"
+            + "  private/history/  keys replaced by 'renew --rekey' (ID.SERIAL.key)\n"
+            + "  previous/         during a CA rollover: the old CA (see docs/ca-rollover.md)\n"
+            + "  cross.crt         during a CA rollover: the new root certified by the old one\n"
+            + "  retired/SERIAL/   CAs retired by 'mqttls pki ca retire-old'\n"
             + "  crl.pem           certificate revocation list (a broker's crlfile)\n"
             + "  index.txt         issued certificates, one tab-separated line each:\n"
             + "                    id kind serial_hex not_before not_after revoked_at reason key|csr\n"
+            + "                    (an id has a line per certificate it had; the last is current)\n"
             + "  .lock             held while a 'mqttls pki' command changes the directory\n";
     AtomicFiles.write(dir.resolve("README.txt"), ascii(text), false, false);
   }

@@ -76,4 +76,18 @@ public record IssuedCertificate(
         certificateFile,
         keyFile);
   }
+
+  /** A copy whose files are elsewhere (a superseded certificate, a key shared with a successor). */
+  public IssuedCertificate withFiles(Path newCertificateFile, Optional<Path> newKeyFile) {
+    return new IssuedCertificate(
+        id,
+        kind,
+        serial,
+        notBefore,
+        notAfter,
+        revokedAt,
+        revocationReason,
+        newCertificateFile,
+        newKeyFile);
+  }
 }

@@ -32,6 +32,11 @@ public final class PkiException extends RuntimeException {
     UNKNOWN_ID,
     /** The certificate is already revoked. */
     ALREADY_REVOKED,
+    /**
+     * A CA rollover is in a state that forbids the operation: one is already under way, none is to
+     * retire, or retiring would strand devices that still hold certificates of the old CA.
+     */
+    ROLLOVER_STATE,
     /** A CSR is malformed or its self-signature does not verify. */
     BAD_CSR,
     /** The export format needs a private key that the CA does not hold. */

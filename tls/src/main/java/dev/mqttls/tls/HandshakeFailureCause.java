@@ -42,6 +42,10 @@ public enum HandshakeFailureCause {
   PEER_CLOSED,
   /** The peer aborted the handshake with a TLS alert (often: it does not trust our certificate). */
   PEER_ALERT,
+  /** The client's TLS-PSK identity is not in the listener's {@code psk_file}. */
+  PSK_UNKNOWN_IDENTITY,
+  /** The client's TLS-PSK identity is known but its key differs from the {@code psk_file}'s. */
+  PSK_KEY_MISMATCH,
   /** None of the above could be established from the handshake state. */
   UNKNOWN;
 

@@ -75,7 +75,8 @@ public final class ServerTls implements AutoCloseable {
   public static ServerTls open(ServerTlsSettings settings, String listenerName)
       throws TlsMaterialException {
     if (!settings.isTlsEnabled()) {
-      throw new IllegalArgumentException("listener " + listenerName + " has no certfile/keyfile");
+      throw new IllegalArgumentException(
+          "listener " + listenerName + " has no certfile/keyfile and no psk_hint");
     }
     TlsEngine engine = settings.engine();
     if (engine == TlsEngine.OPENSSL && !OpenSsl.isAvailable()) {
@@ -107,6 +108,25 @@ public final class ServerTls implements AutoCloseable {
 
   private void logStart() {
     ServerTlsGeneration g = generation;
+    String psk =
+        settings.pskHint().isEmpty()
+            ? ""
+            : ", TLS-PSK (hint '"
+                + settings.pskHint().get()
+                + "', "
+                + g.pskKeys.size()
+                + " identities in "
+                + settings.pskFile().get()
+                + ", engine bctls)";
+    if (g.defaultSite == null) {
+      LOG.info(
+          "listener {}: TLS-PSK only (no certfile): engine bctls, hint '{}', {} identities in {}",
+          listenerName,
+          settings.pskHint().get(),
+          g.pskKeys.size(),
+          settings.pskFile().get());
+      return;
+    }
     List<String> ccm = new ArrayList<>();
     for (String s :
         List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM")) {
@@ -115,7 +135,7 @@ public final class ServerTls implements AutoCloseable {
       }
     }
     LOG.info(
-        "listener {}: TLS engine {} ({}), {} and up, certificate {}{}{}{}",
+        "listener {}: TLS engine {} ({}), {} and up, certificate {}{}{}{}{}",
         listenerName,
         defaultEngine.directiveName(),
         defaultEngine == TlsEngine.OPENSSL ? OpenSsl.versionString() : "SunJSSE",
@@ -123,13 +143,14 @@ public final class ServerTls implements AutoCloseable {
         g.defaultSite.material().leaf().getSubjectX500Principal().getName(),
         settings.requireCertificate() ? ", client certificates required" : "",
         g.sniSites.isEmpty() ? "" : ", SNI names " + g.sniSites.keySet(),
-        settings.alpn().isEmpty() ? "" : ", ALPN " + settings.alpn());
+        settings.alpn().isEmpty() ? "" : ", ALPN " + settings.alpn(),
+        psk);
     if (!ccm.isEmpty() && settings.ciphers().isEmpty()) {
-      LOG.info(
-          "listener {}: {} not offered: the {} engine does not implement them",
+      // Served, since the bctls engine: a client that offers only these gets that engine.
+      LOG.debug(
+          "listener {}: {} served by the bctls engine to clients that offer only CCM suites",
           listenerName,
-          ccm,
-          defaultEngine.directiveName());
+          ccm);
     }
     if (!settings.ciphers().isEmpty()) {
       List<String> missing = new ArrayList<>();
@@ -202,11 +223,17 @@ public final class ServerTls implements AutoCloseable {
               listenerName);
       applyTicketKeys(g); // in case they rotated while the files were read
       generation = g;
-      LOG.info(
-          "listener {}: TLS material reloaded (certificate {}, valid until {})",
-          listenerName,
-          g.defaultSite.material().leaf().getSubjectX500Principal().getName(),
-          g.defaultSite.material().leaf().getNotAfter().toInstant());
+      String psk = g.pskKeys == null ? "" : g.pskKeys.size() + " PSK identities";
+      if (g.defaultSite == null) {
+        LOG.info("listener {}: TLS material reloaded ({})", listenerName, psk);
+      } else {
+        LOG.info(
+            "listener {}: TLS material reloaded (certificate {}, valid until {}{})",
+            listenerName,
+            g.defaultSite.material().leaf().getSubjectX500Principal().getName(),
+            g.defaultSite.material().leaf().getNotAfter().toInstant(),
+            psk.isEmpty() ? "" : ", " + psk);
+      }
       return true;
     } catch (TlsMaterialException | RuntimeException e) {
       LOG.warn(
@@ -306,6 +333,9 @@ public final class ServerTls implements AutoCloseable {
   }
 
   private synchronized void applyTicketKeys(ServerTlsGeneration g) {
+    if (g.defaultSite == null) {
+      return; // PSK only: bctls keeps no tickets
+    }
     ServerTlsGeneration.applyTicketKeys(g.defaultSite.openssl(), ticketKeys);
     for (ServerTlsGeneration.Site s : g.sniSites.values()) {
       ServerTlsGeneration.applyTicketKeys(s.openssl(), ticketKeys);
@@ -329,6 +359,7 @@ public final class ServerTls implements AutoCloseable {
     s.caFile().ifPresent(files::add);
     s.caPath().ifPresent(files::add);
     s.crlFile().ifPresent(files::add);
+    s.pskFile().ifPresent(files::add);
     for (ServerTlsSettings.SniCertificate sc : s.sniCertificates().values()) {
       files.add(sc.certFile());
       files.add(sc.keyFile());

@@ -1,6 +1,11 @@
 package dev.mqttls.tls;
 
+import dev.mqttls.tls.bctls.BcTlsConfig;
+import dev.mqttls.tls.bctls.BcTlsContext;
+import dev.mqttls.tls.bctls.ClientCertificateCheck;
 import dev.mqttls.tls.internal.CipherSuites;
+import dev.mqttls.tls.psk.PskFile;
+import dev.mqttls.tls.psk.PskKeys;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ClientAuth;
@@ -16,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -35,15 +41,27 @@ import org.slf4j.Logger;
  * {@link ServerTls} swaps whole generations, so a connection sees one consistent set.
  */
 final class ServerTlsGeneration {
-  /** The contexts serving one certificate (the default or one SNI name). */
-  record Site(TlsMaterial material, SslContext openssl, SslContext jdk) {
+  /**
+   * The contexts serving one certificate (the default or one SNI name); {@code bctls} also serves
+   * the listener's PSK clients.
+   */
+  record Site(TlsMaterial material, SslContext openssl, SslContext jdk, BcTlsContext bctls) {
     SslContext context(TlsEngine engine) {
       return engine == TlsEngine.OPENSSL && openssl != null ? openssl : jdk;
     }
   }
 
+  /** Null on a PSK-only listener (psk_hint without certfile). */
   final Site defaultSite;
+
   final Map<String, Site> sniSites;
+
+  /** The listener's identities and keys, null without psk_hint. */
+  final PskKeys pskKeys;
+
+  /** The bctls context of a PSK-only listener, null otherwise (then each site has one). */
+  final BcTlsContext pskOnly;
+
   final ClientCertificateVerifier verifier;
   final List<ClientCertificateVerifier.LoadedCrl> crls;
   final List<String> protocols;
@@ -56,7 +74,11 @@ final class ServerTlsGeneration {
       ClientCertificateVerifier verifier,
       List<ClientCertificateVerifier.LoadedCrl> crls,
       List<String> protocols,
-      List<String> suites) {
+      List<String> suites,
+      PskKeys pskKeys,
+      BcTlsContext pskOnly) {
+    this.pskKeys = pskKeys;
+    this.pskOnly = pskOnly;
     this.defaultSite = defaultSite;
     this.sniSites = sniSites;
     this.verifier = verifier;
@@ -65,8 +87,13 @@ final class ServerTlsGeneration {
     this.suites = suites;
   }
 
+  /** The bctls context for a connection that gets {@code site} (null on a PSK-only listener). */
+  BcTlsContext bctls(Site site) {
+    return site == null ? pskOnly : site.bctls();
+  }
+
   Site site(Optional<String> sni) {
-    if (sni.isPresent()) {
+    if (sni.isPresent() && defaultSite != null) {
       String name = sni.get().toLowerCase(Locale.ROOT);
       Site s = sniSites.get(name);
       if (s != null) {
@@ -93,6 +120,12 @@ final class ServerTlsGeneration {
       String listener)
       throws TlsMaterialException {
     Instant now = Instant.now();
+    PskKeys pskKeys = s.pskFile().isPresent() ? PskFile.read(s.pskFile().get()) : null;
+    if (!s.hasCertificate()) {
+      BcTlsContext pskOnly = bctls(s, null, null, pskKeys);
+      return new ServerTlsGeneration(
+          null, Map.of(), null, List.of(), protocols(s.minVersion()), List.of(), pskKeys, pskOnly);
+    }
     char[] password = ServerTls.resolvePassword(s);
     TlsMaterial material =
         loadServerMaterial(s.certFile().orElse(null), s.keyFile().get(), password);
@@ -139,16 +172,27 @@ final class ServerTlsGeneration {
     List<String> protocols = protocols(s.minVersion());
     List<String> suites = suites(s);
 
-    Site def = site(s, material, verifier, sightings, protocols, suites, opensslUsable, ticketKeys);
+    Site def =
+        site(
+            s,
+            material,
+            verifier,
+            sightings,
+            protocols,
+            suites,
+            opensslUsable,
+            ticketKeys,
+            pskKeys);
     Map<String, Site> sni = new LinkedHashMap<>();
     for (ServerTlsSettings.SniCertificate sc : s.sniCertificates().values()) {
       TlsMaterial m = loadServerMaterial(sc.certFile(), sc.keyFile(), password);
       m.checkValidAt(now);
       sni.put(
           sc.serverName(),
-          site(s, m, verifier, sightings, protocols, suites, opensslUsable, ticketKeys));
+          site(s, m, verifier, sightings, protocols, suites, opensslUsable, ticketKeys, pskKeys));
     }
-    return new ServerTlsGeneration(def, Map.copyOf(sni), verifier, crls, protocols, suites);
+    return new ServerTlsGeneration(
+        def, Map.copyOf(sni), verifier, crls, protocols, suites, pskKeys, null);
   }
 
   private static TlsMaterial loadServerMaterial(Path certFile, Path keyFile, char[] password)
@@ -269,7 +313,8 @@ final class ServerTlsGeneration {
       List<String> protocols,
       List<String> suites,
       boolean opensslUsable,
-      List<OpenSslSessionTicketKey> ticketKeys)
+      List<OpenSslSessionTicketKey> ticketKeys,
+      PskKeys pskKeys)
       throws TlsMaterialException {
     SslContext jdk = build(s, m, verifier, sightings, protocols, suites, SslProvider.JDK);
     SslContext openssl = null;
@@ -277,7 +322,53 @@ final class ServerTlsGeneration {
       openssl = build(s, m, verifier, sightings, protocols, suites, SslProvider.OPENSSL);
       applyTicketKeys(openssl, ticketKeys);
     }
-    return new Site(m, openssl, jdk);
+    return new Site(m, openssl, jdk, bctls(s, m, verifier, pskKeys));
+  }
+
+  /**
+   * The bctls context: PSK when the listener has psk_hint, the certificate (for clients that offer
+   * only CCM / CCM-8 suites) when it has one, verifying client certificates with the same verifier
+   * as the other engines.
+   */
+  private static BcTlsContext bctls(
+      ServerTlsSettings s, TlsMaterial m, ClientCertificateVerifier verifier, PskKeys pskKeys)
+      throws TlsMaterialException {
+    Optional<ClientCertificateCheck> check = Optional.empty();
+    if (verifier != null) {
+      check =
+          Optional.of(
+              new ClientCertificateCheck() {
+                @Override
+                public void verify(X509Certificate[] chain) throws CertificateException {
+                  verifier.verify(chain);
+                }
+
+                @Override
+                public int alertFor(CertificateException refusal) {
+                  return refusal instanceof ClientCertificateRejected r
+                      ? r.alert()
+                      : ClientCertificateRejected.BAD_CERTIFICATE;
+                }
+              });
+    }
+    BcTlsConfig config =
+        new BcTlsConfig(
+            s.pskHint(),
+            Optional.ofNullable(pskKeys),
+            m == null ? Optional.empty() : Optional.of(m.privateKey()),
+            m == null ? List.of() : (s.sendRoot() ? m.chain() : m.chainWithoutRoot()),
+            check,
+            protocols(s.minVersion()).contains("TLSv1.2"),
+            protocols(s.minVersion()).contains("TLSv1.3"),
+            s.maxChainDepth() + 1);
+    try {
+      return BcTlsContext.create(config);
+    } catch (IOException | RuntimeException e) {
+      throw new TlsMaterialException(
+          m == null ? null : m.certFile(),
+          "the bctls engine cannot use this key: " + e.getClass().getSimpleName(),
+          e);
+    }
   }
 
   static void applyTicketKeys(SslContext ctx, List<OpenSslSessionTicketKey> keys) {

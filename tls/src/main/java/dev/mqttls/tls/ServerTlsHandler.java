@@ -168,6 +168,11 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     cancelTimeout();
     ServerTlsGeneration gen = tls.generation();
     ServerTlsGeneration.Site site = gen.site(hello.serverName());
+    String bctls = BctlsRoute.reason(tls.settings(), site, hello, tls.engine());
+    if (bctls != null) {
+      switchToBctls(ctx, hello, gen, site, bctls);
+      return;
+    }
     TlsEngine engine = tls.engine();
     if (hello.maxFragmentLength() > 0 && engine == TlsEngine.OPENSSL) {
       // BoringSSL does not implement RFC 6066 max_fragment_length; SunJSSE does. A device that
@@ -244,6 +249,31 @@ final class ServerTlsHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.pipeline().addAfter(beforeSsl, base + "-ssl", ssl);
     ctx.pipeline().addAfter(base + "-ssl", base + "-observer", observer);
+    ByteBuf buf = buffered;
+    buffered = null;
+    ctx.fireChannelRead(buf);
+    ctx.pipeline().remove(this);
+  }
+
+  private void switchToBctls(
+      ChannelHandlerContext ctx,
+      ClientHello hello,
+      ServerTlsGeneration gen,
+      ServerTlsGeneration.Site site,
+      String why) {
+    if (ServerTls.LOG.isDebugEnabled()) {
+      ServerTls.LOG.debug(
+          "listener {}: {} {}; using the bctls engine",
+          tls.listenerName(),
+          HandshakeLog.address(ctx.channel().remoteAddress()),
+          why);
+    }
+    long left =
+        tls.settings().handshakeTimeout().toMillis()
+            - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    String base = ctx.name();
+    ctx.pipeline().addAfter(base, base + "-ssl", gen.bctls(site).newHandler(Math.max(1, left)));
+    ctx.pipeline().addAfter(base + "-ssl", base + "-observer", new BcTlsObserver(tls, gen, hello));
     ByteBuf buf = buffered;
     buffered = null;
     ctx.fireChannelRead(buf);

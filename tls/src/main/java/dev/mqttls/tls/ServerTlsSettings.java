@@ -22,7 +22,8 @@ import java.util.Optional;
  * <p>Directives: {@code cafile capath certfile keyfile keyfile_password require_certificate
  * use_identity_as_username use_subject_as_username tls_version ciphers ciphers_tls1.3 crlfile
  * dhparamfile cert_identity use_identity_as_clientid crl_expired sni_cert alpn tls_max_record_size
- * tls_send_root tls_handshake_timeout tls_engine tls_max_chain_depth}.
+ * tls_send_root tls_handshake_timeout tls_engine tls_max_chain_depth psk_hint}, and the global
+ * {@code psk_file} (the broker hands it to each listener with a {@code psk_hint}).
  */
 public final class ServerTlsSettings {
   /** Default {@code tls_max_chain_depth}: 20 certificates, as Mosquitto (OpenSSL) accepts. */
@@ -66,6 +67,8 @@ public final class ServerTlsSettings {
   private final boolean sendRoot;
   private final Duration handshakeTimeout;
   private final TlsEngine engine;
+  private final String pskHint;
+  private final Path pskFile;
 
   private ServerTlsSettings(Builder b) {
     this.baseDir = b.baseDir;
@@ -92,6 +95,8 @@ public final class ServerTlsSettings {
     this.sendRoot = b.sendRoot;
     this.handshakeTimeout = b.handshakeTimeout;
     this.engine = b.engine;
+    this.pskHint = b.pskHint;
+    this.pskFile = b.pskFile;
   }
 
   /**
@@ -111,9 +116,30 @@ public final class ServerTlsSettings {
     return new Builder(baseDir);
   }
 
-  /** Whether this listener speaks TLS: a {@code certfile}/{@code keyfile} was given. */
+  /**
+   * Whether this listener speaks TLS: a {@code certfile}/{@code keyfile} or a {@code psk_hint} was
+   * given.
+   */
   public boolean isTlsEnabled() {
+    return keyFile != null || pskHint != null;
+  }
+
+  /** Whether this listener has a certificate ({@code certfile}/{@code keyfile}). */
+  public boolean hasCertificate() {
     return keyFile != null;
+  }
+
+  /**
+   * {@code psk_hint}: TLS-PSK is on for this listener, served by the bctls engine. Without a
+   * certificate the listener is PSK-only (as in Mosquitto); with one, both work.
+   */
+  public Optional<String> pskHint() {
+    return Optional.ofNullable(pskHint);
+  }
+
+  /** {@code psk_file}: the identities and keys of a PSK listener. */
+  public Optional<Path> pskFile() {
+    return Optional.ofNullable(pskFile);
   }
 
   /** {@code use_identity_as_username}: the user name is {@link DeviceIdentity#value()}. */
@@ -266,6 +292,7 @@ public final class ServerTlsSettings {
         + sniCertificates.keySet()
         + ", alpn="
         + alpn
+        + (pskHint != null ? ", psk_hint=" + pskHint + ", psk_file=" + pskFile : "")
         + "]";
   }
 
@@ -299,6 +326,8 @@ public final class ServerTlsSettings {
     private boolean sendRoot;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private TlsEngine engine = TlsEngine.OPENSSL;
+    private String pskHint;
+    private Path pskFile;
 
     private Builder(Path baseDir) {
       this.baseDir = baseDir == null ? Path.of("") : baseDir;
@@ -456,6 +485,12 @@ public final class ServerTlsSettings {
             throw d.error(e.getMessage());
           }
           break;
+        case "psk_hint":
+          pskHint = d.word();
+          break;
+        case "psk_file":
+          pskFile = d.path(baseDir);
+          break;
         default:
           throw d.error("not a TLS directive");
       }
@@ -485,16 +520,27 @@ public final class ServerTlsSettings {
         if (keyFile == null && certFile != null) {
           throw new IllegalArgumentException("certfile given without keyfile");
         }
-        if (keyFile == null) {
+        if (keyFile == null && pskHint == null) {
           throw new IllegalArgumentException(
               "TLS directives given but no certfile/keyfile: a TLS listener needs both");
         }
+      }
+      if (pskHint != null && pskFile == null) {
+        throw new IllegalArgumentException("psk_hint needs psk_file (identity:hexkey lines)");
+      }
+      if (pskHint != null && keyFile == null && requireCertificate) {
+        throw new IllegalArgumentException(
+            "require_certificate true needs certfile/keyfile; a listener with psk_hint and no"
+                + " certificate is PSK-only");
       }
       if (requireCertificate && caFile == null && caPath == null) {
         throw new IllegalArgumentException(
             "require_certificate true needs cafile or capath to verify client certificates");
       }
-      if ((useIdentityAsUsername || useSubjectAsUsername || useIdentityAsClientId)
+      // With PSK, use_identity_as_username takes the PSK identity (as Mosquitto does).
+      if ((useIdentityAsUsername && pskHint == null
+              || useSubjectAsUsername
+              || useIdentityAsClientId)
           && !requireCertificate) {
         throw new IllegalArgumentException(
             (useIdentityAsClientId

@@ -5,7 +5,12 @@ public enum TlsEngine {
   /** BoringSSL through netty-tcnative: the fast default. */
   OPENSSL,
   /** The JDK's SunJSSE: the fallback, and the engine that honours max_fragment_length. */
-  JDK;
+  JDK,
+  /**
+   * Bouncy Castle's TLS API (bctls): never a listener's default, picked per connection for TLS-PSK
+   * and for clients that offer only AES-CCM / CCM-8 suites.
+   */
+  BCTLS;
 
   /** Parses {@code openssl} or {@code jdk} (case-insensitive). */
   public static TlsEngine parse(String value) {
@@ -21,8 +26,15 @@ public enum TlsEngine {
     }
   }
 
-  /** The directive spelling, {@code openssl} or {@code jdk}. */
+  /** The directive spelling, {@code openssl} or {@code jdk}; {@code bctls} for the third. */
   public String directiveName() {
-    return this == OPENSSL ? "openssl" : "jdk";
+    switch (this) {
+      case OPENSSL:
+        return "openssl";
+      case JDK:
+        return "jdk";
+      default:
+        return "bctls";
+    }
   }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param applicationProtocol the ALPN protocol agreed, if any
  * @param engine the engine that ran this connection
  * @param resumed whether the session was resumed (ticket or PSK) rather than fully negotiated
+ * @param pskIdentity the TLS-PSK identity the client proved it holds the key of, when the handshake
+ *     was a PSK one; under {@code use_identity_as_username} it is the user name
  */
 public record TlsSessionEstablished(
     String listenerName,
@@ -24,7 +26,8 @@ public record TlsSessionEstablished(
     Optional<String> sniHostName,
     Optional<String> applicationProtocol,
     TlsEngine engine,
-    boolean resumed) {
+    boolean resumed,
+    Optional<String> pskIdentity) {
 
   /** Checks that no component is null. */
   public TlsSessionEstablished {
@@ -35,5 +38,28 @@ public record TlsSessionEstablished(
     Objects.requireNonNull(sniHostName);
     Objects.requireNonNull(applicationProtocol);
     Objects.requireNonNull(engine);
+    Objects.requireNonNull(pskIdentity);
+  }
+
+  /** A certificate (or anonymous) handshake: no PSK identity. */
+  public TlsSessionEstablished(
+      String listenerName,
+      String protocol,
+      String cipherSuite,
+      Optional<DeviceIdentity> identity,
+      Optional<String> sniHostName,
+      Optional<String> applicationProtocol,
+      TlsEngine engine,
+      boolean resumed) {
+    this(
+        listenerName,
+        protocol,
+        cipherSuite,
+        identity,
+        sniHostName,
+        applicationProtocol,
+        engine,
+        resumed,
+        Optional.empty());
   }
 }

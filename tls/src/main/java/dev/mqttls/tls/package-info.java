@@ -6,9 +6,10 @@
  *
  * <p>Server contract: the broker adds {@link dev.mqttls.tls.ServerTls#newHandler()} first in each
  * child pipeline. The handler recognises plain MQTT or other non-TLS bytes, reads the ClientHello
- * (SNI picks the certificate, max_fragment_length picks the JDK engine), runs the handshake with
- * {@code tls_handshake_timeout}, and then fires either {@link dev.mqttls.tls.TlsSessionEstablished}
- * (with the verified {@link dev.mqttls.tls.DeviceIdentity}) before the first MQTT byte, or {@link
+ * (SNI picks the certificate; TLS-PSK, or only CCM / CCM-8 suites, pick the bctls engine of {@link
+ * dev.mqttls.tls.bctls}; max_fragment_length picks the JDK engine), runs the handshake with {@code
+ * tls_handshake_timeout}, and then fires either {@link dev.mqttls.tls.TlsSessionEstablished} (with
+ * the verified {@link dev.mqttls.tls.DeviceIdentity}) before the first MQTT byte, or {@link
  * dev.mqttls.tls.TlsHandshakeFailed} after logging one line with the {@link
  * dev.mqttls.tls.HandshakeFailureCause}, and closes.
  *

@@ -125,7 +125,7 @@ class ClientCertificateAlertTest {
 
   static List<org.junit.jupiter.params.provider.Arguments> cases() {
     List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
-    for (TlsEngine e : TlsEngine.values()) {
+    for (TlsEngine e : new TlsEngine[] {TlsEngine.OPENSSL, TlsEngine.JDK}) {
       for (Refusal r : Refusal.values()) {
         out.add(org.junit.jupiter.params.provider.Arguments.of(e, r));
       }

@@ -23,7 +23,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void tls12_and_tls13_negotiate(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (TlsTestServer server = new TlsTestServer(open(f.settings(), e))) {
@@ -39,7 +41,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void tls11_refusedWithNamedCause(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -55,7 +59,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void servername_selectsSniCertificate(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued other = TestPki.server(f.ca, "other.example", "other.example");
@@ -79,7 +85,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void alpn_awsProtocolAccepted(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (TlsTestServer server =
@@ -93,7 +101,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void sessionTicket_resumes(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev = TestPki.device(f.ca, "dev-r");
@@ -140,7 +150,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void maxFragmentLength_servedByJdkEngine(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -197,7 +209,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void chainWithRoot_rootSentOnlyWithTlsSendRoot(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     // certfile holds leaf and root, as many CAs hand them out
@@ -214,7 +228,9 @@ class OpensslInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void cipherPreference_serverOrderWins(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (TlsTestServer server = new TlsTestServer(open(f.settings(), e))) {

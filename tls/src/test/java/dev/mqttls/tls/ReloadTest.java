@@ -168,7 +168,7 @@ class ReloadTest {
 
   @Test
   void revokedAfterTicketIssued_resumptionRefused() throws Exception {
-    for (TlsEngine e : TlsEngine.values()) {
+    for (TlsEngine e : new TlsEngine[] {TlsEngine.OPENSSL, TlsEngine.JDK}) {
       Path d = java.nio.file.Files.createDirectories(dir.resolve(e.directiveName()));
       TlsFixture f = new TlsFixture(d);
       TestPki.Issued dev = TestPki.device(f.ca, "dev-t");

@@ -25,7 +25,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_validDevice_establishedWithIdentity(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev = TestPki.device(f.ca, "dev-1");
@@ -42,7 +44,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_noClientCertificate_namedCause(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -59,7 +63,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_certificateFromOtherCa_untrustedIssuer(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued rogue = TestPki.ca("Rogue CA");
@@ -77,7 +83,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_expiredCertificate_namedWithDate(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     Instant expired = Instant.now().minus(Duration.ofDays(2));
@@ -102,7 +110,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_revokedCertificate_namedWithSerial(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev = TestPki.device(f.ca, "dev-9");
@@ -128,7 +138,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void mutualTls_keyNotOfTheCertificate_namedAsFailedProof(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev = TestPki.device(f.ca, "dev-k");
@@ -163,7 +175,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void tls12Minimum13_clientOffersOnly12_versionTooOld(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -182,7 +196,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void ecdsaServer_clientOffersOnlyRsaSuites_noSharedCipher(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -211,7 +227,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void clientDoesNotTrustServer_peerAlertNamed(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued other = TestPki.ca("Other CA");
@@ -228,7 +246,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void plainMqttConnect_onTlsListener_recognised(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -244,7 +264,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void httpRequest_onTlsListener_notTls(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -261,7 +283,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void halfOpenSocket_handshakeTimeout(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     try (LogRecorder log = new LogRecorder();
@@ -281,7 +305,9 @@ class ServerTlsHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TlsEngine.class)
+  @EnumSource(
+      value = TlsEngine.class,
+      names = {"OPENSSL", "JDK"})
   void useIdentityAsClientId_sanUri_identityFromSan(TlsEngine e) throws Exception {
     TlsFixture f = new TlsFixture(dir);
     TestPki.Issued dev =

@@ -2,6 +2,7 @@ package dev.mqttls.broker.internal;
 
 import dev.mqttls.broker.BrokerConfig;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.RetainedStore;
 import dev.mqttls.broker.internal.routing.Router;
@@ -26,6 +27,7 @@ import io.netty.channel.group.ChannelGroup;
  * @param retained the retained messages (for a new subscription)
  * @param journal what is made durable before an acknowledgement
  * @param connections open connections, max_connections, assigned client ids
+ * @param metrics counters, gauges, connected clients, certificate expiry
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -37,4 +39,5 @@ public record BrokerContext(
     Router router,
     RetainedStore retained,
     Journal journal,
-    ConnectionCounter connections) {}
+    ConnectionCounter connections,
+    BrokerMetrics metrics) {}

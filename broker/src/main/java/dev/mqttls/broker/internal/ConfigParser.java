@@ -16,14 +16,18 @@ import dev.mqttls.conf.Directive;
 import dev.mqttls.conf.DirectiveSpec;
 import dev.mqttls.conf.DirectiveSpec.Section;
 import dev.mqttls.conf.DirectiveSpec.Support;
+import dev.mqttls.tls.TlsMaterialException;
+import dev.mqttls.tls.psk.PskFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the directives that {@code conf} reads from a {@code mosquitto.conf}-syntax file into a
@@ -39,6 +43,8 @@ public final class ConfigParser {
   private boolean anyListenerLine;
   private boolean globalPortGiven;
   private EnumSet<LogType> logTypes;
+  private Set<String> claimIdentities;
+  private Directive pskFile;
 
   private ConfigParser(Path topFile) {
     this.topFile = topFile;
@@ -64,6 +70,12 @@ public final class ConfigParser {
   }
 
   private BrokerConfig apply(ConfFile file) throws ConfException, ConfigException {
+    // psk_file is global and may stand anywhere; each listener with psk_hint gets it.
+    for (Directive d : file.directives()) {
+      if (d.name().equals("psk_file")) {
+        pskFile = d;
+      }
+    }
     for (Directive d : file.directives()) {
       apply(d);
     }
@@ -82,12 +94,19 @@ public final class ConfigParser {
       current().connectionRate = connectionRate(d);
       return;
     }
+    if (d.name().startsWith("provision_")) {
+      provisioning(d);
+      return;
+    }
     if (spec.section() == Section.LISTENER) {
       ListenerDraft l = current();
       // Check the value now, so the error names this line; the combination is checked when the
       // listener's block ends.
       TlsDirectives.checkValue(d, l.baseDir);
       l.tls.add(d);
+      if (d.name().equals("psk_hint") && pskFile != null) {
+        l.tls.add(pskFile);
+      }
       return;
     }
     switch (d.name()) {
@@ -117,6 +136,16 @@ public final class ConfigParser {
         // Read now so that a bad line stops start-up naming its FILE:LINE.
         PasswordFile.read(f);
         builder.passwordFile(f);
+      }
+      case "psk_file" -> {
+        Path f = d.path(null);
+        readable(d, f);
+        // Read now so that a bad line stops start-up naming its FILE:LINE.
+        try {
+          PskFile.read(f);
+        } catch (TlsMaterialException e) {
+          throw new ConfigException(d.where() + ": " + e.getMessage(), e);
+        }
       }
       case "acl_file" -> {
         Path f = d.path(null);
@@ -186,6 +215,11 @@ public final class ConfigParser {
               default -> throw d.error("unknown mode '" + mode + "'; use none, batch or always");
             });
       }
+      case "sys_interval" -> builder.sysInterval(Duration.ofSeconds(spec.integer(d)));
+      case "cert_expiry_warning_days" ->
+          builder.certExpiryWarning(Duration.ofDays(spec.integer(d)));
+        // The admin module's, read by it from the same file.
+      case "http_listener", "http_certfile", "http_keyfile", "http_password_file" -> {}
       case "log_type" -> logType(d);
       case "log_dest" -> logDest(d);
         // Read by ConfReader where it stands.
@@ -210,6 +244,19 @@ public final class ConfigParser {
       default ->
           // The catalogue says the broker accepts it, but nothing here reads it: our bug.
           throw new IllegalStateException("catalogue directive without a reader: " + d.name());
+    }
+  }
+
+  /**
+   * A {@code provision_*} line: any of them turns the provisioning topic rules on; the claim
+   * identities are the broker's, the rest is the provisioning service's to read from the same file.
+   */
+  private void provisioning(Directive d) {
+    if (claimIdentities == null) {
+      claimIdentities = new LinkedHashSet<>();
+    }
+    if (d.name().equals("provision_claim_identity")) {
+      claimIdentities.add(d.value());
     }
   }
 
@@ -300,6 +347,9 @@ public final class ConfigParser {
       builder.logTypes(logTypes);
     }
     builder.source(topFile);
+    if (claimIdentities != null) {
+      builder.provisioning(claimIdentities);
+    }
     return builder.build();
   }
 

@@ -8,6 +8,7 @@ import dev.mqttls.tls.ServerTls;
 import dev.mqttls.tls.ServerTlsSettings;
 import dev.mqttls.tls.TlsMaterialException;
 import io.netty.channel.ChannelPipeline;
+import java.util.Optional;
 
 /**
  * The TLS side of one listener: its {@link ServerTls} (material loaded and watched), or for a plain
@@ -64,6 +65,16 @@ public final class ListenerTls implements AutoCloseable {
     if (tls != null) {
       tls.reload();
     }
+  }
+
+  /** The TLS settings, empty for a plain listener. */
+  public Optional<ServerTlsSettings> settings() {
+    return tls == null ? Optional.empty() : Optional.of(tls.settings());
+  }
+
+  /** The listener's label in logs and metrics: its port. */
+  public String name() {
+    return name;
   }
 
   public ListenerConfig listener() {

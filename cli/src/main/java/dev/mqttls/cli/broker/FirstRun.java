@@ -36,6 +36,9 @@ public final class FirstRun {
   /** The default loopback-only plain port of the written configuration. */
   public static final int PLAIN_PORT = 1883;
 
+  /** The default loopback-only port of the admin HTTP listener (metrics, dashboard). */
+  public static final int HTTP_PORT = 9090;
+
   /** The configuration file's name inside the data directory. */
   public static final String CONF = "mqttls.conf";
 
@@ -53,30 +56,54 @@ public final class FirstRun {
    *
    * @param tls the TLS listener's port, on every address
    * @param plain the plain listener's port, on 127.0.0.1
+   * @param http the admin HTTP listener's port, on 127.0.0.1
    */
-  public record Ports(int tls, int plain) {
-    /** 8883 and 1883, as Mosquitto users expect. */
+  public record Ports(int tls, int plain, int http) {
+    /** 8883 and 1883, as Mosquitto users expect, and 9090 for metrics and the dashboard. */
     public static final Ports DEFAULT = new Ports(TLS_PORT, PLAIN_PORT);
 
     public Ports {
-      if (tls < 1 || tls > 65535 || plain < 1 || plain > 65535 || tls == plain) {
+      if (!valid(tls)
+          || !valid(plain)
+          || !valid(http)
+          || tls == plain
+          || http == tls
+          || http == plain) {
         throw new IllegalArgumentException(
-            "ports must be two different numbers from 1 to 65535, got " + tls + "," + plain);
+            "ports must be different numbers from 1 to 65535, got "
+                + tls
+                + ","
+                + plain
+                + ","
+                + http);
       }
     }
 
-    /** Parses {@code TLS,PLAIN}, e.g. {@code 18883,11883}. */
+    /** TLS and plain ports, with the admin listener on {@value #HTTP_PORT}. */
+    public Ports(int tls, int plain) {
+      this(tls, plain, HTTP_PORT);
+    }
+
+    private static boolean valid(int port) {
+      return port >= 1 && port <= 65535;
+    }
+
+    /** Parses {@code TLS,PLAIN[,HTTP]}, e.g. {@code 18883,11883} or {@code 18883,11883,19090}. */
     public static Ports parse(String text) {
       String[] parts = text.split(",", -1);
       try {
-        if (parts.length == 2) {
-          return new Ports(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+        if (parts.length == 2 || parts.length == 3) {
+          int tls = Integer.parseInt(parts[0].strip());
+          int plain = Integer.parseInt(parts[1].strip());
+          return parts.length == 2
+              ? new Ports(tls, plain)
+              : new Ports(tls, plain, Integer.parseInt(parts[2].strip()));
         }
       } catch (NumberFormatException e) {
         // Reported below with the expected form.
       }
       throw new IllegalArgumentException(
-          "'" + text + "' is not TLS_PORT,PLAIN_PORT (two port numbers, e.g. 18883,11883)");
+          "'" + text + "' is not TLS_PORT,PLAIN_PORT[,HTTP_PORT] (port numbers, e.g. 18883,11883)");
     }
   }
 
@@ -234,6 +261,7 @@ public final class FirstRun {
             + "# Paths are absolute so that the broker can be started from any directory.\n"
             + "#\n"
             + "# Mosquitto syntax (see mosquitto.conf(5)): Debian's mosquitto runs this file too,\n"
+            + "# once the http_* lines at its end (mqttls's own) are deleted,\n"
             + "# started by the owner of these files: mosquitto -c "
             + conf.toAbsolutePath().normalize()
             + "\n"
@@ -267,7 +295,12 @@ public final class FirstRun {
             + ca.crlFile().toAbsolutePath().normalize()
             + "\n"
             + "require_certificate true\n"
-            + "use_identity_as_username true\n";
+            + "use_identity_as_username true\n"
+            + "\n"
+            + "# mqttls only: metrics, health checks and the dashboard, for this machine only.\n"
+            + "http_listener "
+            + ports.http()
+            + " 127.0.0.1\n";
     try {
       Path tmp = Files.createTempFile(conf.toAbsolutePath().getParent(), "." + CONF, ".tmp");
       try {

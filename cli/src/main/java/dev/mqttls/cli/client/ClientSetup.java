@@ -27,7 +27,7 @@ import java.util.function.Function;
  * MQTT 5 CONNECT properties. Secrets come from the environment or a prompt; a password on the
  * command line works but draws a warning.
  */
-final class ClientSetup {
+public final class ClientSetup {
   /** Where environment variables are read; tests replace it. */
   static Function<String, String> environment = System::getenv;
 
@@ -40,9 +40,9 @@ final class ClientSetup {
   private ClientSetup() {}
 
   /** The configuration and the topic a URL may carry. */
-  record Setup(MqttClientConfig.Builder builder, Optional<String> urlTopic) {
+  public record Setup(MqttClientConfig.Builder builder, Optional<String> urlTopic) {
     /** The configuration; what the library finds inconsistent is a usage error. */
-    MqttClientConfig config() {
+    public MqttClientConfig config() {
       try {
         return builder.build();
       } catch (IllegalArgumentException | IllegalStateException e) {
@@ -51,7 +51,7 @@ final class ClientSetup {
     }
   }
 
-  static Setup build(
+  public static Setup build(
       ConnectionOptions c,
       SessionOptions s,
       TlsOptions t,

@@ -7,10 +7,10 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 /** What pub, sub and shell share: turning failures into one line on stderr and an exit code. */
-final class Commands {
+public final class Commands {
   private Commands() {}
 
-  static int run(String name, PrintWriter err, boolean debug, Callable<Integer> body) {
+  public static int run(String name, PrintWriter err, boolean debug, Callable<Integer> body) {
     return run(name, err, debug, false, body);
   }
 

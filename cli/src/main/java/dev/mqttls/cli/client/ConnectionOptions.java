@@ -83,6 +83,11 @@ public final class ConnectionOptions {
   boolean debug;
 
   /** Whether the broker was given with -h or -L. */
+  /** Whether -d (debug) was given. */
+  public boolean debug() {
+    return debug;
+  }
+
   public boolean brokerGiven() {
     return host != null || !urls.isEmpty();
   }

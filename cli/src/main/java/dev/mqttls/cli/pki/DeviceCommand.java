@@ -85,6 +85,7 @@ final class DeviceCommand extends PkiSubcommand {
       out.flush();
       return 0;
     }
+    java.util.Optional<IssuedCertificate> previous = ca.find(id);
     IssuedCertificate issued;
     if (csr != null) {
       if (!Files.isRegularFile(csr)) {
@@ -93,6 +94,14 @@ final class DeviceCommand extends PkiSubcommand {
       issued = ca.signCsr(id, Files.readAllBytes(csr), options);
     } else {
       issued = ca.issueDevice(id, options);
+    }
+    if (previous.isPresent()) {
+      out.printf(
+          Locale.ROOT,
+          "Re-issued %s: its previous certificate (serial %s) was %s; it stays in the index%n",
+          id,
+          previous.get().serialHex(),
+          previous.get().revoked() ? "revoked" : "expired");
     }
     out.printf(
         Locale.ROOT,

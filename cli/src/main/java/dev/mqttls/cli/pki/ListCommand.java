@@ -20,10 +20,45 @@ final class ListCommand extends PkiSubcommand {
   @Option(names = "--json", description = "One JSON array, for machines.")
   boolean json;
 
+  @Option(
+      names = "--all",
+      description = "Also the certificates that renewal or re-issue superseded (the history).")
+  boolean history;
+
+  @Option(
+      names = "--expiring",
+      paramLabel = "PERIOD",
+      description =
+          "Only current, unrevoked certificates that end within PERIOD (30d, 12h, 2w) or have"
+              + " ended: what to renew.")
+  String expiring;
+
   @Override
   int execute() throws Exception {
-    List<IssuedCertificate> all = pki.open().list();
+    var ca = pki.open();
+    List<IssuedCertificate> all = history ? ca.history() : ca.list();
     Instant now = Instant.now();
+    if (expiring != null) {
+      Instant limit = now.plus(Periods.parse("--expiring", expiring));
+      List<IssuedCertificate> due = new ArrayList<>();
+      for (IssuedCertificate c : ca.list()) {
+        if (!c.revoked() && c.notAfter().isBefore(limit)) {
+          due.add(c);
+        }
+      }
+      all = due;
+    }
+    java.util.Set<String> superseded = new java.util.HashSet<>();
+    if (history) {
+      var current = new java.util.HashSet<java.math.BigInteger>();
+      ca.list().forEach(c -> current.add(c.serial()));
+      all.forEach(
+          c -> {
+            if (!current.contains(c.serial())) {
+              superseded.add(c.serialHex());
+            }
+          });
+    }
     var out = out();
     if (json) {
       List<Object> rows = new ArrayList<>();
@@ -43,6 +78,8 @@ final class ListCommand extends PkiSubcommand {
         rows.add(m);
       }
       out.println(Json.write(rows));
+    } else if (all.isEmpty() && expiring != null) {
+      out.println("No certificate ends within " + expiring + ".");
     } else if (all.isEmpty()) {
       out.println("No certificates issued yet (mqttls pki server NAME, mqttls pki device ID).");
     } else {
@@ -60,7 +97,10 @@ final class ListCommand extends PkiSubcommand {
         String status =
             c.revoked()
                 ? "revoked " + c.revokedAt().get() + " (" + c.revocationReason().get().label() + ")"
-                : (c.daysLeft(now) < 0 ? "expired" : "valid");
+                : (c.daysLeft(now) < 0 || !c.notAfter().isAfter(now) ? "expired" : "valid");
+        if (superseded.contains(c.serialHex())) {
+          status += " (superseded)";
+        }
         out.printf(
             Locale.ROOT,
             "%-" + w + "s  %-6s  %-32s  %-20s  %9d  %s%n",

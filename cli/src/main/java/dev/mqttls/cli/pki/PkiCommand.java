@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       DeviceCommand.class,
       RevokeCommand.class,
+      RenewCommand.class,
+      CaCommand.class,
       CrlCommand.class,
       ExportCommand.class,
       ListCommand.class,

@@ -16,13 +16,17 @@ import picocli.CommandLine.Spec;
 abstract class PkiSubcommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand PkiCommand pki;
+  // pki, or a group below it (pki ca): the options of pki hold either way.
+  @ParentCommand Object parent;
+
+  PkiCommand pki;
 
   /** Does the work; returns the exit code. */
   abstract int execute() throws Exception;
 
   @Override
   public final Integer call() {
+    pki = parent instanceof CaCommand group ? group.pki : (PkiCommand) parent;
     try {
       return execute();
     } catch (PkiException e) {

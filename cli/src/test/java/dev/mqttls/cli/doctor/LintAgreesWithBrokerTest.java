@@ -230,7 +230,7 @@ class LintAgreesWithBrokerTest {
             "persistence_file a/b",
             "autosave_interval soon",
             "user",
-            "sys_interval 10",
+            "memory_limit 10",
             "bogus 1",
             "require_certificate yes",
             "tls_version tlsv9",

@@ -34,7 +34,7 @@ final class PkiCli {
   static Run runRaw(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new PkiCommand());
+    CommandLine cl = new CommandLine(new PkiCommand()).setAllowSubcommandsAsOptionParameters(true);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);

@@ -119,7 +119,7 @@ class PkiCommandTest {
     assertThat(fleet.exit()).as(fleet.toString()).isZero();
     assertThat(fleet.out()).contains("Issued 25 device certificates bench-1 .. bench-25");
     assertThat(dir.resolve("private/bench-25.key")).isRegularFile();
-    assertRefused(pki.run("device", "sensor-1"), "already issued");
+    assertRefused(pki.run("device", "sensor-1"), "renew it with 'mqttls pki renew sensor-1'");
   }
 
   @Test

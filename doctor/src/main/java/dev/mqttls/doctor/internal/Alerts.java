@@ -52,7 +52,7 @@ final class Alerts {
             "The server says "
                 + who
                 + " has expired or is not valid yet (alert certificate_expired).",
-            "Renew the device certificate; check the broker's clock too.");
+            "Renew the device certificate (mqttls pki renew ID); check the broker's clock too.");
       case AlertDescription.unsupported_certificate:
         return Finding.fail(
             FindingCode.CLIENT_CERT_WRONG_USAGE,

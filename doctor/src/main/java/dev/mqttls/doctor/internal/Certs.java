@@ -85,6 +85,18 @@ public final class Certs {
     return out;
   }
 
+  /**
+   * The command that replaces {@code c} when our pki issued it: renew for a leaf (its CN is the pki
+   * id), a rollover for a CA.
+   */
+  public static String renewCommand(X509Certificate c) {
+    if (c.getBasicConstraints() >= 0) {
+      return "mqttls pki ca rollover (see docs/ca-rollover.md)";
+    }
+    String cn = commonName(c);
+    return "mqttls pki renew " + (cn == null || cn.isEmpty() ? "ID" : cn);
+  }
+
   /** The common name of the subject, or null. */
   public static String commonName(X509Certificate c) {
     try {

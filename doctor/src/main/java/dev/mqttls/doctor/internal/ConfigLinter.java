@@ -600,7 +600,7 @@ public final class ConfigLinter {
                   + " ("
                   + Duration.between(to, now).toDays()
                   + " days ago).",
-              "Renew it and reload the broker."));
+              "Renew it: " + Certs.renewCommand(c) + " (when mqttls pki issued it)."));
     } else if (now.isBefore(from)) {
       findings.add(
           Finding.fail(
@@ -619,7 +619,9 @@ public final class ConfigLinter {
                   + " days ("
                   + to
                   + ").",
-              "Renew it before it expires."));
+              "Renew it before it expires: "
+                  + Certs.renewCommand(c)
+                  + " (for a server certificate, or mqttls pki server NAME --renew-before 30d from a timer)."));
     }
   }
 

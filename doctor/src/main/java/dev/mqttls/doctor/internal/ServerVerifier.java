@@ -303,7 +303,10 @@ public final class ServerVerifier {
                     + ")."
                     + word(CertificateError.EXPIRED),
                 leaf
-                    ? "Renew the broker certificate (mqttls pki server ...) and reload the broker."
+                    ? "Renew it where it was issued: "
+                        + Certs.renewCommand(c)
+                        + " (a broker watching its certfile reloads it; mosquitto needs a"
+                        + " restart)."
                     : "Replace the expired intermediate in the broker's certfile."));
       } else if (now.isBefore(from)) {
         ok = false;

@@ -89,7 +89,9 @@ final class TlsHandshakeStep {
             Finding.warn(
                 FindingCode.CHAIN_EXPIRES_SOON,
                 Certs.subject(c) + " expires in " + days + " days.",
-                "Renew it before it expires; devices will refuse it afterwards."));
+                "Renew it before it expires ("
+                    + Certs.renewCommand(c)
+                    + "); devices will refuse it afterwards."));
       }
     }
     boolean inOrder = true;

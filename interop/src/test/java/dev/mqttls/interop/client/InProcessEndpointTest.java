@@ -115,6 +115,28 @@ class InProcessEndpointTest {
   }
 
   @Test
+  void aSocketClient_cannotTakeOverTheSessionOfTheBrokersOwnClient() throws Exception {
+    EmbeddedBroker b = new EmbeddedBroker("allow_anonymous true", "listener 0 127.0.0.1").start();
+    toClose.add(b);
+    MqttClient bridge =
+        connected(
+            MqttClientConfig.builder("bridge-local")
+                .clientId("bridge-local")
+                .inProcess(b.broker().inProcessAddress()));
+    MqttClient thief =
+        MqttClient.create(
+            MqttClientConfig.builder("127.0.0.1").port(b.port()).clientId("bridge-local").build());
+    toClose.add(thief);
+    MqttClientException e =
+        catchThrowableOfType(MqttClientException.class, () -> thief.blocking().connect());
+    assertThat(e).isNotNull();
+    assertThat(e.reasonCode()).contains(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    PublishResult still =
+        bridge.blocking().publish(Message.builder("t").payload("x").qos(Qos.AT_LEAST_ONCE).build());
+    assertThat(still.reasonCode().isError()).as(still.toString()).isFalse();
+  }
+
+  @Test
   void aSocketClientCallingItselfTheBroker_isRefused_evenWhereAnyUserNameIsAccepted()
       throws Exception {
     EmbeddedBroker b = new EmbeddedBroker("allow_anonymous true", "listener 0 127.0.0.1").start();

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mqttls.testing.EmbeddedBroker;
 import dev.mqttls.testing.pki.TestPki;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * broker carries more than 1024 bytes of plaintext.
  */
 class MbedtlsDeviceTest {
-  private static final Path SOURCE = Path.of("src/test/c/mqtt_device.c");
   private static final Pattern MAX_RECORD =
       Pattern.compile("max record from broker: handshake=(\\d+) application=(\\d+)");
 
@@ -33,39 +28,12 @@ class MbedtlsDeviceTest {
   static TestPki pki;
   static Path device;
 
-  record Run(int exit, String output) {}
-
   @BeforeAll
   static void build() throws Exception {
-    assumeTrue(
-        Files.exists(Path.of("/usr/include/mbedtls/ssl.h")), "libmbedtls-dev missing: ./test.sh");
+    assumeTrue(MqttDeviceProgram.buildable(), "libmbedtls-dev missing: ./test.sh");
     pki = TestPki.create(dir);
     pki.device("sensor-1");
-    // The CA as firmware embeds it: a C string whose length counts the terminating NUL.
-    String pem = Files.readString(pki.caFile(), StandardCharsets.US_ASCII);
-    StringBuilder h = new StringBuilder("static const char mqttls_ca_pem[] =\n");
-    for (String line : pem.split("\n")) {
-      h.append("  \"").append(line).append("\\n\"\n");
-    }
-    h.append(";\nstatic const size_t mqttls_ca_pem_len = sizeof(mqttls_ca_pem);\n");
-    Files.writeString(dir.resolve("ca_cert.h"), h.toString());
-    device = dir.resolve("mqtt_device");
-    Run cc =
-        exec(
-            List.of(
-                "cc",
-                "-O1",
-                "-Wall",
-                "-I",
-                dir.toString(),
-                "-o",
-                device.toString(),
-                SOURCE.toAbsolutePath().toString(),
-                "-lmbedtls",
-                "-lmbedx509",
-                "-lmbedcrypto"),
-            60);
-    assertThat(cc.exit()).as(cc.output()).isZero();
+    device = MqttDeviceProgram.build(dir, pki.caFile());
   }
 
   private static EmbeddedBroker broker(String... extra) {
@@ -83,9 +51,10 @@ class MbedtlsDeviceTest {
     return EmbeddedBroker.start(conf.toArray(new String[0]));
   }
 
-  private static Run device(int port, String clientId, int mfl, int payload) throws Exception {
+  private static MqttDeviceProgram.Run device(int port, String clientId, int mfl, int payload)
+      throws Exception {
     TestPki.Device d = pki.device("sensor-1");
-    return exec(
+    return MqttDeviceProgram.exec(
         List.of(
             device.toString(),
             String.valueOf(port),
@@ -95,6 +64,7 @@ class MbedtlsDeviceTest {
             clientId,
             String.valueOf(mfl),
             String.valueOf(payload)),
+        java.util.Map.of(),
         30);
   }
 
@@ -112,7 +82,7 @@ class MbedtlsDeviceTest {
   @Test
   void mutualTls12_publishAndSubscribe() throws Exception {
     try (EmbeddedBroker b = broker()) {
-      Run r = device(b.port(), "sensor-1", 0, 3000);
+      MqttDeviceProgram.Run r = device(b.port(), "sensor-1", 0, 3000);
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(r.output())
           .contains("handshake ok TLSv1.2")
@@ -125,7 +95,7 @@ class MbedtlsDeviceTest {
   void maxFragmentLength1024_noBrokerRecordAbove1024Plaintext() throws Exception {
     try (EmbeddedBroker b = broker()) {
       long mark = b.log().mark();
-      Run r = device(b.port(), "sensor-1", 1024, 3000);
+      MqttDeviceProgram.Run r = device(b.port(), "sensor-1", 1024, 3000);
       System.out.println("mbedTLS device, max_fragment_length 1024:\n" + r.output());
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(r.output()).contains("echo ok 3000 bytes");
@@ -140,7 +110,7 @@ class MbedtlsDeviceTest {
   @Test
   void tlsMaxRecordSize_capsRecordsWithoutTheExtension() throws Exception {
     try (EmbeddedBroker b = broker("tls_max_record_size 1024")) {
-      Run r = device(b.port(), "sensor-1", 0, 3000);
+      MqttDeviceProgram.Run r = device(b.port(), "sensor-1", 0, 3000);
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(maxAppPlaintext(r.output())).as(r.output()).isLessThanOrEqualTo(1024);
     }
@@ -149,26 +119,10 @@ class MbedtlsDeviceTest {
   @Test
   void clientIdOtherThanCertificate_refused() throws Exception {
     try (EmbeddedBroker b = broker()) {
-      Run r = device(b.port(), "sensor-2", 0, 10);
+      MqttDeviceProgram.Run r = device(b.port(), "sensor-2", 0, 10);
       // MQTT 3.1.1 CONNACK return code 2: identifier rejected
       assertThat(r.exit()).as(r.output()).isEqualTo(5);
       assertThat(r.output()).contains("connack rc=2");
-    }
-  }
-
-  private static Run exec(List<String> cmd, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      p.getOutputStream().close();
-      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-        throw new AssertionError(cmd.get(0) + " did not finish within " + seconds + " s");
-      }
-      return new Run(
-          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    } finally {
-      if (p.isAlive()) {
-        p.destroyForcibly();
-      }
     }
   }
 }

@@ -112,6 +112,12 @@ public final class Keys {
     return Pem.encode("PRIVATE KEY", key.getEncoded());
   }
 
+  /** Writes a key file (mode 0600, fsynced), encrypted when {@code password} is not null. */
+  public static void write(java.nio.file.Path file, PrivateKey key, char[] password) {
+    String pem = password == null ? toPem(key) : toEncryptedPem(key, password);
+    AtomicFiles.write(file, pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII), true, true);
+  }
+
   /** Encrypted PKCS#8 ({@code ENCRYPTED PRIVATE KEY}, PBES2 with AES-256-CBC and HMAC-SHA256). */
   public static String toEncryptedPem(PrivateKey key, char[] password) {
     try {

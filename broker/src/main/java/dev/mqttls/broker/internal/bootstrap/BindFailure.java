@@ -10,7 +10,7 @@ import java.util.Locale;
  * use, a privileged port, an address this machine does not have) named with what to do, without
  * Java or native call names.
  */
-final class BindFailure {
+public final class BindFailure {
   // Linux errno values; the epoll transport reports them, the NIO one only the OS's text
   private static final int EACCES = 13;
   private static final int EADDRINUSE = 98;
@@ -20,25 +20,36 @@ final class BindFailure {
 
   /** {@code cannot listen on HOST:PORT: cause (what to do)}. */
   static String describe(InetSocketAddress address, Throwable failure) {
-    String where = address.getAddress().getHostAddress() + ":" + address.getPort();
-    return "cannot listen on " + where + ": " + cause(address.getPort(), failure);
+    return describe(address, failure, "listener");
   }
 
-  private static String cause(int port, Throwable failure) {
+  /** As for an MQTT listener, naming {@code directive} as where to choose another port. */
+  public static String describe(InetSocketAddress address, Throwable failure, String directive) {
+    String where = address.getAddress().getHostAddress() + ":" + address.getPort();
+    return "cannot listen on " + where + ": " + cause(address.getPort(), failure, directive);
+  }
+
+  private static String cause(int port, Throwable failure, String directive) {
     int errno = errno(failure);
     if (errno == EADDRINUSE) {
       return "the port is in use by another process"
-          + " (is another broker running? choose another port with listener)";
+          + " (is another broker running? choose another port with "
+          + directive
+          + ")";
     }
     if (errno == EACCES) {
       return port < 1024
           ? "permission denied: ports below 1024 need root or the CAP_NET_BIND_SERVICE"
-              + " capability (choose a port of 1024 or more with listener, or grant it)"
+              + " capability (choose a port of 1024 or more with "
+              + directive
+              + ", or grant it)"
           : "permission denied by the system (a security policy forbids this port)";
     }
     if (errno == EADDRNOTAVAIL) {
       return "this machine has no such address"
-          + " (give one of its own addresses in listener, or none for all)";
+          + " (give one of its own addresses in "
+          + directive
+          + ", or none for all)";
     }
     return words(failure);
   }

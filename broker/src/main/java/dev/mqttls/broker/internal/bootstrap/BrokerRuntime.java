@@ -7,6 +7,8 @@ import dev.mqttls.broker.internal.BrokerContext;
 import dev.mqttls.broker.internal.ListenerTls;
 import dev.mqttls.broker.internal.connection.ConnectionCounter;
 import dev.mqttls.broker.internal.connection.MqttConnection;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
+import dev.mqttls.broker.internal.metrics.CertificateWatch;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.persistence.RocksJournal;
 import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
@@ -43,6 +45,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,11 +107,11 @@ public final class BrokerRuntime {
   public static BrokerContext assemble(
       BrokerConfig config,
       AccessControl access,
-      Journal journal,
+      Journal store,
       Ticker ticker,
       EventLoopGroup loops,
       ChannelGroup channels) {
-    return assemble(config, access, journal, ticker, loops, channels, BrokerExtension.NONE);
+    return assemble(config, access, store, ticker, loops, channels, BrokerExtension.NONE);
   }
 
   /** As above, with the seams of {@code ext} (see {@link BrokerExtension} for the order). */
@@ -122,10 +125,12 @@ public final class BrokerRuntime {
       BrokerExtension ext) {
     LiveAccess live = new LiveAccess(access);
     TopicTree tree = new TopicTree();
-    Journal journal = ext.journal(localJournal);
+    BrokerMetrics metrics = new BrokerMetrics(config, ticker, tree);
+    Journal journal = ext.journal(metrics.timed(localJournal));
     RetainedStore retained = ext.retainedStore(new InMemoryRetainedStore(ticker));
     LocalSessionRegistry localSessions =
-        new LocalSessionRegistry(new SessionServices(config, ticker, tree, journal), loops);
+        new LocalSessionRegistry(
+            new SessionServices(config, ticker, tree, journal, metrics), loops);
     SessionRegistry sessions = ext.sessions(localSessions);
     LocalRouter localRouter =
         new LocalRouter(
@@ -162,7 +167,8 @@ public final class BrokerRuntime {
             router,
             retained,
             journal,
-            new ConnectionCounter(ticker));
+            new ConnectionCounter(ticker),
+            metrics);
     ext.assembled(context);
     return context;
   }
@@ -185,6 +191,7 @@ public final class BrokerRuntime {
     try {
       r.bindInProcess();
       r.bindAll();
+      r.context.metrics().start(r.context, r.watched(), r::notReady);
     } catch (RuntimeException e) {
       r.close();
       throw e;
@@ -252,12 +259,40 @@ public final class BrokerRuntime {
     }
   }
 
+  private List<CertificateWatch.Listener> watched() {
+    List<CertificateWatch.Listener> w = new ArrayList<>();
+    for (ListenerTls t : tls) {
+      t.settings().ifPresent(s -> w.add(new CertificateWatch.Listener(t.name(), s)));
+    }
+    return w;
+  }
+
+  /** Why this broker cannot serve now (a listener or the store closed), or empty. */
+  private Optional<String> notReady() {
+    if (closed.get()) {
+      return Optional.of("stopping");
+    }
+    for (Channel c : serverChannels) {
+      if (!c.isActive()) {
+        return Optional.of("listener on " + c.localAddress() + " closed");
+      }
+    }
+    if (!context.journal().writable()) {
+      return Optional.of("the store does not take writes");
+    }
+    return Optional.empty();
+  }
+
   public List<InetSocketAddress> boundAddresses() {
     return List.copyOf(bound);
   }
 
   public BrokerConfig config() {
     return config;
+  }
+
+  public BrokerMetrics telemetry() {
+    return context.metrics();
   }
 
   public int connectionCount() {
@@ -273,6 +308,7 @@ public final class BrokerRuntime {
     for (ListenerTls t : tls) {
       t.reload();
     }
+    context.metrics().certificatesReloaded();
   }
 
   /** Re-reads the password and ACL files (SIGHUP). */
@@ -304,6 +340,7 @@ public final class BrokerRuntime {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    context.metrics().close();
     for (Channel c : serverChannels) {
       c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

@@ -51,6 +51,7 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
     }
     ChannelPipeline p = ch.pipeline();
     ConnectionTls connectionTls = tls.install(p);
+    p.addFirst("wire-bytes", context.metrics().wireBytes());
     ConnectSniffer sniffer = new ConnectSniffer();
     p.addLast("sniffer", sniffer);
     p.addLast("decoder", MqttDecoder.forServer(limits));
@@ -65,6 +66,7 @@ public final class ConnectionInitializer extends ChannelInitializer<SocketChanne
       // -v: only then is the packet log in the pipeline at all
       p.addLast("packet-log", new PacketLog());
     }
+    p.addLast("meter", context.metrics().meter(String.valueOf(listener.port())));
     p.addLast("mqtt", new MqttConnection(context, connectionTls, sniffer));
   }
 }

@@ -159,6 +159,16 @@ final class ConnectFlow {
       id = c.broker.connections().assignClientId();
       assigned = v5 ? id : null;
     }
+    if (!c.inProcess && ownedByTheBroker(id)) {
+      // A bridge's or the provisioning service's session: taking it over would cut that part off
+      // (and its reconnect would take it back, over and over).
+      disconnector.refuse(
+          id,
+          ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+          "client id '" + id + "' is held by one of the broker's own in-process clients",
+          NOT_TOLD);
+      return;
+    }
     c.clientId = id;
     c.username = username;
     ClientAcl acl = c.broker.access().current().aclFor(username, id);
@@ -236,6 +246,12 @@ final class ConnectFlow {
         .sessions()
         .claim(id, cleanStart, c.ctx.executor())
         .thenAccept(claim -> connected(claim, cleanStart, assignedId, ska, ka));
+  }
+
+  /** Whether the session of {@code id} is one of the broker's own (bridge, provisioning). */
+  private boolean ownedByTheBroker(String id) {
+    Session s = c.broker.sessions().get(id);
+    return s != null && AccessControl.BROKER_IDENTITY.equals(s.username());
   }
 
   /**

@@ -30,6 +30,8 @@ public final class ConnectionTls {
     if (evt instanceof TlsSessionEstablished e) {
       handshakeDone = true;
       e.identity().ifPresent(id -> established(id.value(), id.subjectDn(), id.toString()));
+      // TLS-PSK: the identity stands where a certificate identity would (as in Mosquitto)
+      e.pskIdentity().ifPresent(id -> established(id, id, "psk=" + id));
       return true;
     }
     return evt instanceof TlsHandshakeFailed;

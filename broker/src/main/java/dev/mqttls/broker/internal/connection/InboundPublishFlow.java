@@ -1,6 +1,7 @@
 package dev.mqttls.broker.internal.connection;
 
 import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.internal.metrics.DropReason;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.routing.Topics;
@@ -87,6 +88,7 @@ final class InboundPublishFlow {
           c.clientId,
           c.address,
           topic);
+      c.broker.metrics().dropped(DropReason.NOT_AUTHORIZED);
       int deniedQos = p.qos().code();
       int deniedId = p.packetId();
       p.release();
@@ -119,6 +121,7 @@ final class InboundPublishFlow {
           topic,
           p.payload().readableBytes(),
           limit);
+      c.broker.metrics().dropped(DropReason.TOO_LARGE);
       p.release();
       ack(qos, packetId, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
       return;

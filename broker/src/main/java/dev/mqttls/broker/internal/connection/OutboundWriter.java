@@ -5,6 +5,7 @@ import dev.mqttls.broker.internal.connection.ConnectionState.Phase;
 import dev.mqttls.broker.internal.flow.DropEpisode;
 import dev.mqttls.broker.internal.flow.PublisherHolds;
 import dev.mqttls.broker.internal.flow.ReadGate;
+import dev.mqttls.broker.internal.metrics.DropReason;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.session.SessionOutput;
 import dev.mqttls.codec.EncodedPublish;
@@ -96,6 +97,7 @@ final class OutboundWriter implements SessionOutput {
                 p.payload().retainedDuplicate());
         if (MqttEncoder.encodedSize(out, c.version) > clientMaximumPacketSize) {
           // Larger than the client accepts: discarded as if sent (MQTT 5 section 3.1.2.25).
+          c.broker.metrics().dropped(DropReason.CLIENT_MAXIMUM_PACKET_SIZE);
           out.release();
           discarded(packetId);
           return;
@@ -108,6 +110,7 @@ final class OutboundWriter implements SessionOutput {
         EncodedPublish enc = m.encoded(c.version);
         if (v5 && enc.encodedSize(q, alias, omit, subIds) > clientMaximumPacketSize) {
           // Larger than the client accepts: discarded as if sent (MQTT 5 section 3.1.2.25).
+          c.broker.metrics().dropped(DropReason.CLIENT_MAXIMUM_PACKET_SIZE);
           discarded(packetId);
           return;
         }
@@ -117,6 +120,7 @@ final class OutboundWriter implements SessionOutput {
         c.ctx.writeAndFlush(
             enc.delivery(q, packetId, dup, retain, alias, omit, subIds), c.ctx.voidPromise());
       }
+      c.broker.metrics().publishSent(qos, p.payload().readableBytes());
       if (logPackets) {
         PacketLog.sendingPublish(
             c.clientId, dup, qos, retain, packetId, topic, p.payload().readableBytes());
@@ -157,6 +161,7 @@ final class OutboundWriter implements SessionOutput {
       drops = new DropEpisode(c.who(), "QoS 0 messages");
     }
     drops.dropped(limit);
+    c.broker.metrics().dropped(DropReason.QUEUE_FULL);
     return true;
   }
 

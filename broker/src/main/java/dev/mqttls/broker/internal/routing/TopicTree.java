@@ -104,6 +104,25 @@ public final class TopicTree {
     return removed;
   }
 
+  /**
+   * The subscriptions held: {@code [ordinary, shared]}. Walks the whole tree under its lock: for
+   * {@code $SYS}, every sys_interval, never for a message.
+   */
+  public synchronized long[] count() {
+    long[] c = new long[2];
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+    todo.add(root);
+    while (!todo.isEmpty()) {
+      Node n = todo.poll();
+      c[0] += n.subscribers.size();
+      for (SharedGroup g : n.shared.values()) {
+        c[1] += g.members.size();
+      }
+      todo.addAll(n.children.values());
+    }
+    return c;
+  }
+
   private void prune(Node n) {
     while (n.parent != null
         && n.subscribers.isEmpty()

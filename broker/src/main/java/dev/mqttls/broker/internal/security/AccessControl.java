@@ -10,14 +10,16 @@ import java.nio.file.Path;
  * by every event loop.
  */
 public final class AccessControl {
-  public static final AccessControl NONE = new AccessControl(null, null);
+  public static final AccessControl NONE = new AccessControl(null, null, null);
 
   private final PasswordFile passwords;
   private final AclFile acl;
+  private final ProvisioningScope provisioning;
 
-  private AccessControl(PasswordFile passwords, AclFile acl) {
+  private AccessControl(PasswordFile passwords, AclFile acl, ProvisioningScope provisioning) {
     this.passwords = passwords;
     this.acl = acl;
+    this.provisioning = provisioning;
   }
 
   /**
@@ -30,7 +32,7 @@ public final class AccessControl {
       PasswordFile p =
           config.passwordFile().isPresent() ? PasswordFile.read(config.passwordFile().get()) : null;
       AclFile a = config.aclFile().isPresent() ? AclFile.read(config.aclFile().get()) : null;
-      return new AccessControl(p, a);
+      return new AccessControl(p, a, config.provisioning().map(ProvisioningScope::of).orElse(null));
     } catch (ConfigException e) {
       throw new BrokerStartException(e.getMessage(), e);
     }
@@ -51,10 +53,11 @@ public final class AccessControl {
    * The ACL for a client that connected as {@code user} (null: anonymous) with {@code clientId}.
    */
   public ClientAcl aclFor(String user, String clientId) {
-    if (acl == null || BROKER_IDENTITY.equals(user)) {
+    if (BROKER_IDENTITY.equals(user)) {
       return ClientAcl.ALLOW_ALL;
     }
-    return ClientAcl.of(acl, user, clientId);
+    ClientAcl base = acl == null ? ClientAcl.ALLOW_ALL : ClientAcl.of(acl, user, clientId);
+    return provisioning == null ? base : provisioning.apply(base, user, clientId);
   }
 
   public boolean hasAcl() {

@@ -20,6 +20,8 @@ public final class ClientAcl {
   public static final ClientAcl ALLOW_ALL = new ClientAcl(List.of(), true);
 
   private final Rule[] rules;
+  // What a topic no rule matches gets: true only without an acl_file (rules then come from
+  // ProvisioningScope alone).
   private final boolean allowAll;
 
   private ClientAcl(List<Rule> rules, boolean allowAll) {
@@ -69,16 +71,28 @@ public final class ClientAcl {
 
   /** Whether this client may receive messages on {@code topic} (split into levels). */
   public boolean canRead(String[] topic) {
-    return allowAll || check(topic, AclFile.READ);
+    return check(topic, AclFile.READ);
   }
 
   /** Whether this client may publish to {@code topic} (split into levels). */
   public boolean canWrite(String[] topic) {
-    return allowAll || check(topic, AclFile.WRITE);
+    return check(topic, AclFile.WRITE);
   }
 
   public boolean allowsAll() {
-    return allowAll;
+    return allowAll && rules.length == 0;
+  }
+
+  /** This ACL with {@code first} checked before its own rules (the first matching rule decides). */
+  public ClientAcl withRulesFirst(List<Rule> first) {
+    List<Rule> all = new ArrayList<>(first);
+    all.addAll(List.of(rules));
+    return new ClientAcl(all, allowAll);
+  }
+
+  /** An ACL of exactly these rules: what none of them grants is refused. */
+  public static ClientAcl only(List<Rule> rules) {
+    return new ClientAcl(rules, false);
   }
 
   private boolean check(String[] topic, int access) {
@@ -96,7 +110,7 @@ public final class ClientAcl {
         }
       }
     }
-    return false;
+    return allowAll;
   }
 
   /**
@@ -105,9 +119,6 @@ public final class ClientAcl {
    * allowed filter still apply per message on delivery.
    */
   public boolean canSubscribe(String[] filter) {
-    if (allowAll) {
-      return true;
-    }
     boolean dollar = filter.length > 0 && filter[0].startsWith("$");
     for (Rule r : rules) {
       if (dollar && !r.levels()[0].startsWith("$")) {
@@ -122,7 +133,7 @@ public final class ClientAcl {
         }
       }
     }
-    return false;
+    return allowAll;
   }
 
   /** MQTT topic filter matching (MQTT 5 section 4.7), {@code a/#} matching {@code a} too. */

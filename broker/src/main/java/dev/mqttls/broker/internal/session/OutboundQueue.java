@@ -2,6 +2,7 @@ package dev.mqttls.broker.internal.session;
 
 import dev.mqttls.broker.internal.flow.DropEpisode;
 import dev.mqttls.broker.internal.flow.ReadGate;
+import dev.mqttls.broker.internal.metrics.DropReason;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.codec.PacketIdPool;
@@ -81,6 +82,7 @@ final class OutboundQueue {
       m.release();
       unjournal(seq);
       drops.dropped(full);
+      services.metrics().dropped(DropReason.QUEUE_FULL);
       return;
     }
     if (out == null) {
@@ -271,6 +273,10 @@ final class OutboundQueue {
 
   int queuedCount() {
     return queue.size();
+  }
+
+  int inFlightCount() {
+    return inflight.size();
   }
 
   /** Releases every message held (Clean Start, session end, shutdown). */

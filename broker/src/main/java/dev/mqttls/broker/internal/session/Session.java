@@ -267,6 +267,7 @@ public final class Session implements Subscriber {
                 () -> {
                   if (output == null && generation == g && !ended && !claimPending) {
                     LOG.info("Session of client {} expired", clientId);
+                    services.metrics().sessionExpired();
                     end();
                   }
                 }));
@@ -477,6 +478,16 @@ public final class Session implements Subscriber {
   }
 
   /** Releases everything; the broker is shutting down. */
+  /** Messages queued behind the in-flight window (racy off the session's executor: for gauges). */
+  public int queuedMessages() {
+    return outbound.queuedCount();
+  }
+
+  /** Outgoing QoS 1/2 messages in flight (racy off the session's executor: for gauges). */
+  public int inFlightMessages() {
+    return outbound.inFlightCount();
+  }
+
   public void dispose() {
     outbound.releaseAll();
   }

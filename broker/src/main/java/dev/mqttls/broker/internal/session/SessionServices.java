@@ -1,6 +1,7 @@
 package dev.mqttls.broker.internal.session;
 
 import dev.mqttls.broker.BrokerConfig;
+import dev.mqttls.broker.internal.metrics.BrokerMetrics;
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.time.Ticker;
@@ -10,4 +11,8 @@ import dev.mqttls.broker.internal.time.Ticker;
  * table its subscriptions live in, and the journal a persistent session writes through to.
  */
 public record SessionServices(
-    BrokerConfig config, Ticker ticker, TopicTree subscriptions, Journal journal) {}
+    BrokerConfig config,
+    Ticker ticker,
+    TopicTree subscriptions,
+    Journal journal,
+    BrokerMetrics metrics) {}

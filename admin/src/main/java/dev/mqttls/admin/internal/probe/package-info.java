@@ -1,0 +1,2 @@
+/** What machines probe: {@code /metrics}, {@code /healthz}, {@code /readyz}. */
+package dev.mqttls.admin.internal.probe;
