@@ -366,8 +366,9 @@ class ClusterTest {
     node(1).awaitLog("node-3 left or was suspected and removed", WAIT);
 
     // Node 2 freezes: node 1 alone is a minority and refuses CONNECT with Server unavailable.
+    int mark = node(1).mark();
     node(2).signal("STOP");
-    node(1).awaitLog("fewer than a majority (2): refusing connections", WAIT);
+    node(1).awaitLogSince(mark, "fewer than a majority (2): refusing connections", WAIT);
     MosquittoClients.Result refusedV5 =
         MosquittoClients.run(
             WAIT,
@@ -384,10 +385,11 @@ class ClusterTest {
             "x");
     assertThat(refusedV5.exitCode()).isNotZero();
     assertThat(refusedV5.stdout() + refusedV5.stderr()).containsIgnoringCase("server unavailable");
-    node(1).awaitLog("refused: cluster: this node sees 1 of 3 nodes", WAIT);
+    node(1).awaitLogSince(mark, "refused: cluster: this node sees 1 of 3 nodes", WAIT);
 
+    mark = node(1).mark();
     node(2).signal("CONT");
-    node(1).awaitLog("merged", WAIT);
+    node(1).awaitLogSince(mark, "merged", WAIT);
     MosquittoClients.Result accepted = null;
     deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {

@@ -49,6 +49,28 @@ final class NodeProcess implements AutoCloseable {
     awaitLog(ClusterNodeMain.READY, timeout);
   }
 
+  /** How much the log holds now, for {@link #awaitLogSince}. */
+  int mark() {
+    return read().length();
+  }
+
+  /**
+   * Waits until the log written after {@code mark} has {@code text} (a line from start-up, when a
+   * node was briefly alone, must not count), bounded by {@code timeout}.
+   */
+  void awaitLogSince(int mark, String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!since(mark).contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(since(mark)).as("%s's log should contain '%s'", name, text).contains(text);
+  }
+
+  private String since(int mark) {
+    String all = read();
+    return all.length() >= mark ? all.substring(mark) : all;
+  }
+
   /** Waits until the log has {@code text}, bounded by {@code timeout}; fails with the log. */
   void awaitLog(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
