@@ -36,7 +36,15 @@ public final class Broker implements AutoCloseable {
    *     directory); listeners bound before the failure are closed again
    */
   public static Broker start(BrokerConfig config) {
-    return new Broker(BrokerRuntime.start(config));
+    return start(config, dev.mqttls.broker.spi.BrokerExtension.NONE);
+  }
+
+  /**
+   * As {@link #start(BrokerConfig)}, with the seams {@code extension} puts in (the cluster's). The
+   * broker closes {@code extension} when it stops, or when start-up fails.
+   */
+  public static Broker start(BrokerConfig config, dev.mqttls.broker.spi.BrokerExtension extension) {
+    return new Broker(BrokerRuntime.start(config, extension));
   }
 
   /**

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       dev.mqttls.cli.doctor.DoctorCommand.class,
       dev.mqttls.cli.install.InstallCommand.class,
       dev.mqttls.cli.bench.BenchCommand.class,
+      dev.mqttls.cli.cluster.ClusterCommand.class,
       dev.mqttls.cli.provision.ProvisionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -86,6 +86,14 @@ public final class Catalogue {
       tls_send_root | LISTENER | FLAG | SUPPORTED | mqttls | false | Also send a self-signed root at the end of certfile.
       tls_handshake_timeout | LISTENER | TIMEOUT | SUPPORTED | mqttls | 10s | Time allowed for a TLS handshake.
       max_connection_rate | LISTENER | WORD | SUPPORTED | mqttls | 20/s | New connections per source address per second.
+      cluster_name | GLOBAL | WORD | SUPPORTED | mqttls | fleet-a | Turn clustering on; nodes with the same name join (read by the cluster module).
+      cluster_node_name | GLOBAL | WORD | SUPPORTED | mqttls | node-1 | This node's name in the cluster; default host name and port.
+      cluster_bind | GLOBAL | WORD | SUPPORTED | mqttls | 127.0.0.1:7800 | ADDRESS:PORT for node-to-node traffic.
+      cluster_peers | GLOBAL | WORDS | SUPPORTED | mqttls | 127.0.0.1:7800 127.0.0.1:7801 | ADDRESS:PORT of every node (static discovery).
+      cluster_cafile | GLOBAL | PATH | SUPPORTED | mqttls | cluster-ca.crt | PEM CA certificates every node's certificate must chain to.
+      cluster_certfile | GLOBAL | PATH | SUPPORTED | mqttls | node-1.crt | This node's PEM certificate chain for node-to-node mutual TLS.
+      cluster_keyfile | GLOBAL | PATH | SUPPORTED | mqttls | node-1.key | The private key of cluster_certfile.
+      cluster_backups | GLOBAL | INTEGER 0..8 | SUPPORTED | mqttls | 1 | Copies of each session's state besides its owner's.
       tls_engine | LISTENER | WORD | SUPPORTED | mosquitto | openssl | TLS engine; mqttls takes openssl or jdk.
       provision_ca_dir | GLOBAL | PATH | SUPPORTED | mqttls | mqttls-data/pki | Provisioning over MQTT: the CA directory that signs devices' CSRs (docs/provisioning.md).
       provision_claim_identity | GLOBAL | WORD | SUPPORTED | mqttls | factory-claim | A user name (a claim certificate's CN) that may only ask for a device certificate; repeatable.

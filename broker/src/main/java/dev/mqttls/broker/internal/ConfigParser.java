@@ -295,6 +295,15 @@ public final class ConfigParser {
           "set_tcp_nodelay",
           "user",
           "connection_messages" -> {}
+        // The cluster module's, read by it from the same file; a broker without it ignores them.
+      case "cluster_name",
+          "cluster_node_name",
+          "cluster_bind",
+          "cluster_peers",
+          "cluster_cafile",
+          "cluster_certfile",
+          "cluster_keyfile",
+          "cluster_backups" -> {}
       default ->
           // The catalogue says the broker accepts it, but nothing here reads it: our bug.
           throw new IllegalStateException("catalogue directive without a reader: " + d.name());

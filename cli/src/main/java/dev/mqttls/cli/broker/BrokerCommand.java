@@ -120,7 +120,11 @@ public final class BrokerCommand implements Callable<Integer> {
     configureLogging(config, verbose);
     Broker broker;
     try {
-      broker = Broker.start(config);
+      broker =
+          configFile == null ? Broker.start(config) : ClusterLauncher.start(config, configFile);
+    } catch (dev.mqttls.conf.ConfException e) {
+      err.println("Error: " + e.getMessage());
+      return 1;
     } catch (BrokerStartException e) {
       err.println("Error: " + e.getMessage());
       return 1;

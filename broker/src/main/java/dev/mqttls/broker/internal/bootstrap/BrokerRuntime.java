@@ -14,6 +14,7 @@ import dev.mqttls.broker.internal.persistence.RocksJournal;
 import dev.mqttls.broker.internal.routing.InMemoryRetainedStore;
 import dev.mqttls.broker.internal.routing.LocalRouter;
 import dev.mqttls.broker.internal.routing.RetainedStore;
+import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.LiveAccess;
@@ -23,6 +24,7 @@ import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.internal.view.BrokerView;
+import dev.mqttls.broker.spi.BrokerExtension;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -70,8 +72,15 @@ public final class BrokerRuntime {
       new LocalAddress("mqttls-broker-" + UUID.randomUUID());
   private final BrokerContext context;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final BrokerExtension extension;
 
-  private BrokerRuntime(BrokerConfig config, AccessControl access, Journal journal, Ticker ticker) {
+  private BrokerRuntime(
+      BrokerConfig config,
+      AccessControl access,
+      Journal journal,
+      Ticker ticker,
+      BrokerExtension extension) {
+    this.extension = extension;
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     if (epoll) {
@@ -82,10 +91,11 @@ public final class BrokerRuntime {
       workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
     }
     try {
-      this.context = assemble(config, access, journal, ticker, workerGroup, channels);
+      this.context = assemble(config, access, journal, ticker, workerGroup, channels, extension);
     } catch (RuntimeException e) {
       bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      extension.close();
       journal.close();
       throw e;
     }
@@ -102,25 +112,39 @@ public final class BrokerRuntime {
       Ticker ticker,
       EventLoopGroup loops,
       ChannelGroup channels) {
+    return assemble(config, access, store, ticker, loops, channels, BrokerExtension.NONE);
+  }
+
+  /** As above, with the seams of {@code ext} (see {@link BrokerExtension} for the order). */
+  public static BrokerContext assemble(
+      BrokerConfig config,
+      AccessControl access,
+      Journal localJournal,
+      Ticker ticker,
+      EventLoopGroup loops,
+      ChannelGroup channels,
+      BrokerExtension ext) {
     LiveAccess live = new LiveAccess(access);
     TopicTree tree = new TopicTree();
     BrokerMetrics metrics = new BrokerMetrics(config, ticker, tree);
-    Journal journal = metrics.timed(store);
-    RetainedStore retained = new InMemoryRetainedStore(ticker);
-    LocalSessionRegistry sessions =
+    Journal journal = ext.journal(metrics.timed(localJournal));
+    RetainedStore retained = ext.retainedStore(new InMemoryRetainedStore(ticker));
+    LocalSessionRegistry localSessions =
         new LocalSessionRegistry(
             new SessionServices(config, ticker, tree, journal, metrics), loops);
-    LocalRouter router =
+    SessionRegistry sessions = ext.sessions(localSessions);
+    LocalRouter localRouter =
         new LocalRouter(
             tree,
             retained,
-            sessions,
+            localSessions,
             (topic, m) -> {
               int failedBefore = journal.failedWrites();
               journal.putRetained(topic, m);
               return journal.failedWrites() == failedBefore;
             },
             () -> live.current().hasAcl());
+    Router router = ext.router(localRouter, tree);
     if (journal.keepsSessions()) {
       long started = ticker.nanoTime();
       List<Journal.StoredSession> stored = journal.load(retained::put);
@@ -133,23 +157,31 @@ public final class BrokerRuntime {
           journal.describe(),
           (ticker.nanoTime() - started) / 1_000_000L);
     }
-    return new BrokerContext(
-        config,
-        ticker,
-        loops,
-        channels,
-        live,
-        sessions,
-        router,
-        retained,
-        journal,
-        new ConnectionCounter(ticker),
-        metrics,
-        new BrokerView(sessions, ticker));
+    BrokerContext context =
+        new BrokerContext(
+            config,
+            ticker,
+            loops,
+            channels,
+            live,
+            sessions,
+            router,
+            retained,
+            journal,
+            new ConnectionCounter(ticker),
+            metrics,
+            new BrokerView(sessions, ticker));
+    ext.assembled(context);
+    return context;
   }
 
   /** Binds every listener; on any failure closes what was bound and throws. */
   public static BrokerRuntime start(BrokerConfig config) {
+    return start(config, BrokerExtension.NONE);
+  }
+
+  /** As {@link #start(BrokerConfig)}, with the seams of {@code extension}. */
+  public static BrokerRuntime start(BrokerConfig config, BrokerExtension extension) {
     // Before any thread or socket exists, so a bad file leaves nothing to clean up.
     AccessControl access = AccessControl.load(config);
     Ticker ticker = Ticker.system();
@@ -157,7 +189,7 @@ public final class BrokerRuntime {
         config.persistence()
             ? RocksJournal.open(config.persistenceDirectory(), ticker, config.persistenceSync())
             : Journal.NONE;
-    BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker);
+    BrokerRuntime r = new BrokerRuntime(config, access, journal, ticker, extension);
     try {
       r.bindInProcess();
       r.bindAll();
@@ -353,6 +385,7 @@ public final class BrokerRuntime {
     for (Session s : context.sessions().all()) {
       s.dispose();
     }
+    extension.close();
     context.retained().clear();
     context.journal().close();
     for (ListenerTls t : tls) {

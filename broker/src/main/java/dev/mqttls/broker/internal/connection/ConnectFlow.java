@@ -245,6 +245,11 @@ final class ConnectFlow {
     }
     keepAlive.start(keepAliveSeconds);
 
+    String unavailable = c.broker.sessions().unavailable();
+    if (unavailable != null) {
+      disconnector.refuse(id, ReasonCode.SERVER_UNAVAILABLE, unavailable, NOT_TOLD);
+      return;
+    }
     c.phase = Phase.CONNECTING;
     c.gate.hold();
     String assignedId = assigned;

@@ -81,7 +81,13 @@ public final class LocalRouter implements Router {
     return route(m);
   }
 
-  private int route(Message m) {
+  /**
+   * Hands {@code m} to this node's matching subscribers only, without touching the retained store
+   * (for a message another node has already stored). Does not consume the caller's reference.
+   *
+   * @return how many subscriptions matched
+   */
+  public int route(Message m) {
     List<ClientSubscription> matches = MATCHES.get();
     matches.clear();
     String[] topicLevels = Topics.levels(m.publish().topic());

@@ -19,12 +19,57 @@ import java.util.function.Predicate;
 public final class TopicTree {
   private final Node root = new Node(null, null);
 
+  /** Told of every change, after it is made (a cluster replicates the set of filters). */
+  public interface Listener {
+    /** {@code s} was added ({@code replaced}: it replaced the client's subscription to it). */
+    void subscribed(ClientSubscription s, boolean replaced);
+
+    /** {@code clientId}'s subscription to {@code filter} in {@code shareGroup} was removed. */
+    void unsubscribed(String clientId, String filter, String shareGroup);
+  }
+
+  private static final Listener NO_LISTENER =
+      new Listener() {
+        @Override
+        public void subscribed(ClientSubscription s, boolean replaced) {}
+
+        @Override
+        public void unsubscribed(String clientId, String filter, String shareGroup) {}
+      };
+
+  private volatile Listener listener = NO_LISTENER;
+
+  /** Sets the one listener; before any subscription is made. */
+  public void listener(Listener l) {
+    listener = l;
+  }
+
   /**
    * Adds or replaces {@code clientId}'s subscription to this filter.
    *
    * @return whether the client already had a subscription to this exact filter (and share group)
    */
-  public synchronized boolean subscribe(ClientSubscription s) {
+  public boolean subscribe(ClientSubscription s) {
+    boolean replaced = add(s);
+    listener.subscribed(s, replaced);
+    return replaced;
+  }
+
+  /**
+   * Removes {@code clientId}'s subscription to {@code filter} in {@code shareGroup} (null for an
+   * ordinary subscription).
+   *
+   * @return whether there was one
+   */
+  public boolean unsubscribe(String clientId, String filter, String shareGroup) {
+    boolean removed = remove(clientId, filter, shareGroup);
+    if (removed) {
+      listener.unsubscribed(clientId, filter, shareGroup);
+    }
+    return removed;
+  }
+
+  private synchronized boolean add(ClientSubscription s) {
     Node n = root;
     for (String level : Topics.levels(s.filter())) {
       Node parent = n;
@@ -37,13 +82,7 @@ public final class TopicTree {
     return g.members.put(s.clientId(), s) != null;
   }
 
-  /**
-   * Removes {@code clientId}'s subscription to {@code filter} in {@code shareGroup} (null for an
-   * ordinary subscription).
-   *
-   * @return whether there was one
-   */
-  public synchronized boolean unsubscribe(String clientId, String filter, String shareGroup) {
+  private synchronized boolean remove(String clientId, String filter, String shareGroup) {
     Node n = root;
     for (String level : Topics.levels(filter)) {
       n = n.children.get(level);

@@ -84,6 +84,29 @@ public final class LocalSessionRegistry implements SessionRegistry {
     loop.execute(() -> done.complete(new Claim(s, present)));
   }
 
+  /**
+   * Closes the connection holding {@code clientId}'s session (it is told Session Taken Over) and
+   * ends the session here: another node took the client id over.
+   */
+  public void evict(String clientId) {
+    Session s = sessions.get(clientId);
+    if (s == null) {
+      return;
+    }
+    s.run(
+        () -> {
+          if (s.ended()) {
+            return;
+          }
+          SessionOutput old = s.output();
+          if (old != null) {
+            s.detachForTakeover();
+            old.takenOver();
+          }
+          s.end();
+        });
+  }
+
   @Override
   public RestoreCount restore(Collection<Journal.StoredSession> stored, AccessControl access) {
     int restored = 0;

@@ -30,6 +30,14 @@ public interface SessionRegistry extends Subscriber.Lookup {
   /** Puts back the sessions the journal held at start-up (before any listener is bound). */
   RestoreCount restore(Collection<Journal.StoredSession> stored, AccessControl access);
 
+  /**
+   * Why this node takes no CONNECT now (a cluster node cut off from the majority), said in the log;
+   * null when it does. The client is refused with Server unavailable.
+   */
+  default String unavailable() {
+    return null;
+  }
+
   /** Every session, a weakly consistent view. */
   Collection<Session> all();
 

@@ -1,0 +1,2 @@
+/** {@code mqttls cluster}: looking at a running cluster node. */
+package dev.mqttls.cli.cluster;

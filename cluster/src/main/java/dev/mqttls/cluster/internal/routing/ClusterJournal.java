@@ -1,0 +1,170 @@
+package dev.mqttls.cluster.internal.routing;
+
+import dev.mqttls.broker.internal.persistence.Journal;
+import dev.mqttls.broker.internal.routing.Message;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * This node's journal, with acknowledgements that also wait for the other nodes a QoS 1/2 PUBLISH
+ * was forwarded to ({@link ClusterRouter}): a PUBACK/PUBREC goes out only once every node with a
+ * matching subscriber has routed the message (and this node's journal holds what it must). A node
+ * that does not confirm within the forwarder's timeout makes the acknowledgement a refusal, so the
+ * client sends the message again.
+ *
+ * <p>Acknowledgements leave each event loop in the order they were asked for (MQTT 4.6), whichever
+ * node confirms first: one queue per loop thread, drained from its head.
+ */
+public final class ClusterJournal implements Journal {
+  private static final CompletableFuture<Boolean> NOTHING_REMOTE =
+      CompletableFuture.completedFuture(true);
+
+  private static final FastThreadLocal<ArrayDeque<Waiting>> QUEUES =
+      new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<Waiting> initialValue() {
+          return new ArrayDeque<>();
+        }
+      };
+
+  private final Journal local;
+
+  public ClusterJournal(Journal local) {
+    this.local = local;
+  }
+
+  /** The journal of this node alone (for what other nodes forward here). */
+  public Journal local() {
+    return local;
+  }
+
+  @Override
+  public void whenDurable(Executor loop, Durable ack) {
+    CompletableFuture<Boolean> remote = ClusterRouter.takeForwarded();
+    ArrayDeque<Waiting> queue = QUEUES.get();
+    if (remote == null && queue.isEmpty()) {
+      local.whenDurable(loop, ack);
+      return;
+    }
+    Waiting w = new Waiting(remote == null ? NOTHING_REMOTE : remote, ack);
+    queue.add(w);
+    local.whenDurable(
+        loop,
+        stored -> {
+          w.stored = stored;
+          w.localDone = true;
+          drain(queue);
+        });
+    if (!w.remote.isDone()) {
+      w.remote.whenComplete((ok, e) -> loop.execute(() -> drain(queue)));
+    }
+  }
+
+  private static void drain(ArrayDeque<Waiting> queue) {
+    for (Waiting w = queue.peek(); w != null; w = queue.peek()) {
+      if (!w.localDone || !w.remote.isDone()) {
+        return;
+      }
+      queue.poll();
+      w.ack.done(w.stored && Boolean.TRUE.equals(w.remote.getNow(false)));
+    }
+  }
+
+  private static final class Waiting {
+    final CompletableFuture<Boolean> remote;
+    final Durable ack;
+    boolean localDone;
+    boolean stored;
+
+    Waiting(CompletableFuture<Boolean> remote, Durable ack) {
+      this.remote = remote;
+      this.ack = ack;
+    }
+  }
+
+  // ---- the rest is this node's journal
+
+  @Override
+  public boolean keepsSessions() {
+    return local.keepsSessions();
+  }
+
+  @Override
+  public void putSession(SessionRecord r) {
+    local.putSession(r);
+  }
+
+  @Override
+  public void removeSession(String clientId) {
+    local.removeSession(clientId);
+  }
+
+  @Override
+  public long putMessage(String clientId, Message m, int qos, boolean retain, List<Integer> ids) {
+    return local.putMessage(clientId, m, qos, retain, ids);
+  }
+
+  @Override
+  public void markInFlight(String clientId, long seq, int packetId) {
+    local.markInFlight(clientId, seq, packetId);
+  }
+
+  @Override
+  public void removeMessage(String clientId, long seq) {
+    local.removeMessage(clientId, seq);
+  }
+
+  @Override
+  public void messageReceived(String clientId, long seq, int packetId) {
+    local.messageReceived(clientId, seq, packetId);
+  }
+
+  @Override
+  public void removePubrel(String clientId, int packetId) {
+    local.removePubrel(clientId, packetId);
+  }
+
+  @Override
+  public void putIncomingQos2(String clientId, int packetId) {
+    local.putIncomingQos2(clientId, packetId);
+  }
+
+  @Override
+  public void removeIncomingQos2(String clientId, int packetId) {
+    local.removeIncomingQos2(clientId, packetId);
+  }
+
+  @Override
+  public void putRetained(String topic, Message m) {
+    local.putRetained(topic, m);
+  }
+
+  @Override
+  public List<StoredSession> load(BiConsumer<String, Message> retained) {
+    return local.load(retained);
+  }
+
+  @Override
+  public int failedWrites() {
+    return local.failedWrites();
+  }
+
+  @Override
+  public boolean writable() {
+    return local.writable();
+  }
+
+  @Override
+  public String describe() {
+    return local.describe();
+  }
+
+  @Override
+  public void close() {
+    local.close();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.mqttls.cluster.internal.routing;
+
+import dev.mqttls.broker.internal.routing.LocalRouter;
+import dev.mqttls.broker.internal.routing.Message;
+import dev.mqttls.broker.internal.routing.Router;
+import dev.mqttls.cluster.internal.wire.Frame;
+import dev.mqttls.codec.Qos;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link Router} of a cluster node: this node's subscribers first (and the retained store,
+ * which replicates), then one frame, encoded once, to each other node with a matching filter. For
+ * QoS 1/2 the wait for those nodes is left with the calling thread for {@link ClusterJournal},
+ * which holds the publisher's acknowledgement until they have it.
+ *
+ * <p>{@code $SYS} topics stay on their node: each node has its own.
+ */
+public final class ClusterRouter implements Router {
+  private static final FastThreadLocal<CompletableFuture<Boolean>> FORWARDED =
+      new FastThreadLocal<>();
+
+  private final LocalRouter local;
+  private final RouteTable routes;
+  private final Forwarder forwarder;
+
+  public ClusterRouter(LocalRouter local, RouteTable routes, Forwarder forwarder) {
+    this.local = local;
+    this.routes = routes;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public int publish(Message m) {
+    FORWARDED.remove();
+    int matched = local.publish(m);
+    String topic = m.publish().topic();
+    if (topic.startsWith("$SYS/")) {
+      return matched;
+    }
+    Set<String> nodes = routes.nodesMatching(topic);
+    if (nodes.isEmpty()) {
+      return matched;
+    }
+    boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
+    long seq = confirm ? forwarder.nextSeq() : 0;
+    CompletableFuture<Boolean> f = forwarder.send(nodes, Frame.publish(seq, m), seq);
+    if (f != null) {
+      FORWARDED.set(f);
+    }
+    return matched + nodes.size();
+  }
+
+  /**
+   * What the last {@link #publish} on this thread waits for from other nodes (null: nothing), and
+   * forgets it.
+   */
+  static CompletableFuture<Boolean> takeForwarded() {
+    CompletableFuture<Boolean> f = FORWARDED.getIfExists();
+    if (f != null) {
+      FORWARDED.remove();
+    }
+    return f;
+  }
+}

@@ -1,0 +1,243 @@
+package dev.mqttls.cluster.internal.routing;
+
+import dev.mqttls.cluster.internal.wire.Frame;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.fork.ForkChannel;
+import org.jgroups.util.NameCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node-to-node messages on a fork of Infinispan's JGroups channel (the same TLS connections): sends
+ * a PUBLISH frame to a set of nodes and completes when each of them has routed it, or has left the
+ * cluster; delivers the frames other nodes send to a {@link Inbound}. JGroups' UNICAST3 keeps each
+ * pair of nodes' frames in order, which keeps MQTT's order per publisher across nodes.
+ */
+public final class Forwarder implements Receiver, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
+
+  /** How long a node may take to confirm a forwarded QoS 1/2 message before it counts as lost. */
+  static final long ACK_TIMEOUT_MS = 10_000;
+
+  /** What this node does with what other nodes send it. */
+  public interface Inbound {
+    /** A PUBLISH frame from {@code node}; call {@code routed} once it is handed to subscribers. */
+    void publish(String node, byte[] frame, int off, int len, Runnable routed);
+
+    /** {@code node} took over {@code clientId}: close its connection here. */
+    void takenOver(String node, String clientId);
+  }
+
+  private final ForkChannel fork;
+  private final Inbound inbound;
+  private final AtomicLong seqs = new AtomicLong();
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mqttls-cluster-timer");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile Map<String, Address> members = Map.of();
+
+  public Forwarder(JChannel main, Inbound inbound) throws Exception {
+    this.inbound = inbound;
+    this.fork = new ForkChannel(main, "mqttls", "routes");
+    fork.setReceiver(this);
+    fork.connect("mqttls");
+    viewAccepted(main.getView());
+    timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** The next sequence number for a PUBLISH frame that wants acknowledgements. */
+  public long nextSeq() {
+    return seqs.incrementAndGet();
+  }
+
+  /**
+   * Sends {@code frame} (a PUBLISH frame with sequence number {@code seq}) to each of {@code
+   * nodes}. With {@code seq} 0 nothing is awaited and the result is null; otherwise it completes
+   * true once every node has routed it (or left), false when one did not within {@link
+   * #ACK_TIMEOUT_MS}.
+   */
+  public CompletableFuture<Boolean> send(Collection<String> nodes, byte[] frame, long seq) {
+    Map<String, Address> m = members;
+    java.util.List<Address> to = new java.util.ArrayList<>(nodes.size());
+    Pending p = seq == 0 ? null : new Pending(System.nanoTime());
+    for (String node : nodes) {
+      Address a = m.get(node);
+      if (a != null) {
+        to.add(a);
+        if (p != null) {
+          p.waiting.add(node);
+        }
+      }
+    }
+    if (p != null) {
+      // Complete before the first send, so that no acknowledgement can find it missing.
+      pending.put(seq, p);
+    }
+    for (Address a : to) {
+      sendTo(a, frame);
+    }
+    if (p == null) {
+      return null;
+    }
+    p.check();
+    if (p.done.isDone()) {
+      pending.remove(seq);
+    }
+    return p.done;
+  }
+
+  /** Tells {@code node} that this node took {@code clientId} over. */
+  public void takeover(String node, String clientId) {
+    Address a = members.get(node);
+    if (a != null) {
+      sendTo(a, Frame.takeover(clientId));
+    }
+  }
+
+  /** Frames sent and not yet confirmed by every node they went to. */
+  public int backlog() {
+    return pending.size();
+  }
+
+  /** The nodes of the current view, this one included, by name. */
+  public Set<String> memberNames() {
+    return members.keySet();
+  }
+
+  private void sendTo(Address a, byte[] frame) {
+    BytesMessage msg = new BytesMessage(a, frame);
+    // Sent at once, not held for a batch: a publisher's acknowledgement waits on it.
+    msg.setFlag(Message.Flag.DONT_BUNDLE);
+    if (Frame.kind(frame, 0) != Frame.PUBLISH) {
+      // Order among acknowledgements does not matter (ClusterJournal restores it per loop); out
+      // of band they skip the queue of PUBLISH frames from that node.
+      msg.setFlag(Message.Flag.OOB);
+    }
+    try {
+      fork.send(msg);
+    } catch (Exception e) {
+      // The node left between the view and now: the view change settles what waited for it.
+      LOG.debug("Cluster: could not send to {}: {}", a, e.toString());
+    }
+  }
+
+  @Override
+  public void receive(Message msg) {
+    byte[] b = msg.getArray();
+    int off = msg.getOffset();
+    int len = msg.getLength();
+    String from = name(msg.getSrc());
+    switch (Frame.kind(b, off)) {
+      case Frame.PUBLISH -> {
+        long seq = Frame.seq(b, off);
+        Address src = msg.getSrc();
+        inbound.publish(from, b, off, len, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
+      }
+      case Frame.ACK -> {
+        long seq = Frame.seq(b, off);
+        Pending p = pending.get(seq);
+        if (p != null) {
+          synchronized (p) {
+            p.waiting.remove(from);
+          }
+          p.check();
+          if (p.done.isDone()) {
+            pending.remove(seq);
+          }
+        }
+      }
+      case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
+      default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
+    }
+  }
+
+  @Override
+  public void viewAccepted(View view) {
+    if (view == null) {
+      return;
+    }
+    Map<String, Address> m = new HashMap<>();
+    for (Address a : view.getMembers()) {
+      m.put(name(a), a);
+    }
+    members = Map.copyOf(m);
+    // What waited for a node that left: that node and its subscribers' copies are gone with it.
+    for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Pending p = it.next().getValue();
+      synchronized (p) {
+        p.waiting.retainAll(m.keySet());
+      }
+      p.check();
+      if (p.done.isDone()) {
+        it.remove();
+      }
+    }
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Pending p = it.next().getValue();
+      if (now - p.sentAt > TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MS)) {
+        p.done.complete(false);
+        it.remove();
+      }
+    }
+  }
+
+  static String name(Address a) {
+    String n = NameCache.get(a);
+    return n != null ? n : String.valueOf(a);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    for (Pending p : pending.values()) {
+      p.done.complete(false);
+    }
+    fork.close();
+  }
+
+  private static final class Pending {
+    final long sentAt;
+    final Set<String> waiting = new HashSet<>();
+    final CompletableFuture<Boolean> done = new CompletableFuture<>();
+
+    Pending(long sentAt) {
+      this.sentAt = sentAt;
+    }
+
+    void check() {
+      boolean empty;
+      synchronized (this) {
+        empty = waiting.isEmpty();
+      }
+      if (empty) {
+        done.complete(true);
+      }
+    }
+  }
+}

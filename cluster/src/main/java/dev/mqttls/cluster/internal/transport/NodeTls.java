@@ -1,0 +1,168 @@
+package dev.mqttls.cluster.internal.transport;
+
+import dev.mqttls.broker.BrokerStartException;
+import dev.mqttls.cluster.ClusterConfig;
+import dev.mqttls.tls.PemReader;
+import dev.mqttls.tls.TlsMaterialException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSLContext of node-to-node mutual TLS: this node's certificate and key from {@code
+ * cluster_certfile}/{@code cluster_keyfile}, and only certificates issued by {@code cluster_cafile}
+ * accepted from the other side (in both directions). A refused node is logged once per certificate
+ * subject, with the reason.
+ */
+public final class NodeTls {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
+
+  private NodeTls() {}
+
+  /** The context for {@code c}, which has TLS material; throws naming the file that is wrong. */
+  public static SSLContext context(ClusterConfig c) {
+    try {
+      List<X509Certificate> chain = PemReader.readCertificates(c.certFile().orElseThrow());
+      PrivateKey key = PemReader.readPrivateKey(c.keyFile().orElseThrow(), null);
+      List<X509Certificate> cas = PemReader.readCertificates(c.caFile().orElseThrow());
+      KeyStore ts = KeyStore.getInstance("PKCS12");
+      ts.load(null, null);
+      int i = 0;
+      for (X509Certificate ca : cas) {
+        ts.setCertificateEntry("ca-" + i++, ca);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ts);
+      X509ExtendedTrustManager inner = null;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509ExtendedTrustManager x) {
+          inner = x;
+        }
+      }
+      SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+      ctx.init(
+          new KeyManager[] {new NodeKeyManager(key, chain.toArray(new X509Certificate[0]))},
+          new TrustManager[] {new Refusals(inner)},
+          null);
+      return ctx;
+    } catch (TlsMaterialException e) {
+      throw new BrokerStartException("cluster: " + e.getMessage(), null);
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new BrokerStartException(
+          "cluster: cannot use cluster_certfile/cluster_keyfile/cluster_cafile: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Checks the other node's chain against cluster_cafile and logs who was refused and why. */
+  private static final class Refusals extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager inner;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    Refusals(X509ExtendedTrustManager inner) {
+      this.inner = inner;
+    }
+
+    private void refused(X509Certificate[] chain, String where, CertificateException e)
+        throws CertificateException {
+      String subject =
+          chain == null || chain.length == 0
+              ? "<no certificate>"
+              : chain[0].getSubjectX500Principal().getName();
+      if (logged.add(subject + where)) {
+        LOG.warn(
+            "Cluster: refused node connection ({}) with certificate {}: not issued by"
+                + " cluster_cafile ({}); check that every node's certificate comes from the same"
+                + " CA",
+            where,
+            subject,
+            e.getMessage());
+      }
+      throw e;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      try {
+        inner.checkClientTrusted(chain, authType, socket);
+      } catch (CertificateException e) {
+        refused(chain, "incoming from " + peer(socket), e);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      try {
+        inner.checkServerTrusted(chain, authType, socket);
+      } catch (CertificateException e) {
+        refused(chain, "outgoing to " + peer(socket), e);
+      }
+    }
+
+    private static String peer(Socket s) {
+      return s == null ? "?" : String.valueOf(s.getRemoteSocketAddress());
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      try {
+        inner.checkClientTrusted(chain, authType, engine);
+      } catch (CertificateException e) {
+        refused(chain, "incoming", e);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      try {
+        inner.checkServerTrusted(chain, authType, engine);
+      } catch (CertificateException e) {
+        refused(chain, "outgoing", e);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      try {
+        inner.checkClientTrusted(chain, authType);
+      } catch (CertificateException e) {
+        refused(chain, "incoming", e);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      try {
+        inner.checkServerTrusted(chain, authType);
+      } catch (CertificateException e) {
+        refused(chain, "outgoing", e);
+      }
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return inner.getAcceptedIssuers();
+    }
+  }
+}

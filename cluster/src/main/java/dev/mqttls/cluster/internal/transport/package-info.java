@@ -1,0 +1,2 @@
+/** Node-to-node transport: the JGroups stack and its mutual TLS. */
+package dev.mqttls.cluster.internal.transport;

@@ -1,0 +1,2 @@
+/** What nodes send each other besides Infinispan's own traffic: forwarded PUBLISHes and acks. */
+package dev.mqttls.cluster.internal.wire;
