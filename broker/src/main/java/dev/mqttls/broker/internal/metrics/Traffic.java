@@ -2,27 +2,26 @@ package dev.mqttls.broker.internal.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The per-message counters: each event is one {@link LongAdder} add on the event loop that sees it
- * (striped, so loops do not contend); meters and {@code $SYS} read the sums lazily.
+ * The per-message counters: each event is one {@link LoopCounter} add on the event loop that sees
+ * it (a plain write to the loop's own cell); meters and {@code $SYS} read the sums lazily.
  */
 public final class Traffic {
-  final LongAdder[] publishIn = adders(3);
-  final LongAdder[] publishOut = adders(3);
-  final LongAdder[] payloadIn = adders(3);
-  final LongAdder[] payloadOut = adders(3);
-  final LongAdder packetsIn = new LongAdder();
-  final LongAdder packetsOut = new LongAdder();
-  final LongAdder bytesIn = new LongAdder();
-  final LongAdder bytesOut = new LongAdder();
-  final LongAdder[] dropped = adders(DropReason.values().length);
+  final LoopCounter[] publishIn = counters(3);
+  final LoopCounter[] publishOut = counters(3);
+  final LoopCounter[] payloadIn = counters(3);
+  final LoopCounter[] payloadOut = counters(3);
+  final LoopCounter packetsIn = new LoopCounter();
+  final LoopCounter packetsOut = new LoopCounter();
+  final LoopCounter bytesIn = new LoopCounter();
+  final LoopCounter bytesOut = new LoopCounter();
+  final LoopCounter[] dropped = counters(DropReason.values().length);
 
-  private static LongAdder[] adders(int n) {
-    LongAdder[] a = new LongAdder[n];
+  private static LoopCounter[] counters(int n) {
+    LoopCounter[] a = new LoopCounter[n];
     for (int i = 0; i < n; i++) {
-      a[i] = new LongAdder();
+      a[i] = new LoopCounter();
     }
     return a;
   }
@@ -61,10 +60,10 @@ public final class Traffic {
     }
   }
 
-  private static FunctionCounter.Builder<LongAdder> counter(
-      MeterRegistry r, String name, LongAdder a, String help, String unit) {
-    FunctionCounter.Builder<LongAdder> b =
-        FunctionCounter.builder(name, a, LongAdder::doubleValue).description(help);
+  private static FunctionCounter.Builder<LoopCounter> counter(
+      MeterRegistry r, String name, LoopCounter a, String help, String unit) {
+    FunctionCounter.Builder<LoopCounter> b =
+        FunctionCounter.builder(name, a, LoopCounter::doubleValue).description(help);
     return unit == null ? b : b.baseUnit(unit);
   }
 
@@ -90,9 +89,9 @@ public final class Traffic {
     return sum(dropped);
   }
 
-  private static long sum(LongAdder[] a) {
+  private static long sum(LoopCounter[] a) {
     long n = 0;
-    for (LongAdder x : a) {
+    for (LoopCounter x : a) {
       n += x.sum();
     }
     return n;

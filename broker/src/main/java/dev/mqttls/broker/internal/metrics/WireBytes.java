@@ -5,7 +5,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * First in every client pipeline: counts the bytes on the socket (TLS records included), one adder
@@ -13,8 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 @Sharable
 final class WireBytes extends ChannelDuplexHandler {
-  private final LongAdder in;
-  private final LongAdder out;
+  private final LoopCounter in;
+  private final LoopCounter out;
 
   WireBytes(Traffic t) {
     this.in = t.bytesIn;
