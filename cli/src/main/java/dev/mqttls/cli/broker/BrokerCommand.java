@@ -9,7 +9,6 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.mqttls.admin.AdminConfig;
 import dev.mqttls.admin.AdminServer;
-import dev.mqttls.admin.AdminStartException;
 import dev.mqttls.bridge.BridgeConfig;
 import dev.mqttls.bridge.BridgeConfigs;
 import dev.mqttls.bridge.Bridges;
@@ -26,7 +25,9 @@ import dev.mqttls.conf.ConfReader;
 import dev.mqttls.pki.PkiException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -129,46 +130,25 @@ public final class BrokerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 1;
     }
-    AdminServer admin;
+    // What runs beside the broker; closed in the reverse order, the broker last.
+    Deque<AutoCloseable> running = new ArrayDeque<>();
+    running.push(broker);
     try {
-      admin = adminConfig.map(a -> AdminServer.start(a, broker)).orElse(null);
-    } catch (AdminStartException e) {
-      err.println("Error: " + e.getMessage());
-      broker.close();
-      return 1;
-    }
-    AutoCloseable provisioning;
-    try {
-      provisioning = dev.mqttls.cli.provision.ProvisioningLauncher.start(broker);
-    } catch (IllegalStateException e) {
-      if (admin != null) {
-        admin.close();
-      }
-      err.println("Error: " + e.getMessage());
-      broker.close();
-      return 1;
-    }
-    Bridges bridges;
-    try {
-      bridges = Bridges.start(broker, bridgeConfigs);
+      Optional<AdminServer> admin = adminConfig.map(a -> AdminServer.start(a, broker));
+      admin.ifPresent(running::push);
+      running.push(dev.mqttls.cli.provision.ProvisioningLauncher.start(broker));
+      running.push(Bridges.start(broker, bridgeConfigs));
     } catch (RuntimeException e) {
+      // AdminStartException, the provisioning service's IllegalStateException, a bridge that
+      // cannot start: each message names the cause.
       err.println("Error: " + e.getMessage());
-      closeQuietly(provisioning);
-      if (admin != null) {
-        admin.close();
-      }
-      broker.close();
+      closeAll(running);
       return 1;
     }
     Thread hook =
         new Thread(
             () -> {
-              bridges.close();
-              closeQuietly(provisioning);
-              if (admin != null) {
-                admin.close();
-              }
-              broker.close();
+              closeAll(running);
               stop.countDown();
             },
             "mqttls-shutdown");
@@ -178,21 +158,24 @@ public final class BrokerCommand implements Callable<Integer> {
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      bridges.close();
-      closeQuietly(provisioning);
-      if (admin != null) {
-        admin.close();
-      }
-      broker.close();
+      closeAll(running);
     }
     return 0;
+  }
+
+  /** Closes what was started, newest first, whatever an earlier close threw. */
+  private static void closeAll(Deque<AutoCloseable> running) {
+    AutoCloseable c;
+    while ((c = running.poll()) != null) {
+      closeQuietly(c);
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {
     try {
       c.close();
     } catch (Exception e) {
-      // stopping anyway: the broker closes next
+      // stopping anyway: the next part closes regardless
     }
   }
 

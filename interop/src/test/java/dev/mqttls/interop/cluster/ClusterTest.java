@@ -268,7 +268,7 @@ class ClusterTest {
     // Presented whatever the node asks for, as a misconfigured node of ours would.
     ctx.init(
         new javax.net.ssl.KeyManager[] {
-          new dev.mqttls.cluster.internal.transport.NodeKeyManager(
+          dev.mqttls.tls.client.AlwaysPresentKeyManager.inBothRoles(
               rogue.keys().getPrivate(), new X509Certificate[] {rogue.cert()})
         },
         tmf.getTrustManagers(),

@@ -12,17 +12,30 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * says it accepts. The JDK's key managers filter by the broker's certificate_authorities list and
  * send nothing when the issuer is not on it; the broker then reports a missing certificate instead
  * of the real cause (unknown CA). OpenSSL, and so {@code mosquitto_pub}, always sends the
- * configured certificate; so do we.
+ * configured certificate; so do we. Cluster nodes, which are client and server to each other, use
+ * {@link #inBothRoles} so that the other node's log names the real cause too.
  */
-final class AlwaysPresentKeyManager extends X509ExtendedKeyManager {
-  private static final String ALIAS = "client";
+public final class AlwaysPresentKeyManager extends X509ExtendedKeyManager {
+  private static final String ALIAS = "mqttls";
 
   private final PrivateKey key;
   private final X509Certificate[] chain;
+  private final boolean server;
 
-  AlwaysPresentKeyManager(PrivateKey key, X509Certificate[] chain) {
+  private AlwaysPresentKeyManager(PrivateKey key, X509Certificate[] chain, boolean server) {
     this.key = key;
     this.chain = chain.clone();
+    this.server = server;
+  }
+
+  /** Presents {@code chain} as a client only (no server alias). */
+  public static AlwaysPresentKeyManager asClient(PrivateKey key, X509Certificate[] chain) {
+    return new AlwaysPresentKeyManager(key, chain, false);
+  }
+
+  /** Presents {@code chain} both as a client and as a server. */
+  public static AlwaysPresentKeyManager inBothRoles(PrivateKey key, X509Certificate[] chain) {
+    return new AlwaysPresentKeyManager(key, chain, true);
   }
 
   @Override
@@ -42,12 +55,17 @@ final class AlwaysPresentKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String[] getServerAliases(String keyType, Principal[] issuers) {
-    return new String[0];
+    return server ? new String[] {ALIAS} : new String[0];
   }
 
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return null;
+    return server ? ALIAS : null;
+  }
+
+  @Override
+  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    return server ? ALIAS : null;
   }
 
   @Override

@@ -29,7 +29,7 @@ public final class ClientSslContexts {
         .ifPresent(
             m ->
                 b.keyManager(
-                    new AlwaysPresentKeyManager(
+                    AlwaysPresentKeyManager.asClient(
                         m.privateKey(), m.chain().toArray(new X509Certificate[0]))));
     if (!options.protocols().isEmpty()) {
       b.protocols(options.protocols());

@@ -4,6 +4,7 @@ import dev.mqttls.broker.BrokerStartException;
 import dev.mqttls.cluster.ClusterConfig;
 import dev.mqttls.tls.PemReader;
 import dev.mqttls.tls.TlsMaterialException;
+import dev.mqttls.tls.client.AlwaysPresentKeyManager;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -56,7 +57,9 @@ public final class NodeTls {
       }
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
       ctx.init(
-          new KeyManager[] {new NodeKeyManager(key, chain.toArray(new X509Certificate[0]))},
+          new KeyManager[] {
+            AlwaysPresentKeyManager.inBothRoles(key, chain.toArray(new X509Certificate[0]))
+          },
           new TrustManager[] {new Refusals(inner)},
           null);
       return ctx;
