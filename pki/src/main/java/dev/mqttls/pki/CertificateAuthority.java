@@ -276,6 +276,21 @@ public final class CertificateAuthority {
    * matches only DNS SANs (or the CN), never IP SANs.
    */
   public IssuedCertificate issueServer(String name, ServerOptions options) {
+    return issueServerLike(name, CertificateKind.SERVER, options);
+  }
+
+  /**
+   * Issues a cluster node certificate for {@code name} (its CN and id) with both the serverAuth and
+   * the clientAuth EKU: each node presents it as TLS server to the nodes that connect to it and as
+   * TLS client to the nodes it connects to ({@code cluster_certfile}, with this CA's certificate as
+   * {@code cluster_cafile}). The SANs are chosen as {@link #issueServer} chooses them.
+   */
+  public IssuedCertificate issueNode(String name, ServerOptions options) {
+    return issueServerLike(name, CertificateKind.NODE, options);
+  }
+
+  private IssuedCertificate issueServerLike(
+      String name, CertificateKind kind, ServerOptions options) {
     Names.checkId(name);
     Set<String> dns = new LinkedHashSet<>();
     Set<InetAddress> ips = new LinkedHashSet<>();
@@ -297,7 +312,8 @@ public final class CertificateAuthority {
     if (dns.isEmpty()) {
       throw new PkiException(
           Reason.INVALID_ARGUMENT,
-          "server certificate '"
+          kind.label()
+              + " certificate '"
               + name
               + "' would have no DNS name: add --dns NAME (mbedTLS 2.x devices match DNS names only,"
               + " never IP addresses)");
@@ -309,12 +325,10 @@ public final class CertificateAuthority {
       IssuedCertificate issued =
           mint(
               name,
-              CertificateKind.SERVER,
+              kind,
               Keys.generate(type),
               options.days(),
-              (signer, key, nb, na) ->
-                  Certificates.server(
-                      signer, name, key, nb, na, List.copyOf(dns), List.copyOf(ips)));
+              serverLike(name, kind, List.copyOf(dns), List.copyOf(ips)));
       index.put(name, issued);
       Index.write(dir, index.values());
       return issued;
@@ -570,8 +584,8 @@ public final class CertificateAuthority {
       }
       int days = options.days().orElse(lifetimeDays(old));
       LeafBuilder builder =
-          old.kind() == CertificateKind.SERVER
-              ? serverLike(id, oldCert)
+          old.kind() != CertificateKind.DEVICE
+              ? serverLike(id, old.kind(), oldCert)
               : (signer, key, nb, na) -> Certificates.device(signer, id, key, nb, na);
       Certificates.Signer signer = Certificates.signer(issuer(), issuingKey());
       Archive.copy(dir, old, newKey);
@@ -608,7 +622,7 @@ public final class CertificateAuthority {
   }
 
   /** A server certificate with the same names as {@code old}. */
-  private static LeafBuilder serverLike(String name, X509Certificate old) {
+  private static LeafBuilder serverLike(String name, CertificateKind kind, X509Certificate old) {
     List<String> dns = new ArrayList<>();
     List<InetAddress> ips = new ArrayList<>();
     try {
@@ -627,8 +641,15 @@ public final class CertificateAuthority {
       throw new PkiException(
           Reason.CORRUPT_FILE, "cannot read the names of " + name + ": " + Keys.oneLine(e), e);
     }
-    return (signer, key, nb, na) ->
-        Certificates.server(signer, name, key, nb, na, List.copyOf(dns), List.copyOf(ips));
+    return serverLike(name, kind, List.copyOf(dns), List.copyOf(ips));
+  }
+
+  /** A server's or a cluster node's certificate with these names. */
+  private static LeafBuilder serverLike(
+      String name, CertificateKind kind, List<String> dns, List<InetAddress> ips) {
+    return kind == CertificateKind.NODE
+        ? (signer, key, nb, na) -> Certificates.node(signer, name, key, nb, na, dns, ips)
+        : (signer, key, nb, na) -> Certificates.server(signer, name, key, nb, na, dns, ips);
   }
 
   /** The validity the old certificate was issued with, in whole days (at least one). */
@@ -1000,7 +1021,7 @@ public final class CertificateAuthority {
    */
   private String chainPem(CertificateKind kind) {
     String chain = intermediate == null ? "" : Certificates.toPem(intermediate);
-    if (cross != null && kind == CertificateKind.SERVER) {
+    if (cross != null && kind != CertificateKind.DEVICE) {
       chain += Certificates.toPem(cross);
     }
     return chain;

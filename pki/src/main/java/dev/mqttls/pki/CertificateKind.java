@@ -5,7 +5,12 @@ public enum CertificateKind {
   /** A TLS server certificate (serverAuth EKU, DNS and IP SANs). */
   SERVER,
   /** A device (client) certificate (clientAuth EKU, CN = device id). */
-  DEVICE;
+  DEVICE,
+  /**
+   * A cluster node certificate: serverAuth and clientAuth (a node presents it both as TLS server
+   * and as TLS client to the other nodes), DNS and IP SANs like a server's.
+   */
+  NODE;
 
   /** The lower-case form used in the index file and on the command line. */
   public String label() {

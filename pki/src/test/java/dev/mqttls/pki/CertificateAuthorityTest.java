@@ -121,6 +121,30 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void issueNode_bothEkus_serverSans_keptByRenewal() throws Exception {
+    CertificateAuthority ca = ca(KeyType.EC_P256);
+    IssuedCertificate issued =
+        ca.issueNode("node-1", ServerOptions.defaults().withIpAddresses(List.of("127.0.0.1")));
+    X509Certificate cert = certs(issued.certificateFile()).get(0);
+    cert.verify(ca.certificate().getPublicKey());
+    assertThat(cert.getExtendedKeyUsage())
+        .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    assertThat(issued.kind()).isEqualTo(CertificateKind.NODE);
+    CertificateInfo info = ca.inspect("node-1");
+    assertThat(info.dnsNames()).containsExactly("node-1");
+    assertThat(info.ipAddresses()).containsExactly("127.0.0.1");
+    assertThat(info.extendedKeyUsages()).containsExactlyInAnyOrder("serverAuth", "clientAuth");
+    // The kind survives the index (re-read) and a renewal keeps both roles and the names.
+    Renewal r =
+        CertificateAuthority.open(tmp.resolve("pki")).renew("node-1", RenewOptions.defaults());
+    assertThat(r.issued().kind()).isEqualTo(CertificateKind.NODE);
+    X509Certificate renewed = certs(r.issued().certificateFile()).get(0);
+    assertThat(renewed.getExtendedKeyUsage())
+        .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    assertThat(ca.inspect("node-1").ipAddresses()).containsExactly("127.0.0.1");
+  }
+
+  @Test
   void issueServer_explicitSans_replaceDefaults() throws Exception {
     CertificateAuthority ca = ca(KeyType.EC_P256);
     IssuedCertificate issued =

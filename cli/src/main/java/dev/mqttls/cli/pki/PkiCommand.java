@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "pki",
     mixinStandardHelpOptions = true,
-    description = "Certificate authority: CA, server and device certificates, CRL, export.",
+    description =
+        "Certificate authority: CA, server, device and cluster node certificates, CRL, export.",
     footer = {
       "",
       "Exit codes: 0 done, 1 refused or failed (the cause on stderr), 2 usage error.",
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       InitCommand.class,
       ServerCommand.class,
+      NodeCommand.class,
       DeviceCommand.class,
       RevokeCommand.class,
       RenewCommand.class,

@@ -99,6 +99,23 @@ class PkiCommandTest {
   }
 
   @Test
+  void node_bothEkus_defaultAndExplicitSans() throws Exception {
+    pki.run("init");
+    PkiCli.Run r = pki.run("node", "node-1");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("serverAuth and clientAuth", "localhost", "IP:  127.0.0.1")
+        .contains("cluster_certfile", "cluster_keyfile", "cluster_cafile");
+    assertThat(pki.run("show", "node-1").out()).contains("EKU:         serverAuth, clientAuth");
+    PkiCli.Run r2 = pki.run("node", "node-2", "--dns", "node-2.fleet", "--ip", "10.0.0.2");
+    assertThat(r2.exit()).as(r2.toString()).isZero();
+    assertThat(pki.run("show", "node-2").out())
+        .contains("SANs:        DNS:node-2, DNS:node-2.fleet, IP:10.0.0.2");
+    assertThat(pki.run("list").out()).contains("node-2").contains("node");
+    assertRefused(pki.run("node", "10.0.0.3", "--ip", "10.0.0.3"), "--dns");
+  }
+
+  @Test
   void server_badInputs_refusedOneLine() {
     pki.run("init");
     assertRefused(pki.run("server", "s1", "--ip", "300.1.1.1"), "not an IPv4 address");

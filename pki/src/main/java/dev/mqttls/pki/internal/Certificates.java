@@ -118,12 +118,17 @@ public final class Certificates {
     /** An end entity for {@code purpose}, with the key usage its key type needs. */
     static Profile endEntity(
         PublicKey key, String purpose, List<String> dnsNames, List<InetAddress> ips) {
+      return endEntity(key, List.of(purpose), dnsNames, ips);
+    }
+
+    /** An end entity for these purposes, with the key usage its key type needs. */
+    static Profile endEntity(
+        PublicKey key, List<String> purposes, List<String> dnsNames, List<InetAddress> ips) {
       // RSA key exchange (TLS 1.2 without ECDHE) needs keyEncipherment; ECDSA keys only sign.
       int usage =
           KeyUsage.digitalSignature
               | (key.getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
-      return new Profile(
-          true, false, -1, usage, List.of(purpose), dnsNames, ips, List.of(), Map.of());
+      return new Profile(true, false, -1, usage, purposes, dnsNames, ips, List.of(), Map.of());
     }
   }
 
@@ -173,6 +178,33 @@ public final class Certificates {
         newSerial(),
         null,
         Profile.endEntity(key, KeyPurposeId.id_kp_serverAuth.getId(), dnsNames, ips));
+  }
+
+  /**
+   * A cluster node certificate: serverAuth and clientAuth, DNS and IP SANs. Each end of a
+   * node-to-node connection presents the same certificate, so it must serve both roles.
+   */
+  public static X509Certificate node(
+      Signer issuer,
+      String cn,
+      PublicKey key,
+      Instant notBefore,
+      Instant notAfter,
+      List<String> dnsNames,
+      List<InetAddress> ips) {
+    return issue(
+        issuer,
+        commonName(cn),
+        key,
+        notBefore,
+        notAfter,
+        newSerial(),
+        null,
+        Profile.endEntity(
+            key,
+            List.of(KeyPurposeId.id_kp_serverAuth.getId(), KeyPurposeId.id_kp_clientAuth.getId()),
+            dnsNames,
+            ips));
   }
 
   /** A device (TLS client) certificate: CN = device id, clientAuth. */

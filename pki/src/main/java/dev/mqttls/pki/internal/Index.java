@@ -24,10 +24,10 @@ import java.util.Optional;
 
 /**
  * The CA's index of issued certificates, {@code index.txt}: one tab-separated line per certificate,
- * comment lines starting with {@code #}. Columns: id, kind ({@code server} or {@code device}),
- * serial (hex), not-before and not-after (ISO-8601 UTC), revoked-at (or {@code -}), revocation
- * reason (or {@code -}), key ({@code key} when {@code private/ID.key} was made here, {@code csr}
- * when the key stayed on the device).
+ * comment lines starting with {@code #}. Columns: id, kind ({@code server}, {@code device} or
+ * {@code node}), serial (hex), not-before and not-after (ISO-8601 UTC), revoked-at (or {@code -}),
+ * revocation reason (or {@code -}), key ({@code key} when {@code private/ID.key} was made here,
+ * {@code csr} when the key stayed on the device).
  *
  * <p>An id may have several lines: renewal and re-issue keep the earlier certificates as history.
  * The last line of an id is its current certificate, in {@code certs/ID.crt}; an earlier one lives

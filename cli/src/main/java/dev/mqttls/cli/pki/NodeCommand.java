@@ -1,0 +1,74 @@
+package dev.mqttls.cli.pki;
+
+import dev.mqttls.pki.CertificateAuthority;
+import dev.mqttls.pki.CertificateInfo;
+import dev.mqttls.pki.IssuedCertificate;
+import dev.mqttls.pki.ServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mqttls pki node NAME}: a cluster node certificate (serverAuth and clientAuth). */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Issue a cluster node certificate: serverAuth and clientAuth, because each node presents",
+      "it as TLS server and as TLS client to the other nodes. Use it as cluster_certfile and",
+      "cluster_keyfile, with this CA's certificate as cluster_cafile.",
+      "SANs as for 'pki server': without --dns/--ip, NAME, the host name, localhost, 127.0.0.1,",
+      "::1 and this machine's addresses."
+    })
+final class NodeCommand extends PkiSubcommand {
+  @Parameters(paramLabel = "NAME", description = "Node name: the CN and the file name.")
+  String name;
+
+  @Option(
+      names = "--dns",
+      split = ",",
+      paramLabel = "NAME",
+      description = "DNS SAN (repeatable or comma-separated).")
+  List<String> dns = new ArrayList<>();
+
+  @Option(
+      names = "--ip",
+      split = ",",
+      paramLabel = "ADDR",
+      description = "IP address SAN (repeatable or comma-separated).")
+  List<String> ips = new ArrayList<>();
+
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      description = "Validity in days (default: ${DEFAULT-VALUE}).")
+  int days = ServerOptions.DEFAULT_DAYS;
+
+  @Mixin KeyTypeOptions keyType;
+
+  @Override
+  int execute() throws Exception {
+    CertificateAuthority ca = pki.open();
+    IssuedCertificate issued =
+        ca.issueNode(name, new ServerOptions(dns, ips, days, keyType.keyType()));
+    CertificateInfo info = ca.inspect(issued.id());
+    var out = out();
+    out.printf(
+        Locale.ROOT,
+        "Issued cluster node certificate %s (serverAuth and clientAuth, serial %s, valid until"
+            + " %s)%n",
+        name,
+        issued.serialHex(),
+        issued.notAfter());
+    out.printf(Locale.ROOT, "  DNS: %s%n", String.join(", ", info.dnsNames()));
+    out.printf(Locale.ROOT, "  IP:  %s%n", String.join(", ", info.ipAddresses()));
+    out.printf(Locale.ROOT, "  cluster_certfile %s%n", issued.certificateFile());
+    out.printf(Locale.ROOT, "  cluster_keyfile  %s%n", issued.keyFile().orElseThrow());
+    out.printf(Locale.ROOT, "  cluster_cafile   %s%n", ca.certificateFile());
+    out.flush();
+    return 0;
+  }
+}
