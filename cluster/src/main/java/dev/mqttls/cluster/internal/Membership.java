@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
@@ -29,6 +30,8 @@ public final class Membership {
   private final Consumer<Set<String>> left;
   private final Runnable changed;
   private volatile Set<String> members;
+  private final AtomicLong joined = new AtomicLong();
+  private final AtomicLong leftCount = new AtomicLong();
 
   /**
    * @param left told the nodes that left, on every view that drops some
@@ -55,6 +58,21 @@ public final class Membership {
   /** The nodes of the current view, sorted. */
   public Set<String> members() {
     return members;
+  }
+
+  /** How many nodes are configured ({@code cluster_peers}, this one included). */
+  public int configured() {
+    return configured;
+  }
+
+  /** Nodes that joined this node's view since its first view, merges included. */
+  public long joined() {
+    return joined.get();
+  }
+
+  /** Nodes that left this node's view (or were suspected and removed) since it started. */
+  public long left() {
+    return leftCount.get();
   }
 
   /** Whether this node sees fewer than a majority of the configured nodes. */
@@ -112,6 +130,10 @@ public final class Membership {
     }
     Set<String> gone = new TreeSet<>(before);
     gone.removeAll(now);
+    Set<String> added = new TreeSet<>(now);
+    added.removeAll(before);
+    joined.addAndGet(added.size());
+    leftCount.addAndGet(gone.size());
     for (String n : gone) {
       LOG.warn(
           "Cluster: {} left or was suspected and removed, {} of {} node(s) up: {}",

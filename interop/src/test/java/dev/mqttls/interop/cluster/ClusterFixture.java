@@ -1,5 +1,9 @@
 package dev.mqttls.interop.cluster;
 
+import dev.mqttls.pki.CaOptions;
+import dev.mqttls.pki.CertificateAuthority;
+import dev.mqttls.pki.IssuedCertificate;
+import dev.mqttls.pki.ServerOptions;
 import dev.mqttls.testing.Ports;
 import dev.mqttls.testing.certs.TestCerts;
 import java.io.IOException;
@@ -8,10 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Configuration files and certificates of an n-node cluster on 127.0.0.1, not started. */
 final class ClusterFixture {
   private ClusterFixture() {}
+
+  /** Where node {@code i}'s certificate and key are, and the CA file they chain to. */
+  private interface NodeCerts {
+    /** Writes (or finds) the certificate and key of {@code name}: [certfile, keyfile]. */
+    Path[] of(String name) throws IOException;
+  }
 
   /** With a new CA. */
   static List<NodeProcess> nodes(Path dir, int count) throws IOException {
@@ -21,6 +32,47 @@ final class ClusterFixture {
   /** Nodes whose certificates {@code ca} issues, in {@code dir}. */
   static List<NodeProcess> nodes(Path dir, int count, TestCerts.Held ca) throws IOException {
     Files.writeString(dir.resolve("ca.crt"), ca.certPem(), StandardCharsets.US_ASCII);
+    return write(
+        dir,
+        count,
+        dir.resolve("ca.crt"),
+        name -> {
+          // Both ends of a node connection present this one certificate: no EKU, so it serves as
+          // client and server alike.
+          TestCerts.Held cert =
+              TestCerts.leaf(ca, name, List.of(), List.of("127.0.0.1"), null, TestCerts.valid());
+          Path crt = dir.resolve(name + ".crt");
+          Path key = dir.resolve(name + ".key");
+          Files.writeString(crt, cert.certPem(), StandardCharsets.US_ASCII);
+          Files.writeString(key, cert.keyPem(), StandardCharsets.US_ASCII);
+          return new Path[] {crt, key};
+        },
+        i -> List.of());
+  }
+
+  /**
+   * Nodes whose certificates {@code mqttls pki node NAME} makes (the pki library's {@link
+   * CertificateAuthority#issueNode}, default SANs), from a new CA in {@code dir/pki} whose {@code
+   * ca.crt} is every node's {@code cluster_cafile}; node {@code i} (from 0) gets {@code extra(i)}
+   * as further configuration lines.
+   */
+  static List<NodeProcess> nodesFromPki(Path dir, int count, IntFunction<List<String>> extra)
+      throws IOException {
+    CertificateAuthority ca = CertificateAuthority.init(dir.resolve("pki"), CaOptions.defaults());
+    return write(
+        dir,
+        count,
+        ca.certificateFile(),
+        name -> {
+          IssuedCertificate c = ca.issueNode(name, ServerOptions.defaults());
+          return new Path[] {c.certificateFile(), c.keyFile().orElseThrow()};
+        },
+        extra);
+  }
+
+  private static List<NodeProcess> write(
+      Path dir, int count, Path caFile, NodeCerts certs, IntFunction<List<String>> extra)
+      throws IOException {
     int[] mqtt = new int[count];
     int[] cluster = new int[count];
     StringBuilder peers = new StringBuilder();
@@ -32,28 +84,23 @@ final class ClusterFixture {
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String name = "node-" + (i + 1);
-      // Both ends of a node connection present this one certificate: no EKU, so it serves as
-      // client and server alike.
-      TestCerts.Held cert =
-          TestCerts.leaf(ca, name, List.of(), List.of("127.0.0.1"), null, TestCerts.valid());
-      Files.writeString(dir.resolve(name + ".crt"), cert.certPem(), StandardCharsets.US_ASCII);
-      Files.writeString(dir.resolve(name + ".key"), cert.keyPem(), StandardCharsets.US_ASCII);
+      Path[] files = certs.of(name);
       Path conf = dir.resolve(name + ".conf");
-      Files.writeString(
-          conf,
-          String.join(
-              "\n",
-              "listener " + mqtt[i] + " 127.0.0.1",
-              "allow_anonymous true",
-              "cluster_name test-fleet",
-              "cluster_node_name " + name,
-              "cluster_bind 127.0.0.1:" + cluster[i],
-              "cluster_peers" + peers,
-              "cluster_cafile ca.crt",
-              "cluster_certfile " + name + ".crt",
-              "cluster_keyfile " + name + ".key",
-              ""),
-          StandardCharsets.US_ASCII);
+      List<String> lines =
+          new ArrayList<>(
+              List.of(
+                  "listener " + mqtt[i] + " 127.0.0.1",
+                  "allow_anonymous true",
+                  "cluster_name test-fleet",
+                  "cluster_node_name " + name,
+                  "cluster_bind 127.0.0.1:" + cluster[i],
+                  "cluster_peers" + peers,
+                  "cluster_cafile " + caFile,
+                  "cluster_certfile " + files[0],
+                  "cluster_keyfile " + files[1]));
+      lines.addAll(extra.apply(i));
+      lines.add("");
+      Files.writeString(conf, String.join("\n", lines), StandardCharsets.US_ASCII);
       nodes.add(new NodeProcess(name, mqtt[i], cluster[i], conf, dir.resolve(name + ".log")));
     }
     return nodes;

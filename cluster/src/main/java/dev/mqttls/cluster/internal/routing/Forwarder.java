@@ -1,5 +1,6 @@
 package dev.mqttls.cluster.internal.routing;
 
+import dev.mqttls.cluster.internal.metrics.ForwardMeter;
 import dev.mqttls.cluster.internal.wire.Frame;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
+  private volatile ForwardMeter meter = ForwardMeter.NONE;
 
   public Forwarder(JChannel main, Inbound inbound) throws Exception {
     this.inbound = inbound;
@@ -65,6 +67,11 @@ public final class Forwarder implements Receiver, AutoCloseable {
     fork.connect("mqttls");
     viewAccepted(main.getView());
     timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Where frames and takeovers are counted. */
+  public void meter(ForwardMeter m) {
+    meter = m;
   }
 
   /** The next sequence number for a PUBLISH frame that wants acknowledgements. */
@@ -97,6 +104,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
     }
     for (Address a : to) {
       sendTo(a, frame);
+      meter.sent(name(a), frame.length);
     }
     if (p == null) {
       return null;
@@ -113,6 +121,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
     Address a = members.get(node);
     if (a != null) {
       sendTo(a, Frame.takeover(clientId));
+      meter.tookOver();
     }
   }
 
@@ -153,6 +162,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
       case Frame.PUBLISH -> {
         long seq = Frame.seq(b, off);
         Address src = msg.getSrc();
+        meter.received(from, len);
         inbound.publish(from, b, off, len, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
       }
       case Frame.ACK -> {
@@ -168,7 +178,10 @@ public final class Forwarder implements Receiver, AutoCloseable {
           }
         }
       }
-      case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
+      case Frame.TAKEOVER -> {
+        meter.takenOver();
+        inbound.takenOver(from, Frame.clientId(b, off));
+      }
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
   }
