@@ -14,7 +14,6 @@ import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.spi.BrokerExtension;
 import dev.mqttls.cluster.ClusterConfig;
 import dev.mqttls.cluster.ClusterStatus;
-import dev.mqttls.cluster.internal.metrics.ClusterMeters;
 import dev.mqttls.cluster.internal.routing.ClusterJournal;
 import dev.mqttls.cluster.internal.routing.ClusterRouter;
 import dev.mqttls.cluster.internal.routing.Forwarder;
@@ -179,11 +178,11 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
-    forwarder.meter(
-        new ClusterMeters(
-            context.metrics().registry(), membership, () -> sessions.size(), forwarder::backlog));
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
+    forwarder.meter(
+        new dev.mqttls.cluster.internal.metrics.ClusterMeters(
+            context.metrics().registry(), membership, () -> sessions.size(), forwarder::backlog));
   }
 
   // ---- what other nodes send

@@ -1,6 +1,7 @@
 package dev.mqttls.cluster.internal.metrics;
 
 import dev.mqttls.cluster.internal.Membership;
+import dev.mqttls.cluster.internal.wire.Frame;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,27 +77,33 @@ public final class ClusterMeters implements ForwardMeter {
   }
 
   @Override
-  public void sent(String node, int bytes) {
-    Peer p = peer(node);
-    p.framesSent.increment();
-    p.bytesSent.add(bytes);
+  public void sent(String node, byte[] b, int off, int len) {
+    switch (Frame.kind(b, off)) {
+      case Frame.PUBLISH -> {
+        Peer p = peer(node);
+        p.framesSent.increment();
+        p.bytesSent.add(len);
+      }
+      case Frame.TAKEOVER -> tookOver.increment();
+      default -> {
+        // acknowledgements and the like: not forwarded messages
+      }
+    }
   }
 
   @Override
-  public void received(String node, int bytes) {
-    Peer p = peer(node);
-    p.framesReceived.increment();
-    p.bytesReceived.add(bytes);
-  }
-
-  @Override
-  public void tookOver() {
-    tookOver.increment();
-  }
-
-  @Override
-  public void takenOver() {
-    takenOver.increment();
+  public void received(String node, byte[] b, int off, int len) {
+    switch (Frame.kind(b, off)) {
+      case Frame.PUBLISH -> {
+        Peer p = peer(node);
+        p.framesReceived.increment();
+        p.bytesReceived.add(len);
+      }
+      case Frame.TAKEOVER -> takenOver.increment();
+      default -> {
+        // acknowledgements and the like: not forwarded messages
+      }
+    }
   }
 
   private Peer peer(String node) {

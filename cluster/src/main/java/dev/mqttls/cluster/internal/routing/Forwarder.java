@@ -50,6 +50,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
   private final Inbound inbound;
   private final AtomicLong seqs = new AtomicLong();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  private volatile ForwardMeter meter = ForwardMeter.NONE;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -58,7 +59,6 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
-  private volatile ForwardMeter meter = ForwardMeter.NONE;
 
   public Forwarder(JChannel main, Inbound inbound) throws Exception {
     this.inbound = inbound;
@@ -67,11 +67,6 @@ public final class Forwarder implements Receiver, AutoCloseable {
     fork.connect("mqttls");
     viewAccepted(main.getView());
     timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
-  }
-
-  /** Where frames and takeovers are counted. */
-  public void meter(ForwardMeter m) {
-    meter = m;
   }
 
   /** The next sequence number for a PUBLISH frame that wants acknowledgements. */
@@ -104,7 +99,6 @@ public final class Forwarder implements Receiver, AutoCloseable {
     }
     for (Address a : to) {
       sendTo(a, frame);
-      meter.sent(name(a), frame.length);
     }
     if (p == null) {
       return null;
@@ -121,7 +115,6 @@ public final class Forwarder implements Receiver, AutoCloseable {
     Address a = members.get(node);
     if (a != null) {
       sendTo(a, Frame.takeover(clientId));
-      meter.tookOver();
     }
   }
 
@@ -133,6 +126,11 @@ public final class Forwarder implements Receiver, AutoCloseable {
   /** The nodes of the current view, this one included, by name. */
   public Set<String> memberNames() {
     return members.keySet();
+  }
+
+  /** Where each frame sent and received is counted. */
+  public void meter(ForwardMeter m) {
+    meter = m;
   }
 
   private void sendTo(Address a, byte[] frame) {
@@ -150,6 +148,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
       // The node left between the view and now: the view change settles what waited for it.
       LOG.debug("Cluster: could not send to {}: {}", a, e.toString());
     }
+    meter.sent(name(a), frame, 0, frame.length);
   }
 
   @Override
@@ -158,11 +157,11 @@ public final class Forwarder implements Receiver, AutoCloseable {
     int off = msg.getOffset();
     int len = msg.getLength();
     String from = name(msg.getSrc());
+    meter.received(from, b, off, len);
     switch (Frame.kind(b, off)) {
       case Frame.PUBLISH -> {
         long seq = Frame.seq(b, off);
         Address src = msg.getSrc();
-        meter.received(from, len);
         inbound.publish(from, b, off, len, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
       }
       case Frame.ACK -> {
@@ -178,10 +177,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
           }
         }
       }
-      case Frame.TAKEOVER -> {
-        meter.takenOver();
-        inbound.takenOver(from, Frame.clientId(b, off));
-      }
+      case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
   }
