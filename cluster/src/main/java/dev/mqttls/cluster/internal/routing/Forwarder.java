@@ -1,6 +1,5 @@
 package dev.mqttls.cluster.internal.routing;
 
-import dev.mqttls.cluster.internal.metrics.ForwardMeter;
 import dev.mqttls.cluster.internal.wire.Frame;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +49,8 @@ public final class Forwarder implements Receiver, AutoCloseable {
   private final Inbound inbound;
   private final AtomicLong seqs = new AtomicLong();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  private volatile ForwardMeter meter = ForwardMeter.NONE;
+  private volatile dev.mqttls.cluster.internal.metrics.ForwardMeter meter =
+      dev.mqttls.cluster.internal.metrics.ForwardMeter.NONE;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -129,7 +129,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
   }
 
   /** Where each frame sent and received is counted. */
-  public void meter(ForwardMeter m) {
+  public void meter(dev.mqttls.cluster.internal.metrics.ForwardMeter m) {
     meter = m;
   }
 
