@@ -237,6 +237,8 @@ class ClusterRollingRestartTest {
             "rolling-load");
     load.start();
     List<Integer> ackedAfterRestart = new ArrayList<>();
+    // Per restart: the first message sent once the node was stopping, the first once it was back.
+    List<int[]> windows = new ArrayList<>();
     try {
       Thread.sleep(2000);
       for (NodeProcess n : nodes) {
@@ -244,6 +246,7 @@ class ClusterRollingRestartTest {
         for (NodeProcess other : nodes) {
           marks.add(other.mark());
         }
+        int stopping = sent.get();
         n.close(); // SIGTERM by PID, waits for the process to end
         Thread.sleep(1000);
         n.start();
@@ -251,6 +254,7 @@ class ClusterRollingRestartTest {
         for (NodeProcess other : nodes) {
           other.awaitLogSince(marks.get(nodes.indexOf(other)), "3 of 3 node(s) up", START);
         }
+        windows.add(new int[] {stopping, sent.get()});
         int before = acked.size();
         Thread.sleep(3000);
         ackedAfterRestart.add(acked.size() - before);
@@ -269,6 +273,18 @@ class ClusterRollingRestartTest {
     }
     Set<String> lost = new java.util.TreeSet<>(acked);
     lost.removeAll(received);
+    for (int w = 0; w < windows.size(); w++) {
+      int from = windows.get(w)[0];
+      int to = windows.get(w)[1];
+      long in =
+          lost.stream()
+              .mapToInt(p -> Integer.parseInt(p.substring(1)))
+              .filter(i -> i >= from && i < to)
+              .count();
+      System.out.printf(
+          "rolling restart: %s stopped to rejoined: messages m%d..m%d, acknowledged-but-lost %d%n",
+          nodes.get(w).name, from, to - 1, in);
+    }
     System.out.printf(
         "rolling restart: sent %d, acknowledged %d, not acknowledged %d, received %d distinct"
             + " (%d deliveries), acknowledged-but-lost %d%s; connections lost: subscriber %d"
