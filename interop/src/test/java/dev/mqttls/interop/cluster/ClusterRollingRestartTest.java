@@ -211,9 +211,9 @@ class ClusterRollingRestartTest {
               AtomicInteger outstanding = new AtomicInteger();
               for (int i = 0; !stop.get() && i < 60_000; i++) {
                 if (outstanding.get() < 200) {
-                  String payload = "m" + i;
+                  // Numbered in sending order, so a lost message tells when it was sent.
+                  String payload = "m" + sent.getAndIncrement();
                   outstanding.incrementAndGet();
-                  sent.incrementAndGet();
                   pub.publish(
                           Message.builder(TOPIC).payload(payload).qos(Qos.AT_LEAST_ONCE).build())
                       .orTimeout(60, TimeUnit.SECONDS)
