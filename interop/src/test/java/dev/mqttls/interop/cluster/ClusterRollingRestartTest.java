@@ -300,6 +300,18 @@ class ClusterRollingRestartTest {
         sub.status().brokerUrl(),
         pubLost.get(),
         pub.status().brokerUrl());
+    if (PrometheusText.isInstalled()) {
+      // node-1 restarted first, then saw node-2 and node-3 leave and come back.
+      List<PrometheusText.Sample> one = scrape(0);
+      System.out.printf(
+          "rolling restart: node-1's /metrics: members %.0f, nodes left %.0f, joined %.0f%n",
+          value(one, "mqttls_cluster_members"),
+          value(one, "mqttls_cluster_nodes_left_total"),
+          value(one, "mqttls_cluster_nodes_joined_total"));
+      assertThat(value(one, "mqttls_cluster_members")).isEqualTo(3.0);
+      assertThat(value(one, "mqttls_cluster_nodes_left_total")).isGreaterThanOrEqualTo(2.0);
+      assertThat(value(one, "mqttls_cluster_nodes_joined_total")).isGreaterThanOrEqualTo(2.0);
+    }
     // Each client's node was restarted under it: it lost its connection and came back by itself.
     assertThat(subLost.get()).as("subscriber connections lost").isGreaterThanOrEqualTo(1);
     assertThat(pubLost.get()).as("publisher connections lost").isGreaterThanOrEqualTo(1);
