@@ -39,6 +39,7 @@ public final class NodeTls {
     try {
       List<X509Certificate> chain = PemReader.readCertificates(c.certFile().orElseThrow());
       PrivateKey key = PemReader.readPrivateKey(c.keyFile().orElseThrow(), null);
+      requireBothRoles(chain.get(0), c);
       List<X509Certificate> cas = PemReader.readCertificates(c.caFile().orElseThrow());
       KeyStore ts = KeyStore.getInstance("PKCS12");
       ts.load(null, null);
@@ -70,6 +71,36 @@ public final class NodeTls {
           "cluster: cannot use cluster_certfile/cluster_keyfile/cluster_cafile: " + e.getMessage(),
           e);
     }
+  }
+
+  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ANY_USAGE = "2.5.29.37.0";
+
+  /**
+   * A node presents its one certificate as TLS server and as TLS client, and the other nodes check
+   * the extended key usage for each role: a certificate limited to one role would be refused by
+   * every other node (and logged there as not trusted). Said here, at start-up, with the fix.
+   */
+  private static void requireBothRoles(X509Certificate leaf, ClusterConfig c)
+      throws java.security.cert.CertificateParsingException {
+    List<String> eku = leaf.getExtendedKeyUsage();
+    if (eku == null || eku.contains(ANY_USAGE)) {
+      return;
+    }
+    boolean server = eku.contains(SERVER_AUTH);
+    boolean client = eku.contains(CLIENT_AUTH);
+    if (server && client) {
+      return;
+    }
+    throw new BrokerStartException(
+        "cluster: cluster_certfile "
+            + c.certFile().orElseThrow()
+            + ": its extended key usage allows "
+            + (server ? "serverAuth only" : client ? "clientAuth only" : "neither TLS role")
+            + ", but a node presents its certificate both as TLS server and as TLS client; issue"
+            + " one with both (mqttls pki node NAME)",
+        null);
   }
 
   /** Checks the other node's chain against cluster_cafile and logs who was refused and why. */
