@@ -77,6 +77,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sysTask;
   private DeadNodeWills deadNodeWills;
+  private ReplicatedWills replicatedWills;
 
   public ClusterExtension(ClusterConfig config) {
     this.config = config;
@@ -185,7 +186,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   public Wills wills(Wills local) {
     deadNodeWills = new DeadNodeWills(caches.getCache(WILLS), config.nodeName(), config.majority());
     caches.addListener(deadNodeWills);
-    return new ReplicatedWills(caches.getCache(WILLS), config.nodeName(), ticker);
+    replicatedWills = new ReplicatedWills(caches.getCache(WILLS), config.nodeName(), ticker);
+    return replicatedWills;
   }
 
   @Override
@@ -303,6 +305,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   public void close() {
     if (sysTask != null) {
       sysTask.cancel(false);
+    }
+    if (replicatedWills != null) {
+      replicatedWills.drain(2_000);
     }
     if (forwarder != null) {
       forwarder.close();

@@ -4,7 +4,12 @@ import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.codec.Will;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.infinispan.Cache;
 import org.slf4j.Logger;
@@ -27,6 +32,9 @@ public final class ReplicatedWills implements Wills {
   private final Ticker ticker;
   private final String incarnation;
   private final AtomicLong connections = new AtomicLong();
+
+  /** Removals on their way, so that a closing node lets them finish (see {@link #drain}). */
+  private final Set<CompletableFuture<?>> removing = ConcurrentHashMap.newKeySet();
 
   public ReplicatedWills(Cache<String, String> cache, String self, Ticker ticker) {
     this.cache = cache;
@@ -84,6 +92,25 @@ public final class ReplicatedWills implements Wills {
     return k;
   }
 
+  /**
+   * Waits (bounded) for the removals under way: a node shutting down publishes its clients'
+   * immediate wills itself, and the survivors must not find them in the cache and publish them
+   * again.
+   */
+  public void drain(long timeoutMillis) {
+    try {
+      CompletableFuture.allOf(removing.toArray(new CompletableFuture<?>[0]))
+          .get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn(
+          "Cluster: {} will(s) not yet dropped from the wills cache at shutdown; the other nodes"
+              + " may publish them again",
+          removing.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** One connection's will in the cache (value null: it had none and removed an earlier one). */
   private final class Kept implements Pending {
     final String clientId;
@@ -114,6 +141,8 @@ public final class ReplicatedWills implements Wills {
         return;
       }
       // Only this connection's entry: a newer connection's will stays.
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      removing.add(done);
       held.thenRun(
           () ->
               cache
@@ -124,6 +153,8 @@ public final class ReplicatedWills implements Wills {
                           LOG.debug(
                               "Cluster: could not drop the will of {}: {}", clientId, e.toString());
                         }
+                        removing.remove(done);
+                        done.complete(null);
                       }));
     }
   }
