@@ -184,9 +184,14 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
 
   @Override
   public Wills wills(Wills local) {
-    deadNodeWills = new DeadNodeWills(caches.getCache(WILLS), config.nodeName(), config.majority());
-    caches.addListener(deadNodeWills);
     replicatedWills = new ReplicatedWills(caches.getCache(WILLS), config.nodeName(), ticker);
+    deadNodeWills =
+        new DeadNodeWills(
+            caches.getCache(WILLS),
+            config.nodeName(),
+            config.majority(),
+            replicatedWills.incarnation());
+    caches.addListener(deadNodeWills);
     return replicatedWills;
   }
 

@@ -42,16 +42,29 @@ public final class DeadNodeWills {
 
   private volatile BrokerContext broker;
 
-  public DeadNodeWills(Cache<String, String> cache, String self, int majority) {
+  /** The stamp prefix of this node's own connections in this life ({@link ReplicatedWills}). */
+  private final String ownStamps;
+
+  public DeadNodeWills(Cache<String, String> cache, String self, int majority, String incarnation) {
     this.cache = cache;
     this.self = self;
     this.majority = majority;
+    this.ownStamps = incarnation + ".";
   }
 
-  /** The broker is together: look once at the view this node joined. */
+  /**
+   * The broker is together: look once at the view this node joined. Besides what the lowest node
+   * does, a node that restarted under its old name (before the others saw it go) takes care of the
+   * wills of its own former life: to the others its name never left the view.
+   */
   public void start(BrokerContext context, List<Address> view) {
     broker = context;
-    membersNow(names(view));
+    TreeSet<String> members = names(view);
+    if (members.size() >= majority && !self.equals(members.first())) {
+      EventLoop loop = context.loops().next();
+      loop.execute(() -> scan(Set.of(), loop, true));
+    }
+    membersNow(members);
   }
 
   @ViewChanged
@@ -72,10 +85,14 @@ public final class DeadNodeWills {
     }
     // Off Infinispan's notification thread; reading the replicated cache is local.
     EventLoop loop = b.loops().next();
-    loop.execute(() -> scan(members, loop));
+    loop.execute(() -> scan(members, loop, false));
   }
 
-  private void scan(Set<String> members, EventLoop loop) {
+  /**
+   * Schedules the wills of nodes not in {@code members}, and those of this node's former life; with
+   * {@code formerLifeOnly}, the latter only.
+   */
+  private void scan(Set<String> members, EventLoop loop, boolean formerLifeOnly) {
     List<Map.Entry<String, String>> entries = new ArrayList<>(cache.entrySet());
     for (Map.Entry<String, String> e : entries) {
       WillRecord r;
@@ -86,7 +103,9 @@ public final class DeadNodeWills {
             "Cluster: unreadable will of {} in the wills cache: {}", e.getKey(), ex.toString());
         continue;
       }
-      if (members.contains(r.node()) || !scheduled.add(r.stamp())) {
+      boolean formerLife = r.node().equals(self) && !r.stamp().startsWith(ownStamps);
+      boolean gone = formerLife || (!formerLifeOnly && !members.contains(r.node()));
+      if (!gone || !scheduled.add(r.stamp())) {
         continue;
       }
       String clientId = e.getKey();

@@ -44,6 +44,11 @@ public final class ReplicatedWills implements Wills {
     this.incarnation = self + "/" + Long.toString(System.currentTimeMillis(), 36);
   }
 
+  /** This node in this life: the prefix of its connections' stamps. */
+  public String incarnation() {
+    return incarnation;
+  }
+
   @Override
   public Pending connected(String clientId, Will will, long delaySeconds) {
     if (will == null) {
