@@ -157,6 +157,12 @@ class ClusterWillAndShareTest {
     Client c = connect("dev-c", node(3), will("wills/dev-c", "dev-c gone", 0));
     c.client.disconnect();
 
+    // On a live node: its connection drops (no DISCONNECT), it connects again on another node
+    // within its 3 s delay; node 2 must not publish the will when its timer runs out.
+    Client d = connect("dev-d", node(2), will("wills/dev-d", "dev-d gone", 3));
+    d.client.disconnectForcibly(0, 100, false);
+    connect("dev-d", node(1), null);
+
     int mark = node(1).mark();
     node(3).kill9();
     long killedAt = System.nanoTime();
