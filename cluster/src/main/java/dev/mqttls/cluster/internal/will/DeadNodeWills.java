@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
 import org.infinispan.notifications.Listener;
@@ -62,7 +63,7 @@ public final class DeadNodeWills {
     TreeSet<String> members = names(view);
     if (members.size() >= majority && !self.equals(members.first())) {
       EventLoop loop = context.loops().next();
-      loop.execute(() -> scan(Set.of(), loop, true));
+      ForkJoinPool.commonPool().execute(() -> scan(Set.of(), loop, true));
     }
     membersNow(members);
   }
@@ -83,9 +84,10 @@ public final class DeadNodeWills {
     if (b == null || members.size() < majority || !self.equals(members.first())) {
       return;
     }
-    // Off Infinispan's notification thread; reading the replicated cache is local.
+    // Off Infinispan's notification thread, and off the event loops: iterating the cache may wait
+    // for a state transfer. The timers and the publishing run on one loop.
     EventLoop loop = b.loops().next();
-    loop.execute(() -> scan(members, loop, false));
+    ForkJoinPool.commonPool().execute(() -> scan(members, loop, false));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.infinispan.Cache;
+import org.infinispan.context.Flag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ public final class ReplicatedWills implements Wills {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
 
   private final Cache<String, String> cache;
+
+  /** For writes whose previous value nobody reads: no value travels back. */
+  private final Cache<String, String> quiet;
+
   private final String self;
   private final Ticker ticker;
   private final String incarnation;
@@ -38,6 +43,7 @@ public final class ReplicatedWills implements Wills {
 
   public ReplicatedWills(Cache<String, String> cache, String self, Ticker ticker) {
     this.cache = cache;
+    this.quiet = cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
     this.self = self;
     this.ticker = ticker;
     // A node restarted under the same name must not make the stamps of its former life.
@@ -57,7 +63,7 @@ public final class ReplicatedWills implements Wills {
       }
       // A new connection of this client id, without a will: an earlier one's is never due.
       CompletableFuture<Void> removed = new CompletableFuture<>();
-      cache
+      quiet
           .removeAsync(clientId)
           .whenComplete(
               (old, e) -> {
@@ -80,7 +86,7 @@ public final class ReplicatedWills implements Wills {
     }
     CompletableFuture<Void> held = new CompletableFuture<>();
     Kept k = new Kept(clientId, value, held);
-    cache
+    quiet
         .putAsync(clientId, value)
         .whenComplete(
             (old, e) -> {
