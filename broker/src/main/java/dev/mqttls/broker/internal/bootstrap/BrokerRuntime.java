@@ -86,10 +86,12 @@ public final class BrokerRuntime {
     boolean epoll = Epoll.isAvailable();
     if (epoll) {
       bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
-      workerGroup = new EpollEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+      workerGroup =
+          new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqttls-io", true));
     } else {
       bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
-      workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+      workerGroup =
+          new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqttls-io", true));
     }
     try {
       this.context = assemble(config, access, journal, ticker, workerGroup, channels, extension);
