@@ -7,7 +7,10 @@ import dev.mqttls.codec.Publish;
 import dev.mqttls.codec.Qos;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,10 @@ import org.HdrHistogram.Histogram;
  * subscriber has received of its messages (end to end, not just acknowledged). If nothing arrives
  * for half a second with the window full (QoS 0 loss), the window is freed and the stall counted.
  *
+ * <p>A slow subscriber ({@code --subscriber-delay-us}) stops reading its socket (auto-read off)
+ * until its next message is due, instead of blocking its event loop: the broker sees a consumer
+ * that reads slowly, and the other connections on that loop are served as usual.
+ *
  * <p>Publisher and subscriber state is confined to each connection's event loop; only the
  * per-publisher delivery counts, which the closed loop needs across loops, are shared.
  */
@@ -43,6 +50,10 @@ final class FlowScenario {
   private static final int HEADER = BenchSettings.MIN_PAYLOAD;
   private static final int MAX_UNACKED = 65_000;
   private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  // a slow subscriber pauses reading only when this far ahead of its pace: fewer, longer pauses
+  private static final int SLOW_READ_BYTES = 4096;
+  private static final int SLOW_SOCKET_BUFFER = 64 * 1024;
+  private static final long PACE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final Connector connector;
   private final BenchSettings s;
@@ -68,7 +79,7 @@ final class FlowScenario {
     String filter = s.topicPerPublisher() ? topicBase + "/+" : topicBase;
     List<CompletableFuture<BenchConnection>> connecting = new ArrayList<>();
     for (int i = 0; i < subs.length; i++) {
-      subs[i] = new Sub();
+      subs[i] = new Sub(s.slowSubscriber(i));
       connecting.add(
           connector.connect(connector.clientId("s", i), i, true, Optional.empty(), subs[i]));
     }
@@ -77,6 +88,14 @@ final class FlowScenario {
     List<CompletableFuture<Void>> subscribing = new ArrayList<>();
     for (int i = 0; i < subs.length; i++) {
       subs[i].conn = subConns.get(i);
+      if (s.slowSubscriber(i)) {
+        // Small reads, so that a slow subscriber reads a little often rather than a lot rarely;
+        // a small socket buffer, as a slow device has, so that the backlog waits in the broker
+        // (and its limits) rather than in a loopback buffer that Linux lets grow to 32 MiB.
+        ChannelConfig config = subs[i].conn.channel().config();
+        config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(SLOW_READ_BYTES));
+        config.setOption(ChannelOption.SO_RCVBUF, SLOW_SOCKET_BUFFER);
+      }
     }
     for (BenchConnection c : subConns) {
       subscribing.add(c.subscribe(filter, s.qos()));
@@ -212,6 +231,7 @@ final class FlowScenario {
         .count("subscribers", subs.length)
         .count("qos", s.qos().code())
         .count("payload_bytes", s.payloadSize())
+        .count("subscriber_delay_us", s.subscriberDelayMicros())
         .put("topics", s.topicPerPublisher() ? "one per publisher" : "one")
         .put("loop", s.rate() > 0 ? "open" : "closed")
         .count(s.rate() > 0 ? "rate_msgs_per_s" : "window", s.rate() > 0 ? s.rate() : s.window())
@@ -300,12 +320,15 @@ final class FlowScenario {
 
     private final BitSet[] seen = new BitSet[pubs.length];
     private final Histogram latency = new Histogram(3);
+    private final long delayNanos;
+    private long nextDueNanos;
     private long received;
     private long duplicates;
     private long foreign;
     BenchConnection conn;
 
-    Sub() {
+    Sub(boolean slow) {
+      delayNanos = slow ? TimeUnit.MICROSECONDS.toNanos(s.subscriberDelayMicros()) : 0;
       for (int i = 0; i < seen.length; i++) {
         seen[i] = new BitSet();
       }
@@ -336,6 +359,22 @@ final class FlowScenario {
       latency.recordValue(Math.max(1, (now - intended) / 1000));
       delivered.incrementAndGet(pub);
       pubs[pub].deliveredSome();
+      if (delayNanos > 0) {
+        pace(c.channel(), now);
+      }
+    }
+
+    /**
+     * Charges this message its delay; once ahead of its pace, stops reading the socket until the
+     * pace catches up. Messages already read are still handled, and the pause makes up for them.
+     */
+    private void pace(Channel ch, long now) {
+      nextDueNanos = Math.max(nextDueNanos, now) + delayNanos;
+      long ahead = nextDueNanos - now;
+      if (ahead > PACE_SLACK_NANOS && ch.config().isAutoRead()) {
+        ch.config().setAutoRead(false);
+        ch.eventLoop().schedule(() -> ch.config().setAutoRead(true), ahead, TimeUnit.NANOSECONDS);
+      }
     }
 
     Snapshot snapshot() {
