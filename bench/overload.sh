@@ -7,7 +7,8 @@
 #
 # Starts the broker itself (mutual TLS 1.3, a fresh `mqttls pki` CA in a temporary directory),
 # runs QoS 0 then QoS 1, stops the broker. Environment (defaults in brackets):
-#   RATE [50000]      open-loop publish rate, messages/s
+#   RATE [50000]      open-loop publish rate at QoS 0, messages/s
+#   RATE_QOS1 [20000] the same at QoS 1
 #   DELAY_US [100]    the slow subscriber takes one message per DELAY_US (100 µs: 10,000 msgs/s)
 #   DURATION [20]     seconds of load per QoS
 #   OTHER_RATE [200]  the other client's rate (mqttls bench latency, its own topic)
@@ -25,7 +26,8 @@ usage() {
 broker="$1"
 case "$broker" in ours | mosquitto) ;; *) usage ;; esac
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rate="${RATE:-50000}"
+rate0="${RATE:-50000}"
+rate1="${RATE_QOS1:-20000}"
 delay="${DELAY_US:-100}"
 duration="${DURATION:-20}"
 other_rate="${OTHER_RATE:-200}"
@@ -74,7 +76,7 @@ else
   echo "user root" >>"$conf"
   mosquitto -c "$conf" >"$work/broker.log" 2>&1 &
   bpid=$!
-  label="$(mosquitto -h 2>/dev/null | head -n 1 | sed 's/ is an.*//')"
+  label="$( (mosquitto -h 2>/dev/null || true) | head -n 1)" # -h exits non-zero
 fi
 for _ in $(seq 1 100); do
   if mosquitto_pub -h localhost -p "$port" "${tls[@]}" -t overload/ready -m 1 2>/dev/null; then break; fi
@@ -105,7 +107,7 @@ fig() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 max_col() { awk -v c="$1" -v from="$2" 'NR > from && $c != "-" && $c > m {m = $c} END {print m + 0}' "$work/samples.txt"; }
 
 echo "overload run against $label on 127.0.0.1:$port, mutual TLS 1.3; $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "load: 1 publisher open loop at $rate msgs/s -> 2 subscribers, one of them slow (one message per $delay us);"
+echo "load: 1 publisher open loop at $rate0 (QoS 0) or $rate1 (QoS 1) msgs/s -> 2 subscribers, one of them slow (one message per $delay us);"
 echo "      meanwhile another client: mqttls bench latency at $other_rate msgs/s on its own topic"
 # the other client alone first: its latency on this machine now, without the overload
 mq bench latency -L "mqtts://localhost:$port" --pki "$pki" --devices 4 --rate "$other_rate" \
@@ -114,6 +116,8 @@ o="$work/other-alone.txt"
 echo
 echo "other client alone (load average $(cut -d' ' -f1-3 /proc/loadavg)): $(fig sent "$o") sent, $(fig lost "$o") lost; latency p50 $(fig latency_p50_ms "$o") ms, p99 $(fig latency_p99_ms "$o") ms, max $(fig latency_max_ms "$o") ms"
 for qos in 0 1; do
+  rate=$rate0
+  [ "$qos" = 0 ] || rate=$rate1
   dropped0=$(sys publish/messages/dropped)
   from=$(wc -l <"$work/samples.txt")
   load0=$(cut -d' ' -f1-3 /proc/loadavg)
