@@ -73,7 +73,7 @@ if [ "$broker" = ours ]; then
   label="mqttls (-Xmx$xmx)"
 else
   # running as root, mosquitto would drop to its own user, which cannot read private/ (0600)
-  echo "user root" >>"$conf"
+  printf 'user root\nallow_anonymous true\n' >>"$conf" # mosquitto 2 refuses anonymous clients
   mosquitto -c "$conf" >"$work/broker.log" 2>&1 &
   bpid=$!
   label="$( (mosquitto -h 2>/dev/null || true) | head -n 1)" # -h exits non-zero
@@ -83,6 +83,8 @@ for _ in $(seq 1 100); do
   kill -0 "$bpid" 2>/dev/null || { echo "overload: the broker exited:" >&2; tail -n 20 "$work/broker.log" >&2; exit 1; }
   sleep 0.2
 done
+mosquitto_pub -h localhost -p "$port" "${tls[@]}" -t overload/ready -m 1 ||
+  { echo "overload: the broker does not take a client; its log:" >&2; tail -n 20 "$work/broker.log" >&2; exit 1; }
 
 # one line per second: seconds, RSS KiB, heap used KiB (ours: young + old, from jstat)
 (
@@ -136,7 +138,7 @@ for qos in 0 1; do
   o="$work/other-q$qos.txt"
   echo
   echo "QoS $qos  (load average before $load0, after $load1; other builds share this 2-core machine)"
-  echo "  publisher: asked $rate msgs/s, sent $(fig sent "$l") = $(fig publish_rate_msgs_per_s "$l") msgs/s; delivered $(fig delivered "$l") of $(fig expected_deliveries "$l"), lost $(fig lost "$l"); $([ "$qos" = 0 ] || echo "acknowledged never delivered $(fig acknowledged_never_delivered "$l"); ")connections dropped by the broker: $(fig connections_dropped_by_broker "$l")"
+  echo "  publisher: asked $rate msgs/s, sent $(fig sent "$l") = $(fig publish_rate_msgs_per_s "$l") msgs/s; delivered $(fig delivered "$l") of $(fig expected_deliveries "$l"), lost $(fig lost "$l") (the slow subscriber $(fig slow_subscribers_lost "$l"), the fast one $(fig other_subscribers_lost "$l")); $([ "$qos" = 0 ] || echo "acknowledged never delivered $(fig acknowledged_never_delivered "$l"); ")connections dropped by the broker: $(fig connections_dropped_by_broker "$l")"
   echo "  broker: publish/messages/dropped in \$SYS $dropped0 -> $dropped1; CPU $(fig broker_cpu_percent "$l") %"
   echo "  broker: max RSS $(($(max_col 2 "$from") / 1024)) MiB during the run$([ "$broker" = ours ] && echo "; max heap used $(($(max_col 3 "$from") / 1024)) MiB of -Xmx$xmx")"
   echo "  other client: $(fig sent "$o") sent, $(fig lost "$o") lost; latency p50 $(fig latency_p50_ms "$o") ms, p99 $(fig latency_p99_ms "$o") ms, max $(fig latency_max_ms "$o") ms"

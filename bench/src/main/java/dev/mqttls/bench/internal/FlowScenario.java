@@ -179,6 +179,8 @@ final class FlowScenario {
     long received = 0;
     long duplicates = 0;
     long distinct = 0;
+    long slowDistinct = 0;
+    int slowCount = 0;
     long foreign = 0;
     List<BitSet[]> seen = new ArrayList<>();
     for (Sub sub : subs) {
@@ -188,8 +190,14 @@ final class FlowScenario {
       duplicates += snap.duplicates();
       foreign += snap.foreign();
       seen.add(snap.seen());
+      long mine = 0;
       for (BitSet b : snap.seen()) {
-        distinct += b.cardinality();
+        mine += b.cardinality();
+      }
+      distinct += mine;
+      if (sub.delayNanos > 0) {
+        slowDistinct += mine;
+        slowCount++;
       }
     }
     long acked = 0;
@@ -242,6 +250,15 @@ final class FlowScenario {
         .count("lost", expected - distinct)
         .count("duplicates", duplicates)
         .count("received", received);
+    if (slowCount > 0) {
+      // what the slow subscribers cost the others: their share of the loss apart
+      long slowExpected = sent * slowCount;
+      long othersExpected = expected - slowExpected;
+      f.count("slow_subscribers_delivered", slowDistinct)
+          .count("slow_subscribers_lost", slowExpected - slowDistinct)
+          .count("other_subscribers_delivered", distinct - slowDistinct)
+          .count("other_subscribers_lost", othersExpected - (distinct - slowDistinct));
+    }
     f.count("connections_dropped_by_broker", dropped);
     if (firstDrop != null) {
       f.put("first_drop", firstDrop);
