@@ -135,9 +135,10 @@ class BenchAgainstOurBrokerTest {
     assertThat(r.number("subscriber_delay_us")).isEqualTo(5000.0);
     long sent = (long) r.number("sent");
     assertThat(sent).isPositive();
-    // the closed loop waits for the slow one (200 msgs/s); unpaced, 1 s would be thousands;
-    // slack: one 4 KiB read handled before the pause, and the window
-    assertThat((double) sent).isLessThanOrEqualTo(200 * r.number("seconds") + 50 + 50);
+    // The closed loop waits for the slow one (200 msgs/s); unpaced, 1 s would be thousands.
+    // Slack: one 4 KiB read (~40 messages) handled before a pause, and twice the window (the
+    // window counts deliveries averaged over both subscribers, and the fast one is never behind).
+    assertThat((double) sent).isLessThanOrEqualTo(200 * r.number("seconds") + 50 + 2 * 50);
     assertThat(r.number("delivered")).isEqualTo(sent * 2.0);
     assertThat(r.number("duplicates")).isZero();
     assertThat(r.number("connections_dropped_by_broker")).isZero();
