@@ -3,7 +3,7 @@
 # independent client on another topic measures its own latency. Samples the broker's RSS (and,
 # for ours, its heap) every second and prints a summary.
 #
-#   bench/overload.sh ours|mosquitto
+#   bench/overload.sh ours|mosquitto|hivemq
 #
 # Starts the broker itself (mutual TLS 1.3, a fresh `mqttls pki` CA in a temporary directory),
 # runs QoS 0 then QoS 1, stops the broker. Environment (defaults in brackets):
@@ -12,19 +12,20 @@
 #   DELAY_US [100]    the slow subscriber takes one message per DELAY_US (100 µs: 10,000 msgs/s)
 #   DURATION [20]     seconds of load per QoS
 #   OTHER_RATE [200]  the other client's rate (mqttls bench latency, its own topic)
-#   XMX [256m]        our broker's heap (MQTTLS_JAVA_OPTS="-Xmx..." for the mqttls launcher)
+#   XMX [256m]        our broker's heap (MQTTLS_JAVA_OPTS="-Xmx..." for the mqttls launcher),
+#                     and HiveMQ CE's (bench/hivemq/run-hivemq.sh, HIVEMQ_JAVA_OPTS)
 #   PORT [18870]      the broker's TLS port on 127.0.0.1
 #   JAR [cli/target/mqttls.jar]  copied first, so that a rebuild during the run cannot pull it away
 #   KEEP [unset]      keep the work directory (logs, samples) instead of removing it
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 ours|mosquitto" >&2
+  echo "usage: $0 ours|mosquitto|hivemq" >&2
   exit 2
 }
 [ $# -eq 1 ] || usage
 broker="$1"
-case "$broker" in ours | mosquitto) ;; *) usage ;; esac
+case "$broker" in ours | mosquitto | hivemq) ;; *) usage ;; esac
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rate0="${RATE:-50000}"
 rate1="${RATE_QOS1:-20000}"
@@ -43,6 +44,9 @@ cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
   if [ -n "$bpid" ]; then
     kill "$bpid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$bpid" 2>/dev/null || break; sleep 0.2; done
+    # a JVM out of heap may not run its SIGTERM handler
+    kill -9 "$bpid" 2>/dev/null || true
     wait "$bpid" 2>/dev/null || true
   fi
   if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "overload: kept $work" >&2; fi
@@ -71,6 +75,11 @@ if [ "$broker" = ours ]; then
   java "-Xmx$xmx" -jar "$work/mqttls.jar" broker -c "$conf" >"$work/broker.log" 2>&1 &
   bpid=$!
   label="mqttls (-Xmx$xmx)"
+elif [ "$broker" = hivemq ]; then
+  HIVEMQ_HOME="$work/hivemq" HIVEMQ_JAVA_OPTS="-Xmx$xmx" \
+    "$here/bench/hivemq/run-hivemq.sh" "$port" "$pki" >"$work/broker.log" 2>&1 &
+  bpid=$! # run-hivemq.sh execs the JVM: the same PID
+  label="HiveMQ CE ${HIVEMQ_VERSION:-2025.5} (-Xmx$xmx)"
 else
   # running as root, mosquitto would drop to its own user, which cannot read private/ (0600)
   printf 'user root\nallow_anonymous true\n' >>"$conf" # mosquitto 2 refuses anonymous clients
@@ -78,7 +87,7 @@ else
   bpid=$!
   label="$( (mosquitto -h 2>/dev/null || true) | head -n 1)" # -h exits non-zero
 fi
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do # HiveMQ: Maven resolves its class path first
   if mosquitto_pub -h localhost -p "$port" "${tls[@]}" -t overload/ready -m 1 2>/dev/null; then break; fi
   kill -0 "$bpid" 2>/dev/null || { echo "overload: the broker exited:" >&2; tail -n 20 "$work/broker.log" >&2; exit 1; }
   sleep 0.2
@@ -86,13 +95,13 @@ done
 mosquitto_pub -h localhost -p "$port" "${tls[@]}" -t overload/ready -m 1 ||
   { echo "overload: the broker does not take a client; its log:" >&2; tail -n 20 "$work/broker.log" >&2; exit 1; }
 
-# one line per second: seconds, RSS KiB, heap used KiB (ours: young + old, from jstat)
+# one line per second: seconds, RSS KiB, heap used KiB (JVMs: young + old, from jstat)
 (
   t=0
   while kill -0 "$bpid" 2>/dev/null; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$bpid/status" 2>/dev/null || echo 0)
     heap=-
-    if [ "$broker" = ours ]; then
+    if [ "$broker" != mosquitto ]; then
       heap=$(jstat -gc "$bpid" 2>/dev/null | awk 'NR == 2 {printf "%d", $3 + $4 + $6 + $8}' || echo -)
     fi
     echo "$t $rss ${heap:--}"
@@ -140,7 +149,7 @@ for qos in 0 1; do
   echo "QoS $qos  (load average before $load0, after $load1; other builds share this 2-core machine)"
   echo "  publisher: asked $rate msgs/s, sent $(fig sent "$l") = $(fig publish_rate_msgs_per_s "$l") msgs/s; delivered $(fig delivered "$l") of $(fig expected_deliveries "$l"), lost $(fig lost "$l") (the slow subscriber $(fig slow_subscribers_lost "$l"), the fast one $(fig other_subscribers_lost "$l")); $([ "$qos" = 0 ] || echo "acknowledged never delivered $(fig acknowledged_never_delivered "$l"); ")connections dropped by the broker: $(fig connections_dropped_by_broker "$l")"
   echo "  broker: publish/messages/dropped in \$SYS $dropped0 -> $dropped1; CPU $(fig broker_cpu_percent "$l") %"
-  echo "  broker: max RSS $(($(max_col 2 "$from") / 1024)) MiB during the run$([ "$broker" = ours ] && echo "; max heap used $(($(max_col 3 "$from") / 1024)) MiB of -Xmx$xmx")"
+  echo "  broker: max RSS $(($(max_col 2 "$from") / 1024)) MiB during the run$([ "$broker" != mosquitto ] && echo "; max heap used $(($(max_col 3 "$from") / 1024)) MiB of -Xmx$xmx")"
   echo "  other client: $(fig sent "$o") sent, $(fig lost "$o") lost; latency p50 $(fig latency_p50_ms "$o") ms, p99 $(fig latency_p99_ms "$o") ms, max $(fig latency_max_ms "$o") ms"
   grep -q '^  sent' "$l" || { echo "  load run failed:"; tail -n 3 "$l"; }
   grep -q '^  sent' "$o" || { echo "  other client failed:"; tail -n 3 "$o"; }
