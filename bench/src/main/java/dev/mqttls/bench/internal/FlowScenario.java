@@ -35,9 +35,11 @@ import org.HdrHistogram.Histogram;
  * measure latency without coordinated omission: in the open loop (a rate) the intended time is the
  * schedule's, and a message held back by a stalled broker is sent late but stamped on time.
  *
- * <p>In the closed loop a publisher may be at most {@code window} messages ahead of what every
- * subscriber has received of its messages (end to end, not just acknowledged). If nothing arrives
- * for half a second with the window full (QoS 0 loss), the window is freed and the stall counted.
+ * <p>In the closed loop a publisher may be at most {@code window} messages ahead of what the
+ * subscribers have received of its messages on average (end to end, not just acknowledged; one
+ * shared count per publisher keeps the hot path cheap, so with subscribers of unequal speed the
+ * slowest may be up to S × window behind). If nothing arrives for half a second with the window
+ * full (QoS 0 loss), the window is freed and the stall counted.
  *
  * <p>A slow subscriber ({@code --subscriber-delay-us}) stops reading its socket (auto-read off)
  * until its next message is due, instead of blocking its event loop: the broker sees a consumer
