@@ -22,6 +22,7 @@ import dev.mqttls.broker.internal.session.LocalSessionRegistry;
 import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.internal.view.BrokerView;
 import dev.mqttls.broker.spi.BrokerExtension;
@@ -170,7 +171,8 @@ public final class BrokerRuntime {
             journal,
             new ConnectionCounter(ticker),
             metrics,
-            new BrokerView(sessions, ticker));
+            new BrokerView(sessions, ticker),
+            ext.wills(Wills.LOCAL));
     ext.assembled(context);
     return context;
   }
