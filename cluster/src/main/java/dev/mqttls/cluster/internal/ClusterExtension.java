@@ -20,6 +20,8 @@ import dev.mqttls.cluster.internal.routing.Forwarder;
 import dev.mqttls.cluster.internal.routing.ReplicatedRetainedStore;
 import dev.mqttls.cluster.internal.routing.RouteTable;
 import dev.mqttls.cluster.internal.session.ClusterSessionRegistry;
+import dev.mqttls.cluster.internal.session.ReplicatedJournal;
+import dev.mqttls.cluster.internal.session.SessionCache;
 import dev.mqttls.cluster.internal.transport.NodeStack;
 import dev.mqttls.cluster.internal.transport.NodeTls;
 import dev.mqttls.cluster.internal.transport.PreparedChannel;
@@ -58,6 +60,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   static final String ROUTES = "mqttls-routes";
   static final String RETAINED = "mqttls-retained";
   static final String OWNERS = "mqttls-client-owners";
+  static final String SESSIONS = "mqttls-sessions";
 
   private final ClusterConfig config;
   private final Ticker ticker = Ticker.system();
@@ -68,6 +71,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private RouteTable routes;
   private ClusterJournal journal;
   private ClusterSessionRegistry sessions;
+  private ReplicatedJournal replicated;
   private LocalRouter localRouter;
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
@@ -109,6 +113,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
                             for (String n : gone) {
                               routes.purge(n);
                             }
+                            if (sessions != null) {
+                              sessions.nodesLeft(gone);
+                            }
                           }),
               () -> {
                 // Off the view listener's thread: these are cluster-wide writes.
@@ -130,6 +137,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.defineConfiguration(ROUTES, repl.build());
       caches.defineConfiguration(RETAINED, repl.build());
       caches.defineConfiguration(OWNERS, repl.build());
+      caches.defineConfiguration(SESSIONS, SessionCache.configuration(config.backups()));
       caches.start();
       caches.addListener(membership);
       membership.initial(caches.getMembers());
@@ -146,7 +154,10 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
               + rootMessage(e),
           e);
     }
-    journal = new ClusterJournal(local);
+    replicated =
+        new ReplicatedJournal(
+            local, caches.getCache(SESSIONS), ticker, config.nodeName(), config.backups() + 1);
+    journal = new ClusterJournal(replicated);
     return journal;
   }
 
@@ -161,7 +172,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public SessionRegistry sessions(LocalSessionRegistry local) {
     Cache<String, String> owners = caches.getCache(OWNERS);
-    sessions = new ClusterSessionRegistry(local, owners, config.nodeName(), forwarder, membership);
+    sessions =
+        new ClusterSessionRegistry(
+            local, owners, config.nodeName(), forwarder, membership, replicated);
     return sessions;
   }
 
@@ -178,6 +191,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
+    sessions.start(context.loops(), context.access());
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
   }
@@ -215,7 +229,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void takenOver(String node, String clientId) {
     LOG.info("Cluster: client {} taken over by {}", clientId, node);
-    sessions.takenOver(clientId);
+    sessions.takenOver(clientId).whenComplete((x, e) -> forwarder.handedOver(node, clientId));
   }
 
   // ---- status

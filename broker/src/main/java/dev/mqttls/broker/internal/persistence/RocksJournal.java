@@ -314,7 +314,7 @@ public final class RocksJournal implements Journal {
     return loaded.sessions();
   }
 
-  private static void writeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)
+  static void writeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)
       throws IOException {
     byte[] form = m.storedForm();
     if (form == null) {

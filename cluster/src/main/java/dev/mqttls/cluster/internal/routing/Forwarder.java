@@ -36,6 +36,9 @@ public final class Forwarder implements Receiver, AutoCloseable {
   /** How long a node may take to confirm a forwarded QoS 1/2 message before it counts as lost. */
   static final long ACK_TIMEOUT_MS = 10_000;
 
+  /** How long a takeover waits for the previous node to hand the session over. */
+  static final long HANDOVER_TIMEOUT_MS = 5_000;
+
   /** What this node does with what other nodes send it. */
   public interface Inbound {
     /** A PUBLISH frame from {@code node}; call {@code routed} once it is handed to subscribers. */
@@ -57,6 +60,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
+  private final Map<String, CompletableFuture<Boolean>> handovers = new ConcurrentHashMap<>();
 
   public Forwarder(JChannel main, Inbound inbound) throws Exception {
     this.inbound = inbound;
@@ -108,11 +112,34 @@ public final class Forwarder implements Receiver, AutoCloseable {
     return p.done;
   }
 
-  /** Tells {@code node} that this node took {@code clientId} over. */
-  public void takeover(String node, String clientId) {
+  /**
+   * Tells {@code node} that this node took {@code clientId} over. Completes true when it answers
+   * that it has handed the session over (or has left the cluster), false after {@link
+   * #HANDOVER_TIMEOUT_MS}.
+   */
+  public CompletableFuture<Boolean> takeover(String node, String clientId) {
+    Address a = members.get(node);
+    if (a == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    String key = node + '\0' + clientId;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    CompletableFuture<Boolean> earlier = handovers.put(key, done);
+    if (earlier != null) {
+      // One answer serves both: the node hands over once per TAKEOVER, in order.
+      done.whenComplete((ok, e) -> earlier.complete(ok));
+    }
+    done.completeOnTimeout(false, HANDOVER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .whenComplete((ok, e) -> handovers.remove(key, done));
+    sendTo(a, Frame.takeover(clientId));
+    return done;
+  }
+
+  /** Answers {@code node}'s TAKEOVER: the session of {@code clientId} is handed over. */
+  public void handedOver(String node, String clientId) {
     Address a = members.get(node);
     if (a != null) {
-      sendTo(a, Frame.takeover(clientId));
+      sendTo(a, Frame.handedOver(clientId));
     }
   }
 
@@ -169,6 +196,12 @@ public final class Forwarder implements Receiver, AutoCloseable {
         }
       }
       case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
+      case Frame.HANDED_OVER -> {
+        CompletableFuture<Boolean> f = handovers.remove(from + '\0' + Frame.clientId(b, off));
+        if (f != null) {
+          f.complete(true);
+        }
+      }
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
   }
@@ -183,6 +216,13 @@ public final class Forwarder implements Receiver, AutoCloseable {
       m.put(name(a), a);
     }
     members = Map.copyOf(m);
+    // A node that left hands nothing over any more: the session cache holds what it wrote.
+    handovers.forEach(
+        (key, f) -> {
+          if (!m.containsKey(key.substring(0, key.indexOf('\0')))) {
+            f.complete(true);
+          }
+        });
     // What waited for a node that left: that node and its subscribers' copies are gone with it.
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
