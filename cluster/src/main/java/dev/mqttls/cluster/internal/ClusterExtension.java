@@ -20,6 +20,7 @@ import dev.mqttls.cluster.internal.routing.Forwarder;
 import dev.mqttls.cluster.internal.routing.ReplicatedRetainedStore;
 import dev.mqttls.cluster.internal.routing.RouteTable;
 import dev.mqttls.cluster.internal.session.ClusterSessionRegistry;
+import dev.mqttls.cluster.internal.session.PersistentNodes;
 import dev.mqttls.cluster.internal.session.ReplicatedJournal;
 import dev.mqttls.cluster.internal.session.SessionCache;
 import dev.mqttls.cluster.internal.transport.NodeStack;
@@ -72,6 +73,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private ClusterJournal journal;
   private ClusterSessionRegistry sessions;
   private ReplicatedJournal replicated;
+  private PersistentNodes persistentNodes;
   private LocalRouter localRouter;
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
@@ -110,11 +112,12 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
                   java.util.concurrent.ForkJoinPool.commonPool()
                       .execute(
                           () -> {
-                            for (String n : gone) {
-                              routes.purge(n);
-                            }
-                            if (sessions != null) {
-                              sessions.nodesLeft(gone);
+                            if (sessions != null && routes != null) {
+                              // The heir of each adopts its sessions, then purges its filters.
+                              sessions.nodesLeft(
+                                  gone, routes.filtersPerNode().keySet(), routes::purge);
+                            } else if (routes != null) {
+                              gone.forEach(routes::purge);
                             }
                           }),
               () -> {
@@ -141,7 +144,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.start();
       caches.addListener(membership);
       membership.initial(caches.getMembers());
-      forwarder = new Forwarder(channel, this);
+      persistentNodes = new PersistentNodes(caches.getCache(OWNERS), config.nodeName());
+      forwarder = new Forwarder(channel, this, persistentNodes);
     } catch (BrokerStartException e) {
       throw e;
     } catch (Exception e) {
@@ -156,7 +160,12 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     }
     replicated =
         new ReplicatedJournal(
-            local, caches.getCache(SESSIONS), ticker, config.nodeName(), config.backups() + 1);
+            local,
+            caches.getCache(SESSIONS),
+            persistentNodes,
+            ticker,
+            config.nodeName(),
+            config.backups() + 1);
     journal = new ClusterJournal(replicated);
     return journal;
   }
@@ -185,7 +194,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     routes.start();
     tree.listener(routes);
     localRouter = local;
-    return new ClusterRouter(local, routes, forwarder);
+    return new ClusterRouter(local, routes, forwarder, persistentNodes);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -50,6 +51,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
 
   private final ForkChannel fork;
   private final Inbound inbound;
+  private final Predicate<String> holdsSessions;
   private final AtomicLong seqs = new AtomicLong();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
@@ -62,8 +64,15 @@ public final class Forwarder implements Receiver, AutoCloseable {
   private volatile Map<String, Address> members = Map.of();
   private final Map<String, CompletableFuture<Boolean>> handovers = new ConcurrentHashMap<>();
 
-  public Forwarder(JChannel main, Inbound inbound) throws Exception {
+  /**
+   * @param holdsSessions whether a node has held persistent sessions: a frame it did not confirm
+   *     before it died is then refused to the publisher (its sessions live on elsewhere and need
+   *     the message resent), not taken as safe
+   */
+  public Forwarder(JChannel main, Inbound inbound, Predicate<String> holdsSessions)
+      throws Exception {
     this.inbound = inbound;
+    this.holdsSessions = holdsSessions;
     this.fork = new ForkChannel(main, "mqttls", "routes");
     fork.setReceiver(this);
     fork.connect("mqttls");
@@ -223,11 +232,19 @@ public final class Forwarder implements Receiver, AutoCloseable {
             f.complete(true);
           }
         });
-    // What waited for a node that left: that node and its subscribers' copies are gone with it.
+    // What waited for a node that left: that node and its clean sessions are gone with it; its
+    // persistent sessions live on (adopted by a survivor), so the publisher must send it again.
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
+      boolean resend = false;
       synchronized (p) {
+        for (String n : p.waiting) {
+          resend |= !m.containsKey(n) && holdsSessions.test(n);
+        }
         p.waiting.retainAll(m.keySet());
+      }
+      if (resend) {
+        p.done.complete(false);
       }
       p.check();
       if (p.done.isDone()) {

@@ -16,9 +16,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.slf4j.Logger;
@@ -30,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * the previous owner, which closes its connection (Session Taken Over), ends its copy of the
  * session and answers once its writes for it have reached the session cache; this node then reads
  * the persistent session from that cache ({@link ReplicatedJournal}) and continues it, before the
- * CONNACK. When a node leaves the view, the sessions it owned are adopted by the survivors (each
- * client id by one of them, chosen by hash) as offline sessions, so that messages are queued for
- * them again. A node cut off from the majority takes no claims.
+ * CONNACK. When a node leaves the view, the sessions it owned are adopted by one survivor (its
+ * heir) as offline sessions, so that messages are queued for them again. A node cut off from the
+ * majority takes no claims.
  */
 public final class ClusterSessionRegistry implements SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
@@ -135,48 +137,65 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   }
 
   /**
-   * {@code gone} left the view: the persistent sessions they owned are adopted here when this node
-   * is the one chosen for the client id (by hash over the surviving nodes), so that every such
-   * session lives on exactly one survivor. Call off the view listener's thread.
+   * Nodes left the view: each one that still has filters in the route table, or is in {@code gone},
+   * is settled by its heir (one survivor, chosen by hash over the surviving nodes, so that every
+   * session lives on exactly one): the heir adopts the persistent sessions that node owned as
+   * offline sessions here (their filters go into the route table for this node), and only then
+   * drops that node's filters with {@code purge}, so that a message is never without a route to
+   * them. A node on the minority side adopts nothing (the majority may still hold them). Call off
+   * the view listener's thread.
    */
-  public void nodesLeft(Set<String> gone) {
-    if (loops == null) {
-      return;
-    }
+  public void nodesLeft(Set<String> gone, Set<String> routed, Consumer<String> purge) {
     List<String> alive = new ArrayList<>(membership.members());
-    if (alive.isEmpty()) {
-      return;
-    }
-    List<Map.Entry<String, String>> orphans = new ArrayList<>();
-    for (Map.Entry<String, String> e :
-        owners.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
-      if (gone.contains(e.getValue())
-          && alive.get(Math.floorMod(e.getKey().hashCode(), alive.size())).equals(self)) {
-        orphans.add(Map.entry(e.getKey(), e.getValue()));
+    Set<String> departed = new TreeSet<>(gone);
+    for (String n : routed) {
+      if (!alive.contains(n)) {
+        departed.add(n);
       }
     }
-    for (Map.Entry<String, String> o : orphans) {
-      String clientId = o.getKey();
-      // Conditional: a client that meanwhile connected to some node has its owner there.
-      if (!owners.replace(clientId, o.getValue(), self)) {
+    if (alive.isEmpty() || departed.isEmpty()) {
+      return;
+    }
+    for (String node : departed) {
+      if (!alive.get(Math.floorMod(node.hashCode(), alive.size())).equals(self)) {
         continue;
       }
-      EventExecutor loop = loops.next();
-      read(clientId, 1)
-          .thenAcceptAsync(
-              stored -> {
-                if (stored != null && adopt(stored, loop)) {
-                  LOG.info(
-                      "Cluster: adopted the session of client {} from {} (left): {}"
-                          + " subscription(s), {} message(s)",
-                      clientId,
-                      o.getValue(),
-                      stored.record().subscriptions().size(),
-                      stored.messages().size());
-                }
-              },
-              loop);
+      if (loops == null || membership.minority()) {
+        purge.accept(node);
+        continue;
+      }
+      List<CompletableFuture<Void>> adoptions = new ArrayList<>();
+      for (Map.Entry<String, String> e :
+          owners.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
+        String clientId = e.getKey();
+        // Conditional: a client that meanwhile connected to some node has its owner there.
+        if (node.equals(e.getValue())
+            && !PersistentNodes.isMarker(clientId)
+            && owners.replace(clientId, node, self)) {
+          adoptions.add(adoptOrphan(clientId, node));
+        }
+      }
+      CompletableFuture.allOf(adoptions.toArray(new CompletableFuture<?>[0]))
+          .whenCompleteAsync((x, e) -> purge.accept(node));
     }
+  }
+
+  private CompletableFuture<Void> adoptOrphan(String clientId, String node) {
+    EventExecutor loop = loops.next();
+    return read(clientId, 1)
+        .thenAcceptAsync(
+            stored -> {
+              if (stored != null && adopt(stored, loop)) {
+                LOG.info(
+                    "Cluster: adopted the session of client {} from {} (left): {}"
+                        + " subscription(s), {} message(s)",
+                    clientId,
+                    node,
+                    stored.record().subscriptions().size(),
+                    stored.messages().size());
+              }
+            },
+            loop);
   }
 
   /** On {@code loop}. */

@@ -75,6 +75,7 @@ public final class ReplicatedJournal implements Journal {
 
   private final Journal local;
   private final Cache<String, byte[]> cache;
+  private final PersistentNodes persistentNodes;
   private final Ticker ticker;
   private final int copies;
   private final long tag;
@@ -103,9 +104,15 @@ public final class ReplicatedJournal implements Journal {
    * @param copies how many nodes hold each session ({@code cluster_backups} + 1), for the log
    */
   public ReplicatedJournal(
-      Journal local, Cache<String, byte[]> cache, Ticker ticker, String node, int copies) {
+      Journal local,
+      Cache<String, byte[]> cache,
+      PersistentNodes persistentNodes,
+      Ticker ticker,
+      String node,
+      int copies) {
     this.local = local;
     this.cache = cache;
+    this.persistentNodes = persistentNodes;
     this.ticker = ticker;
     this.copies = copies;
     this.tag = Math.floorMod(node.hashCode(), 1024);
@@ -141,6 +148,7 @@ public final class ReplicatedJournal implements Journal {
       return;
     }
     byte[] value = JournalCodec.session(r);
+    persistentNodes.markSelf();
     CompletableFuture<Void> f = chain(id, () -> cache.putAsync(key(id, SESSION), value));
     try {
       // Rare (CONNECT, SUBSCRIBE, disconnect) and acknowledged right after: wait here.
