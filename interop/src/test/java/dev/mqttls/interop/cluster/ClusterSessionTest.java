@@ -91,6 +91,11 @@ class ClusterSessionTest {
     }
     for (NodeProcess n : nodes) {
       n.close();
+      // What moved where, for the report.
+      n.read()
+          .lines()
+          .filter(l -> l.contains("continues here") || l.contains("adopted the session"))
+          .forEach(l -> System.out.println(n.name + ": " + l));
     }
   }
 

@@ -185,6 +185,11 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     return read(clientId, 1)
         .thenAcceptAsync(
             stored -> {
+              if (stored != null && !self.equals(owners.get(clientId))) {
+                // The client connected to another node meanwhile, which read the session itself.
+                stored.messages().forEach(m -> m.message().release());
+                return;
+              }
               if (stored != null && adopt(stored, loop)) {
                 LOG.info(
                     "Cluster: adopted the session of client {} from {} (left): {}"
