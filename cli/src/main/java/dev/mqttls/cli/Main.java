@@ -28,9 +28,16 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Netty samples buffers and TLS engines for leak reports by recording stack traces: a
+    // development aid that costs every connection; tests keep it, the installed command does not.
+    if (System.getProperty(LEAK_DETECTION) == null) {
+      System.setProperty(LEAK_DETECTION, "disabled");
+    }
     System.exit(run(args));
   }
 
