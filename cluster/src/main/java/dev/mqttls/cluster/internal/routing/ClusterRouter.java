@@ -47,9 +47,10 @@ public final class ClusterRouter implements Router {
     }
     Set<String> nodes = routes.nodesMatching(topic);
     boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
-    if (confirm && !nodes.isEmpty() && awaitsHeir(nodes)) {
+    if (confirm && m.originGate() != null && !nodes.isEmpty() && awaitsHeir(nodes)) {
       // A node that died with persistent sessions matches, and its heir has not adopted them yet:
-      // routed nowhere and refused, so the publisher sends it again (to the heir, by then).
+      // routed nowhere and refused, so the client sends it again (to the heir, by then). A will
+      // (no client to resend it) is routed as it can be.
       FORWARDED.set(REFUSED);
       return 0;
     }

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * an incoming QoS 2 id) is collected per thread and awaited by {@link #whenDurable} and {@code
  * ClusterJournal}: a PUBACK/PUBREC goes out only when the cache's owners (this one and {@code
  * cluster_backups} others, as many as are up) hold it. A session record (CONNACK, SUBACK) is
- * awaited where it is written, at most {@link #WRITE_TIMEOUT_MS}.
+ * awaited where it is written, at most {@link #WRITE_TIMEOUT_MS}, and so are the packet id of an
+ * outgoing QoS 2 message and its release (PUBREC came), before the PUBLISH or PUBREL leaves.
  *
  * <p>Message sequence numbers are made unique cluster-wide and ordered in time (microseconds, with
  * this node's tag in the low bits), because a session carries messages numbered by several nodes
@@ -81,6 +82,7 @@ public final class ReplicatedJournal implements Journal {
   private final long tag;
   private final AtomicLong lastMicros = new AtomicLong();
   private final Map<Long, Long> localSeqs = new ConcurrentHashMap<>();
+  private final Set<Long> qos2 = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
   private final AtomicLong failed = new AtomicLong();
@@ -149,16 +151,24 @@ public final class ReplicatedJournal implements Journal {
     }
     byte[] value = JournalCodec.session(r);
     persistentNodes.markSelf();
-    CompletableFuture<Void> f = chain(id, () -> cache.putAsync(key(id, SESSION), value));
+    // Rare (CONNECT, SUBSCRIBE, disconnect) and acknowledged right after: wait here.
+    if (!await(
+        chain(id, () -> cache.putAsync(key(id, SESSION), value)), "session record of " + id)) {
+      failedHere.get()[0]++;
+    }
+  }
+
+  /** Waits (on the caller's thread) for {@code f}, at most {@link #WRITE_TIMEOUT_MS}. */
+  private boolean await(CompletableFuture<Void> f, String what) {
     try {
-      // Rare (CONNECT, SUBSCRIBE, disconnect) and acknowledged right after: wait here.
       f.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failedHere.get()[0]++;
+      return false;
     } catch (ExecutionException | TimeoutException e) {
-      failedHere.get()[0]++;
-      warn("session record of " + id, e);
+      warn(what, e);
+      return false;
     }
   }
 
@@ -184,6 +194,9 @@ public final class ReplicatedJournal implements Journal {
     if (localSeq != 0) {
       localSeqs.put(seq, localSeq);
     }
+    if (qos == 2) {
+      qos2.add(seq);
+    }
     if (!handedOver.contains(clientId)) {
       // Encoded now: the caller releases the message when this returns.
       byte[] value =
@@ -201,12 +214,19 @@ public final class ReplicatedJournal implements Journal {
     }
     if (!handedOver.contains(clientId)) {
       byte[] value = {(byte) (packetId >> 8), (byte) packetId};
-      chain(clientId, () -> cache.putAsync(key(clientId, PACKET_ID, seq), value));
+      CompletableFuture<Void> f =
+          chain(clientId, () -> cache.putAsync(key(clientId, PACKET_ID, seq), value));
+      if (qos2.contains(seq)) {
+        // Before the PUBLISH leaves: after a failover it must go out again with this id, or
+        // the client would take it for a new message.
+        await(f, "packet id of client " + clientId);
+      }
     }
   }
 
   @Override
   public void removeMessage(String clientId, long seq) {
+    qos2.remove(seq);
     Long l = localSeqs.remove(seq);
     if (l != null) {
       local.removeMessage(clientId, l);
@@ -223,19 +243,24 @@ public final class ReplicatedJournal implements Journal {
 
   @Override
   public void messageReceived(String clientId, long seq, int packetId) {
+    qos2.remove(seq);
     Long l = localSeqs.remove(seq);
     if (l != null) {
       // Otherwise the message came with the session from another node: only the cache has it.
       local.messageReceived(clientId, l, packetId);
     }
     if (!handedOver.contains(clientId)) {
-      chain(
-          clientId,
-          () ->
-              cache
-                  .putAsync(key(clientId, PUBREL, packetId), PRESENT)
-                  .thenCompose(x -> cache.removeAsync(key(clientId, MESSAGE, seq)))
-                  .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq))));
+      // Awaited before the PUBREL leaves: after a failover the client must get the PUBREL again,
+      // not the PUBLISH, which it would take for a new message once it has completed this id.
+      await(
+          chain(
+              clientId,
+              () ->
+                  cache
+                      .putAsync(key(clientId, PUBREL, packetId), PRESENT)
+                      .thenCompose(x -> cache.removeAsync(key(clientId, MESSAGE, seq)))
+                      .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq)))),
+          "released id of client " + clientId);
     }
   }
 
@@ -339,6 +364,9 @@ public final class ReplicatedJournal implements Journal {
                   seq, e.getValue(), packetIds.getOrDefault(seq, 0), decoder, nowMillis, nowNanos);
           if (m != null) {
             out.add(m);
+            if (m.qos() == 2) {
+              qos2.add(seq);
+            }
           }
         } catch (IOException | RuntimeException ex) {
           LOG.warn("Cluster: unreadable message of client {}: {}", clientId, ex.toString());
@@ -381,6 +409,9 @@ public final class ReplicatedJournal implements Journal {
       for (StoredMessage m : ss.messages()) {
         long seq = nextSeq();
         localSeqs.put(seq, m.seq());
+        if (m.qos() == 2) {
+          qos2.add(seq);
+        }
         renumbered.add(
             new StoredMessage(seq, m.message(), m.qos(), m.retain(), m.ids(), m.packetId()));
         cache.put(
