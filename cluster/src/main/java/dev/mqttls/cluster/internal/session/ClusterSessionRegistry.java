@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterSessionRegistry implements SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
-  private static final int READ_ATTEMPTS = 5;
+  private static final int READ_ATTEMPTS = 2;
 
   private final LocalSessionRegistry local;
   private final Cache<String, String> owners;

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.infinispan.Cache;
+import org.infinispan.distribution.DistributionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,9 @@ public final class ReplicatedJournal implements Journal {
 
   /** How long a session record write may take before the CONNACK/SUBACK counts it failed. */
   static final long WRITE_TIMEOUT_MS = 5_000;
+
+  /** How long a session read waits for the cache to settle after a view change. */
+  static final long SETTLE_TIMEOUT_MS = 15_000;
 
   private static final byte[] PRESENT = {1};
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -316,9 +320,42 @@ public final class ReplicatedJournal implements Journal {
    * the cache holds none (a clean session, an ended one). The caller owns the messages.
    */
   public CompletableFuture<StoredSession> read(String clientId) {
-    return flushed(clientId)
-        .thenApplyAsync(
-            x -> parse(clientId, cache.getAdvancedCache().getGroup(clientId)), blocking);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MS);
+    return flushed(clientId).thenCompose(x -> readSettled(clientId, deadline));
+  }
+
+  /**
+   * One group read once the cache has settled: while owners move after a view change a group read
+   * can come back without entries the cache holds (seen: a session read as none right after a
+   * kill), so it waits for the rebalance to end and checks the group against a plain read of the
+   * record, which Infinispan routes to its owners whatever the topology.
+   */
+  private CompletableFuture<StoredSession> readSettled(String clientId, long deadline) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              DistributionManager dm = cache.getAdvancedCache().getDistributionManager();
+              if (dm != null && dm.isRehashInProgress()) {
+                return null;
+              }
+              boolean recorded = cache.get(key(clientId, SESSION)) != null;
+              Map<String, byte[]> group = cache.getAdvancedCache().getGroup(clientId);
+              return recorded == group.containsKey(key(clientId, SESSION)) ? group : null;
+            },
+            blocking)
+        .thenCompose(
+            group -> {
+              if (group != null) {
+                return CompletableFuture.completedFuture(parse(clientId, group));
+              }
+              if (System.nanoTime() > deadline) {
+                return CompletableFuture.failedFuture(
+                    new IllegalStateException("the session cache did not settle"));
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, blocking))
+                  .thenCompose(x -> readSettled(clientId, deadline));
+            });
   }
 
   private StoredSession parse(String clientId, Map<String, byte[]> group) {
