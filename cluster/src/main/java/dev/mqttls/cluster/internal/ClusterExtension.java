@@ -10,6 +10,7 @@ import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.session.LocalSessionRegistry;
 import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.spi.BrokerExtension;
 import dev.mqttls.cluster.ClusterConfig;
@@ -26,6 +27,8 @@ import dev.mqttls.cluster.internal.session.SessionCache;
 import dev.mqttls.cluster.internal.transport.NodeStack;
 import dev.mqttls.cluster.internal.transport.NodeTls;
 import dev.mqttls.cluster.internal.transport.PreparedChannel;
+import dev.mqttls.cluster.internal.will.DeadNodeWills;
+import dev.mqttls.cluster.internal.will.ReplicatedWills;
 import dev.mqttls.cluster.internal.wire.Frame;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.Publish;
@@ -62,6 +65,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   static final String RETAINED = "mqttls-retained";
   static final String OWNERS = "mqttls-client-owners";
   static final String SESSIONS = "mqttls-sessions";
+  static final String WILLS = "mqttls-wills";
 
   private final ClusterConfig config;
   private final Ticker ticker = Ticker.system();
@@ -78,6 +82,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sysTask;
+  private DeadNodeWills deadNodeWills;
+  private ReplicatedWills replicatedWills;
 
   public ClusterExtension(ClusterConfig config) {
     this.config = config;
@@ -141,6 +147,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.defineConfiguration(RETAINED, repl.build());
       caches.defineConfiguration(OWNERS, repl.build());
       caches.defineConfiguration(SESSIONS, SessionCache.configuration(config.backups()));
+      caches.defineConfiguration(WILLS, repl.build());
       caches.start();
       caches.addListener(membership);
       membership.initial(caches.getMembers());
@@ -198,9 +205,23 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   }
 
   @Override
+  public Wills wills(Wills local) {
+    replicatedWills = new ReplicatedWills(caches.getCache(WILLS), config.nodeName(), ticker);
+    deadNodeWills =
+        new DeadNodeWills(
+            caches.getCache(WILLS),
+            config.nodeName(),
+            config.majority(),
+            replicatedWills.incarnation());
+    caches.addListener(deadNodeWills);
+    return replicatedWills;
+  }
+
+  @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
     sessions.start(context.loops(), context.access());
+    deadNodeWills.start(context, caches.getMembers());
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
   }
@@ -208,7 +229,13 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   // ---- what other nodes send
 
   @Override
-  public void publish(String node, byte[] frame, int off, int len, Runnable routed) {
+  public void publish(
+      String node,
+      byte[] frame,
+      int off,
+      int len,
+      LocalRouter.ShareGroups groups,
+      Runnable routed) {
     EventLoopGroup l = loops;
     if (l == null) {
       // Not started yet: no acknowledgement, so the sender's publisher is not told it is safe.
@@ -227,7 +254,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
             return;
           }
           try {
-            localRouter.route(m);
+            localRouter.route(m, groups);
           } finally {
             m.release();
           }
@@ -306,6 +333,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   public void close() {
     if (sysTask != null) {
       sysTask.cancel(false);
+    }
+    if (replicatedWills != null) {
+      replicatedWills.drain(2_000);
     }
     if (forwarder != null) {
       forwarder.close();

@@ -1,5 +1,6 @@
 package dev.mqttls.cluster.internal.routing;
 
+import dev.mqttls.broker.internal.routing.LocalRouter;
 import dev.mqttls.cluster.internal.wire.Frame;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,8 +43,17 @@ public final class Forwarder implements Receiver, AutoCloseable {
 
   /** What this node does with what other nodes send it. */
   public interface Inbound {
-    /** A PUBLISH frame from {@code node}; call {@code routed} once it is handed to subscribers. */
-    void publish(String node, byte[] frame, int off, int len, Runnable routed);
+    /**
+     * A PUBLISH frame from {@code node}, for this node's ordinary subscriptions and the share
+     * groups {@code groups} serves; call {@code routed} once it is handed to subscribers.
+     */
+    void publish(
+        String node,
+        byte[] frame,
+        int off,
+        int len,
+        LocalRouter.ShareGroups groups,
+        Runnable routed);
 
     /** {@code node} took over {@code clientId}: close its connection here. */
     void takenOver(String node, String clientId);
@@ -92,15 +102,27 @@ public final class Forwarder implements Receiver, AutoCloseable {
    * #ACK_TIMEOUT_MS}.
    */
   public CompletableFuture<Boolean> send(Collection<String> nodes, byte[] frame, long seq) {
-    Map<String, Address> m = members;
-    java.util.List<Address> to = new java.util.ArrayList<>(nodes.size());
-    Pending p = seq == 0 ? null : new Pending(System.nanoTime());
+    Map<String, byte[]> frames = new HashMap<>();
     for (String node : nodes) {
-      Address a = m.get(node);
+      frames.put(node, frame);
+    }
+    return send(frames, seq);
+  }
+
+  /**
+   * As {@link #send(Collection, byte[], long)}, with a frame of its own for each node (a PUBLISH
+   * frame, or a {@link SharedFrame} around it, all with sequence number {@code seq}).
+   */
+  public CompletableFuture<Boolean> send(Map<String, byte[]> frames, long seq) {
+    Map<String, Address> m = members;
+    Map<Address, byte[]> to = new HashMap<>(frames.size() * 2);
+    Pending p = seq == 0 ? null : new Pending(System.nanoTime());
+    for (Map.Entry<String, byte[]> e : frames.entrySet()) {
+      Address a = m.get(e.getKey());
       if (a != null) {
-        to.add(a);
+        to.put(a, e.getValue());
         if (p != null) {
-          p.waiting.add(node);
+          p.waiting.add(e.getKey());
         }
       }
     }
@@ -108,8 +130,8 @@ public final class Forwarder implements Receiver, AutoCloseable {
       // Complete before the first send, so that no acknowledgement can find it missing.
       pending.put(seq, p);
     }
-    for (Address a : to) {
-      sendTo(a, frame);
+    for (Map.Entry<Address, byte[]> e : to.entrySet()) {
+      sendTo(e.getKey(), e.getValue());
     }
     if (p == null) {
       return null;
@@ -166,7 +188,8 @@ public final class Forwarder implements Receiver, AutoCloseable {
     BytesMessage msg = new BytesMessage(a, frame);
     // Sent at once, not held for a batch: a publisher's acknowledgement waits on it.
     msg.setFlag(Message.Flag.DONT_BUNDLE);
-    if (Frame.kind(frame, 0) != Frame.PUBLISH) {
+    byte kind = Frame.kind(frame, 0);
+    if (kind != Frame.PUBLISH && kind != SharedFrame.SHARED) {
       // Order among acknowledgements does not matter (ClusterJournal restores it per loop); out
       // of band they skip the queue of PUBLISH frames from that node.
       msg.setFlag(Message.Flag.OOB);
@@ -186,10 +209,10 @@ public final class Forwarder implements Receiver, AutoCloseable {
     int len = msg.getLength();
     String from = name(msg.getSrc());
     switch (Frame.kind(b, off)) {
-      case Frame.PUBLISH -> {
-        long seq = Frame.seq(b, off);
-        Address src = msg.getSrc();
-        inbound.publish(from, b, off, len, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
+      case Frame.PUBLISH -> publish(msg.getSrc(), from, b, off, len, SharedFrame.NONE);
+      case SharedFrame.SHARED -> {
+        int inner = SharedFrame.inner(b, off);
+        publish(msg.getSrc(), from, b, inner, len - (inner - off), SharedFrame.groups(b, off));
       }
       case Frame.ACK -> {
         long seq = Frame.seq(b, off);
@@ -213,6 +236,13 @@ public final class Forwarder implements Receiver, AutoCloseable {
       }
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
+  }
+
+  private void publish(
+      Address src, String from, byte[] b, int off, int len, LocalRouter.ShareGroups groups) {
+    long seq = Frame.seq(b, off);
+    inbound.publish(
+        from, b, off, len, groups, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
   }
 
   @Override
