@@ -21,6 +21,9 @@ import dev.mqttls.cluster.internal.routing.Forwarder;
 import dev.mqttls.cluster.internal.routing.ReplicatedRetainedStore;
 import dev.mqttls.cluster.internal.routing.RouteTable;
 import dev.mqttls.cluster.internal.session.ClusterSessionRegistry;
+import dev.mqttls.cluster.internal.session.PersistentNodes;
+import dev.mqttls.cluster.internal.session.ReplicatedJournal;
+import dev.mqttls.cluster.internal.session.SessionCache;
 import dev.mqttls.cluster.internal.transport.NodeStack;
 import dev.mqttls.cluster.internal.transport.NodeTls;
 import dev.mqttls.cluster.internal.transport.PreparedChannel;
@@ -61,6 +64,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   static final String ROUTES = "mqttls-routes";
   static final String RETAINED = "mqttls-retained";
   static final String OWNERS = "mqttls-client-owners";
+  static final String SESSIONS = "mqttls-sessions";
   static final String WILLS = "mqttls-wills";
 
   private final ClusterConfig config;
@@ -72,6 +76,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private RouteTable routes;
   private ClusterJournal journal;
   private ClusterSessionRegistry sessions;
+  private ReplicatedJournal replicated;
+  private PersistentNodes persistentNodes;
   private LocalRouter localRouter;
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
@@ -112,8 +118,12 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
                   java.util.concurrent.ForkJoinPool.commonPool()
                       .execute(
                           () -> {
-                            for (String n : gone) {
-                              routes.purge(n);
+                            if (sessions != null && routes != null) {
+                              // The heir of each adopts its sessions, then purges its filters.
+                              sessions.nodesLeft(
+                                  gone, routes.filtersPerNode().keySet(), routes::purge);
+                            } else if (routes != null) {
+                              gone.forEach(routes::purge);
                             }
                           }),
               () -> {
@@ -136,11 +146,13 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.defineConfiguration(ROUTES, repl.build());
       caches.defineConfiguration(RETAINED, repl.build());
       caches.defineConfiguration(OWNERS, repl.build());
+      caches.defineConfiguration(SESSIONS, SessionCache.configuration(config.backups()));
       caches.defineConfiguration(WILLS, repl.build());
       caches.start();
       caches.addListener(membership);
       membership.initial(caches.getMembers());
-      forwarder = new Forwarder(channel, this);
+      persistentNodes = new PersistentNodes(caches.getCache(OWNERS), config.nodeName());
+      forwarder = new Forwarder(channel, this, persistentNodes);
     } catch (BrokerStartException e) {
       throw e;
     } catch (Exception e) {
@@ -153,7 +165,15 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
               + rootMessage(e),
           e);
     }
-    journal = new ClusterJournal(local);
+    replicated =
+        new ReplicatedJournal(
+            local,
+            caches.getCache(SESSIONS),
+            persistentNodes,
+            ticker,
+            config.nodeName(),
+            config.backups() + 1);
+    journal = new ClusterJournal(replicated);
     return journal;
   }
 
@@ -168,7 +188,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public SessionRegistry sessions(LocalSessionRegistry local) {
     Cache<String, String> owners = caches.getCache(OWNERS);
-    sessions = new ClusterSessionRegistry(local, owners, config.nodeName(), forwarder, membership);
+    sessions =
+        new ClusterSessionRegistry(
+            local, owners, config.nodeName(), forwarder, membership, replicated);
     return sessions;
   }
 
@@ -179,7 +201,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     routes.start();
     tree.listener(routes);
     localRouter = local;
-    return new ClusterRouter(local, routes, forwarder);
+    return new ClusterRouter(local, routes, forwarder, persistentNodes);
   }
 
   @Override
@@ -198,6 +220,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
+    sessions.start(context.loops(), context.access());
     deadNodeWills.start(context, caches.getMembers());
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
@@ -242,7 +265,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void takenOver(String node, String clientId) {
     LOG.info("Cluster: client {} taken over by {}", clientId, node);
-    sessions.takenOver(clientId);
+    sessions.takenOver(clientId).whenComplete((x, e) -> forwarder.handedOver(node, clientId));
   }
 
   // ---- status

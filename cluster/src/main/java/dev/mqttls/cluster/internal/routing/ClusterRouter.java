@@ -9,7 +9,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The {@link Router} of a cluster node: this node's subscribers first (and the retained store,
@@ -29,26 +31,39 @@ public final class ClusterRouter implements Router {
   private final LocalRouter local;
   private final RouteTable routes;
   private final Forwarder forwarder;
+  private final Predicate<String> holdsSessions;
 
-  public ClusterRouter(LocalRouter local, RouteTable routes, Forwarder forwarder) {
+  private static final CompletableFuture<Boolean> REFUSED =
+      CompletableFuture.completedFuture(false);
+
+  public ClusterRouter(
+      LocalRouter local, RouteTable routes, Forwarder forwarder, Predicate<String> holdsSessions) {
     this.local = local;
     this.routes = routes;
     this.forwarder = forwarder;
+    this.holdsSessions = holdsSessions;
   }
 
   @Override
   public int publish(Message m) {
     FORWARDED.remove();
-    int matched = local.publish(m);
     String topic = m.publish().topic();
     if (topic.startsWith("$SYS/")) {
-      return matched;
+      return local.publish(m);
     }
     Map<String, List<String>> nodes = routes.nodesMatching(topic);
+    boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
+    if (confirm && m.originGate() != null && !nodes.isEmpty() && awaitsHeir(nodes.keySet())) {
+      // A node that died with persistent sessions matches, and its heir has not adopted them yet:
+      // routed nowhere and refused, so the client sends it again (to the heir, by then). A will
+      // (no client to resend it) is routed as it can be.
+      FORWARDED.set(REFUSED);
+      return 0;
+    }
+    int matched = local.publish(m);
     if (nodes.isEmpty()) {
       return matched;
     }
-    boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
     long seq = confirm ? forwarder.nextSeq() : 0;
     byte[] frame = Frame.publish(seq, m);
     Map<String, byte[]> frames = new HashMap<>(nodes.size() * 2);
@@ -61,6 +76,17 @@ public final class ClusterRouter implements Router {
       FORWARDED.set(f);
     }
     return matched + nodes.size();
+  }
+
+  /** Whether one of {@code nodes} has left the cluster with persistent sessions not yet adopted. */
+  private boolean awaitsHeir(Set<String> nodes) {
+    Set<String> members = forwarder.memberNames();
+    for (String n : nodes) {
+      if (!members.contains(n) && holdsSessions.test(n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -37,6 +38,9 @@ public final class Forwarder implements Receiver, AutoCloseable {
   /** How long a node may take to confirm a forwarded QoS 1/2 message before it counts as lost. */
   static final long ACK_TIMEOUT_MS = 10_000;
 
+  /** How long a takeover waits for the previous node to hand the session over. */
+  static final long HANDOVER_TIMEOUT_MS = 5_000;
+
   /** What this node does with what other nodes send it. */
   public interface Inbound {
     /**
@@ -57,6 +61,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
 
   private final ForkChannel fork;
   private final Inbound inbound;
+  private final Predicate<String> holdsSessions;
   private final AtomicLong seqs = new AtomicLong();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
@@ -67,9 +72,17 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
+  private final Map<String, CompletableFuture<Boolean>> handovers = new ConcurrentHashMap<>();
 
-  public Forwarder(JChannel main, Inbound inbound) throws Exception {
+  /**
+   * @param holdsSessions whether a node has held persistent sessions: a frame it did not confirm
+   *     before it died is then refused to the publisher (its sessions live on elsewhere and need
+   *     the message resent), not taken as safe
+   */
+  public Forwarder(JChannel main, Inbound inbound, Predicate<String> holdsSessions)
+      throws Exception {
     this.inbound = inbound;
+    this.holdsSessions = holdsSessions;
     this.fork = new ForkChannel(main, "mqttls", "routes");
     fork.setReceiver(this);
     fork.connect("mqttls");
@@ -130,11 +143,34 @@ public final class Forwarder implements Receiver, AutoCloseable {
     return p.done;
   }
 
-  /** Tells {@code node} that this node took {@code clientId} over. */
-  public void takeover(String node, String clientId) {
+  /**
+   * Tells {@code node} that this node took {@code clientId} over. Completes true when it answers
+   * that it has handed the session over (or has left the cluster), false after {@link
+   * #HANDOVER_TIMEOUT_MS}.
+   */
+  public CompletableFuture<Boolean> takeover(String node, String clientId) {
+    Address a = members.get(node);
+    if (a == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    String key = node + '\0' + clientId;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    CompletableFuture<Boolean> earlier = handovers.put(key, done);
+    if (earlier != null) {
+      // One answer serves both: the node hands over once per TAKEOVER, in order.
+      done.whenComplete((ok, e) -> earlier.complete(ok));
+    }
+    done.completeOnTimeout(false, HANDOVER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .whenComplete((ok, e) -> handovers.remove(key, done));
+    sendTo(a, Frame.takeover(clientId));
+    return done;
+  }
+
+  /** Answers {@code node}'s TAKEOVER: the session of {@code clientId} is handed over. */
+  public void handedOver(String node, String clientId) {
     Address a = members.get(node);
     if (a != null) {
-      sendTo(a, Frame.takeover(clientId));
+      sendTo(a, Frame.handedOver(clientId));
     }
   }
 
@@ -192,6 +228,12 @@ public final class Forwarder implements Receiver, AutoCloseable {
         }
       }
       case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
+      case Frame.HANDED_OVER -> {
+        CompletableFuture<Boolean> f = handovers.remove(from + '\0' + Frame.clientId(b, off));
+        if (f != null) {
+          f.complete(true);
+        }
+      }
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
   }
@@ -213,11 +255,26 @@ public final class Forwarder implements Receiver, AutoCloseable {
       m.put(name(a), a);
     }
     members = Map.copyOf(m);
-    // What waited for a node that left: that node and its subscribers' copies are gone with it.
+    // A node that left hands nothing over any more: the session cache holds what it wrote.
+    handovers.forEach(
+        (key, f) -> {
+          if (!m.containsKey(key.substring(0, key.indexOf('\0')))) {
+            f.complete(true);
+          }
+        });
+    // What waited for a node that left: that node and its clean sessions are gone with it; its
+    // persistent sessions live on (adopted by a survivor), so the publisher must send it again.
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
+      boolean resend = false;
       synchronized (p) {
+        for (String n : p.waiting) {
+          resend |= !m.containsKey(n) && holdsSessions.test(n);
+        }
         p.waiting.retainAll(m.keySet());
+      }
+      if (resend) {
+        p.done.complete(false);
       }
       p.check();
       if (p.done.isDone()) {
