@@ -71,6 +71,11 @@ public final class Bench {
         } else {
           m.put("window", s.window());
         }
+        if (s.subscriberDelayMicros() > 0) {
+          m.put("subscriber_delay_us", s.subscriberDelayMicros());
+          m.put(
+              "slow_subscribers", s.slowSubscribers() == 0 ? s.subscribers() : s.slowSubscribers());
+        }
       }
       case IDLE -> {
         m.put("connections", s.connections());

@@ -29,6 +29,11 @@ import java.util.Objects;
  * @param concurrency connect: handshakes in flight at once; idle: connection attempts in flight
  * @param messages wire: messages per measurement
  * @param batch wire: messages per flush in the batched measurement
+ * @param subscriberDelayMicros throughput/latency: each subscriber takes at most one message per
+ *     this many microseconds (it stops reading its socket until its time has come, so the broker
+ *     sees a slow reader, not a blocked one); 0 for as fast as it can
+ * @param slowSubscribers how many of the subscribers (the first ones) {@code subscriberDelayMicros}
+ *     slows down; 0 for all of them
  */
 public record BenchSettings(
     Scenario scenario,
@@ -47,10 +52,17 @@ public record BenchSettings(
     int sourceAddresses,
     int concurrency,
     int messages,
-    int batch) {
+    int batch,
+    int subscriberDelayMicros,
+    int slowSubscribers) {
 
   /** Publisher index, sequence number and intended send time. */
   public static final int MIN_PAYLOAD = 20;
+
+  /** Whether subscriber {@code index} is slowed down by {@link #subscriberDelayMicros()}. */
+  public boolean slowSubscriber(int index) {
+    return subscriberDelayMicros > 0 && (slowSubscribers == 0 || index < slowSubscribers);
+  }
 
   /** Checks the values. */
   public BenchSettings {
@@ -83,6 +95,14 @@ public record BenchSettings(
     }
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must not be negative, was " + rate);
+    }
+    if (subscriberDelayMicros < 0) {
+      throw new IllegalArgumentException(
+          "--subscriber-delay-us must not be negative, was " + subscriberDelayMicros);
+    }
+    if (slowSubscribers < 0 || slowSubscribers > subscribers) {
+      throw new IllegalArgumentException(
+          "--slow-subscribers must be in 0.." + subscribers + ", was " + slowSubscribers);
     }
     if (keepAlive < 0 || keepAlive > 65535) {
       throw new IllegalArgumentException("--keepalive must be in 0..65535, was " + keepAlive);
@@ -119,6 +139,8 @@ public record BenchSettings(
     b.concurrency = concurrency;
     b.messages = messages;
     b.batch = batch;
+    b.subscriberDelayMicros = subscriberDelayMicros;
+    b.slowSubscribers = slowSubscribers;
     return b;
   }
 
@@ -141,6 +163,8 @@ public record BenchSettings(
     private int concurrency = 4;
     private int messages = 1000;
     private int batch = 100;
+    private int subscriberDelayMicros;
+    private int slowSubscribers;
 
     private Builder(Scenario scenario) {
       this.scenario = Objects.requireNonNull(scenario, "scenario");
@@ -245,6 +269,18 @@ public record BenchSettings(
       return this;
     }
 
+    /** Microseconds each subscriber takes per message at least (default 0: no delay). */
+    public Builder subscriberDelayMicros(int v) {
+      subscriberDelayMicros = v;
+      return this;
+    }
+
+    /** How many subscribers the delay slows down, the first ones (default 0: all). */
+    public Builder slowSubscribers(int v) {
+      slowSubscribers = v;
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -268,7 +304,9 @@ public record BenchSettings(
           sourceAddresses,
           concurrency,
           messages,
-          batch);
+          batch,
+          subscriberDelayMicros,
+          slowSubscribers);
     }
   }
 }

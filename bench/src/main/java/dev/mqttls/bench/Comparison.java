@@ -24,6 +24,7 @@ public record Comparison(BenchResult first, BenchResult second, Map<String, Doub
           "payload_bytes",
           "window",
           "rate_msgs_per_s",
+          "subscriber_delay_us",
           "concurrency",
           "connections_requested",
           "source_addresses",

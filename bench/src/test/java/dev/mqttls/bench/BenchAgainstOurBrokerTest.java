@@ -1,6 +1,7 @@
 package dev.mqttls.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,6 +114,43 @@ class BenchAgainstOurBrokerTest {
     assertThat(r.number("connections_dropped_by_broker")).isZero();
     assertThat(r.number("delivered")).isEqualTo(r.number("sent"));
     assertThat(r.number("duplicates")).isZero();
+  }
+
+  @Test
+  void a_slow_subscriber_reads_no_faster_than_its_pace_and_still_gets_everything()
+      throws Exception {
+    BenchResult r =
+        Bench.run(
+            plain,
+            DevicePool.none(),
+            BenchSettings.builder(Scenario.THROUGHPUT)
+                .duration(Duration.ofMillis(1000))
+                .subscribers(2)
+                .slowSubscribers(1)
+                .subscriberDelayMicros(5000)
+                .qos(Qos.AT_LEAST_ONCE)
+                .window(50)
+                .build(),
+            line -> {});
+    assertThat(r.number("subscriber_delay_us")).isEqualTo(5000.0);
+    long sent = (long) r.number("sent");
+    assertThat(sent).isPositive();
+    // The closed loop waits for the slow one (200 msgs/s); unpaced, 1 s would be thousands.
+    // Slack: one 4 KiB read (~40 messages) handled before a pause, and twice the window (the
+    // window counts deliveries averaged over both subscribers, and the fast one is never behind).
+    assertThat((double) sent).isLessThanOrEqualTo(200 * r.number("seconds") + 50 + 2 * 50);
+    assertThat(r.number("delivered")).isEqualTo(sent * 2.0);
+    assertThat(r.number("duplicates")).isZero();
+    assertThat(r.number("connections_dropped_by_broker")).isZero();
+  }
+
+  @Test
+  void slow_subscribers_must_be_among_the_subscribers() {
+    BenchSettings.Builder b =
+        BenchSettings.builder(Scenario.THROUGHPUT).subscribers(2).slowSubscribers(3);
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--slow-subscribers");
   }
 
   @Test

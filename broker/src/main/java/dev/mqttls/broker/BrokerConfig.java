@@ -101,6 +101,7 @@ public final class BrokerConfig {
   private final boolean retainAvailable;
   private final int maxConnections;
   private final Duration sysInterval;
+  private final int ioThreads;
   private final Duration certExpiryWarning;
   private final Set<LogType> logTypes;
   private final List<LogDestination> logDestinations;
@@ -130,6 +131,7 @@ public final class BrokerConfig {
     this.retainAvailable = b.retainAvailable;
     this.maxConnections = b.maxConnections;
     this.sysInterval = b.sysInterval;
+    this.ioThreads = b.ioThreads;
     this.certExpiryWarning = b.certExpiryWarning;
     this.logTypes = Set.copyOf(b.logTypes);
     this.logDestinations = List.copyOf(b.logDestinations);
@@ -185,6 +187,7 @@ public final class BrokerConfig {
     b.retainAvailable = retainAvailable;
     b.maxConnections = maxConnections;
     b.sysInterval = sysInterval;
+    b.ioThreads = ioThreads;
     b.certExpiryWarning = certExpiryWarning;
     b.logTypes = EnumSet.noneOf(LogType.class);
     b.logTypes.addAll(logTypes);
@@ -277,6 +280,11 @@ public final class BrokerConfig {
   /** Most simultaneous client connections; -1 means no limit. */
   public int maxConnections() {
     return maxConnections;
+  }
+
+  /** Event loops for connections ({@code io_threads}); 0: Netty's default, two per core. */
+  public int ioThreads() {
+    return ioThreads;
   }
 
   /** Time between {@code $SYS} updates ({@code sys_interval}); zero: no {@code $SYS} tree. */
@@ -395,6 +403,7 @@ public final class BrokerConfig {
     private boolean retainAvailable = true;
     private int maxConnections = -1;
     private Duration sysInterval = Duration.ofSeconds(10);
+    private int ioThreads;
     private Duration certExpiryWarning = Duration.ofDays(30);
     private Set<LogType> logTypes =
         EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -538,6 +547,15 @@ public final class BrokerConfig {
         throw new IllegalArgumentException("max_connections must be -1 or positive, got " + n);
       }
       this.maxConnections = n;
+      return this;
+    }
+
+    /** {@code io_threads}: 0 leaves the number of event loops to Netty (two per core). */
+    public Builder ioThreads(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("io_threads must not be negative, got " + n);
+      }
+      this.ioThreads = n;
       return this;
     }
 

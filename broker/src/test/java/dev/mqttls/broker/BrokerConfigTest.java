@@ -116,6 +116,15 @@ class BrokerConfigTest {
   }
 
   @Test
+  void ioThreads_setsTheEventLoops_zeroByDefault_negativeRefusedByLine() throws Exception {
+    assertThat(BrokerConfig.parse("allow_anonymous true\n", FILE).ioThreads()).isZero();
+    assertThat(BrokerConfig.parse("io_threads 1\n", FILE).ioThreads()).isEqualTo(1);
+    assertThatThrownBy(() -> BrokerConfig.parse("\nio_threads -1\n", FILE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(FILE + ":2: io_threads");
+  }
+
+  @Test
   void perListenerSettings_afterASecurityLine_isRefusedAsMosquittoRefusesIt() {
     assertThatThrownBy(
             () -> BrokerConfig.parse("allow_anonymous false\nper_listener_settings true\n", FILE))

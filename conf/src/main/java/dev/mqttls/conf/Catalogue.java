@@ -103,6 +103,7 @@ public final class Catalogue {
       provision_key_types | GLOBAL | WORDS | SUPPORTED | mqttls | ec-p256 | Key types a CSR may hold: ec-p256, rsa-2048, rsa-3072, rsa-4096.
       provision_days | GLOBAL | INTEGER 1..36500 | SUPPORTED | mqttls | 365 | Days a provisioned or renewed certificate is valid.
       provision_rate | GLOBAL | WORD | SUPPORTED | mqttls | 50/s | Most provisioning and renewal requests answered per second; 0 means no limit.
+      io_threads | GLOBAL | INTEGER 0..1024 | SUPPORTED | mqttls | 0 | Event loops serving the connections; 0 means two per core (Netty's default).
       sys_interval | GLOBAL | INTEGER 0..2147483647 | SUPPORTED | mosquitto | 10 | Seconds between $SYS topic updates; 0 turns $SYS off.
       cert_expiry_warning_days | GLOBAL | INTEGER 0..36500 | SUPPORTED | mqttls | 30 | Warn when a server certificate, CA, CRL or connected device certificate ends within this many days.
       http_listener | GLOBAL | WORDS | SUPPORTED | mqttls | 9090 127.0.0.1 | The admin HTTP listener (metrics, health, dashboard) on PORT [ADDRESS].

@@ -7,7 +7,10 @@ import dev.mqttls.codec.Publish;
 import dev.mqttls.codec.Qos;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +35,15 @@ import org.HdrHistogram.Histogram;
  * measure latency without coordinated omission: in the open loop (a rate) the intended time is the
  * schedule's, and a message held back by a stalled broker is sent late but stamped on time.
  *
- * <p>In the closed loop a publisher may be at most {@code window} messages ahead of what every
- * subscriber has received of its messages (end to end, not just acknowledged). If nothing arrives
- * for half a second with the window full (QoS 0 loss), the window is freed and the stall counted.
+ * <p>In the closed loop a publisher may be at most {@code window} messages ahead of what the
+ * subscribers have received of its messages on average (end to end, not just acknowledged; one
+ * shared count per publisher keeps the hot path cheap, so with subscribers of unequal speed the
+ * slowest may be up to S × window behind). If nothing arrives for half a second with the window
+ * full (QoS 0 loss), the window is freed and the stall counted.
+ *
+ * <p>A slow subscriber ({@code --subscriber-delay-us}) stops reading its socket (auto-read off)
+ * until its next message is due, instead of blocking its event loop: the broker sees a consumer
+ * that reads slowly, and the other connections on that loop are served as usual.
  *
  * <p>Publisher and subscriber state is confined to each connection's event loop; only the
  * per-publisher delivery counts, which the closed loop needs across loops, are shared.
@@ -43,6 +52,10 @@ final class FlowScenario {
   private static final int HEADER = BenchSettings.MIN_PAYLOAD;
   private static final int MAX_UNACKED = 65_000;
   private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  // a slow subscriber pauses reading only when this far ahead of its pace: fewer, longer pauses
+  private static final int SLOW_READ_BYTES = 4096;
+  private static final int SLOW_SOCKET_BUFFER = 64 * 1024;
+  private static final long PACE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final Connector connector;
   private final BenchSettings s;
@@ -68,7 +81,7 @@ final class FlowScenario {
     String filter = s.topicPerPublisher() ? topicBase + "/+" : topicBase;
     List<CompletableFuture<BenchConnection>> connecting = new ArrayList<>();
     for (int i = 0; i < subs.length; i++) {
-      subs[i] = new Sub();
+      subs[i] = new Sub(s.slowSubscriber(i));
       connecting.add(
           connector.connect(connector.clientId("s", i), i, true, Optional.empty(), subs[i]));
     }
@@ -77,6 +90,14 @@ final class FlowScenario {
     List<CompletableFuture<Void>> subscribing = new ArrayList<>();
     for (int i = 0; i < subs.length; i++) {
       subs[i].conn = subConns.get(i);
+      if (s.slowSubscriber(i)) {
+        // Small reads, so that a slow subscriber reads a little often rather than a lot rarely;
+        // a small socket buffer, as a slow device has, so that the backlog waits in the broker
+        // (and its limits) rather than in a loopback buffer that Linux lets grow to 32 MiB.
+        ChannelConfig config = subs[i].conn.channel().config();
+        config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(SLOW_READ_BYTES));
+        config.setOption(ChannelOption.SO_RCVBUF, SLOW_SOCKET_BUFFER);
+      }
     }
     for (BenchConnection c : subConns) {
       subscribing.add(c.subscribe(filter, s.qos()));
@@ -160,6 +181,8 @@ final class FlowScenario {
     long received = 0;
     long duplicates = 0;
     long distinct = 0;
+    long slowDistinct = 0;
+    int slowCount = 0;
     long foreign = 0;
     List<BitSet[]> seen = new ArrayList<>();
     for (Sub sub : subs) {
@@ -169,8 +192,14 @@ final class FlowScenario {
       duplicates += snap.duplicates();
       foreign += snap.foreign();
       seen.add(snap.seen());
+      long mine = 0;
       for (BitSet b : snap.seen()) {
-        distinct += b.cardinality();
+        mine += b.cardinality();
+      }
+      distinct += mine;
+      if (sub.delayNanos > 0) {
+        slowDistinct += mine;
+        slowCount++;
       }
     }
     long acked = 0;
@@ -212,6 +241,7 @@ final class FlowScenario {
         .count("subscribers", subs.length)
         .count("qos", s.qos().code())
         .count("payload_bytes", s.payloadSize())
+        .count("subscriber_delay_us", s.subscriberDelayMicros())
         .put("topics", s.topicPerPublisher() ? "one per publisher" : "one")
         .put("loop", s.rate() > 0 ? "open" : "closed")
         .count(s.rate() > 0 ? "rate_msgs_per_s" : "window", s.rate() > 0 ? s.rate() : s.window())
@@ -222,6 +252,15 @@ final class FlowScenario {
         .count("lost", expected - distinct)
         .count("duplicates", duplicates)
         .count("received", received);
+    if (slowCount > 0) {
+      // what the slow subscribers cost the others: their share of the loss apart
+      long slowExpected = sent * slowCount;
+      long othersExpected = expected - slowExpected;
+      f.count("slow_subscribers_delivered", slowDistinct)
+          .count("slow_subscribers_lost", slowExpected - slowDistinct)
+          .count("other_subscribers_delivered", distinct - slowDistinct)
+          .count("other_subscribers_lost", othersExpected - (distinct - slowDistinct));
+    }
     f.count("connections_dropped_by_broker", dropped);
     if (firstDrop != null) {
       f.put("first_drop", firstDrop);
@@ -300,12 +339,15 @@ final class FlowScenario {
 
     private final BitSet[] seen = new BitSet[pubs.length];
     private final Histogram latency = new Histogram(3);
+    private final long delayNanos;
+    private long nextDueNanos;
     private long received;
     private long duplicates;
     private long foreign;
     BenchConnection conn;
 
-    Sub() {
+    Sub(boolean slow) {
+      delayNanos = slow ? TimeUnit.MICROSECONDS.toNanos(s.subscriberDelayMicros()) : 0;
       for (int i = 0; i < seen.length; i++) {
         seen[i] = new BitSet();
       }
@@ -336,6 +378,22 @@ final class FlowScenario {
       latency.recordValue(Math.max(1, (now - intended) / 1000));
       delivered.incrementAndGet(pub);
       pubs[pub].deliveredSome();
+      if (delayNanos > 0) {
+        pace(c.channel(), now);
+      }
+    }
+
+    /**
+     * Charges this message its delay; once ahead of its pace, stops reading the socket until the
+     * pace catches up. Messages already read are still handled, and the pause makes up for them.
+     */
+    private void pace(Channel ch, long now) {
+      nextDueNanos = Math.max(nextDueNanos, now) + delayNanos;
+      long ahead = nextDueNanos - now;
+      if (ahead > PACE_SLACK_NANOS && ch.config().isAutoRead()) {
+        ch.config().setAutoRead(false);
+        ch.eventLoop().schedule(() -> ch.config().setAutoRead(true), ahead, TimeUnit.NANOSECONDS);
+      }
     }
 
     Snapshot snapshot() {

@@ -8,6 +8,7 @@ import dev.mqttls.broker.internal.routing.RetainedStore;
 import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.security.LiveAccess;
 import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.internal.view.BrokerView;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +31,7 @@ import io.netty.channel.group.ChannelGroup;
  * @param connections open connections, max_connections, assigned client ids
  * @param metrics counters, gauges, connected clients, certificate expiry
  * @param view session contents and recent ACL denials, for the dashboard
+ * @param wills where connections' wills are kept besides the connection
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -43,4 +45,5 @@ public record BrokerContext(
     Journal journal,
     ConnectionCounter connections,
     BrokerMetrics metrics,
-    BrokerView view) {}
+    BrokerView view,
+    Wills wills) {}

@@ -278,6 +278,7 @@ public final class ConfigParser {
               default -> throw d.error("unknown mode '" + mode + "'; use none, batch or always");
             });
       }
+      case "io_threads" -> builder.ioThreads((int) spec.integer(d));
       case "sys_interval" -> builder.sysInterval(Duration.ofSeconds(spec.integer(d)));
       case "cert_expiry_warning_days" ->
           builder.certExpiryWarning(Duration.ofDays(spec.integer(d)));

@@ -8,6 +8,7 @@ import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.session.LocalSessionRegistry;
 import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.session.Wills;
 
 /**
  * Replaces or wraps the broker's seams while it is put together: its {@link Journal}, {@link
@@ -38,6 +39,11 @@ public interface BrokerExtension extends AutoCloseable {
 
   /** The router to use; {@code local} routes over {@code tree}, this node's subscriptions. */
   default Router router(LocalRouter local, TopicTree tree) {
+    return local;
+  }
+
+  /** Where connections' wills are kept besides the connection (a cluster replicates them). */
+  default Wills wills(Wills local) {
     return local;
   }
 

@@ -206,6 +206,21 @@ public final class BenchCommand implements Callable<Integer> {
   Integer rate;
 
   @Option(
+      names = "--subscriber-delay-us",
+      paramLabel = "MICROS",
+      description =
+          "throughput/latency: each subscriber takes at most one message per MICROS (it pauses"
+              + " reading its socket: a slow consumer); default 0.")
+  int subscriberDelayMicros;
+
+  @Option(
+      names = "--slow-subscribers",
+      paramLabel = "N",
+      description =
+          "With --subscriber-delay-us: only the first N subscribers are slow (default: all).")
+  int slowSubscribers;
+
+  @Option(
       names = "--connections",
       paramLabel = "N",
       description = "idle: connections to hold (default: 1000).")
@@ -384,7 +399,9 @@ public final class BenchCommand implements Callable<Integer> {
             .sourceAddresses(sourceAddresses)
             .concurrency(concurrency)
             .messages(messages)
-            .batch(batch);
+            .batch(batch)
+            .subscriberDelayMicros(subscriberDelayMicros)
+            .slowSubscribers(slowSubscribers);
     if (rate != null) {
       b.rate(rate);
     }

@@ -10,6 +10,7 @@ import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.session.LocalSessionRegistry;
 import dev.mqttls.broker.internal.session.SessionRegistry;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.spi.BrokerExtension;
 import dev.mqttls.cluster.ClusterConfig;
@@ -20,9 +21,14 @@ import dev.mqttls.cluster.internal.routing.Forwarder;
 import dev.mqttls.cluster.internal.routing.ReplicatedRetainedStore;
 import dev.mqttls.cluster.internal.routing.RouteTable;
 import dev.mqttls.cluster.internal.session.ClusterSessionRegistry;
+import dev.mqttls.cluster.internal.session.PersistentNodes;
+import dev.mqttls.cluster.internal.session.ReplicatedJournal;
+import dev.mqttls.cluster.internal.session.SessionCache;
 import dev.mqttls.cluster.internal.transport.NodeStack;
 import dev.mqttls.cluster.internal.transport.NodeTls;
 import dev.mqttls.cluster.internal.transport.PreparedChannel;
+import dev.mqttls.cluster.internal.will.DeadNodeWills;
+import dev.mqttls.cluster.internal.will.ReplicatedWills;
 import dev.mqttls.cluster.internal.wire.Frame;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.Publish;
@@ -58,6 +64,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   static final String ROUTES = "mqttls-routes";
   static final String RETAINED = "mqttls-retained";
   static final String OWNERS = "mqttls-client-owners";
+  static final String SESSIONS = "mqttls-sessions";
+  static final String WILLS = "mqttls-wills";
 
   private final ClusterConfig config;
   private final Ticker ticker = Ticker.system();
@@ -68,10 +76,14 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private RouteTable routes;
   private ClusterJournal journal;
   private ClusterSessionRegistry sessions;
+  private ReplicatedJournal replicated;
+  private PersistentNodes persistentNodes;
   private LocalRouter localRouter;
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sysTask;
+  private DeadNodeWills deadNodeWills;
+  private ReplicatedWills replicatedWills;
 
   public ClusterExtension(ClusterConfig config) {
     this.config = config;
@@ -106,8 +118,12 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
                   java.util.concurrent.ForkJoinPool.commonPool()
                       .execute(
                           () -> {
-                            for (String n : gone) {
-                              routes.purge(n);
+                            if (sessions != null && routes != null) {
+                              // The heir of each adopts its sessions, then purges its filters.
+                              sessions.nodesLeft(
+                                  gone, routes.filtersPerNode().keySet(), routes::purge);
+                            } else if (routes != null) {
+                              gone.forEach(routes::purge);
                             }
                           }),
               () -> {
@@ -130,10 +146,13 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.defineConfiguration(ROUTES, repl.build());
       caches.defineConfiguration(RETAINED, repl.build());
       caches.defineConfiguration(OWNERS, repl.build());
+      caches.defineConfiguration(SESSIONS, SessionCache.configuration(config.backups()));
+      caches.defineConfiguration(WILLS, repl.build());
       caches.start();
       caches.addListener(membership);
       membership.initial(caches.getMembers());
-      forwarder = new Forwarder(channel, this);
+      persistentNodes = new PersistentNodes(caches.getCache(OWNERS), config.nodeName());
+      forwarder = new Forwarder(channel, this, persistentNodes);
     } catch (BrokerStartException e) {
       throw e;
     } catch (Exception e) {
@@ -146,7 +165,15 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
               + rootMessage(e),
           e);
     }
-    journal = new ClusterJournal(local);
+    replicated =
+        new ReplicatedJournal(
+            local,
+            caches.getCache(SESSIONS),
+            persistentNodes,
+            ticker,
+            config.nodeName(),
+            config.backups() + 1);
+    journal = new ClusterJournal(replicated);
     return journal;
   }
 
@@ -161,7 +188,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public SessionRegistry sessions(LocalSessionRegistry local) {
     Cache<String, String> owners = caches.getCache(OWNERS);
-    sessions = new ClusterSessionRegistry(local, owners, config.nodeName(), forwarder, membership);
+    sessions =
+        new ClusterSessionRegistry(
+            local, owners, config.nodeName(), forwarder, membership, replicated);
     return sessions;
   }
 
@@ -172,12 +201,27 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     routes.start();
     tree.listener(routes);
     localRouter = local;
-    return new ClusterRouter(local, routes, forwarder);
+    return new ClusterRouter(local, routes, forwarder, persistentNodes);
+  }
+
+  @Override
+  public Wills wills(Wills local) {
+    replicatedWills = new ReplicatedWills(caches.getCache(WILLS), config.nodeName(), ticker);
+    deadNodeWills =
+        new DeadNodeWills(
+            caches.getCache(WILLS),
+            config.nodeName(),
+            config.majority(),
+            replicatedWills.incarnation());
+    caches.addListener(deadNodeWills);
+    return replicatedWills;
   }
 
   @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
+    sessions.start(context.loops(), context.access());
+    deadNodeWills.start(context, caches.getMembers());
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
     forwarder.meter(
@@ -188,7 +232,13 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   // ---- what other nodes send
 
   @Override
-  public void publish(String node, byte[] frame, int off, int len, Runnable routed) {
+  public void publish(
+      String node,
+      byte[] frame,
+      int off,
+      int len,
+      LocalRouter.ShareGroups groups,
+      Runnable routed) {
     EventLoopGroup l = loops;
     if (l == null) {
       // Not started yet: no acknowledgement, so the sender's publisher is not told it is safe.
@@ -207,7 +257,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
             return;
           }
           try {
-            localRouter.route(m);
+            localRouter.route(m, groups);
           } finally {
             m.release();
           }
@@ -218,7 +268,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void takenOver(String node, String clientId) {
     LOG.info("Cluster: client {} taken over by {}", clientId, node);
-    sessions.takenOver(clientId);
+    sessions.takenOver(clientId).whenComplete((x, e) -> forwarder.handedOver(node, clientId));
   }
 
   // ---- status
@@ -286,6 +336,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   public void close() {
     if (sysTask != null) {
       sysTask.cancel(false);
+    }
+    if (replicatedWills != null) {
+      replicatedWills.drain(2_000);
     }
     if (forwarder != null) {
       forwarder.close();

@@ -22,6 +22,7 @@ import dev.mqttls.broker.internal.session.LocalSessionRegistry;
 import dev.mqttls.broker.internal.session.Session;
 import dev.mqttls.broker.internal.session.SessionRegistry;
 import dev.mqttls.broker.internal.session.SessionServices;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.broker.internal.time.Ticker;
 import dev.mqttls.broker.internal.view.BrokerView;
 import dev.mqttls.broker.spi.BrokerExtension;
@@ -85,10 +86,12 @@ public final class BrokerRuntime {
     boolean epoll = Epoll.isAvailable();
     if (epoll) {
       bossGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
-      workerGroup = new EpollEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+      workerGroup =
+          new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqttls-io", true));
     } else {
       bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("mqttls-accept", true));
-      workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("mqttls-io", true));
+      workerGroup =
+          new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqttls-io", true));
     }
     try {
       this.context = assemble(config, access, journal, ticker, workerGroup, channels, extension);
@@ -170,7 +173,8 @@ public final class BrokerRuntime {
             journal,
             new ConnectionCounter(ticker),
             metrics,
-            new BrokerView(sessions, ticker));
+            new BrokerView(sessions, ticker),
+            ext.wills(Wills.LOCAL));
     ext.assembled(context);
     return context;
   }

@@ -14,6 +14,8 @@ import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.ReasonCode;
 import dev.mqttls.codec.Will;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,10 +258,13 @@ final class ConnectFlow {
     Integer ska = serverKeepAlive;
     int ka = keepAliveSeconds;
     boolean cleanStart = connect.cleanStart();
-    c.broker
-        .sessions()
-        .claim(id, cleanStart, c.ctx.executor())
-        .thenAccept(claim -> connected(claim, cleanStart, assignedId, ska, ka));
+    CompletableFuture<Void> willHeld = will.register(id);
+    CompletionStage<Claim> claimed = c.broker.sessions().claim(id, cleanStart, c.ctx.executor());
+    if (!willHeld.isDone()) {
+      // A cluster keeps the will on another node too before the CONNACK promises anything.
+      claimed = claimed.thenCombineAsync(willHeld, (claim, held) -> claim, c.ctx.executor());
+    }
+    claimed.thenAccept(claim -> connected(claim, cleanStart, assignedId, ska, ka));
   }
 
   /** Whether the session of {@code id} is one of the broker's own (bridge, provisioning). */
@@ -330,6 +335,7 @@ final class ConnectFlow {
     if (c.phase != Phase.CONNECTING || !c.channel.isActive()) {
       // Closed while the session was being handed over: leave it as a detached session.
       c.phase = Phase.CLOSING;
+      will.publishOnClose(false);
       if (!s.isOnline()) {
         s.setExpiryInterval(c.sessionExpiry);
         s.attach(writer, c.sessionExpiry);

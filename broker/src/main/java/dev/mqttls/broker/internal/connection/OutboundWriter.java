@@ -193,6 +193,11 @@ final class OutboundWriter implements SessionOutput {
   }
 
   @Override
+  public boolean stalled() {
+    return holds.stalled();
+  }
+
+  @Override
   public void queueDrained() {
     holds.maybeResume(true);
   }

@@ -2,11 +2,9 @@ package dev.mqttls.broker.internal.connection;
 
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.session.Session;
-import dev.mqttls.codec.MqttProperties;
-import dev.mqttls.codec.Publish;
-import dev.mqttls.codec.Qos;
+import dev.mqttls.broker.internal.session.Wills;
 import dev.mqttls.codec.Will;
-import io.netty.buffer.Unpooled;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +16,7 @@ final class WillFlow {
   private final ConnectionState c;
   private Will will;
   private boolean publish = true;
+  private Wills.Pending pending = Wills.Pending.NONE;
 
   WillFlow(ConnectionState c) {
     this.c = c;
@@ -27,24 +26,41 @@ final class WillFlow {
     this.will = w;
   }
 
+  /**
+   * Tells the broker's {@link Wills} of this connection's will (or of its absence) once the session
+   * expiry is known; the CONNACK waits for the returned future.
+   */
+  CompletableFuture<Void> register(String clientId) {
+    Long delay = will == null ? null : will.properties().willDelayInterval();
+    long seconds = delay == null ? 0 : Math.min(delay, c.sessionExpiry);
+    pending = c.broker.wills().connected(clientId, will, seconds);
+    return pending.held();
+  }
+
   /** The client disconnected normally: no will (or it asked for one, with reason 0x04). */
   void publishOnClose(boolean yes) {
     this.publish = yes;
+    if (!yes) {
+      pending.settled();
+    }
   }
 
   /** The connection is gone; {@code s} is its session, still attached to it. */
   void connectionLost(Session s) {
     if (will == null || !publish) {
+      pending.settled();
       return;
     }
     Long delay = will.properties().willDelayInterval();
     long seconds = delay == null ? 0 : Math.min(delay, c.sessionExpiry);
     if (seconds <= 0) {
       publish(will);
+      pending.settled();
       return;
     }
     long generation = s.generation();
     Will w = will;
+    Wills.Pending p = pending;
     c.broker
         .ticker()
         .schedule(
@@ -52,9 +68,14 @@ final class WillFlow {
             () ->
                 s.run(
                     () -> {
-                      if (s.generation() == generation && !s.isOnline() && !s.claimPending()) {
+                      // Not due when a connection on another node has taken the client id up.
+                      if (s.generation() == generation
+                          && !s.isOnline()
+                          && !s.claimPending()
+                          && p.due()) {
                         publish(w);
                       }
+                      p.settled();
                     }),
             seconds,
             TimeUnit.SECONDS);
@@ -73,22 +94,11 @@ final class WillFlow {
       publish(will);
       will = null;
     }
+    pending.settled();
   }
 
   private void publish(Will w) {
-    MqttProperties wp = w.properties();
-    MqttProperties props =
-        wp.isEmpty() ? MqttProperties.EMPTY : wp.toBuilder().willDelayInterval(null).build();
-    Publish p =
-        new Publish(
-            false,
-            w.qos(),
-            w.retain(),
-            w.topic().value(),
-            w.qos() == Qos.AT_MOST_ONCE ? 0 : 1,
-            props,
-            Unpooled.wrappedBuffer(w.payload()));
-    Message m = Message.of(p, c.clientId, null, c.broker.ticker().nanoTime());
+    Message m = Wills.message(w, c.clientId, c.broker.ticker().nanoTime());
     try {
       c.broker.router().publish(m);
     } finally {

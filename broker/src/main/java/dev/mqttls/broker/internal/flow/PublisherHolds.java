@@ -44,6 +44,9 @@ public final class PublisherHolds {
 
   private boolean stalled;
 
+  /** {@link Ticker#nanoTime()} of this subscriber's last acknowledgement. */
+  private long acknowledgedAt;
+
   /** Holds on behalf of the subscriber on {@code channel}, named by {@code clientId} in logs. */
   public PublisherHolds(Channel channel, Ticker ticker, Supplier<String> clientId) {
     this.channel = channel;
@@ -79,16 +82,33 @@ public final class PublisherHolds {
     }
     if (queueHeld.add(g)) {
       g.hold();
-      ticker.schedule(
-          channel.eventLoop(),
-          () -> {
-            if (queueHeld.remove(g)) {
-              g.release();
-            }
-          },
-          QUEUE_HOLD_MILLIS,
-          TimeUnit.MILLISECONDS);
+      lapseLater(g, ticker.nanoTime());
     }
+  }
+
+  /**
+   * Ends the queue hold on {@code g} after {@link #QUEUE_HOLD_MILLIS}, unless this subscriber
+   * acknowledged something since {@code heldAt}: then it is slow, not part of a cycle (a cycle
+   * reads no acknowledgements), and the hold is renewed. Letting a merely slow subscriber's
+   * publisher read again would let in a whole socket buffer of messages at once, more than the
+   * queue takes; those would be dropped although the publisher was acknowledged.
+   */
+  private void lapseLater(ReadGate g, long heldAt) {
+    ticker.schedule(
+        channel.eventLoop(),
+        () -> {
+          if (!queueHeld.contains(g)) {
+            return;
+          }
+          if (acknowledgedAt - heldAt > 0 && channel.isActive() && g.channel().isActive()) {
+            lapseLater(g, ticker.nanoTime());
+            return;
+          }
+          queueHeld.remove(g);
+          g.release();
+        },
+        QUEUE_HOLD_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -129,6 +149,7 @@ public final class PublisherHolds {
    * starts again (checked at most a few times per {@link #STALL_MILLIS}, not per acknowledgement).
    */
   public void acknowledged() {
+    acknowledgedAt = ticker.nanoTime();
     if (blockedSince >= 0 && !stalled && ticker.nanoTime() - blockedSince > STALL_NANOS / 4) {
       startClock();
     }

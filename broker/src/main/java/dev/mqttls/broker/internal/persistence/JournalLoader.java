@@ -7,7 +7,6 @@ import dev.mqttls.broker.internal.persistence.Journal.StoredMessage;
 import dev.mqttls.broker.internal.persistence.Journal.StoredSession;
 import dev.mqttls.broker.internal.routing.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,21 +128,11 @@ final class JournalLoader {
       throws IOException {
     long seq = readLong(key, zero + 1);
     maxSeq = Math.max(maxSeq, seq);
-    DataInputStream in = valueStream(value);
-    int qos = in.readByte();
-    boolean retain = in.readBoolean();
-    int n = in.readInt();
-    List<Integer> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(in.readInt());
-    }
-    Message m = readMessage(in, decoder, nowMillis, nowNanos, "");
+    StoredMessage m = JournalCodec.message(seq, value, 0, decoder, nowMillis, nowNanos);
     if (m == null) {
       expired.accept(key);
     } else {
-      messages
-          .computeIfAbsent(id, k -> new ArrayList<>())
-          .add(new StoredMessage(seq, m, qos, retain, List.copyOf(ids), 0));
+      messages.computeIfAbsent(id, k -> new ArrayList<>()).add(m);
     }
   }
 

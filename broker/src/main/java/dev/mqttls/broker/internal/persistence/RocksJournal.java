@@ -220,17 +220,7 @@ public final class RocksJournal implements Journal {
     long seq = sequence.getAndIncrement();
     long nowMillis = ticker.currentTimeMillis();
     long nowNanos = ticker.nanoTime();
-    byte[] value =
-        serialize(
-            out -> {
-              out.writeByte(qos);
-              out.writeBoolean(retain);
-              out.writeInt(ids.size());
-              for (int id : ids) {
-                out.writeInt(id);
-              }
-              writeMessage(out, m, nowMillis, nowNanos);
-            });
+    byte[] value = JournalCodec.message(m, qos, retain, ids, nowMillis, nowNanos);
     return mustPut(seqKey(MESSAGE, clientId, seq), value) ? seq : NOT_STORED;
   }
 
@@ -314,7 +304,7 @@ public final class RocksJournal implements Journal {
     return loaded.sessions();
   }
 
-  private static void writeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)
+  static void writeMessage(DataOutputStream out, Message m, long nowMillis, long nowNanos)
       throws IOException {
     byte[] form = m.storedForm();
     if (form == null) {

@@ -88,10 +88,29 @@ public final class LocalRouter implements Router {
    * @return how many subscriptions matched
    */
   public int route(Message m) {
+    return route(m, EVERY_GROUP);
+  }
+
+  /** Which share groups of this node a message may go to (a cluster picks one node per group). */
+  public interface ShareGroups {
+    /** Whether the shared subscription {@code $share/group/filter} here gets the message. */
+    boolean serves(String group, String filter);
+  }
+
+  private static final ShareGroups EVERY_GROUP = (group, filter) -> true;
+
+  /**
+   * As {@link #route(Message)}, giving the message only to the share groups {@code groups} serves
+   * (ordinary subscriptions all get it).
+   */
+  public int route(Message m, ShareGroups groups) {
     List<ClientSubscription> matches = MATCHES.get();
     matches.clear();
     String[] topicLevels = Topics.levels(m.publish().topic());
     tree.match(topicLevels, online, matches);
+    if (groups != EVERY_GROUP) {
+      matches.removeIf(s -> s.shareGroup() != null && !groups.serves(s.shareGroup(), s.filter()));
+    }
     int n = matches.size();
     if (n == 0) {
       return 0;

@@ -20,8 +20,11 @@ public final class Message extends AbstractReferenceCounted {
   private final String origin;
   private final ReadGate originGate;
 
+  // values() clones its array on every call, and this runs once per PUBLISH.
+  private static final int VERSIONS = MqttVersion.values().length;
+
   /** By {@link MqttVersion#ordinal()}; made on first use. */
-  private final EncodedPublish[] encodings = new EncodedPublish[MqttVersion.values().length];
+  private final EncodedPublish[] encodings = new EncodedPublish[VERSIONS];
 
   /**
    * @param publish the received packet, whose reference this message takes over

@@ -127,6 +127,31 @@ public final class LocalSessionRegistry implements SessionRegistry {
     return new RestoreCount(restored, messages);
   }
 
+  /**
+   * Puts back one stored session while the broker runs (a cluster node adopting a session another
+   * node held), as {@link #restore} does at start-up: offline, its subscriptions in the table, its
+   * messages queued or in flight with their packet ids. Call on {@code loop}, which the session
+   * then lives on, before any connection claims the client id here.
+   *
+   * @return false when this node holds a session for the id already or the stored one has expired
+   *     (its messages are released either way)
+   */
+  public boolean adopt(Journal.StoredSession stored, AccessControl access, EventExecutor loop) {
+    String id = stored.record().clientId();
+    if (sessions.containsKey(id)) {
+      stored.messages().forEach(m -> m.message().release());
+      return false;
+    }
+    Session s = newSession(id, loop);
+    if (s.restore(stored, access) < 0) {
+      LOG.info("Session of client {} expired before it was adopted", id);
+      services.journal().removeSession(id);
+      return false;
+    }
+    sessions.put(id, s);
+    return true;
+  }
+
   @Override
   public Collection<Session> all() {
     return sessions.values();

@@ -76,9 +76,15 @@ final class OutboundQueue {
     } else if (maxBytes > 0 && queuedBytes + size(m) > maxBytes && !queue.isEmpty()) {
       full = queuedBytes + " bytes, max_queued_bytes";
     }
+    if (full != null && out != null && !out.stalled()) {
+      // Online and making progress: its publishers are held, so what still arrives is what they
+      // had in flight when the hold began (one read of their sockets), a bounded overshoot. Those
+      // publishers were (or will be) acknowledged, so the message is kept, not dropped.
+      full = null;
+    }
     if (full != null) {
-      // Never acknowledged to this subscriber, so nothing it was promised is lost: counted and
-      // logged once per episode (see DropEpisode).
+      // Offline, or stalled (it stopped reading or acknowledging for 500 ms): counted and logged
+      // once per episode (see DropEpisode). A publisher whose only target it is stays held.
       m.release();
       unjournal(seq);
       drops.dropped(full);

@@ -23,6 +23,13 @@ public interface SessionOutput {
   /** The session's queue is past its high-water mark: hold back the publisher of {@code origin}. */
   void holdPublisher(ReadGate origin);
 
+  /**
+   * Whether the client made no progress for a while although messages wait for it (see {@link
+   * dev.mqttls.broker.internal.flow.PublisherHolds#stalled()}): only then are its QoS 1/2 messages
+   * dropped beyond the queue limits.
+   */
+  boolean stalled();
+
   /** The session's queue is back at its low-water mark: held publishers may read again. */
   void queueDrained();
 

@@ -2,6 +2,7 @@ package dev.mqttls.cluster.internal.routing;
 
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.Message;
+import dev.mqttls.cluster.internal.session.ReplicatedJournal;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.function.BiConsumer;
  * was forwarded to ({@link ClusterRouter}): a PUBACK/PUBREC goes out only once every node with a
  * matching subscriber has routed the message (and this node's journal holds what it must). A node
  * that does not confirm within the forwarder's timeout makes the acknowledgement a refusal, so the
- * client sends the message again.
+ * client sends the message again. It also waits for the session writes the PUBLISH made into the
+ * distributed session cache ({@link ReplicatedJournal}, which is the journal it wraps).
  *
  * <p>Acknowledgements leave each event loop in the order they were asked for (MQTT 4.6), whichever
  * node confirms first: one queue per loop thread, drained from its head.
@@ -44,7 +46,8 @@ public final class ClusterJournal implements Journal {
 
   @Override
   public void whenDurable(Executor loop, Durable ack) {
-    CompletableFuture<Boolean> remote = ClusterRouter.takeForwarded();
+    CompletableFuture<Boolean> remote =
+        both(ClusterRouter.takeForwarded(), ReplicatedJournal.takePending());
     ArrayDeque<Waiting> queue = QUEUES.get();
     if (remote == null && queue.isEmpty()) {
       local.whenDurable(loop, ack);
@@ -62,6 +65,14 @@ public final class ClusterJournal implements Journal {
     if (!w.remote.isDone()) {
       w.remote.whenComplete((ok, e) -> loop.execute(() -> drain(queue)));
     }
+  }
+
+  private static CompletableFuture<Boolean> both(
+      CompletableFuture<Boolean> a, CompletableFuture<Boolean> b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return a.thenCombine(b, (x, y) -> x && y);
   }
 
   private static void drain(ArrayDeque<Waiting> queue) {

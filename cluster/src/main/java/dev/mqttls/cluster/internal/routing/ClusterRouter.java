@@ -6,14 +6,21 @@ import dev.mqttls.broker.internal.routing.Router;
 import dev.mqttls.cluster.internal.wire.Frame;
 import dev.mqttls.codec.Qos;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The {@link Router} of a cluster node: this node's subscribers first (and the retained store,
- * which replicates), then one frame, encoded once, to each other node with a matching filter. For
- * QoS 1/2 the wait for those nodes is left with the calling thread for {@link ClusterJournal},
- * which holds the publisher's acknowledgement until they have it.
+ * which replicates), then one frame, encoded once, to each other node with a matching filter.
+ * Shared subscriptions get each message once cluster-wide: a share group with a member here is
+ * served here; otherwise one node with a member, picked round-robin, gets the frame wrapped with
+ * that group's name ({@link SharedFrame}), and only that node serves the group. For QoS 1/2 the
+ * wait for those nodes is left with the calling thread for {@link ClusterJournal}, which holds the
+ * publisher's acknowledgement until they have it.
  *
  * <p>{@code $SYS} topics stay on their node: each node has its own.
  */
@@ -24,32 +31,62 @@ public final class ClusterRouter implements Router {
   private final LocalRouter local;
   private final RouteTable routes;
   private final Forwarder forwarder;
+  private final Predicate<String> holdsSessions;
 
-  public ClusterRouter(LocalRouter local, RouteTable routes, Forwarder forwarder) {
+  private static final CompletableFuture<Boolean> REFUSED =
+      CompletableFuture.completedFuture(false);
+
+  public ClusterRouter(
+      LocalRouter local, RouteTable routes, Forwarder forwarder, Predicate<String> holdsSessions) {
     this.local = local;
     this.routes = routes;
     this.forwarder = forwarder;
+    this.holdsSessions = holdsSessions;
   }
 
   @Override
   public int publish(Message m) {
     FORWARDED.remove();
-    int matched = local.publish(m);
     String topic = m.publish().topic();
     if (topic.startsWith("$SYS/")) {
-      return matched;
+      return local.publish(m);
     }
-    Set<String> nodes = routes.nodesMatching(topic);
+    Map<String, List<String>> nodes = routes.nodesMatching(topic);
+    boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
+    if (confirm && m.originGate() != null && !nodes.isEmpty() && awaitsHeir(nodes.keySet())) {
+      // A node that died with persistent sessions matches, and its heir has not adopted them yet:
+      // routed nowhere and refused, so the client sends it again (to the heir, by then). A will
+      // (no client to resend it) is routed as it can be.
+      FORWARDED.set(REFUSED);
+      return 0;
+    }
+    int matched = local.publish(m);
     if (nodes.isEmpty()) {
       return matched;
     }
-    boolean confirm = m.publish().qos() != Qos.AT_MOST_ONCE;
     long seq = confirm ? forwarder.nextSeq() : 0;
-    CompletableFuture<Boolean> f = forwarder.send(nodes, Frame.publish(seq, m), seq);
+    byte[] frame = Frame.publish(seq, m);
+    Map<String, byte[]> frames = new HashMap<>(nodes.size() * 2);
+    for (Map.Entry<String, List<String>> e : nodes.entrySet()) {
+      List<String> groups = e.getValue();
+      frames.put(e.getKey(), groups.isEmpty() ? frame : SharedFrame.wrap(groups, frame));
+    }
+    CompletableFuture<Boolean> f = forwarder.send(frames, seq);
     if (f != null) {
       FORWARDED.set(f);
     }
     return matched + nodes.size();
+  }
+
+  /** Whether one of {@code nodes} has left the cluster with persistent sessions not yet adopted. */
+  private boolean awaitsHeir(Set<String> nodes) {
+    Set<String> members = forwarder.memberNames();
+    for (String n : nodes) {
+      if (!members.contains(n) && holdsSessions.test(n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mqttls.cluster.internal.routing;
 
+import dev.mqttls.broker.internal.routing.LocalRouter;
 import dev.mqttls.cluster.internal.wire.Frame;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -36,10 +38,22 @@ public final class Forwarder implements Receiver, AutoCloseable {
   /** How long a node may take to confirm a forwarded QoS 1/2 message before it counts as lost. */
   static final long ACK_TIMEOUT_MS = 10_000;
 
+  /** How long a takeover waits for the previous node to hand the session over. */
+  static final long HANDOVER_TIMEOUT_MS = 5_000;
+
   /** What this node does with what other nodes send it. */
   public interface Inbound {
-    /** A PUBLISH frame from {@code node}; call {@code routed} once it is handed to subscribers. */
-    void publish(String node, byte[] frame, int off, int len, Runnable routed);
+    /**
+     * A PUBLISH frame from {@code node}, for this node's ordinary subscriptions and the share
+     * groups {@code groups} serves; call {@code routed} once it is handed to subscribers.
+     */
+    void publish(
+        String node,
+        byte[] frame,
+        int off,
+        int len,
+        LocalRouter.ShareGroups groups,
+        Runnable routed);
 
     /** {@code node} took over {@code clientId}: close its connection here. */
     void takenOver(String node, String clientId);
@@ -47,6 +61,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
 
   private final ForkChannel fork;
   private final Inbound inbound;
+  private final Predicate<String> holdsSessions;
   private final AtomicLong seqs = new AtomicLong();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private volatile dev.mqttls.cluster.internal.metrics.ForwardMeter meter =
@@ -59,9 +74,17 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
+  private final Map<String, CompletableFuture<Boolean>> handovers = new ConcurrentHashMap<>();
 
-  public Forwarder(JChannel main, Inbound inbound) throws Exception {
+  /**
+   * @param holdsSessions whether a node has held persistent sessions: a frame it did not confirm
+   *     before it died is then refused to the publisher (its sessions live on elsewhere and need
+   *     the message resent), not taken as safe
+   */
+  public Forwarder(JChannel main, Inbound inbound, Predicate<String> holdsSessions)
+      throws Exception {
     this.inbound = inbound;
+    this.holdsSessions = holdsSessions;
     this.fork = new ForkChannel(main, "mqttls", "routes");
     fork.setReceiver(this);
     fork.connect("mqttls");
@@ -81,15 +104,27 @@ public final class Forwarder implements Receiver, AutoCloseable {
    * #ACK_TIMEOUT_MS}.
    */
   public CompletableFuture<Boolean> send(Collection<String> nodes, byte[] frame, long seq) {
-    Map<String, Address> m = members;
-    java.util.List<Address> to = new java.util.ArrayList<>(nodes.size());
-    Pending p = seq == 0 ? null : new Pending(System.nanoTime());
+    Map<String, byte[]> frames = new HashMap<>();
     for (String node : nodes) {
-      Address a = m.get(node);
+      frames.put(node, frame);
+    }
+    return send(frames, seq);
+  }
+
+  /**
+   * As {@link #send(Collection, byte[], long)}, with a frame of its own for each node (a PUBLISH
+   * frame, or a {@link SharedFrame} around it, all with sequence number {@code seq}).
+   */
+  public CompletableFuture<Boolean> send(Map<String, byte[]> frames, long seq) {
+    Map<String, Address> m = members;
+    Map<Address, byte[]> to = new HashMap<>(frames.size() * 2);
+    Pending p = seq == 0 ? null : new Pending(System.nanoTime());
+    for (Map.Entry<String, byte[]> e : frames.entrySet()) {
+      Address a = m.get(e.getKey());
       if (a != null) {
-        to.add(a);
+        to.put(a, e.getValue());
         if (p != null) {
-          p.waiting.add(node);
+          p.waiting.add(e.getKey());
         }
       }
     }
@@ -97,8 +132,8 @@ public final class Forwarder implements Receiver, AutoCloseable {
       // Complete before the first send, so that no acknowledgement can find it missing.
       pending.put(seq, p);
     }
-    for (Address a : to) {
-      sendTo(a, frame);
+    for (Map.Entry<Address, byte[]> e : to.entrySet()) {
+      sendTo(e.getKey(), e.getValue());
     }
     if (p == null) {
       return null;
@@ -110,11 +145,34 @@ public final class Forwarder implements Receiver, AutoCloseable {
     return p.done;
   }
 
-  /** Tells {@code node} that this node took {@code clientId} over. */
-  public void takeover(String node, String clientId) {
+  /**
+   * Tells {@code node} that this node took {@code clientId} over. Completes true when it answers
+   * that it has handed the session over (or has left the cluster), false after {@link
+   * #HANDOVER_TIMEOUT_MS}.
+   */
+  public CompletableFuture<Boolean> takeover(String node, String clientId) {
+    Address a = members.get(node);
+    if (a == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    String key = node + '\0' + clientId;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    CompletableFuture<Boolean> earlier = handovers.put(key, done);
+    if (earlier != null) {
+      // One answer serves both: the node hands over once per TAKEOVER, in order.
+      done.whenComplete((ok, e) -> earlier.complete(ok));
+    }
+    done.completeOnTimeout(false, HANDOVER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .whenComplete((ok, e) -> handovers.remove(key, done));
+    sendTo(a, Frame.takeover(clientId));
+    return done;
+  }
+
+  /** Answers {@code node}'s TAKEOVER: the session of {@code clientId} is handed over. */
+  public void handedOver(String node, String clientId) {
     Address a = members.get(node);
     if (a != null) {
-      sendTo(a, Frame.takeover(clientId));
+      sendTo(a, Frame.handedOver(clientId));
     }
   }
 
@@ -137,7 +195,8 @@ public final class Forwarder implements Receiver, AutoCloseable {
     BytesMessage msg = new BytesMessage(a, frame);
     // Sent at once, not held for a batch: a publisher's acknowledgement waits on it.
     msg.setFlag(Message.Flag.DONT_BUNDLE);
-    if (Frame.kind(frame, 0) != Frame.PUBLISH) {
+    byte kind = Frame.kind(frame, 0);
+    if (kind != Frame.PUBLISH && kind != SharedFrame.SHARED) {
       // Order among acknowledgements does not matter (ClusterJournal restores it per loop); out
       // of band they skip the queue of PUBLISH frames from that node.
       msg.setFlag(Message.Flag.OOB);
@@ -159,10 +218,10 @@ public final class Forwarder implements Receiver, AutoCloseable {
     String from = name(msg.getSrc());
     meter.received(from, b, off, len);
     switch (Frame.kind(b, off)) {
-      case Frame.PUBLISH -> {
-        long seq = Frame.seq(b, off);
-        Address src = msg.getSrc();
-        inbound.publish(from, b, off, len, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
+      case Frame.PUBLISH -> publish(msg.getSrc(), from, b, off, len, SharedFrame.NONE);
+      case SharedFrame.SHARED -> {
+        int inner = SharedFrame.inner(b, off);
+        publish(msg.getSrc(), from, b, inner, len - (inner - off), SharedFrame.groups(b, off));
       }
       case Frame.ACK -> {
         long seq = Frame.seq(b, off);
@@ -178,8 +237,21 @@ public final class Forwarder implements Receiver, AutoCloseable {
         }
       }
       case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
+      case Frame.HANDED_OVER -> {
+        CompletableFuture<Boolean> f = handovers.remove(from + '\0' + Frame.clientId(b, off));
+        if (f != null) {
+          f.complete(true);
+        }
+      }
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
     }
+  }
+
+  private void publish(
+      Address src, String from, byte[] b, int off, int len, LocalRouter.ShareGroups groups) {
+    long seq = Frame.seq(b, off);
+    inbound.publish(
+        from, b, off, len, groups, seq == 0 ? () -> {} : () -> sendTo(src, Frame.ack(seq)));
   }
 
   @Override
@@ -192,11 +264,26 @@ public final class Forwarder implements Receiver, AutoCloseable {
       m.put(name(a), a);
     }
     members = Map.copyOf(m);
-    // What waited for a node that left: that node and its subscribers' copies are gone with it.
+    // A node that left hands nothing over any more: the session cache holds what it wrote.
+    handovers.forEach(
+        (key, f) -> {
+          if (!m.containsKey(key.substring(0, key.indexOf('\0')))) {
+            f.complete(true);
+          }
+        });
+    // What waited for a node that left: that node and its clean sessions are gone with it; its
+    // persistent sessions live on (adopted by a survivor), so the publisher must send it again.
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
+      boolean resend = false;
       synchronized (p) {
+        for (String n : p.waiting) {
+          resend |= !m.containsKey(n) && holdsSessions.test(n);
+        }
         p.waiting.retainAll(m.keySet());
+      }
+      if (resend) {
+        p.done.complete(false);
       }
       p.check();
       if (p.done.isDone()) {

@@ -6,10 +6,9 @@ import dev.mqttls.broker.internal.routing.Topics;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.infinispan.Cache;
 import org.infinispan.notifications.Listener;
@@ -26,11 +25,15 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryRemovedEvent;
  * its last (a {@link TopicTree.Listener} on the local tree), and synchronously, so that a SUBACK is
  * sent only once every node routes the filter here.
  *
- * <p>Shared subscriptions are routed on their own node only (not across nodes yet).
+ * <p>Shared subscriptions are entries too, by their full filter ({@code NODE \n
+ * $share/GROUP/FILTER}: an ordinary filter never starts with {@code $share/}); in the mirror tree
+ * each node is a member of the group, so that matching picks one node per group, round-robin. A
+ * group that has a member on this node is served here ({@link #hasLocalGroup}) and not forwarded.
  */
 @Listener(observation = Listener.Observation.POST)
 public final class RouteTable implements TopicTree.Listener {
   private static final String SEP = "\n";
+  private static final String SHARE = "$share/";
   private static final FastThreadLocal<List<ClientSubscription>> MATCHES =
       new FastThreadLocal<>() {
         @Override
@@ -43,8 +46,11 @@ public final class RouteTable implements TopicTree.Listener {
   private final String self;
   private final TopicTree remote = new TopicTree();
 
-  /** Local filter → local subscriptions to it; changed under this object's monitor. */
-  private final Map<String, Integer> localCounts = new HashMap<>();
+  /**
+   * Local filter ({@code $share/GROUP/FILTER} for a shared one) → local subscriptions to it;
+   * changed under this object's monitor, read by publishers without it.
+   */
+  private final Map<String, Integer> localCounts = new ConcurrentHashMap<>();
 
   private final Map<String, Integer> perNode = new ConcurrentHashMap<>();
 
@@ -68,20 +74,43 @@ public final class RouteTable implements TopicTree.Listener {
     }
   }
 
-  /** The other nodes with a subscription matching {@code topic} (none: an empty set). */
-  public Set<String> nodesMatching(String topic) {
+  /**
+   * The other nodes a message to {@code topic} must go to, each with the share groups it is to
+   * serve ({@code $share/GROUP/FILTER}; an empty list when it gets the message for its ordinary
+   * subscriptions only). A share group with a member on this node is left out: this node serves it.
+   * None: an empty map.
+   */
+  public Map<String, List<String>> nodesMatching(String topic) {
     List<ClientSubscription> out = MATCHES.get();
     out.clear();
     remote.match(Topics.levels(topic), id -> true, out);
     if (out.isEmpty()) {
-      return Set.of();
+      return Map.of();
     }
-    Set<String> nodes = new LinkedHashSet<>();
+    Map<String, List<String>> nodes = new LinkedHashMap<>();
     for (ClientSubscription s : out) {
-      nodes.add(s.clientId());
+      if (s.shareGroup() == null) {
+        nodes.putIfAbsent(s.clientId(), List.of());
+        continue;
+      }
+      String shared = s.fullFilter();
+      if (hasLocalGroup(shared)) {
+        continue;
+      }
+      List<String> groups = nodes.get(s.clientId());
+      if (groups == null || groups.isEmpty()) {
+        groups = new ArrayList<>(1);
+        nodes.put(s.clientId(), groups);
+      }
+      groups.add(shared);
     }
     out.clear();
     return nodes;
+  }
+
+  /** Whether this node has a member of the shared subscription {@code $share/GROUP/FILTER}. */
+  public boolean hasLocalGroup(String sharedFilter) {
+    return localCounts.containsKey(sharedFilter);
   }
 
   /** Number of distinct filters each node has, this one included. */
@@ -121,25 +150,24 @@ public final class RouteTable implements TopicTree.Listener {
 
   @Override
   public void subscribed(ClientSubscription s, boolean replaced) {
-    if (replaced || s.shareGroup() != null) {
+    if (replaced) {
       return;
     }
+    String filter = s.fullFilter();
     synchronized (this) {
-      if (localCounts.merge(s.filter(), 1, Integer::sum) == 1) {
-        cache.put(self + SEP + s.filter(), self);
+      if (localCounts.merge(filter, 1, Integer::sum) == 1) {
+        cache.put(self + SEP + filter, self);
       }
     }
   }
 
   @Override
   public void unsubscribed(String clientId, String filter, String shareGroup) {
-    if (shareGroup != null) {
-      return;
-    }
+    String full = shareGroup == null ? filter : SHARE + shareGroup + "/" + filter;
     synchronized (this) {
-      Integer n = localCounts.computeIfPresent(filter, (f, c) -> c == 1 ? null : c - 1);
+      Integer n = localCounts.computeIfPresent(full, (f, c) -> c == 1 ? null : c - 1);
       if (n == null) {
-        cache.remove(self + SEP + filter);
+        cache.remove(self + SEP + full);
       }
     }
   }
@@ -157,9 +185,21 @@ public final class RouteTable implements TopicTree.Listener {
     if (node.equals(self)) {
       return;
     }
-    if (remote.unsubscribe(node, key.substring(i + 1), null)) {
+    ClientSubscription s = entry(node, key.substring(i + 1));
+    if (remote.unsubscribe(node, s.filter(), s.shareGroup())) {
       perNode.computeIfPresent(node, (k, c) -> c == 1 ? null : c - 1);
     }
+  }
+
+  /** The mirror tree's entry for {@code node}'s filter (maybe {@code $share/GROUP/FILTER}). */
+  private static ClientSubscription entry(String node, String filter) {
+    String group = null;
+    if (filter.startsWith(SHARE)) {
+      int slash = filter.indexOf('/', SHARE.length());
+      group = filter.substring(SHARE.length(), slash);
+      filter = filter.substring(slash + 1);
+    }
+    return new ClientSubscription(node, filter, group, 2, false, true, 0, 0);
   }
 
   private void added(String key) {
@@ -168,9 +208,7 @@ public final class RouteTable implements TopicTree.Listener {
     if (node.equals(self)) {
       return;
     }
-    boolean existed =
-        remote.subscribe(
-            new ClientSubscription(node, key.substring(i + 1), null, 2, false, true, 0, 0));
+    boolean existed = remote.subscribe(entry(node, key.substring(i + 1)));
     if (!existed) {
       perNode.merge(node, 1, Integer::sum);
     }

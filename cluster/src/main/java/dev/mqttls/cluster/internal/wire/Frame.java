@@ -27,12 +27,14 @@ import java.nio.charset.StandardCharsets;
  *   PUBLISH  : 1, seq (8), origin length (2), origin (UTF-8), MQTT 5 PUBLISH packet
  *   ACK      : 2, seq (8)
  *   TAKEOVER : 3, client id length (2), client id (UTF-8)
+ *   HANDED_OVER : 4, client id length (2), client id (UTF-8)  (the answer to TAKEOVER)
  * </pre>
  */
 public final class Frame {
   public static final byte PUBLISH = 1;
   public static final byte ACK = 2;
   public static final byte TAKEOVER = 3;
+  public static final byte HANDED_OVER = 4;
 
   private static final FastThreadLocal<EmbeddedChannel> DECODERS =
       new FastThreadLocal<>() {
@@ -87,13 +89,21 @@ public final class Frame {
 
   /** Tells the node holding {@code clientId} that another node took it over. */
   public static byte[] takeover(String clientId) {
+    return withClientId(TAKEOVER, clientId);
+  }
+
+  /**
+   * The answer to a TAKEOVER: this node ended its copy of {@code clientId}'s session and its writes
+   * for it are in the session cache.
+   */
+  public static byte[] handedOver(String clientId) {
+    return withClientId(HANDED_OVER, clientId);
+  }
+
+  private static byte[] withClientId(byte kind, String clientId) {
     byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[3 + id.length];
-    Unpooled.wrappedBuffer(out)
-        .writerIndex(0)
-        .writeByte(TAKEOVER)
-        .writeShort(id.length)
-        .writeBytes(id);
+    Unpooled.wrappedBuffer(out).writerIndex(0).writeByte(kind).writeShort(id.length).writeBytes(id);
     return out;
   }
 
@@ -107,7 +117,7 @@ public final class Frame {
     return Unpooled.wrappedBuffer(b).getLong(off + 1);
   }
 
-  /** The client id of a TAKEOVER frame. */
+  /** The client id of a TAKEOVER or HANDED_OVER frame. */
   public static String clientId(byte[] b, int off) {
     int len = Unpooled.wrappedBuffer(b).getUnsignedShort(off + 1);
     return new String(b, off + 3, len, StandardCharsets.UTF_8);

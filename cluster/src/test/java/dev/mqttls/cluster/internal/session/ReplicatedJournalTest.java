@@ -1,0 +1,167 @@
+package dev.mqttls.cluster.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mqttls.broker.internal.persistence.Journal;
+import dev.mqttls.broker.internal.routing.ClientSubscription;
+import dev.mqttls.broker.internal.routing.Message;
+import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.codec.MqttProperties;
+import dev.mqttls.codec.Publish;
+import dev.mqttls.codec.Qos;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The session state a node mirrors into the session cache reads back as the session it was: a local
+ * (one-process) Infinispan cache with the same grouping stands in for the distributed one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicatedJournalTest {
+  private DefaultCacheManager caches;
+  private ReplicatedJournal journal;
+  private Cache<String, String> owners;
+
+  @BeforeAll
+  void startCaches() {
+    caches = new DefaultCacheManager();
+    ConfigurationBuilder grouped = new ConfigurationBuilder();
+    grouped.clustering().hash().groups().enabled().addGrouper(new SessionKeys.ByClient());
+    caches.defineConfiguration("sessions", grouped.build());
+    caches.defineConfiguration("owners", new ConfigurationBuilder().build());
+    owners = caches.getCache("owners");
+  }
+
+  @AfterAll
+  void stopCaches() {
+    caches.stop();
+  }
+
+  @BeforeEach
+  void start() {
+    caches.getCache("sessions").clear();
+    owners.clear();
+    journal =
+        new ReplicatedJournal(
+            Journal.NONE,
+            caches.getCache("sessions"),
+            new PersistentNodes(owners, "node-1"),
+            Ticker.system(),
+            "node-1",
+            2);
+  }
+
+  @AfterEach
+  void stop() {
+    journal.close();
+  }
+
+  private static Message message(String payload, Qos qos) {
+    Publish p =
+        new Publish(
+            false,
+            qos,
+            false,
+            "a/b",
+            1,
+            MqttProperties.EMPTY,
+            Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8));
+    return new Message(p, Long.MAX_VALUE, "publisher", null);
+  }
+
+  private static String payload(Journal.StoredMessage m) {
+    return m.message().publish().payload().toString(StandardCharsets.UTF_8);
+  }
+
+  private Journal.StoredSession read(String clientId) throws Exception {
+    return journal.read(clientId).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void everyKindOfSessionState_readsBackAsItWasWritten() throws Exception {
+    ClientSubscription sub = new ClientSubscription("dev-1", "a/#", null, 2, false, true, 0, 4);
+    journal.putSession(new Journal.SessionRecord("dev-1", 3600, 0, "alice", List.of(sub)));
+    assertThat(owners.containsKey("\0persistent\0node-1")).as("this node marked").isTrue();
+    Message m1 = message("first", Qos.AT_LEAST_ONCE);
+    Message m2 = message("second", Qos.EXACTLY_ONCE);
+    Message m3 = message("third", Qos.AT_LEAST_ONCE);
+    long s1 = journal.putMessage("dev-1", m1, 1, false, List.of(4));
+    long s2 = journal.putMessage("dev-1", m2, 2, true, List.of());
+    long s3 = journal.putMessage("dev-1", m3, 1, false, List.of());
+    m1.release();
+    m2.release();
+    m3.release();
+    assertThat(s1).isPositive().isLessThan(s2);
+    assertThat(s2).isLessThan(s3);
+    CompletableFuture<Boolean> acked = ReplicatedJournal.takePending();
+    assertThat(acked).as("the acknowledgement waits for these writes").isNotNull();
+    assertThat(acked.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ReplicatedJournal.takePending()).as("taken once").isNull();
+
+    journal.markInFlight("dev-1", s1, 17);
+    journal.messageReceived("dev-1", s2, 18);
+    journal.putIncomingQos2("dev-1", 33);
+    journal.putIncomingQos2("dev-1", 34);
+    journal.removeIncomingQos2("dev-1", 34);
+    ReplicatedJournal.takePending();
+
+    Journal.StoredSession s = read("dev-1");
+    try {
+      assertThat(s.record().subscriptions()).containsExactly(sub);
+      assertThat(s.record().expiryInterval()).isEqualTo(3600);
+      assertThat(s.record().username()).isEqualTo("alice");
+      assertThat(s.messages())
+          .extracting(ReplicatedJournalTest::payload)
+          .containsExactly("first", "third");
+      assertThat(s.messages()).extracting(Journal.StoredMessage::packetId).containsExactly(17, 0);
+      assertThat(s.messages().get(0).ids()).containsExactly(4);
+      assertThat(s.messages()).extracting(Journal.StoredMessage::seq).containsExactly(s1, s3);
+      assertThat(s.pubrels()).containsExactly(18);
+      assertThat(s.incomingQos2()).containsExactly(33);
+    } finally {
+      s.messages().forEach(m -> m.message().release());
+    }
+
+    journal.removeMessage("dev-1", s1);
+    Journal.StoredSession after = read("dev-1");
+    assertThat(after.messages())
+        .extracting(ReplicatedJournalTest::payload)
+        .containsExactly("third");
+    after.messages().forEach(m -> m.message().release());
+  }
+
+  @Test
+  void handedOverSession_isLeftAsItWas_andRemovedSessionReadsAsNone() throws Exception {
+    journal.putSession(new Journal.SessionRecord("dev-2", 60, 0, null, List.of()));
+    Message m = message("kept", Qos.AT_LEAST_ONCE);
+    journal.putMessage("dev-2", m, 1, false, List.of());
+    ReplicatedJournal.takePending();
+
+    // Another node continues the session: ending the copy here leaves the cached one alone.
+    journal.handOver("dev-2");
+    journal.putMessage("dev-2", m, 1, false, List.of());
+    journal.removeSession("dev-2");
+    m.release();
+    Journal.StoredSession s = read("dev-2");
+    assertThat(s).isNotNull();
+    assertThat(s.messages()).extracting(ReplicatedJournalTest::payload).containsExactly("kept");
+    s.messages().forEach(x -> x.message().release());
+
+    journal.resume("dev-2");
+    journal.removeSession("dev-2");
+    assertThat(read("dev-2")).isNull();
+    assertThat(read("never-seen")).isNull();
+  }
+}
