@@ -1,6 +1,7 @@
 package dev.mqttls.cluster.internal.metrics;
 
 import dev.mqttls.cluster.internal.Membership;
+import dev.mqttls.cluster.internal.routing.SharedFrame;
 import dev.mqttls.cluster.internal.wire.Frame;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -79,14 +80,14 @@ public final class ClusterMeters implements ForwardMeter {
   @Override
   public void sent(String node, byte[] b, int off, int len) {
     switch (Frame.kind(b, off)) {
-      case Frame.PUBLISH -> {
+      case Frame.PUBLISH, SharedFrame.SHARED -> {
         Peer p = peer(node);
         p.framesSent.increment();
         p.bytesSent.add(len);
       }
       case Frame.TAKEOVER -> tookOver.increment();
       default -> {
-        // acknowledgements and the like: not forwarded messages
+        // acknowledgements and handovers: not forwarded messages
       }
     }
   }
@@ -94,14 +95,14 @@ public final class ClusterMeters implements ForwardMeter {
   @Override
   public void received(String node, byte[] b, int off, int len) {
     switch (Frame.kind(b, off)) {
-      case Frame.PUBLISH -> {
+      case Frame.PUBLISH, SharedFrame.SHARED -> {
         Peer p = peer(node);
         p.framesReceived.increment();
         p.bytesReceived.add(len);
       }
       case Frame.TAKEOVER -> takenOver.increment();
       default -> {
-        // acknowledgements and the like: not forwarded messages
+        // acknowledgements and handovers: not forwarded messages
       }
     }
   }

@@ -19,8 +19,9 @@ import java.util.Set;
  *
  * <p>Kind 16 keeps clear of {@link dev.mqttls.cluster.internal.wire.Frame}'s small numbers.
  */
-final class SharedFrame {
-  static final byte SHARED = 16;
+public final class SharedFrame {
+  /** The frame kind. */
+  public static final byte SHARED = 16;
 
   /** Serves no share group: for a plain PUBLISH frame. */
   static final LocalRouter.ShareGroups NONE = (group, filter) -> false;
