@@ -202,6 +202,7 @@ class ClusterRollingRestartTest {
 
     Set<String> acked = ConcurrentHashMap.newKeySet();
     AtomicInteger refused = new AtomicInteger();
+    java.util.Map<String, Integer> why = new java.util.concurrent.ConcurrentSkipListMap<>();
     AtomicInteger sent = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
     // Steady load: one QoS 1 message every 10 ms, at most 200 awaiting their PUBACK.
@@ -224,6 +225,12 @@ class ClusterRollingRestartTest {
                               acked.add(payload);
                             } else {
                               refused.incrementAndGet();
+                              Throwable c = e.getCause() != null ? e.getCause() : e;
+                              String k =
+                                  c instanceof dev.mqttls.client.MqttClientException x
+                                      ? x.kind().toString()
+                                      : c.getClass().getSimpleName();
+                              why.merge(k, 1, Integer::sum);
                             }
                           });
                 }
@@ -286,12 +293,13 @@ class ClusterRollingRestartTest {
           nodes.get(w).name, from, to - 1, in);
     }
     System.out.printf(
-        "rolling restart: sent %d, acknowledged %d, not acknowledged %d, received %d distinct"
+        "rolling restart: sent %d, acknowledged %d, not acknowledged %d %s, received %d distinct"
             + " (%d deliveries), acknowledged-but-lost %d%s; connections lost: subscriber %d"
             + " (now on %s), publisher %d (now on %s)%n",
         sent.get(),
         acked.size(),
         refused.get(),
+        why,
         received.size(),
         deliveries.get(),
         lost.size(),
