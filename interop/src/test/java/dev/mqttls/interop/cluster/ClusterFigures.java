@@ -157,8 +157,10 @@ class ClusterFigures {
       final int k = kill;
       if (k > 0) {
         int mark = nodes.get(0).mark();
+        int mark3 = n3.mark();
         n3.start();
-        n3.awaitReady(START);
+        // Its log holds the READY of its earlier runs: only a new one counts.
+        n3.awaitLogSince(mark3, ClusterNodeMain.READY, START);
         // A restarted node may first form a cluster of its own and merge: either way, three.
         nodes.get(0).awaitLogSince(mark, "3 of 3 node(s) up", Duration.ofSeconds(60));
       }
