@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -22,6 +23,24 @@ final class ClusterFixture {
   private interface NodeCerts {
     /** Writes (or finds) the certificate and key of {@code name}: [certfile, keyfile]. */
     Path[] of(String name) throws IOException;
+  }
+
+  /**
+   * Starts every node, then waits (bounded) until each is ready and sees all of them: each node's
+   * log says "N of N node(s) up".
+   */
+  static void startAll(List<NodeProcess> nodes, Duration ready, Duration joined)
+      throws IOException, InterruptedException {
+    for (NodeProcess n : nodes) {
+      n.start();
+    }
+    for (NodeProcess n : nodes) {
+      n.awaitReady(ready);
+    }
+    String all = nodes.size() + " of " + nodes.size() + " node(s) up";
+    for (NodeProcess n : nodes) {
+      n.awaitLog(all, joined);
+    }
   }
 
   /** With a new CA. */

@@ -62,15 +62,7 @@ class ClusterRollingRestartTest {
     nodes.addAll(
         ClusterFixture.nodesFromPki(
             dir, 3, i -> List.of("http_listener " + http[i] + " 127.0.0.1")));
-    for (NodeProcess n : nodes) {
-      n.start();
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitReady(START);
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitLog("3 of 3 node(s) up", WAIT);
-    }
+    ClusterFixture.startAll(nodes, START, WAIT);
   }
 
   @AfterAll

@@ -70,14 +70,8 @@ class ClusterSessionTest {
           "persistence true\npersistence_location " + dir.resolve(n.name + "-data") + "/\n",
           StandardCharsets.US_ASCII,
           StandardOpenOption.APPEND);
-      n.start();
     }
-    for (NodeProcess n : nodes) {
-      n.awaitReady(START);
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitLog("3 of 3 node(s) up", WAIT);
-    }
+    ClusterFixture.startAll(nodes, START, WAIT);
   }
 
   @AfterAll

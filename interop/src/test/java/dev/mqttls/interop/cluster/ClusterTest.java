@@ -59,15 +59,7 @@ class ClusterTest {
   void startCluster() throws Exception {
     ca = TestCerts.rootCa("cluster CA");
     nodes.addAll(ClusterFixture.nodes(dir, 3, ca));
-    for (NodeProcess n : nodes) {
-      n.start();
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitReady(START);
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitLog("3 of 3 node(s) up", WAIT);
-    }
+    ClusterFixture.startAll(nodes, START, WAIT);
   }
 
   @AfterAll

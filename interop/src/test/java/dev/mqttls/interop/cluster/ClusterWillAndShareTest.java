@@ -54,15 +54,7 @@ class ClusterWillAndShareTest {
   @BeforeAll
   void startCluster() throws Exception {
     nodes.addAll(ClusterFixture.nodes(dir, 3));
-    for (NodeProcess n : nodes) {
-      n.start();
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitReady(START);
-    }
-    for (NodeProcess n : nodes) {
-      n.awaitLog("3 of 3 node(s) up", WAIT);
-    }
+    ClusterFixture.startAll(nodes, START, WAIT);
   }
 
   @AfterAll
