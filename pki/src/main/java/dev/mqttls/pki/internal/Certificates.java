@@ -169,15 +169,15 @@ public final class Certificates {
       Instant notAfter,
       List<String> dnsNames,
       List<InetAddress> ips) {
-    return issue(
+    return withNames(
         issuer,
-        commonName(cn),
+        cn,
         key,
         notBefore,
         notAfter,
-        newSerial(),
-        null,
-        Profile.endEntity(key, KeyPurposeId.id_kp_serverAuth.getId(), dnsNames, ips));
+        List.of(KeyPurposeId.id_kp_serverAuth.getId()),
+        dnsNames,
+        ips);
   }
 
   /**
@@ -192,6 +192,27 @@ public final class Certificates {
       Instant notAfter,
       List<String> dnsNames,
       List<InetAddress> ips) {
+    return withNames(
+        issuer,
+        cn,
+        key,
+        notBefore,
+        notAfter,
+        List.of(KeyPurposeId.id_kp_serverAuth.getId(), KeyPurposeId.id_kp_clientAuth.getId()),
+        dnsNames,
+        ips);
+  }
+
+  /** An end-entity certificate for {@code purposes} (EKU OIDs), with DNS and IP SANs. */
+  private static X509Certificate withNames(
+      Signer issuer,
+      String cn,
+      PublicKey key,
+      Instant notBefore,
+      Instant notAfter,
+      List<String> purposes,
+      List<String> dnsNames,
+      List<InetAddress> ips) {
     return issue(
         issuer,
         commonName(cn),
@@ -200,11 +221,7 @@ public final class Certificates {
         notAfter,
         newSerial(),
         null,
-        Profile.endEntity(
-            key,
-            List.of(KeyPurposeId.id_kp_serverAuth.getId(), KeyPurposeId.id_kp_clientAuth.getId()),
-            dnsNames,
-            ips));
+        Profile.endEntity(key, purposes, dnsNames, ips));
   }
 
   /** A device (TLS client) certificate: CN = device id, clientAuth. */
