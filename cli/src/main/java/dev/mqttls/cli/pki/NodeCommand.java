@@ -4,8 +4,6 @@ import dev.mqttls.pki.CertificateAuthority;
 import dev.mqttls.pki.CertificateInfo;
 import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.ServerOptions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,19 +25,7 @@ final class NodeCommand extends PkiSubcommand {
   @Parameters(paramLabel = "NAME", description = "Node name: the CN and the file name.")
   String name;
 
-  @Option(
-      names = "--dns",
-      split = ",",
-      paramLabel = "NAME",
-      description = "DNS SAN (repeatable or comma-separated).")
-  List<String> dns = new ArrayList<>();
-
-  @Option(
-      names = "--ip",
-      split = ",",
-      paramLabel = "ADDR",
-      description = "IP address SAN (repeatable or comma-separated).")
-  List<String> ips = new ArrayList<>();
+  @Mixin SanOptions names;
 
   @Option(
       names = "--days",
@@ -53,7 +39,7 @@ final class NodeCommand extends PkiSubcommand {
   int execute() throws Exception {
     CertificateAuthority ca = pki.open();
     IssuedCertificate issued =
-        ca.issueNode(name, new ServerOptions(dns, ips, days, keyType.keyType()));
+        ca.issueNode(name, new ServerOptions(names.dns, names.ips, days, keyType.keyType()));
     CertificateInfo info = ca.inspect(issued.id());
     var out = out();
     out.printf(

@@ -8,8 +8,6 @@ import dev.mqttls.pki.Renewal;
 import dev.mqttls.pki.ServerOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -32,19 +30,7 @@ final class ServerCommand extends PkiSubcommand {
       description = "Server name: the CN, a DNS SAN and the file name.")
   String name;
 
-  @Option(
-      names = "--dns",
-      split = ",",
-      paramLabel = "NAME",
-      description = "DNS SAN (repeatable or comma-separated).")
-  List<String> dns = new ArrayList<>();
-
-  @Option(
-      names = "--ip",
-      split = ",",
-      paramLabel = "ADDR",
-      description = "IP address SAN (repeatable or comma-separated).")
-  List<String> ips = new ArrayList<>();
+  @Mixin SanOptions names;
 
   @Option(
       names = "--days",
@@ -106,7 +92,7 @@ final class ServerCommand extends PkiSubcommand {
       }
     }
     IssuedCertificate issued =
-        ca.issueServer(name, new ServerOptions(dns, ips, days, keyType.keyType()));
+        ca.issueServer(name, new ServerOptions(names.dns, names.ips, days, keyType.keyType()));
     existing.ifPresent(
         e ->
             out()
