@@ -46,6 +46,20 @@ public final class MosquittoClients {
     }
   }
 
+  /**
+   * Runs {@code mosquitto_pub -h 127.0.0.1 -p PORT ARGS...} to completion or until {@code timeout}:
+   * the tests' usual publish to a broker on loopback.
+   */
+  public static Result publishLocal(Duration timeout, Object port, Object... args) {
+    Object[] all = new Object[args.length + 4];
+    all[0] = "-h";
+    all[1] = "127.0.0.1";
+    all[2] = "-p";
+    all[3] = port;
+    System.arraycopy(args, 0, all, 4, args.length);
+    return run(timeout, "mosquitto_pub", all);
+  }
+
   /** Starts {@code tool} in the background; the caller closes it. */
   public static Running start(String tool, Object... args) {
     return start(null, tool, args);

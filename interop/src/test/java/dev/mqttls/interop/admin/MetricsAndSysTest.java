@@ -81,12 +81,8 @@ class MetricsAndSysTest {
       List<PrometheusText.Sample> before = scrape(admin);
       for (int i = 0; i < 3; i++) {
         MosquittoClients.Result r =
-            MosquittoClients.run(
+            MosquittoClients.publishLocal(
                 T,
-                "mosquitto_pub",
-                "-h",
-                "127.0.0.1",
-                "-p",
                 broker.port(),
                 "--cafile",
                 pki.caFile(),
@@ -106,19 +102,8 @@ class MetricsAndSysTest {
       }
       // No client certificate: the handshake is refused, and counted by its cause.
       MosquittoClients.Result refused =
-          MosquittoClients.run(
-              T,
-              "mosquitto_pub",
-              "-h",
-              "127.0.0.1",
-              "-p",
-              broker.port(),
-              "--cafile",
-              pki.caFile(),
-              "-t",
-              "x",
-              "-m",
-              "x");
+          MosquittoClients.publishLocal(
+              T, broker.port(), "--cafile", pki.caFile(), "-t", "x", "-m", "x");
       assertThat(refused.exitCode()).isNotZero();
       assertThat(broker.broker().telemetry().recentRefusals())
           .first()

@@ -195,19 +195,8 @@ class BridgeToMosquittoTest {
 
     // in: fleet/site-1/ removed, site/ added
     Result pub =
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            remotePlain,
-            "-q",
-            "1",
-            "-t",
-            "fleet/site-1/cmd/reboot",
-            "-m",
-            "now");
+        MosquittoClients.publishLocal(
+            WAIT, remotePlain, "-q", "1", "-t", "fleet/site-1/cmd/reboot", "-m", "now");
     assertThat(pub.exitCode()).as(pub.toString()).isZero();
     Await.until(
         "the command reaches the local device",
@@ -221,19 +210,8 @@ class BridgeToMosquittoTest {
     device.blocking().publish(q1("site/chat/a", "hello"));
     fleet.awaitOutput("fleet/site-1/chat/a hello", WAIT);
     Result sentinel =
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            remotePlain,
-            "-q",
-            "1",
-            "-t",
-            "fleet/site-1/chat/b",
-            "-m",
-            "sentinel");
+        MosquittoClients.publishLocal(
+            WAIT, remotePlain, "-q", "1", "-t", "fleet/site-1/chat/b", "-m", "sentinel");
     assertThat(sentinel.exitCode()).as(sentinel.toString()).isZero();
     Await.until(
         "the remote's sentinel reaches the local device",
@@ -376,34 +354,12 @@ class BridgeToMosquittoTest {
     boolean in = false;
     for (int i = 0; i < 40 && !(out && in); i++) {
       if (!out) {
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            localPort,
-            "-q",
-            "1",
-            "-t",
-            "site/sensors/t" + i,
-            "-m",
-            "v" + i);
+        MosquittoClients.publishLocal(
+            WAIT, localPort, "-q", "1", "-t", "site/sensors/t" + i, "-m", "v" + i);
       }
       if (!in) {
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            remotePlain,
-            "-q",
-            "1",
-            "-t",
-            "fleet/site-1/cmd/c" + i,
-            "-m",
-            "go" + i);
+        MosquittoClients.publishLocal(
+            WAIT, remotePlain, "-q", "1", "-t", "fleet/site-1/cmd/c" + i, "-m", "go" + i);
       }
       Thread.sleep(250);
       out = fleet.outputLines().stream().anyMatch(l -> l.startsWith("fleet/site-1/sensors/t"));

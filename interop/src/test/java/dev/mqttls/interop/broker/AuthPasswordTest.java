@@ -69,26 +69,9 @@ class AuthPasswordTest {
   }
 
   private Result pub(BrokerUnderTest b, String version, String user, String password) {
-    return MosquittoClients.run(
-        WAIT,
-        "mosquitto_pub",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        b.port(),
-        "-V",
-        version,
-        "-d",
-        "-u",
-        user,
-        "-P",
-        password,
-        "-t",
-        "auth/pw",
-        "-q",
-        1,
-        "-m",
-        "hello");
+    return MosquittoClients.publishLocal(
+        WAIT, b.port(), "-V", version, "-d", "-u", user, "-P", password, "-t", "auth/pw", "-q", 1,
+        "-m", "hello");
   }
 
   @ParameterizedTest
@@ -134,20 +117,8 @@ class AuthPasswordTest {
     BrokerUnderTest b = brokers.get(kind);
     for (String version : List.of("mqttv311", "mqttv5")) {
       Result r =
-          MosquittoClients.run(
-              WAIT,
-              "mosquitto_pub",
-              "-h",
-              "127.0.0.1",
-              "-p",
-              b.port(),
-              "-V",
-              version,
-              "-d",
-              "-t",
-              "auth/anon",
-              "-m",
-              "x");
+          MosquittoClients.publishLocal(
+              WAIT, b.port(), "-V", version, "-d", "-t", "auth/anon", "-m", "x");
       assertThat(r.exitCode()).as(r.toString()).isNotZero();
       assertThat(r.stdout())
           .contains(version.equals("mqttv5") ? "received CONNACK (135)" : "received CONNACK (5)");

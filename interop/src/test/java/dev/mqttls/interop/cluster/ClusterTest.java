@@ -124,19 +124,8 @@ class ClusterTest {
     // SUBACK came after node 2's filter was replicated: node 1 routes it now.
     for (int q = 0; q <= 2; q++) {
       MosquittoClients.Result r =
-          MosquittoClients.run(
-              WAIT,
-              "mosquitto_pub",
-              "-h",
-              "127.0.0.1",
-              "-p",
-              node(1).mqttPort,
-              "-t",
-              "cross/q" + q,
-              "-m",
-              "m" + q,
-              "-q",
-              q);
+          MosquittoClients.publishLocal(
+              WAIT, node(1).mqttPort, "-t", "cross/q" + q, "-m", "m" + q, "-q", q);
       assertThat(r.exitCode()).as(r.toString()).isZero();
     }
     assertThat(three.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("received %s", got).isTrue();
@@ -175,20 +164,8 @@ class ClusterTest {
   @Order(3)
   void retainedOnOneNode_isReadOnAnother() throws Exception {
     MosquittoClients.Result set =
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            node(1).mqttPort,
-            "-t",
-            "ret/device-7",
-            "-m",
-            "on",
-            "-r",
-            "-q",
-            1);
+        MosquittoClients.publishLocal(
+            WAIT, node(1).mqttPort, "-t", "ret/device-7", "-m", "on", "-r", "-q", 1);
     assertThat(set.exitCode()).as(set.toString()).isZero();
     // The replicated cache carries it to node 3 asynchronously: ask again until it is there.
     String out = "";
@@ -364,19 +341,7 @@ class ClusterTest {
     node(2).signal("STOP");
     node(1).awaitLogSince(mark, "fewer than a majority (2): refusing connections", WAIT);
     MosquittoClients.Result refusedV5 =
-        MosquittoClients.run(
-            WAIT,
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            node(1).mqttPort,
-            "-V",
-            "mqttv5",
-            "-t",
-            "p",
-            "-m",
-            "x");
+        MosquittoClients.publishLocal(WAIT, node(1).mqttPort, "-V", "mqttv5", "-t", "p", "-m", "x");
     assertThat(refusedV5.exitCode()).isNotZero();
     assertThat(refusedV5.stdout() + refusedV5.stderr()).containsIgnoringCase("server unavailable");
     node(1).awaitLogSince(mark, "refused: cluster: this node sees 1 of 3 nodes", WAIT);
@@ -387,18 +352,7 @@ class ClusterTest {
     MosquittoClients.Result accepted = null;
     deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      accepted =
-          MosquittoClients.run(
-              WAIT,
-              "mosquitto_pub",
-              "-h",
-              "127.0.0.1",
-              "-p",
-              node(1).mqttPort,
-              "-t",
-              "p",
-              "-m",
-              "x");
+      accepted = MosquittoClients.publishLocal(WAIT, node(1).mqttPort, "-t", "p", "-m", "x");
       if (accepted.exitCode() == 0) {
         break;
       }

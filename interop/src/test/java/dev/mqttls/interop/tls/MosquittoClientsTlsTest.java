@@ -182,8 +182,7 @@ class MosquittoClientsTlsTest {
   void plainMqtt_onTlsListener_named() {
     long mark = mutual.log().mark();
     MosquittoClients.Result r =
-        MosquittoClients.run(
-            T, "mosquitto_pub", "-h", "127.0.0.1", "-p", mutual.port(), "-t", "x", "-m", "x");
+        MosquittoClients.publishLocal(T, mutual.port(), "-t", "x", "-m", "x");
     assertThat(r.exitCode()).as(r.toString()).isNotZero();
     mutual.log().assertLogged(mark, T, "sent plain MQTT (CONNECT) to a TLS listener");
   }

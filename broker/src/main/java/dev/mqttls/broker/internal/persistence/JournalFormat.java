@@ -10,7 +10,6 @@ import dev.mqttls.codec.MqttEncoder;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Publish;
-import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -172,17 +171,7 @@ final class JournalFormat {
       throws IOException {
     long deadline = m.hasExpiry() ? nowMillis + (m.expiresAtNanos() - nowNanos) / 1_000_000L : -1;
     out.writeLong(deadline);
-    Publish p = m.publish();
-    Publish plain =
-        new Publish(
-            false,
-            p.qos(),
-            p.retainFlag(),
-            p.topic(),
-            p.qos() == Qos.AT_MOST_ONCE ? 0 : 1,
-            p.properties(),
-            p.payload());
-    ByteBuf encoded = MqttEncoder.encode(plain, MqttVersion.V5, UnpooledByteBufAllocator.DEFAULT);
+    ByteBuf encoded = m.encodedForStorage();
     try {
       out.writeInt(encoded.readableBytes());
       out.write(ByteBufUtil.getBytes(encoded));

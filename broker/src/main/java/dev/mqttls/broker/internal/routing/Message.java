@@ -2,8 +2,12 @@ package dev.mqttls.broker.internal.routing;
 
 import dev.mqttls.broker.internal.flow.ReadGate;
 import dev.mqttls.codec.EncodedPublish;
+import dev.mqttls.codec.MqttEncoder;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Publish;
+import dev.mqttls.codec.Qos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 
 /**
@@ -52,6 +56,25 @@ public final class Message extends AbstractReferenceCounted {
 
   public Publish publish() {
     return publish;
+  }
+
+  /**
+   * This message as one MQTT 5 PUBLISH, unpooled, DUP off and packet id 1 when QoS is above 0: the
+   * self-contained form a journal stores it in and another node receives it in. The caller releases
+   * the buffer.
+   */
+  public ByteBuf encodedForStorage() {
+    Publish p = publish;
+    Publish plain =
+        new Publish(
+            false,
+            p.qos(),
+            p.retainFlag(),
+            p.topic(),
+            p.qos() == Qos.AT_MOST_ONCE ? 0 : 1,
+            p.properties(),
+            p.payload());
+    return MqttEncoder.encode(plain, MqttVersion.V5, UnpooledByteBufAllocator.DEFAULT);
   }
 
   /**

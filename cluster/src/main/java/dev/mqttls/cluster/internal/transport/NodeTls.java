@@ -112,42 +112,58 @@ public final class NodeTls {
       this.inner = inner;
     }
 
-    private void refused(X509Certificate[] chain, String where, CertificateException e)
+    /** One of the inner trust manager's checks. */
+    @FunctionalInterface
+    private interface Check {
+      void run() throws CertificateException;
+    }
+
+    /**
+     * Runs {@code check}; a refusal is logged once per certificate subject and direction (not per
+     * peer address: a node retrying from new ports would otherwise log, and be remembered, anew
+     * each time), then rethrown.
+     */
+    private void checked(Check check, X509Certificate[] chain, String direction, Object peer)
         throws CertificateException {
-      String subject =
-          chain == null || chain.length == 0
-              ? "<no certificate>"
-              : chain[0].getSubjectX500Principal().getName();
-      if (logged.add(subject + where)) {
-        LOG.warn(
-            "Cluster: refused node connection ({}) with certificate {}: not issued by"
-                + " cluster_cafile ({}); check that every node's certificate comes from the same"
-                + " CA",
-            where,
-            subject,
-            e.getMessage());
+      try {
+        check.run();
+      } catch (CertificateException e) {
+        String subject =
+            chain == null || chain.length == 0
+                ? "<no certificate>"
+                : chain[0].getSubjectX500Principal().getName();
+        if (logged.add(subject + " " + direction)) {
+          LOG.warn(
+              "Cluster: refused node connection ({}{}) with certificate {}: not issued by"
+                  + " cluster_cafile ({}); check that every node's certificate comes from the same"
+                  + " CA",
+              direction,
+              peer == null ? "" : " " + peer,
+              subject,
+              e.getMessage());
+        }
+        throw e;
       }
-      throw e;
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      try {
-        inner.checkClientTrusted(chain, authType, socket);
-      } catch (CertificateException e) {
-        refused(chain, "incoming from " + peer(socket), e);
-      }
+      checked(
+          () -> inner.checkClientTrusted(chain, authType, socket),
+          chain,
+          "incoming",
+          "from " + peer(socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      try {
-        inner.checkServerTrusted(chain, authType, socket);
-      } catch (CertificateException e) {
-        refused(chain, "outgoing to " + peer(socket), e);
-      }
+      checked(
+          () -> inner.checkServerTrusted(chain, authType, socket),
+          chain,
+          "outgoing",
+          "to " + peer(socket));
     }
 
     private static String peer(Socket s) {
@@ -157,41 +173,25 @@ public final class NodeTls {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      try {
-        inner.checkClientTrusted(chain, authType, engine);
-      } catch (CertificateException e) {
-        refused(chain, "incoming", e);
-      }
+      checked(() -> inner.checkClientTrusted(chain, authType, engine), chain, "incoming", null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      try {
-        inner.checkServerTrusted(chain, authType, engine);
-      } catch (CertificateException e) {
-        refused(chain, "outgoing", e);
-      }
+      checked(() -> inner.checkServerTrusted(chain, authType, engine), chain, "outgoing", null);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      try {
-        inner.checkClientTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refused(chain, "incoming", e);
-      }
+      checked(() -> inner.checkClientTrusted(chain, authType), chain, "incoming", null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      try {
-        inner.checkServerTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refused(chain, "outgoing", e);
-      }
+      checked(() -> inner.checkServerTrusted(chain, authType), chain, "outgoing", null);
     }
 
     @Override

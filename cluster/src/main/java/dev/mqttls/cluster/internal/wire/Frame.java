@@ -8,7 +8,6 @@ import dev.mqttls.codec.MqttEncoder;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.MqttVersion;
 import dev.mqttls.codec.Publish;
-import dev.mqttls.codec.Qos;
 import dev.mqttls.codec.ReasonCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -57,17 +56,7 @@ public final class Frame {
 
   /** A PUBLISH frame for {@code m}: encoded once, sent as is to every node with a match. */
   public static byte[] publish(long seq, Message m) {
-    Publish p = m.publish();
-    Publish wire =
-        new Publish(
-            false,
-            p.qos(),
-            p.retainFlag(),
-            p.topic(),
-            p.qos() == Qos.AT_MOST_ONCE ? 0 : 1,
-            p.properties(),
-            p.payload());
-    ByteBuf mqtt = MqttEncoder.encode(wire, MqttVersion.V5, UnpooledByteBufAllocator.DEFAULT);
+    ByteBuf mqtt = m.encodedForStorage();
     try {
       byte[] origin = m.origin().getBytes(StandardCharsets.UTF_8);
       byte[] out = new byte[1 + 8 + 2 + origin.length + mqtt.readableBytes()];
