@@ -309,6 +309,14 @@ class ClusterSessionTest {
     assertThat(qos2Duplicates).as("QoS 2 duplicates").isZero();
     assertThat(acked).as("acknowledged").hasSizeGreaterThan(total / 2);
     assertThat(got.reconnects.get()).as("the subscriber failed over").isPositive();
+    if (refused > 0) {
+      // A refusal names its cause in the publisher's node's log, not only to the client.
+      assertThat(node(1).read())
+          .containsAnyOf(
+              "refused to their publishers",
+              "are refused until a survivor adopts",
+              "session write to the distributed cache failed");
+    }
   }
 
   @Test

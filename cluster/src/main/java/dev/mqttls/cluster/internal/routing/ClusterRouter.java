@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Router} of a cluster node: this node's subscribers first (and the retained store,
@@ -32,6 +35,11 @@ public final class ClusterRouter implements Router {
   private final RouteTable routes;
   private final Forwarder forwarder;
   private final Predicate<String> holdsSessions;
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
+
+  /** Departed nodes whose refusals were logged: one line per node, not per PUBLISH. */
+  private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
   private static final CompletableFuture<Boolean> REFUSED =
       CompletableFuture.completedFuture(false);
@@ -82,7 +90,20 @@ public final class ClusterRouter implements Router {
   private boolean awaitsHeir(Set<String> nodes) {
     Set<String> members = forwarder.memberNames();
     for (String n : nodes) {
-      if (!members.contains(n) && holdsSessions.test(n)) {
+      if (members.contains(n)) {
+        if (!announced.isEmpty()) {
+          // Back in the view: a later departure is announced again.
+          announced.remove(n);
+        }
+        continue;
+      }
+      if (holdsSessions.test(n)) {
+        if (announced.add(n)) {
+          LOG.info(
+              "Cluster: QoS 1/2 PUBLISHes matching subscriptions of {} (left) are refused until a"
+                  + " survivor adopts its persistent sessions; their publishers send them again",
+              n);
+        }
         return true;
       }
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -273,6 +274,7 @@ public final class Forwarder implements Receiver, AutoCloseable {
         });
     // What waited for a node that left: that node and its clean sessions are gone with it; its
     // persistent sessions live on (adopted by a survivor), so the publisher must send it again.
+    int refused = 0;
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
       boolean resend = false;
@@ -282,24 +284,45 @@ public final class Forwarder implements Receiver, AutoCloseable {
         }
         p.waiting.retainAll(m.keySet());
       }
-      if (resend) {
-        p.done.complete(false);
+      if (resend && p.done.complete(false)) {
+        refused++;
       }
       p.check();
       if (p.done.isDone()) {
         it.remove();
       }
     }
+    if (refused > 0) {
+      LOG.info(
+          "Cluster: {} forwarded QoS 1/2 message(s) refused to their publishers, who send them"
+              + " again: a node that held persistent sessions left before confirming them",
+          refused);
+    }
   }
 
   private void expire() {
     long now = System.nanoTime();
+    int refused = 0;
+    Set<String> silent = new TreeSet<>();
     for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Pending p = it.next().getValue();
       if (now - p.sentAt > TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MS)) {
-        p.done.complete(false);
+        if (p.done.complete(false)) {
+          refused++;
+          synchronized (p) {
+            silent.addAll(p.waiting);
+          }
+        }
         it.remove();
       }
+    }
+    if (refused > 0) {
+      LOG.warn(
+          "Cluster: {} forwarded QoS 1/2 message(s) not confirmed within {} ms by {}: refused to"
+              + " their publishers, who send them again",
+          refused,
+          ACK_TIMEOUT_MS,
+          silent);
     }
   }
 
