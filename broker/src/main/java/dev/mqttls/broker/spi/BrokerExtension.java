@@ -50,6 +50,12 @@ public interface BrokerExtension extends AutoCloseable {
   /** The broker's parts are together (nothing bound yet). */
   default void assembled(BrokerContext context) {}
 
+  /**
+   * The broker is stopping: its listeners and connections are closed and its event loops still run
+   * (a cluster node leaves here, while it can still answer for its sessions).
+   */
+  default void stopping() {}
+
   /** Called when the broker closes, after its connections and before its journal. */
   @Override
   default void close() {}

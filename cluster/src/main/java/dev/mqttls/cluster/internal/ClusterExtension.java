@@ -61,6 +61,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterExtension implements BrokerExtension, Forwarder.Inbound {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
+
+  /** How long a stopping node waits for its session writes to reach the cache before it leaves. */
+  private static final long LEAVE_FLUSH_MS = 5_000;
+
+  /** How long a stopping node waits, in all, for other nodes to adopt its sessions. */
+  private static final long HAND_OFF_MS = 15_000;
+
   static final String ROUTES = "mqttls-routes";
   static final String RETAINED = "mqttls-retained";
   static final String OWNERS = "mqttls-client-owners";
@@ -69,6 +76,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
 
   private final ClusterConfig config;
   private final Ticker ticker = Ticker.system();
+  private final ClusterIds ids;
   private DefaultCacheManager caches;
   private JChannel channel;
   private Forwarder forwarder;
@@ -79,6 +87,9 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private ReplicatedJournal replicated;
   private PersistentNodes persistentNodes;
   private LocalRouter localRouter;
+  private TopicTree tree;
+  private final java.util.concurrent.atomic.AtomicBoolean left =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sysTask;
@@ -87,6 +98,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
 
   public ClusterExtension(ClusterConfig config) {
     this.config = config;
+    this.ids = new ClusterIds(ticker, config.nodeName());
   }
 
   @Override
@@ -106,6 +118,10 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
           .nodeName(config.nodeName())
           .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new PreparedChannel(channel));
       g.jmx().enabled(false);
+      // Our shutdown leaves the cluster in order (sessions handed over first); Infinispan's own
+      // hook would stop the caches at once, beside it.
+      g.shutdown()
+          .hookBehavior(org.infinispan.configuration.global.ShutdownHookBehavior.DONT_REGISTER);
       membership =
           new Membership(
               config.nodeName(),
@@ -152,7 +168,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       caches.addListener(membership);
       membership.initial(caches.getMembers());
       persistentNodes = new PersistentNodes(caches.getCache(OWNERS), config.nodeName());
-      forwarder = new Forwarder(channel, this, persistentNodes);
+      forwarder = new Forwarder(channel, this, persistentNodes, ids);
     } catch (BrokerStartException e) {
       throw e;
     } catch (Exception e) {
@@ -167,12 +183,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     }
     replicated =
         new ReplicatedJournal(
-            local,
-            caches.getCache(SESSIONS),
-            persistentNodes,
-            ticker,
-            config.nodeName(),
-            config.backups() + 1);
+            local, caches.getCache(SESSIONS), persistentNodes, ticker, ids, config.backups() + 1);
     journal = new ClusterJournal(replicated);
     return journal;
   }
@@ -200,6 +211,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     routes = new RouteTable(cache, config.nodeName());
     routes.start();
     tree.listener(routes);
+    this.tree = tree;
     localRouter = local;
     return new ClusterRouter(local, routes, forwarder, persistentNodes);
   }
@@ -220,7 +232,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   @Override
   public void assembled(BrokerContext context) {
     loops = context.loops();
-    sessions.start(context.loops(), context.access());
+    sessions.start(context.loops(), context.access(), tree);
     deadNodeWills.start(context, caches.getMembers());
     publishSys();
     sysTask = loops.next().scheduleAtFixedRate(this::publishSys, 10, 10, TimeUnit.SECONDS);
@@ -252,6 +264,8 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
           try {
             Publish p = Frame.packet(frame, off, len);
             m = Message.of(p, Frame.origin(frame, off), null, ticker.nanoTime());
+            // The same id as every other copy: a session moving meanwhile keeps one of them.
+            m.clusterId(Frame.seq(frame, off));
           } catch (RuntimeException e) {
             LOG.warn("Cluster: unreadable PUBLISH from {}: {}", node, e.toString());
             return;
@@ -261,7 +275,17 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
           } finally {
             m.release();
           }
-          journal.local().whenDurable(loop, stored -> routed.run());
+          journal
+              .local()
+              .whenDurable(
+                  loop,
+                  stored -> {
+                    // Not stored (a cache write failed): unconfirmed, so the sender's publisher is
+                    // refused once the sender gives up waiting, and sends it again.
+                    if (stored) {
+                      routed.run();
+                    }
+                  });
         });
   }
 
@@ -269,6 +293,11 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   public void takenOver(String node, String clientId) {
     LOG.info("Cluster: client {} taken over by {}", clientId, node);
     sessions.takenOver(clientId).whenComplete((x, e) -> forwarder.handedOver(node, clientId));
+  }
+
+  @Override
+  public void handOff(String node, String clientId) {
+    sessions.adoptFrom(node, clientId).whenComplete((x, e) -> forwarder.adopted(node, clientId));
   }
 
   // ---- status
@@ -332,8 +361,35 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
+  /**
+   * Leaves the cluster while the event loops still run: a client that reconnected to another node
+   * meanwhile gets its session handed over from here, and every session write made here has reached
+   * the cache before the other nodes see this node go (its heir then adopts the rest).
+   */
+  @Override
+  public void stopping() {
+    if (sessions != null) {
+      sessions.handOffAll(HAND_OFF_MS);
+    }
+    if (replicated != null) {
+      try {
+        replicated.flushedAll().get(LEAVE_FLUSH_MS, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("Cluster: leaving with session writes not yet in the cache: {}", e.toString());
+      }
+    }
+    leave();
+  }
+
   @Override
   public void close() {
+    leave();
+  }
+
+  private void leave() {
+    if (!left.compareAndSet(false, true)) {
+      return;
+    }
     if (sysTask != null) {
       sysTask.cancel(false);
     }
@@ -342,6 +398,10 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
     }
     if (forwarder != null) {
       forwarder.close();
+    }
+    if (replicated != null) {
+      // What the stopping broker still does to its sessions stays here: the heir has them.
+      replicated.stopMirroring();
     }
     if (caches != null) {
       try {

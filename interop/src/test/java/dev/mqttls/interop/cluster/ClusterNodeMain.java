@@ -26,13 +26,18 @@ public final class ClusterNodeMain {
     AdminServer admin =
         AdminConfig.read(conf).map(a -> AdminServer.start(a, node.broker())).orElse(null);
     AtomicBoolean closed = new AtomicBoolean();
+    Object closing = new Object();
+    // SIGTERM both runs the hook and ends our standard input (the parent closes it): whichever
+    // comes second waits for the first to finish, or the JVM would end in the middle of it.
     Runnable close =
         () -> {
-          if (closed.compareAndSet(false, true)) {
-            if (admin != null) {
-              admin.close();
+          synchronized (closing) {
+            if (closed.compareAndSet(false, true)) {
+              if (admin != null) {
+                admin.close();
+              }
+              node.close();
             }
-            node.close();
           }
         };
     // SIGTERM (a stop by PID, as in a rolling restart) leaves the cluster the way `mqttls broker`

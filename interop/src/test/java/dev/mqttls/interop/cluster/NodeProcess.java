@@ -108,6 +108,21 @@ final class NodeProcess implements AutoCloseable {
     assertThat(k.exitValue()).as("kill -%s %s", signal, pid()).isZero();
   }
 
+  private void jstack() throws InterruptedException {
+    try {
+      Process j =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                  Long.toString(pid()))
+              .redirectErrorStream(true)
+              .start();
+      System.out.println(new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      j.waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      System.out.println("(jstack: " + e + ")");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process == null || !process.isAlive()) {
@@ -120,6 +135,8 @@ final class NodeProcess implements AutoCloseable {
     }
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      System.out.println(name + " did not stop within 10 s of SIGTERM; its threads:");
+      jstack();
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }

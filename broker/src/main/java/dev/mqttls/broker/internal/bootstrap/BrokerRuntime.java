@@ -140,7 +140,7 @@ public final class BrokerRuntime {
         new LocalRouter(
             tree,
             retained,
-            localSessions,
+            sessions,
             (topic, m) -> {
               int failedBefore = journal.failedWrites();
               journal.putRetained(topic, m);
@@ -381,6 +381,7 @@ public final class BrokerRuntime {
     }
     channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    extension.stopping();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     workerGroup
         .shutdownGracefully(0, 2, TimeUnit.SECONDS)

@@ -95,6 +95,20 @@ public final class Message extends AbstractReferenceCounted {
     return new Message(copy, expiresAtNanos, origin, null);
   }
 
+  /**
+   * An id of this message unique across a cluster, given where it was published and kept by every
+   * copy on every node (0: none; a single broker gives none).
+   */
+  private volatile long clusterId;
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public void clusterId(long id) {
+    clusterId = id;
+  }
+
   /** The store's serialized form, made once per message however many sessions store it. */
   private volatile byte[] storedForm;
 

@@ -1,11 +1,13 @@
 package dev.mqttls.cluster.internal.routing;
 
 import dev.mqttls.broker.internal.routing.LocalRouter;
+import dev.mqttls.cluster.internal.ClusterIds;
 import dev.mqttls.cluster.internal.wire.Frame;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -42,6 +43,9 @@ public final class Forwarder implements Receiver, AutoCloseable {
   /** How long a takeover waits for the previous node to hand the session over. */
   static final long HANDOVER_TIMEOUT_MS = 5_000;
 
+  /** How long a leaving node waits for another to adopt one of its sessions. */
+  static final long ADOPTION_TIMEOUT_MS = 10_000;
+
   /** What this node does with what other nodes send it. */
   public interface Inbound {
     /**
@@ -58,12 +62,15 @@ public final class Forwarder implements Receiver, AutoCloseable {
 
     /** {@code node} took over {@code clientId}: close its connection here. */
     void takenOver(String node, String clientId);
+
+    /** {@code node} is leaving and hands {@code clientId}'s session to this node. */
+    void handOff(String node, String clientId);
   }
 
   private final ForkChannel fork;
   private final Inbound inbound;
   private final Predicate<String> holdsSessions;
-  private final AtomicLong seqs = new AtomicLong();
+  private final ClusterIds ids;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private volatile dev.mqttls.cluster.internal.metrics.ForwardMeter meter =
       dev.mqttls.cluster.internal.metrics.ForwardMeter.NONE;
@@ -75,15 +82,21 @@ public final class Forwarder implements Receiver, AutoCloseable {
             return t;
           });
   private volatile Map<String, Address> members = Map.of();
+
+  /** TAKEOVERs awaiting their HANDED_OVER, by {@code NODE \0 CLIENT-ID}. */
   private final Map<String, CompletableFuture<Boolean>> handovers = new ConcurrentHashMap<>();
+
+  /** HAND_OFFs awaiting their ADOPTED, by {@code NODE \0 CLIENT-ID}. */
+  private final Map<String, CompletableFuture<Boolean>> adoptions = new ConcurrentHashMap<>();
 
   /**
    * @param holdsSessions whether a node has held persistent sessions: a frame it did not confirm
    *     before it died is then refused to the publisher (its sessions live on elsewhere and need
    *     the message resent), not taken as safe
    */
-  public Forwarder(JChannel main, Inbound inbound, Predicate<String> holdsSessions)
+  public Forwarder(JChannel main, Inbound inbound, Predicate<String> holdsSessions, ClusterIds ids)
       throws Exception {
+    this.ids = ids;
     this.inbound = inbound;
     this.holdsSessions = holdsSessions;
     this.fork = new ForkChannel(main, "mqttls", "routes");
@@ -93,9 +106,12 @@ public final class Forwarder implements Receiver, AutoCloseable {
     timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The next sequence number for a PUBLISH frame that wants acknowledgements. */
+  /**
+   * The next sequence number for a PUBLISH frame that wants acknowledgements: the message's id
+   * across the cluster too ({@link ClusterIds}).
+   */
   public long nextSeq() {
-    return seqs.incrementAndGet();
+    return ids.next();
   }
 
   /**
@@ -152,20 +168,45 @@ public final class Forwarder implements Receiver, AutoCloseable {
    * #HANDOVER_TIMEOUT_MS}.
    */
   public CompletableFuture<Boolean> takeover(String node, String clientId) {
+    return request(node, clientId, Frame.takeover(clientId), handovers, HANDOVER_TIMEOUT_MS);
+  }
+
+  /**
+   * Asks {@code node} to adopt {@code clientId}'s session (this node is leaving). Completes true
+   * when it answers that it holds it (or has left), false after {@link #ADOPTION_TIMEOUT_MS}.
+   */
+  public CompletableFuture<Boolean> handOff(String node, String clientId) {
+    return request(node, clientId, Frame.handOff(clientId), adoptions, ADOPTION_TIMEOUT_MS);
+  }
+
+  /** Answers {@code node}'s HAND_OFF: the session of {@code clientId} is held here now. */
+  public void adopted(String node, String clientId) {
+    Address a = members.get(node);
+    if (a != null) {
+      sendTo(a, Frame.adopted(clientId));
+    }
+  }
+
+  private CompletableFuture<Boolean> request(
+      String node,
+      String clientId,
+      byte[] frame,
+      Map<String, CompletableFuture<Boolean>> waiting,
+      long timeoutMs) {
     Address a = members.get(node);
     if (a == null) {
       return CompletableFuture.completedFuture(true);
     }
     String key = node + '\0' + clientId;
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    CompletableFuture<Boolean> earlier = handovers.put(key, done);
+    CompletableFuture<Boolean> earlier = waiting.put(key, done);
     if (earlier != null) {
-      // One answer serves both: the node hands over once per TAKEOVER, in order.
+      // One answer serves both: the node answers once per request, in order.
       done.whenComplete((ok, e) -> earlier.complete(ok));
     }
-    done.completeOnTimeout(false, HANDOVER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .whenComplete((ok, e) -> handovers.remove(key, done));
-    sendTo(a, Frame.takeover(clientId));
+    done.completeOnTimeout(false, timeoutMs, TimeUnit.MILLISECONDS)
+        .whenComplete((ok, e) -> waiting.remove(key, done));
+    sendTo(a, frame);
     return done;
   }
 
@@ -238,13 +279,18 @@ public final class Forwarder implements Receiver, AutoCloseable {
         }
       }
       case Frame.TAKEOVER -> inbound.takenOver(from, Frame.clientId(b, off));
-      case Frame.HANDED_OVER -> {
-        CompletableFuture<Boolean> f = handovers.remove(from + '\0' + Frame.clientId(b, off));
-        if (f != null) {
-          f.complete(true);
-        }
-      }
+      case Frame.HANDED_OVER -> answered(handovers, from, Frame.clientId(b, off));
+      case Frame.HAND_OFF -> inbound.handOff(from, Frame.clientId(b, off));
+      case Frame.ADOPTED -> answered(adoptions, from, Frame.clientId(b, off));
       default -> LOG.warn("Cluster: unknown frame kind {} from {}", Frame.kind(b, off), from);
+    }
+  }
+
+  private static void answered(
+      Map<String, CompletableFuture<Boolean>> waiting, String from, String clientId) {
+    CompletableFuture<Boolean> f = waiting.remove(from + '\0' + clientId);
+    if (f != null) {
+      f.complete(true);
     }
   }
 
@@ -265,13 +311,16 @@ public final class Forwarder implements Receiver, AutoCloseable {
       m.put(name(a), a);
     }
     members = Map.copyOf(m);
-    // A node that left hands nothing over any more: the session cache holds what it wrote.
-    handovers.forEach(
-        (key, f) -> {
-          if (!m.containsKey(key.substring(0, key.indexOf('\0')))) {
-            f.complete(true);
-          }
-        });
+    // A node that left hands nothing over any more: the session cache holds what it wrote. One
+    // that left adopts nothing either: its heir settles what it would have.
+    for (Map<String, CompletableFuture<Boolean>> waiting : List.of(handovers, adoptions)) {
+      waiting.forEach(
+          (key, f) -> {
+            if (!m.containsKey(key.substring(0, key.indexOf('\0')))) {
+              f.complete(true);
+            }
+          });
+    }
     // What waited for a node that left: that node and its clean sessions are gone with it; its
     // persistent sessions live on (adopted by a survivor), so the publisher must send it again.
     int refused = 0;

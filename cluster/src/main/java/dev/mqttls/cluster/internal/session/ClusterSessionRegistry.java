@@ -1,7 +1,9 @@
 package dev.mqttls.cluster.internal.session;
 
 import dev.mqttls.broker.internal.persistence.Journal;
+import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Subscriber;
+import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.security.AccessControl;
 import dev.mqttls.broker.internal.security.LiveAccess;
 import dev.mqttls.broker.internal.session.LocalSessionRegistry;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.infinispan.Cache;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionRegistry implements SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
   private static final int READ_ATTEMPTS = 2;
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final LocalSessionRegistry local;
   private final Cache<String, String> owners;
@@ -48,6 +52,15 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   private final ReplicatedJournal journal;
   private volatile EventLoopGroup loops;
   private volatile LiveAccess access;
+  private volatile TopicTree tree;
+  private final Map<String, TakeoverHold> holds = new ConcurrentHashMap<>();
+
+  /**
+   * Client ids this node is adopting (from a node that left or is leaving), set before this node
+   * becomes their owner: a client connecting here meanwhile waits for the adopted session instead
+   * of starting an empty one beside it.
+   */
+  private final Map<String, CompletableFuture<Void>> adopting = new ConcurrentHashMap<>();
 
   public ClusterSessionRegistry(
       LocalSessionRegistry local,
@@ -64,18 +77,229 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     this.journal = journal;
   }
 
-  /** The broker is assembled: where adopted sessions live and which ACLs they get. */
-  public void start(EventLoopGroup loops, LiveAccess access) {
+  /**
+   * The broker is assembled: where adopted sessions live, which ACLs they get, and the topic tree
+   * that takeover holds subscribe in.
+   */
+  public void start(EventLoopGroup loops, LiveAccess access, TopicTree tree) {
     this.loops = loops;
     this.access = access;
+    this.tree = tree;
   }
 
   @Override
   public CompletionStage<Claim> claim(String clientId, boolean cleanStart, EventExecutor loop) {
-    return owners
-        .putAsync(clientId, self)
-        .thenCompose(previous -> handOverFrom(previous, clientId))
-        .thenComposeAsync(previous -> takeHere(previous, clientId, cleanStart, loop), loop);
+    CompletableFuture<TakeoverHold> holding = new CompletableFuture<>();
+    CompletableFuture<Claim> claimed =
+        owners
+            .putAsync(clientId, self)
+            .thenCompose(previous -> adoption(clientId).thenApply(x -> previous))
+            .thenCompose(
+                previous ->
+                    hold(previous, clientId, cleanStart, loop)
+                        .thenCompose(
+                            h -> {
+                              holding.complete(h);
+                              return handOverFrom(previous, clientId);
+                            }))
+            .thenComposeAsync(previous -> takeHere(previous, clientId, cleanStart, loop), loop)
+            .toCompletableFuture();
+    return claimed.whenComplete(
+        (c, e) -> {
+          TakeoverHold h = holding.getNow(null);
+          if (h != null) {
+            settle(clientId, h, c == null ? null : c.session());
+          }
+        });
+  }
+
+  /** Completes when no adoption of {@code clientId} by this node is under way. */
+  private CompletableFuture<Void> adoption(String clientId) {
+    CompletableFuture<Void> a = adopting.get(clientId);
+    return a == null ? DONE : a.handle((x, e) -> (Void) null);
+  }
+
+  /**
+   * Marks {@code clientId} as being adopted here while {@code adoption} runs (it starts only once
+   * the mark is set), and removes the mark when it ends.
+   */
+  private CompletableFuture<Void> adopting(
+      String clientId, java.util.function.Supplier<CompletableFuture<Void>> adoption) {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    CompletableFuture<Void> earlier = adopting.putIfAbsent(clientId, gate);
+    if (earlier != null) {
+      return earlier;
+    }
+    try {
+      adoption.get().whenComplete((x, e) -> gate.complete(null));
+    } catch (RuntimeException e) {
+      gate.complete(null);
+    }
+    gate.whenComplete((x, e) -> adopting.remove(clientId, gate));
+    return gate;
+  }
+
+  /**
+   * {@code node} is leaving the cluster and hands {@code clientId}'s session here: it is taken over
+   * as a connecting client's would be (a hold first, then the previous node lets go, then the cache
+   * is read) and kept here offline. Completes when that is done, or when there was nothing to take
+   * (the client connected elsewhere meanwhile, or this node is in a minority).
+   */
+  public CompletableFuture<Void> adoptFrom(String node, String clientId) {
+    if (loops == null || membership.minority()) {
+      return DONE;
+    }
+    EventExecutor loop = loops.next();
+    return adopting(
+        clientId,
+        () ->
+            owners
+                .replaceAsync(clientId, node, self)
+                .thenCompose(
+                    replaced -> {
+                      if (!replaced) {
+                        return DONE;
+                      }
+                      CompletableFuture<TakeoverHold> holding = new CompletableFuture<>();
+                      return hold(node, clientId, false, loop)
+                          .thenCompose(
+                              h -> {
+                                holding.complete(h);
+                                return forwarder.takeover(node, clientId);
+                              })
+                          .thenComposeAsync(x -> adoptHere(clientId, node, loop), loop)
+                          .whenComplete(
+                              (x, e) -> {
+                                TakeoverHold h = holding.getNow(null);
+                                if (h != null) {
+                                  settle(clientId, h, local.get(clientId));
+                                }
+                              });
+                    }));
+  }
+
+  /** On {@code loop}: reads {@code clientId}'s session from the cache and keeps it here offline. */
+  private CompletableFuture<Void> adoptHere(String clientId, String node, EventExecutor loop) {
+    if (local.get(clientId) != null) {
+      return DONE;
+    }
+    return read(clientId, 1)
+        .thenAcceptAsync(
+            stored -> {
+              if (stored != null && adopt(stored, loop)) {
+                LOG.info(
+                    "Cluster: session of client {} handed over here by {} (leaving): {}"
+                        + " subscription(s), {} message(s)",
+                    clientId,
+                    node,
+                    stored.record().subscriptions().size(),
+                    stored.messages().size());
+              }
+            },
+            loop);
+  }
+
+  /**
+   * This node is leaving: each of its sessions is handed to one of the other nodes (spread by
+   * client id), which adopts it while this node still answers for it; waits at most {@code
+   * timeoutMs} in all. What is not adopted by then is settled by an heir once this node has left.
+   */
+  public void handOffAll(long timeoutMs) {
+    List<String> others = new ArrayList<>(membership.members());
+    others.remove(self);
+    if (others.isEmpty() || membership.minority()) {
+      return;
+    }
+    List<CompletableFuture<Boolean>> asked = new ArrayList<>();
+    for (Session s : local.all()) {
+      String id = s.clientId();
+      asked.add(forwarder.handOff(others.get(Math.floorMod(id.hashCode(), others.size())), id));
+    }
+    if (asked.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    try {
+      CompletableFuture.allOf(asked.toArray(new CompletableFuture<?>[0]))
+          .get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Counted below.
+    }
+    long adopted = asked.stream().filter(f -> Boolean.TRUE.equals(f.getNow(false))).count();
+    LOG.info(
+        "Cluster: leaving: {} of {} session(s) handed over to {} in {} ms",
+        adopted,
+        asked.size(),
+        others,
+        (System.nanoTime() - started) / 1_000_000L);
+  }
+
+  /**
+   * When a persistent session moves here from another node: its subscriptions (from its record in
+   * the cache) go into this node's topic tree, held by a {@link TakeoverHold}, before the previous
+   * node is asked to let the session go, so that no message for it finds no route meanwhile. Null
+   * when nothing moves.
+   */
+  private CompletableFuture<TakeoverHold> hold(
+      String previous, String clientId, boolean cleanStart, EventExecutor loop) {
+    if (cleanStart || previous == null || previous.equals(self) || local.get(clientId) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return journal
+        .subscriptions(clientId)
+        .thenApplyAsync(
+            subs -> {
+              if (subs.isEmpty() || local.get(clientId) != null) {
+                return null;
+              }
+              TakeoverHold h = new TakeoverHold(subs);
+              if (holds.putIfAbsent(clientId, h) != null) {
+                return null;
+              }
+              // Written through to every node's route table before this returns.
+              subs.forEach(tree::subscribe);
+              return h;
+            },
+            loop)
+        .exceptionally(
+            e -> {
+              LOG.debug("Cluster: no takeover hold for client {}: {}", clientId, e.toString());
+              return null;
+            });
+  }
+
+  /**
+   * The move has ended: the hold's messages go to {@code s} (null: the claim failed), and its
+   * filters the session does not have leave the topic tree.
+   */
+  private void settle(String clientId, TakeoverHold h, Session s) {
+    if (s == null) {
+      h.abandon();
+      holds.remove(clientId, h);
+      Session now = local.get(clientId);
+      if (now == null) {
+        h.subscriptions().forEach(c -> tree.unsubscribe(clientId, c.filter(), c.shareGroup()));
+      } else {
+        now.run(() -> dropFiltersNotIn(now, clientId, h));
+      }
+      return;
+    }
+    s.run(
+        () -> {
+          dropFiltersNotIn(s, clientId, h);
+          h.drainInto(s);
+          holds.remove(clientId, h);
+        });
+  }
+
+  private void dropFiltersNotIn(Session s, String clientId, TakeoverHold h) {
+    for (ClientSubscription c : h.subscriptions()) {
+      if (!s.hasSubscription(c.fullFilter())) {
+        tree.unsubscribe(clientId, c.filter(), c.shareGroup());
+      }
+    }
   }
 
   /** Has the previous owner (when alive and not this node) end its copy first. */
@@ -91,6 +315,12 @@ public final class ClusterSessionRegistry implements SessionRegistry {
       String previous, String clientId, boolean cleanStart, EventExecutor loop) {
     journal.resume(clientId);
     if (previous == null || previous.equals(self) || local.get(clientId) != null) {
+      if (previous != null && !previous.equals(self)) {
+        LOG.info(
+            "Cluster: session of client {} continues here from {}: this node held it already",
+            clientId,
+            previous);
+      }
       return local.claim(clientId, cleanStart, loop);
     }
     if (cleanStart) {
@@ -109,6 +339,12 @@ public final class ClusterSessionRegistry implements SessionRegistry {
                     previous,
                     stored.record().subscriptions().size(),
                     stored.messages().size());
+              } else {
+                LOG.info(
+                    "Cluster: client {} was on {}; no session of it to continue (none in the"
+                        + " cache, or this node holds one already)",
+                    clientId,
+                    previous);
               }
               return local.claim(clientId, false, loop);
             },
@@ -168,12 +404,17 @@ public final class ClusterSessionRegistry implements SessionRegistry {
       for (Map.Entry<String, String> e :
           owners.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
         String clientId = e.getKey();
-        // Conditional: a client that meanwhile connected to some node has its owner there.
-        if (node.equals(e.getValue())
-            && !PersistentNodes.isMarker(clientId)
-            && owners.replace(clientId, node, self)) {
-          adoptions.add(adoptOrphan(clientId, node));
+        if (!node.equals(e.getValue()) || PersistentNodes.isMarker(clientId)) {
+          continue;
         }
+        // Conditional: a client that meanwhile connected to some node has its owner there.
+        adoptions.add(
+            adopting(
+                clientId,
+                () ->
+                    owners.replace(clientId, node, self)
+                        ? adoptOrphan(clientId, node)
+                        : CompletableFuture.completedFuture(null)));
       }
       CompletableFuture.allOf(adoptions.toArray(new CompletableFuture<?>[0]))
           .whenCompleteAsync((x, e) -> purge.accept(node));
@@ -188,6 +429,11 @@ public final class ClusterSessionRegistry implements SessionRegistry {
               if (stored != null && !self.equals(owners.get(clientId))) {
                 // The client connected to another node meanwhile, which read the session itself.
                 stored.messages().forEach(m -> m.message().release());
+                LOG.info(
+                    "Cluster: session of client {} from {} (left) not adopted: the client"
+                        + " connected to another node meanwhile",
+                    clientId,
+                    node);
                 return;
               }
               if (stored != null && adopt(stored, loop)) {
@@ -205,6 +451,12 @@ public final class ClusterSessionRegistry implements SessionRegistry {
 
   /** On {@code loop}. */
   private boolean adopt(Journal.StoredSession stored, EventExecutor loop) {
+    TakeoverHold h = holds.get(stored.record().clientId());
+    if (h != null) {
+      Set<Long> ids = new java.util.HashSet<>();
+      stored.messages().forEach(m -> ids.add(m.message().clusterId()));
+      h.brought(ids);
+    }
     journal.resume(stored.record().clientId());
     AccessControl acl = access.current();
     return local.adopt(stored, acl, loop);
@@ -246,8 +498,15 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     return local.get(clientId);
   }
 
+  /** A session moving here is served by its hold until the move ends, then by the session. */
   @Override
   public Subscriber subscriber(String clientId) {
+    if (!holds.isEmpty()) {
+      TakeoverHold h = holds.get(clientId);
+      if (h != null) {
+        return h;
+      }
+    }
     return local.subscriber(clientId);
   }
 

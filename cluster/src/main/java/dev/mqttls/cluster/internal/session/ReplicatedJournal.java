@@ -9,12 +9,15 @@ import static dev.mqttls.cluster.internal.session.SessionKeys.key;
 
 import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.persistence.JournalCodec;
+import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.cluster.internal.ClusterIds;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,7 +71,6 @@ public final class ReplicatedJournal implements Journal {
 
   private static final byte[] PRESENT = {1};
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-  private static final long EPOCH_MICROS = 1_577_836_800_000_000L; // 2020-01-01
 
   private static final FastThreadLocal<List<CompletableFuture<Void>>> PENDING =
       new FastThreadLocal<>() {
@@ -83,13 +85,13 @@ public final class ReplicatedJournal implements Journal {
   private final PersistentNodes persistentNodes;
   private final Ticker ticker;
   private final int copies;
-  private final long tag;
-  private final AtomicLong lastMicros = new AtomicLong();
+  private final ClusterIds seqs;
   private final Map<Long, Long> localSeqs = new ConcurrentHashMap<>();
   private final Set<Long> qos2 = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
   private final AtomicLong failed = new AtomicLong();
+  private volatile boolean stopped;
   private final FastThreadLocal<int[]> failedHere =
       new FastThreadLocal<>() {
         @Override
@@ -114,14 +116,14 @@ public final class ReplicatedJournal implements Journal {
       Cache<String, byte[]> cache,
       PersistentNodes persistentNodes,
       Ticker ticker,
-      String node,
+      ClusterIds seqs,
       int copies) {
     this.local = local;
     this.cache = cache;
     this.persistentNodes = persistentNodes;
     this.ticker = ticker;
     this.copies = copies;
-    this.tag = Math.floorMod(node.hashCode(), 1024);
+    this.seqs = seqs;
   }
 
   /**
@@ -136,6 +138,14 @@ public final class ReplicatedJournal implements Journal {
     CompletableFuture<?>[] all = list.toArray(new CompletableFuture<?>[0]);
     list.clear();
     return CompletableFuture.allOf(all).handle((x, e) -> e == null);
+  }
+
+  /**
+   * Makes the acknowledgement that follows on this thread (a PUBACK/PUBREC, or the confirmation of
+   * a forwarded frame) wait for {@code f}, and become a refusal if it fails.
+   */
+  public static void awaitBeforeAck(CompletableFuture<Void> f) {
+    pending(f);
   }
 
   // ---- session state, mirrored
@@ -204,7 +214,10 @@ public final class ReplicatedJournal implements Journal {
     if (!handedOver.contains(clientId)) {
       // Encoded now: the caller releases the message when this returns.
       byte[] value =
-          JournalCodec.message(m, qos, retain, ids, ticker.currentTimeMillis(), ticker.nanoTime());
+          entry(
+              m.clusterId(),
+              JournalCodec.message(
+                  m, qos, retain, ids, ticker.currentTimeMillis(), ticker.nanoTime()));
       pending(chain(clientId, () -> cache.putAsync(key(clientId, MESSAGE, seq), value)));
     }
     return seq;
@@ -315,6 +328,37 @@ public final class ReplicatedJournal implements Journal {
     return tail == null ? DONE : tail.handle((x, e) -> null);
   }
 
+  /** From now on nothing is written to the cache: this node is leaving the cluster. */
+  public void stopMirroring() {
+    stopped = true;
+  }
+
+  /** Completes once every write made so far, for any client id, has reached the cache. */
+  public CompletableFuture<Void> flushedAll() {
+    return CompletableFuture.allOf(tails.values().toArray(new CompletableFuture<?>[0]))
+        .handle((x, e) -> null);
+  }
+
+  /**
+   * The subscriptions in {@code clientId}'s session record in the cache (empty when there is none),
+   * to route to the session here while the rest of it is still on its way.
+   */
+  public CompletableFuture<List<ClientSubscription>> subscriptions(String clientId) {
+    return cache
+        .getAsync(key(clientId, SESSION))
+        .thenApply(
+            value -> {
+              if (value == null) {
+                return List.<ClientSubscription>of();
+              }
+              try {
+                return JournalCodec.session(clientId, value).subscriptions();
+              } catch (IOException e) {
+                return List.<ClientSubscription>of();
+              }
+            });
+  }
+
   /**
    * Reads {@code clientId}'s session from the cache, after this node's own writes for it; null when
    * the cache holds none (a clean session, an ended one). The caller owns the messages.
@@ -389,17 +433,48 @@ public final class ReplicatedJournal implements Journal {
       }
     }
     List<StoredMessage> out = new ArrayList<>(messages.size());
+    // Two nodes may each have queued a message while the session moved between them: one copy is
+    // kept, the one with a packet id if one has been sent (else the oldest), and the copies other
+    // nodes made are dropped. (Copies one node made are distinct deliveries, e.g. to a shared and
+    // an ordinary subscription of the client.)
+    Map<Long, Long> keeper = new java.util.HashMap<>();
+    for (Map.Entry<Long, byte[]> e : messages.entrySet()) {
+      long id = clusterId(e.getValue());
+      if (id != 0) {
+        Long k = keeper.get(id);
+        if (k == null || (!packetIds.containsKey(k) && packetIds.containsKey(e.getKey()))) {
+          keeper.put(id, e.getKey());
+        }
+      }
+    }
     EmbeddedChannel decoder = JournalCodec.decoder();
     long nowMillis = ticker.currentTimeMillis();
     long nowNanos = ticker.nanoTime();
     try {
       for (Map.Entry<Long, byte[]> e : messages.entrySet()) {
         long seq = e.getKey();
+        byte[] value = e.getValue();
+        long id = clusterId(value);
+        if (id != 0 && ClusterIds.tag(keeper.get(id)) != ClusterIds.tag(seq)) {
+          chain(
+              clientId,
+              () ->
+                  cache
+                      .removeAsync(key(clientId, MESSAGE, seq))
+                      .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq))));
+          continue;
+        }
         try {
           StoredMessage m =
               JournalCodec.message(
-                  seq, e.getValue(), packetIds.getOrDefault(seq, 0), decoder, nowMillis, nowNanos);
+                  seq,
+                  Arrays.copyOfRange(value, 8, value.length),
+                  packetIds.getOrDefault(seq, 0),
+                  decoder,
+                  nowMillis,
+                  nowNanos);
           if (m != null) {
+            m.message().clusterId(id);
             out.add(m);
             if (m.qos() == 2) {
               qos2.add(seq);
@@ -453,7 +528,10 @@ public final class ReplicatedJournal implements Journal {
             new StoredMessage(seq, m.message(), m.qos(), m.retain(), m.ids(), m.packetId()));
         cache.put(
             key(id, MESSAGE, seq),
-            JournalCodec.message(m.message(), m.qos(), m.retain(), m.ids(), nowMillis, nowNanos));
+            entry(
+                m.message().clusterId(),
+                JournalCodec.message(
+                    m.message(), m.qos(), m.retain(), m.ids(), nowMillis, nowNanos)));
         if (m.packetId() != 0) {
           cache.put(
               key(id, PACKET_ID, seq),
@@ -510,11 +588,26 @@ public final class ReplicatedJournal implements Journal {
 
   // ---- writing
 
-  /** Unique cluster-wide (the node's tag in the low 10 bits), increasing in time. */
   private long nextSeq() {
-    long now = ticker.currentTimeMillis() * 1000 - EPOCH_MICROS;
-    long t = lastMicros.updateAndGet(last -> Math.max(last + 1, now));
-    return (t << 10) | tag;
+    return seqs.next();
+  }
+
+  /** A message entry: the message's cluster id (8 bytes), then the journal's encoding. */
+  private static byte[] entry(long clusterId, byte[] encoded) {
+    byte[] out = new byte[8 + encoded.length];
+    for (int i = 0; i < 8; i++) {
+      out[i] = (byte) (clusterId >>> (56 - 8 * i));
+    }
+    System.arraycopy(encoded, 0, out, 8, encoded.length);
+    return out;
+  }
+
+  private static long clusterId(byte[] entry) {
+    long id = 0;
+    for (int i = 0; i < 8; i++) {
+      id = (id << 8) | (entry[i] & 0xFF);
+    }
+    return id;
   }
 
   private static void pending(CompletableFuture<Void> f) {
@@ -528,6 +621,9 @@ public final class ReplicatedJournal implements Journal {
 
   /** Runs {@code op} after every earlier write of {@code clientId}, failed or not. */
   private CompletableFuture<Void> chain(String clientId, Supplier<CompletionStage<?>> op) {
+    if (stopped) {
+      return DONE;
+    }
     CompletableFuture<Void> next =
         tails.compute(
             clientId,
@@ -546,6 +642,13 @@ public final class ReplicatedJournal implements Journal {
   }
 
   private void warn(String what, Throwable e) {
+    if (stopped) {
+      // Leaving: a write queued before that found the cache stopping; its acknowledgement was
+      // withheld, so nothing is lost by it.
+      LOG.debug(
+          "Cluster: session write not made, this node is leaving ({}): {}", what, e.toString());
+      return;
+    }
     long now = System.nanoTime();
     long last = lastWarn.get();
     if (now - last > TimeUnit.SECONDS.toNanos(10) && lastWarn.compareAndSet(last, now)) {

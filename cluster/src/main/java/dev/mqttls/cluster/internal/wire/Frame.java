@@ -27,6 +27,8 @@ import java.nio.charset.StandardCharsets;
  *   ACK      : 2, seq (8)
  *   TAKEOVER : 3, client id length (2), client id (UTF-8)
  *   HANDED_OVER : 4, client id length (2), client id (UTF-8)  (the answer to TAKEOVER)
+ *   HAND_OFF : 5, client id length (2), client id (UTF-8)
+ *   ADOPTED  : 6, client id length (2), client id (UTF-8)  (the answer to HAND_OFF)
  * </pre>
  */
 public final class Frame {
@@ -34,6 +36,8 @@ public final class Frame {
   public static final byte ACK = 2;
   public static final byte TAKEOVER = 3;
   public static final byte HANDED_OVER = 4;
+  public static final byte HAND_OFF = 5;
+  public static final byte ADOPTED = 6;
 
   private static final FastThreadLocal<EmbeddedChannel> DECODERS =
       new FastThreadLocal<>() {
@@ -89,6 +93,16 @@ public final class Frame {
     return withClientId(HANDED_OVER, clientId);
   }
 
+  /** Asks a node to adopt {@code clientId}'s session: the sending node is leaving the cluster. */
+  public static byte[] handOff(String clientId) {
+    return withClientId(HAND_OFF, clientId);
+  }
+
+  /** The answer to a HAND_OFF: the session of {@code clientId} is held here now (or was none). */
+  public static byte[] adopted(String clientId) {
+    return withClientId(ADOPTED, clientId);
+  }
+
   private static byte[] withClientId(byte kind, String clientId) {
     byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[3 + id.length];
@@ -106,7 +120,7 @@ public final class Frame {
     return Unpooled.wrappedBuffer(b).getLong(off + 1);
   }
 
-  /** The client id of a TAKEOVER or HANDED_OVER frame. */
+  /** The client id of a TAKEOVER, HANDED_OVER, HAND_OFF or ADOPTED frame. */
   public static String clientId(byte[] b, int off) {
     int len = Unpooled.wrappedBuffer(b).getUnsignedShort(off + 1);
     return new String(b, off + 3, len, StandardCharsets.UTF_8);

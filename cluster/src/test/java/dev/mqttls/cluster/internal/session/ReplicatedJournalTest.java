@@ -6,6 +6,7 @@ import dev.mqttls.broker.internal.persistence.Journal;
 import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Message;
 import dev.mqttls.broker.internal.time.Ticker;
+import dev.mqttls.cluster.internal.ClusterIds;
 import dev.mqttls.codec.MqttProperties;
 import dev.mqttls.codec.Publish;
 import dev.mqttls.codec.Qos;
@@ -59,7 +60,7 @@ class ReplicatedJournalTest {
             caches.getCache("sessions"),
             new PersistentNodes(owners, "node-1"),
             Ticker.system(),
-            "node-1",
+            new ClusterIds(Ticker.system(), "node-1"),
             2);
   }
 
