@@ -26,12 +26,6 @@ final class InboundPublishFlow {
 
   private static final MqttProperties NONE = MqttProperties.EMPTY;
 
-  /** For the operator's log on the client side; names no path or configuration. */
-  private static final MqttProperties UNSTORED =
-      MqttProperties.builder()
-          .reasonString("message not stored: the broker's store cannot write")
-          .build();
-
   private final ConnectionState c;
   private final Disconnector disconnector;
 
@@ -200,12 +194,18 @@ final class InboundPublishFlow {
   }
 
   private void refused(int qos, int packetId) {
+    String why = c.broker.journal().refusal();
     if (c.isV5()) {
-      send(qos, packetId, ReasonCode.UNSPECIFIED_ERROR, UNSTORED);
+      // For the operator's log on the client side; names no path or configuration.
+      send(
+          qos,
+          packetId,
+          ReasonCode.UNSPECIFIED_ERROR,
+          MqttProperties.builder().reasonString(why).build());
       return;
     }
     // Logged once per episode by the journal, not once per client.
-    c.closeReason = "closed: message store cannot write (the client will resend)";
+    c.closeReason = "closed: " + why + " (the client will resend)";
     c.reasonLogged = true;
     LOG.debug("Client {} from {}: {}", c.clientId, c.address, c.closeReason);
     disconnector.close();

@@ -160,6 +160,11 @@ final class TimedJournal implements Journal {
   }
 
   @Override
+  public String refusal() {
+    return j.refusal();
+  }
+
+  @Override
   public String describe() {
     return j.describe();
   }

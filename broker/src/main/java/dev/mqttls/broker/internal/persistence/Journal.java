@@ -104,6 +104,15 @@ public interface Journal extends AutoCloseable {
   /** Where the journal lives, for log lines. */
   String describe();
 
+  /**
+   * Why a PUBLISH was refused when {@link #whenDurable} said not stored: the MQTT 5 reason string
+   * (it names no path or configuration) and, for an MQTT 3.1.1 client, the reason its connection is
+   * closed.
+   */
+  default String refusal() {
+    return "message not stored: the broker's store cannot write";
+  }
+
   @Override
   void close();
 

@@ -33,6 +33,9 @@ public final class ClusterJournal implements Journal {
         }
       };
 
+  /** Whether the acknowledgement being made on this thread is refused for want of other nodes. */
+  private static final FastThreadLocal<Boolean> REMOTE_REFUSED = new FastThreadLocal<>();
+
   private final Journal local;
 
   public ClusterJournal(Journal local) {
@@ -81,7 +84,11 @@ public final class ClusterJournal implements Journal {
         return;
       }
       queue.poll();
-      w.ack.done(w.stored && Boolean.TRUE.equals(w.remote.getNow(false)));
+      boolean remote = Boolean.TRUE.equals(w.remote.getNow(false));
+      // Read by refusal(), which the acknowledgement calls on this thread when it refuses.
+      REMOTE_REFUSED.set(w.stored && !remote);
+      w.ack.done(w.stored && remote);
+      REMOTE_REFUSED.set(false);
     }
   }
 
@@ -167,6 +174,15 @@ public final class ClusterJournal implements Journal {
   @Override
   public boolean writable() {
     return local.writable();
+  }
+
+  @Override
+  public String refusal() {
+    if (Boolean.TRUE.equals(REMOTE_REFUSED.getIfExists())) {
+      return "message not confirmed by every cluster node that must hold it (a node left or did"
+          + " not answer): send it again";
+    }
+    return local.refusal();
   }
 
   @Override

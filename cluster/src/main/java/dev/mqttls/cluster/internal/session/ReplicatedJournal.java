@@ -576,6 +576,11 @@ public final class ReplicatedJournal implements Journal {
   }
 
   @Override
+  public String refusal() {
+    return local.refusal();
+  }
+
+  @Override
   public String describe() {
     return local.describe() + ", sessions in a distributed cache (" + copies + " copies)";
   }

@@ -165,4 +165,54 @@ class ReplicatedJournalTest {
     assertThat(read("dev-2")).isNull();
     assertThat(read("never-seen")).isNull();
   }
+
+  @Test
+  void oneMessageQueuedByTwoNodes_whileTheSessionMoved_readsBackOnce_keepingTheOneInFlight()
+      throws Exception {
+    ReplicatedJournal other =
+        new ReplicatedJournal(
+            Journal.NONE,
+            caches.getCache("sessions"),
+            new PersistentNodes(owners, "node-2"),
+            Ticker.system(),
+            new ClusterIds(Ticker.system(), "node-2"),
+            2);
+    try {
+      journal.putSession(new Journal.SessionRecord("dev-3", 60, 0, null, List.of()));
+      Message twice = message("twice", Qos.EXACTLY_ONCE);
+      twice.clusterId(4242L << 10);
+      Message alone = message("alone", Qos.AT_LEAST_ONCE);
+      alone.clusterId(4243L << 10);
+      journal.putMessage("dev-3", twice, 2, false, List.of());
+      long inFlight = other.putMessage("dev-3", twice, 2, false, List.of());
+      other.markInFlight("dev-3", inFlight, 9);
+      // The same node may hold one message twice (an ordinary and a shared subscription): kept.
+      journal.putMessage("dev-3", alone, 1, false, List.of());
+      journal.putMessage("dev-3", alone, 1, false, List.of());
+      twice.release();
+      alone.release();
+      ReplicatedJournal.takePending().get(10, TimeUnit.SECONDS);
+      other.flushed("dev-3").get(10, TimeUnit.SECONDS);
+
+      Journal.StoredSession s = read("dev-3");
+      try {
+        assertThat(s.messages())
+            .extracting(ReplicatedJournalTest::payload)
+            .containsExactly("twice", "alone", "alone");
+        assertThat(s.messages().get(0).packetId()).as("the copy already sent").isEqualTo(9);
+        assertThat(s.messages().get(0).message().clusterId()).isEqualTo(4242L << 10);
+      } finally {
+        s.messages().forEach(m -> m.message().release());
+      }
+      journal.flushed("dev-3").get(10, TimeUnit.SECONDS);
+      Cache<String, byte[]> cache = caches.getCache("sessions");
+      assertThat(
+              cache.getAdvancedCache().getGroup("dev-3").keySet().stream()
+                  .filter(k -> SessionKeys.kind(k) == SessionKeys.MESSAGE))
+          .as("the other copy left the cache")
+          .hasSize(3);
+    } finally {
+      other.close();
+    }
+  }
 }
