@@ -31,6 +31,26 @@ public final class Ports {
     }
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768 and up), for a process that is stopped and
+   * started again on the same port: a port from {@link #freePort} is in that range, where the
+   * kernel may hand it to some outgoing connection while the process is down.
+   */
+  public static int freeStablePort() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = r.nextInt(20_000, 32_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(loopback(), port));
+        return port;
+      } catch (IOException e) {
+        // taken: try another
+      }
+    }
+    return freePort();
+  }
+
   /** Whether something accepts TCP connections on 127.0.0.1:{@code port} right now. */
   public static boolean accepts(int port, Duration connectTimeout) {
     try (Socket socket = new Socket()) {

@@ -96,8 +96,9 @@ final class ClusterFixture {
     int[] cluster = new int[count];
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      mqtt[i] = Ports.freePort();
-      cluster[i] = Ports.freePort();
+      // Nodes are stopped and started again on these ports.
+      mqtt[i] = Ports.freeStablePort();
+      cluster[i] = Ports.freeStablePort();
       peers.append(" 127.0.0.1:").append(cluster[i]);
     }
     List<NodeProcess> nodes = new ArrayList<>();

@@ -58,7 +58,7 @@ class ClusterRollingRestartTest {
   @BeforeAll
   void startCluster() throws Exception {
     for (int i = 0; i < 3; i++) {
-      http[i] = Ports.freePort();
+      http[i] = Ports.freeStablePort();
     }
     nodes.addAll(
         ClusterFixture.nodesFromPki(
