@@ -96,7 +96,7 @@ class ClusterSessionTest {
       // What moved where, for the report.
       n.read()
           .lines()
-          .filter(l -> l.contains("continues here") || l.contains("adopted the session"))
+          .filter(l -> l.contains("continues here") || l.contains("adopted here"))
           .forEach(l -> System.out.println(n.name + ": " + l));
     }
   }

@@ -185,18 +185,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     }
     return read(clientId, 1)
         .thenAcceptAsync(
-            stored -> {
-              if (stored != null && adopt(stored, loop)) {
-                LOG.info(
-                    "Cluster: session of client {} handed over here by {} (leaving): {}"
-                        + " subscription(s), {} message(s)",
-                    clientId,
-                    node,
-                    stored.record().subscriptions().size(),
-                    stored.messages().size());
-              }
-            },
-            loop);
+            stored -> adopt(stored, loop, "handed over here by " + node + " (leaving)"), loop);
   }
 
   /**
@@ -331,15 +320,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     return read(clientId, 1)
         .thenComposeAsync(
             stored -> {
-              if (stored != null && adopt(stored, loop)) {
-                LOG.info(
-                    "Cluster: session of client {} continues here from {}: {} subscription(s), {}"
-                        + " message(s)",
-                    clientId,
-                    previous,
-                    stored.record().subscriptions().size(),
-                    stored.messages().size());
-              } else {
+              if (!adopt(stored, loop, "continues here from " + previous)) {
                 LOG.info(
                     "Cluster: client {} was on {}; no session of it to continue (none in the"
                         + " cache, or this node holds one already)",
@@ -436,30 +417,45 @@ public final class ClusterSessionRegistry implements SessionRegistry {
                     node);
                 return;
               }
-              if (stored != null && adopt(stored, loop)) {
-                LOG.info(
-                    "Cluster: adopted the session of client {} from {} (left): {}"
-                        + " subscription(s), {} message(s)",
-                    clientId,
-                    node,
-                    stored.record().subscriptions().size(),
-                    stored.messages().size());
-              }
+              adopt(stored, loop, "adopted here from " + node + " (left)");
             },
             loop);
   }
 
+  /**
+   * On {@code loop}: adopts {@code stored} (null: none) and logs it, saying {@code how} it came.
+   *
+   * @return whether it was adopted
+   */
+  private boolean adopt(Journal.StoredSession stored, EventExecutor loop, String how) {
+    if (stored == null || !adopt(stored, loop)) {
+      return false;
+    }
+    LOG.info(
+        "Cluster: session of client {} {}: {} subscription(s), {} message(s)",
+        stored.record().clientId(),
+        how,
+        stored.record().subscriptions().size(),
+        stored.messages().size());
+    return true;
+  }
+
   /** On {@code loop}. */
   private boolean adopt(Journal.StoredSession stored, EventExecutor loop) {
-    TakeoverHold h = holds.get(stored.record().clientId());
+    String clientId = stored.record().clientId();
+    Set<Long> ids = new java.util.HashSet<>();
+    stored.messages().forEach(m -> ids.add(m.message().clusterId()));
+    journal.resume(clientId);
+    AccessControl acl = access.current();
+    if (!local.adopt(stored, acl, loop)) {
+      return false;
+    }
+    TakeoverHold h = holds.get(clientId);
     if (h != null) {
-      Set<Long> ids = new java.util.HashSet<>();
-      stored.messages().forEach(m -> ids.add(m.message().clusterId()));
+      // What the hold kept of these is in the session now.
       h.brought(ids);
     }
-    journal.resume(stored.record().clientId());
-    AccessControl acl = access.current();
-    return local.adopt(stored, acl, loop);
+    return true;
   }
 
   /**

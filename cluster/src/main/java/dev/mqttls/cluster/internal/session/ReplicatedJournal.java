@@ -249,13 +249,18 @@ public final class ReplicatedJournal implements Journal {
       local.removeMessage(clientId, l);
     }
     if (!handedOver.contains(clientId)) {
-      chain(
-          clientId,
-          () ->
-              cache
-                  .removeAsync(key(clientId, MESSAGE, seq))
-                  .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq))));
+      removeEntry(clientId, seq);
     }
+  }
+
+  /** Removes a message entry of {@code clientId}'s session, with its packet id. */
+  private void removeEntry(String clientId, long seq) {
+    chain(
+        clientId,
+        () ->
+            cache
+                .removeAsync(key(clientId, MESSAGE, seq))
+                .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq))));
   }
 
   @Override
@@ -456,12 +461,7 @@ public final class ReplicatedJournal implements Journal {
         byte[] value = e.getValue();
         long id = clusterId(value);
         if (id != 0 && ClusterIds.tag(keeper.get(id)) != ClusterIds.tag(seq)) {
-          chain(
-              clientId,
-              () ->
-                  cache
-                      .removeAsync(key(clientId, MESSAGE, seq))
-                      .thenCompose(x -> cache.removeAsync(key(clientId, PACKET_ID, seq))));
+          removeEntry(clientId, seq);
           continue;
         }
         try {

@@ -54,14 +54,18 @@ class ReplicatedJournalTest {
   void start() {
     caches.getCache("sessions").clear();
     owners.clear();
-    journal =
-        new ReplicatedJournal(
-            Journal.NONE,
-            caches.getCache("sessions"),
-            new PersistentNodes(owners, "node-1"),
-            Ticker.system(),
-            new ClusterIds(Ticker.system(), "node-1"),
-            2);
+    journal = journalOf("node-1");
+  }
+
+  /** The journal of {@code node}, over the one session cache. */
+  private ReplicatedJournal journalOf(String node) {
+    return new ReplicatedJournal(
+        Journal.NONE,
+        caches.getCache("sessions"),
+        new PersistentNodes(owners, node),
+        Ticker.system(),
+        new ClusterIds(Ticker.system(), node),
+        2);
   }
 
   @AfterEach
@@ -169,14 +173,7 @@ class ReplicatedJournalTest {
   @Test
   void oneMessageQueuedByTwoNodes_whileTheSessionMoved_readsBackOnce_keepingTheOneInFlight()
       throws Exception {
-    ReplicatedJournal other =
-        new ReplicatedJournal(
-            Journal.NONE,
-            caches.getCache("sessions"),
-            new PersistentNodes(owners, "node-2"),
-            Ticker.system(),
-            new ClusterIds(Ticker.system(), "node-2"),
-            2);
+    ReplicatedJournal other = journalOf("node-2");
     try {
       journal.putSession(new Journal.SessionRecord("dev-3", 60, 0, null, List.of()));
       Message twice = message("twice", Qos.EXACTLY_ONCE);
