@@ -3,7 +3,6 @@ package dev.mqttls.cluster.internal.routing;
 import dev.mqttls.broker.internal.routing.LocalRouter;
 import dev.mqttls.cluster.internal.ClusterIds;
 import dev.mqttls.cluster.internal.wire.Frame;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -115,22 +114,10 @@ public final class Forwarder implements Receiver, AutoCloseable {
   }
 
   /**
-   * Sends {@code frame} (a PUBLISH frame with sequence number {@code seq}) to each of {@code
-   * nodes}. With {@code seq} 0 nothing is awaited and the result is null; otherwise it completes
-   * true once every node has routed it (or left), false when one did not within {@link
-   * #ACK_TIMEOUT_MS}.
-   */
-  public CompletableFuture<Boolean> send(Collection<String> nodes, byte[] frame, long seq) {
-    Map<String, byte[]> frames = new HashMap<>();
-    for (String node : nodes) {
-      frames.put(node, frame);
-    }
-    return send(frames, seq);
-  }
-
-  /**
-   * As {@link #send(Collection, byte[], long)}, with a frame of its own for each node (a PUBLISH
-   * frame, or a {@link SharedFrame} around it, all with sequence number {@code seq}).
+   * Sends each node its frame (a PUBLISH frame, or a {@link SharedFrame} around it, all with
+   * sequence number {@code seq}). With {@code seq} 0 nothing is awaited and the result is null;
+   * otherwise it completes true once every node has routed it (or left), false when one did not
+   * within {@link #ACK_TIMEOUT_MS}.
    */
   public CompletableFuture<Boolean> send(Map<String, byte[]> frames, long seq) {
     Map<String, Address> m = members;

@@ -1,7 +1,6 @@
 package dev.mqttls.cluster.internal.session;
 
 import dev.mqttls.broker.internal.persistence.Journal;
-import dev.mqttls.broker.internal.routing.ClientSubscription;
 import dev.mqttls.broker.internal.routing.Subscriber;
 import dev.mqttls.broker.internal.routing.TopicTree;
 import dev.mqttls.broker.internal.security.AccessControl;
@@ -52,8 +51,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   private final ReplicatedJournal journal;
   private volatile EventLoopGroup loops;
   private volatile LiveAccess access;
-  private volatile TopicTree tree;
-  private final Map<String, TakeoverHold> holds = new ConcurrentHashMap<>();
+  private final TakeoverHolds holds;
 
   /**
    * Client ids this node is adopting (from a node that left or is leaving), set before this node
@@ -75,6 +73,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     this.forwarder = forwarder;
     this.membership = membership;
     this.journal = journal;
+    this.holds = new TakeoverHolds(local, journal);
   }
 
   /**
@@ -84,7 +83,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   public void start(EventLoopGroup loops, LiveAccess access, TopicTree tree) {
     this.loops = loops;
     this.access = access;
-    this.tree = tree;
+    holds.start(tree);
   }
 
   @Override
@@ -108,7 +107,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
         (c, e) -> {
           TakeoverHold h = holding.getNow(null);
           if (h != null) {
-            settle(clientId, h, c == null ? null : c.session());
+            holds.settle(clientId, h, c == null ? null : c.session());
           }
         });
   }
@@ -172,7 +171,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
                               (x, e) -> {
                                 TakeoverHold h = holding.getNow(null);
                                 if (h != null) {
-                                  settle(clientId, h, local.get(clientId));
+                                  holds.settle(clientId, h, local.get(clientId));
                                 }
                               });
                     }));
@@ -185,7 +184,30 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     }
     return read(clientId, 1)
         .thenAcceptAsync(
-            stored -> adopt(stored, loop, "handed over here by " + node + " (leaving)"), loop);
+            stored -> {
+              if (stillOwner(stored, clientId, node)) {
+                adopt(stored, loop, "handed over here by " + node + " (leaving)");
+              }
+            },
+            loop);
+  }
+
+  /**
+   * Whether this node still owns {@code clientId}, so may adopt {@code stored}: the client may have
+   * connected to another node meanwhile, which continues the session itself (then the messages of
+   * {@code stored} are released).
+   */
+  private boolean stillOwner(Journal.StoredSession stored, String clientId, String from) {
+    if (stored == null || self.equals(owners.get(clientId))) {
+      return true;
+    }
+    stored.messages().forEach(m -> m.message().release());
+    LOG.info(
+        "Cluster: session of client {} from {} not adopted: the client connected to another node"
+            + " meanwhile",
+        clientId,
+        from);
+    return false;
   }
 
   /**
@@ -236,59 +258,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     if (cleanStart || previous == null || previous.equals(self) || local.get(clientId) != null) {
       return CompletableFuture.completedFuture(null);
     }
-    return journal
-        .subscriptions(clientId)
-        .thenApplyAsync(
-            subs -> {
-              if (subs.isEmpty() || local.get(clientId) != null) {
-                return null;
-              }
-              TakeoverHold h = new TakeoverHold(subs);
-              if (holds.putIfAbsent(clientId, h) != null) {
-                return null;
-              }
-              // Written through to every node's route table before this returns.
-              subs.forEach(tree::subscribe);
-              return h;
-            },
-            loop)
-        .exceptionally(
-            e -> {
-              LOG.debug("Cluster: no takeover hold for client {}: {}", clientId, e.toString());
-              return null;
-            });
-  }
-
-  /**
-   * The move has ended: the hold's messages go to {@code s} (null: the claim failed), and its
-   * filters the session does not have leave the topic tree.
-   */
-  private void settle(String clientId, TakeoverHold h, Session s) {
-    if (s == null) {
-      h.abandon();
-      holds.remove(clientId, h);
-      Session now = local.get(clientId);
-      if (now == null) {
-        h.subscriptions().forEach(c -> tree.unsubscribe(clientId, c.filter(), c.shareGroup()));
-      } else {
-        now.run(() -> dropFiltersNotIn(now, clientId, h));
-      }
-      return;
-    }
-    s.run(
-        () -> {
-          dropFiltersNotIn(s, clientId, h);
-          h.drainInto(s);
-          holds.remove(clientId, h);
-        });
-  }
-
-  private void dropFiltersNotIn(Session s, String clientId, TakeoverHold h) {
-    for (ClientSubscription c : h.subscriptions()) {
-      if (!s.hasSubscription(c.fullFilter())) {
-        tree.unsubscribe(clientId, c.filter(), c.shareGroup());
-      }
-    }
+    return holds.open(clientId, loop);
   }
 
   /** Has the previous owner (when alive and not this node) end its copy first. */
@@ -338,6 +308,12 @@ public final class ClusterSessionRegistry implements SessionRegistry {
    * have reached the cache.
    */
   public CompletableFuture<Void> takenOver(String clientId) {
+    // An adoption under way here first ends, so that what it adopts is what is ended here (else
+    // the session would live on here beside the taker's, offline and forever queueing).
+    return adoption(clientId).thenCompose(x -> endHere(clientId));
+  }
+
+  private CompletableFuture<Void> endHere(String clientId) {
     Session s = local.get(clientId);
     if (s == null) {
       return journal.flushed(clientId);
@@ -407,17 +383,9 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     return read(clientId, 1)
         .thenAcceptAsync(
             stored -> {
-              if (stored != null && !self.equals(owners.get(clientId))) {
-                // The client connected to another node meanwhile, which read the session itself.
-                stored.messages().forEach(m -> m.message().release());
-                LOG.info(
-                    "Cluster: session of client {} from {} (left) not adopted: the client"
-                        + " connected to another node meanwhile",
-                    clientId,
-                    node);
-                return;
+              if (stillOwner(stored, clientId, node + " (left)")) {
+                adopt(stored, loop, "adopted here from " + node + " (left)");
               }
-              adopt(stored, loop, "adopted here from " + node + " (left)");
             },
             loop);
   }
@@ -450,11 +418,8 @@ public final class ClusterSessionRegistry implements SessionRegistry {
     if (!local.adopt(stored, acl, loop)) {
       return false;
     }
-    TakeoverHold h = holds.get(clientId);
-    if (h != null) {
-      // What the hold kept of these is in the session now.
-      h.brought(ids);
-    }
+    // What a hold kept of these is in the session now.
+    holds.brought(clientId, ids);
     return true;
   }
 
@@ -497,13 +462,8 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   /** A session moving here is served by its hold until the move ends, then by the session. */
   @Override
   public Subscriber subscriber(String clientId) {
-    if (!holds.isEmpty()) {
-      TakeoverHold h = holds.get(clientId);
-      if (h != null) {
-        return h;
-      }
-    }
-    return local.subscriber(clientId);
+    TakeoverHold h = holds.get(clientId);
+    return h != null ? h : local.subscriber(clientId);
   }
 
   @Override
