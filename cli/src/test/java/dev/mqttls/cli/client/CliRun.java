@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Runs the whole {@code mqttls} command line in-process through {@link Main#run}, with stdin given
  * and stdout and stderr captured. One at a time: it swaps the JVM's standard streams.
  */
-final class CliRun {
-  record Result(int exit, String out, String err) {
+public final class CliRun {
+  public record Result(int exit, String out, String err) {
     @Override
     public String toString() {
       return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
@@ -21,7 +21,7 @@ final class CliRun {
 
   private CliRun() {}
 
-  static synchronized Result withStdin(String stdin, String... args) {
+  public static synchronized Result withStdin(String stdin, String... args) {
     InputStream oldIn = System.in;
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
@@ -43,7 +43,7 @@ final class CliRun {
     }
   }
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     return withStdin("", args);
   }
 }
