@@ -41,11 +41,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.configuration.global.ShutdownHookBehavior;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
@@ -88,8 +90,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
   private PersistentNodes persistentNodes;
   private LocalRouter localRouter;
   private TopicTree tree;
-  private final java.util.concurrent.atomic.AtomicBoolean left =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean left = new AtomicBoolean();
   private volatile EventLoopGroup loops;
   private final Map<String, EventLoop> loopOfNode = new ConcurrentHashMap<>();
   private ScheduledFuture<?> sysTask;
@@ -120,8 +121,7 @@ public final class ClusterExtension implements BrokerExtension, Forwarder.Inboun
       g.jmx().enabled(false);
       // Our shutdown leaves the cluster in order (sessions handed over first); Infinispan's own
       // hook would stop the caches at once, beside it.
-      g.shutdown()
-          .hookBehavior(org.infinispan.configuration.global.ShutdownHookBehavior.DONT_REGISTER);
+      g.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
       membership =
           new Membership(
               config.nodeName(),

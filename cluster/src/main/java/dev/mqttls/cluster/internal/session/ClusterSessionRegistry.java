@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,11 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.slf4j.Logger;
@@ -123,7 +127,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
    * the mark is set), and removes the mark when it ends.
    */
   private CompletableFuture<Void> adopting(
-      String clientId, java.util.function.Supplier<CompletableFuture<Void>> adoption) {
+      String clientId, Supplier<CompletableFuture<Void>> adoption) {
     CompletableFuture<Void> gate = new CompletableFuture<>();
     CompletableFuture<Void> earlier = adopting.putIfAbsent(clientId, gate);
     if (earlier != null) {
@@ -235,7 +239,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
           .get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       // Counted below.
     }
     long adopted = asked.stream().filter(f -> Boolean.TRUE.equals(f.getNow(false))).count();
@@ -411,7 +415,7 @@ public final class ClusterSessionRegistry implements SessionRegistry {
   /** On {@code loop}. */
   private boolean adopt(Journal.StoredSession stored, EventExecutor loop) {
     String clientId = stored.record().clientId();
-    Set<Long> ids = new java.util.HashSet<>();
+    Set<Long> ids = new HashSet<>();
     stored.messages().forEach(m -> ids.add(m.message().clusterId()));
     journal.resume(clientId);
     AccessControl acl = access.current();
