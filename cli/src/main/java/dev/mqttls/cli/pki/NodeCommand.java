@@ -1,7 +1,6 @@
 package dev.mqttls.cli.pki;
 
 import dev.mqttls.pki.CertificateAuthority;
-import dev.mqttls.pki.CertificateInfo;
 import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.ServerOptions;
 import java.util.Locale;
@@ -40,7 +39,6 @@ final class NodeCommand extends PkiSubcommand {
     CertificateAuthority ca = pki.open();
     IssuedCertificate issued =
         ca.issueNode(name, new ServerOptions(names.dns, names.ips, days, keyType.keyType()));
-    CertificateInfo info = ca.inspect(issued.id());
     var out = out();
     out.printf(
         Locale.ROOT,
@@ -49,12 +47,7 @@ final class NodeCommand extends PkiSubcommand {
         name,
         issued.serialHex(),
         issued.notAfter());
-    out.printf(Locale.ROOT, "  DNS: %s%n", String.join(", ", info.dnsNames()));
-    out.printf(Locale.ROOT, "  IP:  %s%n", String.join(", ", info.ipAddresses()));
-    out.printf(Locale.ROOT, "  cluster_certfile %s%n", issued.certificateFile());
-    out.printf(Locale.ROOT, "  cluster_keyfile  %s%n", issued.keyFile().orElseThrow());
-    out.printf(Locale.ROOT, "  cluster_cafile   %s%n", ca.certificateFile());
-    out.flush();
+    printNamesAndFiles(ca, issued, "cluster_");
     return 0;
   }
 }

@@ -1,9 +1,13 @@
 package dev.mqttls.cli.pki;
 
+import dev.mqttls.pki.CertificateAuthority;
+import dev.mqttls.pki.CertificateInfo;
+import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.PkiException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -42,6 +46,22 @@ abstract class PkiSubcommand implements Callable<Integer> {
     } catch (Exception e) {
       return fail("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Prints an issued server or node certificate's names and the three configuration lines that use
+   * it, each directive with {@code prefix} ({@code ""} for a listener, {@code "cluster_"} for a
+   * node).
+   */
+  void printNamesAndFiles(CertificateAuthority ca, IssuedCertificate issued, String prefix) {
+    CertificateInfo info = ca.inspect(issued.id());
+    PrintWriter out = out();
+    out.printf(Locale.ROOT, "  DNS: %s%n", String.join(", ", info.dnsNames()));
+    out.printf(Locale.ROOT, "  IP:  %s%n", String.join(", ", info.ipAddresses()));
+    out.printf(Locale.ROOT, "  %scertfile %s%n", prefix, issued.certificateFile());
+    out.printf(Locale.ROOT, "  %skeyfile  %s%n", prefix, issued.keyFile().orElseThrow());
+    out.printf(Locale.ROOT, "  %scafile   %s%n", prefix, ca.certificateFile());
+    out.flush();
   }
 
   PrintWriter out() {

@@ -1,7 +1,6 @@
 package dev.mqttls.cli.pki;
 
 import dev.mqttls.pki.CertificateAuthority;
-import dev.mqttls.pki.CertificateInfo;
 import dev.mqttls.pki.IssuedCertificate;
 import dev.mqttls.pki.RenewOptions;
 import dev.mqttls.pki.Renewal;
@@ -102,7 +101,6 @@ final class ServerCommand extends PkiSubcommand {
                     name,
                     e.serialHex(),
                     e.revoked() ? "revoked" : "expired"));
-    CertificateInfo info = ca.inspect(issued.id());
     var out = out();
     out.printf(
         Locale.ROOT,
@@ -110,12 +108,7 @@ final class ServerCommand extends PkiSubcommand {
         name,
         issued.serialHex(),
         issued.notAfter());
-    out.printf(Locale.ROOT, "  DNS: %s%n", String.join(", ", info.dnsNames()));
-    out.printf(Locale.ROOT, "  IP:  %s%n", String.join(", ", info.ipAddresses()));
-    out.printf(Locale.ROOT, "  certfile %s%n", issued.certificateFile());
-    out.printf(Locale.ROOT, "  keyfile  %s%n", issued.keyFile().orElseThrow());
-    out.printf(Locale.ROOT, "  cafile   %s%n", ca.certificateFile());
-    out.flush();
+    printNamesAndFiles(ca, issued, "");
     return 0;
   }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Messages a client received, in arrival order, awaited with bounded waits. */
-final class Inbox {
+public final class Inbox {
   private final LinkedBlockingQueue<Received> queue = new LinkedBlockingQueue<>();
   private final String owner;
 
@@ -20,7 +20,7 @@ final class Inbox {
   }
 
   /** The next message, or an AssertionError naming the client if none arrives in time. */
-  Received next(Duration timeout) {
+  public Received next(Duration timeout) {
     Received message = poll(timeout);
     if (message == null) {
       throw new AssertionError(owner + " received no message within " + timeout);
@@ -29,7 +29,7 @@ final class Inbox {
   }
 
   /** The next {@code count} messages. */
-  List<Received> next(int count, Duration timeout) {
+  public List<Received> next(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Received> out = new ArrayList<>(count);
     while (out.size() < count) {
@@ -45,7 +45,7 @@ final class Inbox {
   }
 
   /** The next message, or null if none arrives within {@code timeout}. */
-  Received poll(Duration timeout) {
+  public Received poll(Duration timeout) {
     try {
       return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -55,7 +55,7 @@ final class Inbox {
   }
 
   /** Drains what has arrived without waiting. */
-  List<Received> drain() {
+  public List<Received> drain() {
     List<Received> out = new ArrayList<>();
     queue.drainTo(out);
     return out;

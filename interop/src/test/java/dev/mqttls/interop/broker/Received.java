@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param v5 the MQTT 5 properties that the tests look at, empty for 3.1.1
  */
-record Received(
+public record Received(
     String topic, String payload, int qos, boolean retained, boolean dup, V5Properties v5) {
 
   static Received of(String topic, byte[] payload, int qos, boolean retained, boolean dup) {
@@ -18,13 +18,14 @@ record Received(
   }
 
   /** MQTT 5 PUBLISH properties as received. */
-  record V5Properties(
+  public record V5Properties(
       List<Integer> subscriptionIdentifiers,
       Map<String, String> userProperties,
       String responseTopic,
       byte[] correlationData,
       Long messageExpiryInterval,
       String contentType) {
-    static final V5Properties NONE = new V5Properties(List.of(), Map.of(), null, null, null, null);
+    public static final V5Properties NONE =
+        new V5Properties(List.of(), Map.of(), null, null, null, null);
   }
 }

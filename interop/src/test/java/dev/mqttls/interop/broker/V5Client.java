@@ -25,11 +25,11 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * it sends SUBSCRIBE properties (subscription identifiers), and never the listener overloads of
  * {@code subscribe}, which recurse into a StackOverflowError in Paho 1.2.5.
  */
-final class V5Client implements AutoCloseable {
+public final class V5Client implements AutoCloseable {
   private static final long WAIT_MILLIS = 10_000;
 
   final MqttAsyncClient paho;
-  final Inbox inbox;
+  public final Inbox inbox;
   private volatile IMqttToken connectToken;
   private final CountDownLatch disconnected = new CountDownLatch(1);
   private volatile MqttDisconnectResponse disconnect;
@@ -45,8 +45,14 @@ final class V5Client implements AutoCloseable {
 
   static V5Client connect(
       BrokerUnderTest broker, String clientId, Consumer<MqttConnectionOptions> configure) {
+    return connect(broker.uri(), clientId, configure);
+  }
+
+  /** Connects to the broker at {@code uri} ({@code tcp://127.0.0.1:PORT}). */
+  public static V5Client connect(
+      String uri, String clientId, Consumer<MqttConnectionOptions> configure) {
     try {
-      MqttAsyncClient paho = new MqttAsyncClient(broker.uri(), clientId, new MemoryPersistence());
+      MqttAsyncClient paho = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
       // The callback must see the inbox before CONNECT: a resumed session's queued messages
       // arrive right behind the CONNACK.
       V5Client client = new V5Client(paho);
@@ -135,7 +141,7 @@ final class V5Client implements AutoCloseable {
   }
 
   /** Subscribes with options and, if not null, a subscription identifier; returns reason codes. */
-  V5Client subscribe(MqttSubscription subscription, Integer subscriptionId) {
+  public V5Client subscribe(MqttSubscription subscription, Integer subscriptionId) {
     try {
       MqttProperties properties = new MqttProperties();
       if (subscriptionId != null) {
@@ -160,7 +166,7 @@ final class V5Client implements AutoCloseable {
   }
 
   /** Publishes, waiting for the acknowledgement at QoS 1 and 2. */
-  V5Client publish(
+  public V5Client publish(
       String topic, String payload, int qos, boolean retained, MqttProperties properties) {
     try {
       MqttMessage message =

@@ -2,6 +2,8 @@ package dev.mqttls.interop.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttls.interop.broker.Received;
+import dev.mqttls.interop.broker.V5Client;
 import dev.mqttls.testing.MosquittoClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +54,7 @@ class ClusterWillAndShareTest {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<Client> clients = new ArrayList<>();
   private final List<MosquittoClients.Running> tools = new ArrayList<>();
+  private final List<V5Client> v5Clients = new ArrayList<>();
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -66,6 +70,7 @@ class ClusterWillAndShareTest {
     for (MosquittoClients.Running t : tools) {
       t.close();
     }
+    v5Clients.forEach(V5Client::close);
     for (NodeProcess n : nodes) {
       n.close();
     }
@@ -237,12 +242,9 @@ class ClusterWillAndShareTest {
   @Test
   @Order(2)
   void v5PropertiesAndSubscriptionOptions_holdAcrossNodes() throws Exception {
-    V5 onTwo = V5.connect("v5-rap-on-2", node(2), clients);
-    onTwo.subscribe("v5/#", true, false, 7);
-    V5 onThree = V5.connect("v5-plain-on-3", node(3), clients);
-    onThree.subscribe("v5/#", false, false, 0);
-    V5 publisher = V5.connect("v5-pub-on-1", node(1), clients);
-    publisher.subscribe("v5/#", false, true, 0);
+    V5Client onTwo = v5("v5-rap-on-2", node(2), true, false, 7);
+    V5Client onThree = v5("v5-plain-on-3", node(3), false, false, null);
+    V5Client publisher = v5("v5-pub-on-1", node(1), false, true, null);
 
     MqttProperties props = new MqttProperties();
     props.setUserProperties(List.of(new UserProperty("k", "v")));
@@ -250,34 +252,42 @@ class ClusterWillAndShareTest {
     props.setResponseTopic("v5/reply");
     props.setCorrelationData("c1".getBytes(StandardCharsets.UTF_8));
     props.setMessageExpiryInterval(600L);
-    publisher.publish("v5/a", "hello", true, props);
-    onThree.publish("v5/b", "from-3", false, new MqttProperties());
-    awaitTrue(
-        () ->
-            onTwo.got.containsKey("v5/a")
-                && onThree.got.containsKey("v5/a")
-                && publisher.got.containsKey("v5/b"),
-        "v5/a on nodes 2 and 3, v5/b at the publisher");
-    quiet();
+    // Each returns with the PUBACK, once every node with a match has the message.
+    publisher.publish("v5/a", "hello", 1, true, props);
+    onThree.publish("v5/b", "from-3", 1, false, null);
 
-    MqttMessage atTwo = onTwo.got.get("v5/a");
-    assertThat(atTwo.isRetained()).as("Retain As Published keeps the flag").isTrue();
-    assertThat(atTwo.getProperties().getSubscriptionIdentifiers()).containsExactly(7);
-    assertThat(atTwo.getProperties().getUserProperties())
-        .extracting(UserProperty::getKey, UserProperty::getValue)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("k", "v"));
-    assertThat(atTwo.getProperties().getContentType()).isEqualTo("text/plain");
-    assertThat(atTwo.getProperties().getResponseTopic()).isEqualTo("v5/reply");
-    assertThat(new String(atTwo.getProperties().getCorrelationData(), StandardCharsets.UTF_8))
-        .isEqualTo("c1");
-    assertThat(atTwo.getProperties().getMessageExpiryInterval()).isBetween(1L, 600L);
-    MqttMessage atThree = onThree.got.get("v5/a");
-    assertThat(atThree.isRetained()).as("without Retain As Published").isFalse();
-    assertThat(atThree.getProperties().getSubscriptionIdentifiers()).isEmpty();
-    assertThat(atThree.getProperties().getContentType()).isEqualTo("text/plain");
-    assertThat(publisher.got).as("No Local: not its own message").doesNotContainKey("v5/a");
+    Received atTwo = onTwo.inbox.next(WAIT);
+    assertThat(atTwo.topic()).isEqualTo("v5/a");
+    assertThat(atTwo.retained()).as("Retain As Published keeps the flag").isTrue();
+    assertThat(atTwo.v5().subscriptionIdentifiers()).containsExactly(7);
+    assertThat(atTwo.v5().userProperties()).containsExactly(java.util.Map.entry("k", "v"));
+    assertThat(atTwo.v5().contentType()).isEqualTo("text/plain");
+    assertThat(atTwo.v5().responseTopic()).isEqualTo("v5/reply");
+    assertThat(new String(atTwo.v5().correlationData(), StandardCharsets.UTF_8)).isEqualTo("c1");
+    assertThat(atTwo.v5().messageExpiryInterval()).isBetween(1L, 600L);
+    Received atThree = onThree.inbox.next(WAIT);
+    assertThat(atThree.topic()).isEqualTo("v5/a");
+    assertThat(atThree.retained()).as("without Retain As Published").isFalse();
+    assertThat(atThree.v5().subscriptionIdentifiers()).isEmpty();
+    assertThat(atThree.v5().contentType()).isEqualTo("text/plain");
+    assertThat(publisher.inbox.next(WAIT).topic())
+        .as("No Local: node 3's message, not its own")
+        .isEqualTo("v5/b");
+    quiet();
+    assertThat(publisher.inbox.drain()).as("No Local").isEmpty();
     // The retained message goes, for the tests after this one.
-    publisher.publish("v5/a", "", true, new MqttProperties());
+    publisher.publish("v5/a", "", 1, true, null);
+  }
+
+  /** A Paho v5 client on {@code node} subscribed to {@code v5/#} with these options. */
+  private V5Client v5(
+      String id, NodeProcess node, boolean retainAsPublished, boolean noLocal, Integer subId) {
+    V5Client c = V5Client.connect("tcp://127.0.0.1:" + node.mqttPort, id, o -> {});
+    v5Clients.add(c);
+    MqttSubscription sub = new MqttSubscription("v5/#", 1);
+    sub.setRetainAsPublished(retainAsPublished);
+    sub.setNoLocal(noLocal);
+    return c.subscribe(sub, subId);
   }
 
   private static Will will(String topic, String payload, long delaySeconds) {
@@ -336,7 +346,7 @@ class ClusterWillAndShareTest {
   }
 
   /** A Paho v5 client and what it received ({@code topic=payload}, or the payload alone). */
-  private static class Client implements MqttCallback {
+  private static final class Client implements MqttCallback {
     final MqttClient client;
     final Queue<String> received = new ConcurrentLinkedQueue<>();
     private boolean withTopic;
@@ -388,74 +398,6 @@ class ClusterWillAndShareTest {
           client.disconnectForcibly(100, 100);
         }
         client.close(true);
-      } catch (MqttException e) {
-        // Stopping the nodes is what matters.
-      }
-    }
-  }
-
-  /**
-   * A Paho v5 asynchronous client (subscription options and identifiers) and the first message of
-   * each topic.
-   */
-  private static final class V5 extends Client {
-    final java.util.Map<String, MqttMessage> got = new java.util.concurrent.ConcurrentHashMap<>();
-    private final org.eclipse.paho.mqttv5.client.MqttAsyncClient async;
-
-    private V5(org.eclipse.paho.mqttv5.client.MqttAsyncClient async) {
-      super(null);
-      this.async = async;
-    }
-
-    static V5 connect(String id, NodeProcess node, List<Client> opened) throws MqttException {
-      org.eclipse.paho.mqttv5.client.MqttAsyncClient a =
-          new org.eclipse.paho.mqttv5.client.MqttAsyncClient(
-              "tcp://127.0.0.1:" + node.mqttPort, id, new MemoryPersistence());
-      V5 c = new V5(a);
-      a.setCallback(c);
-      opened.add(c);
-      MqttConnectionOptions o = new MqttConnectionOptions();
-      o.setConnectionTimeout(15);
-      a.connect(o).waitForCompletion(WAIT.toMillis());
-      return c;
-    }
-
-    void subscribe(String filter, boolean retainAsPublished, boolean noLocal, int id)
-        throws MqttException {
-      org.eclipse.paho.mqttv5.common.MqttSubscription sub =
-          new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1);
-      sub.setRetainAsPublished(retainAsPublished);
-      sub.setNoLocal(noLocal);
-      MqttProperties p = new MqttProperties();
-      if (id != 0) {
-        p.setSubscriptionIdentifier(id);
-      }
-      IMqttToken t =
-          async.subscribe(
-              new org.eclipse.paho.mqttv5.common.MqttSubscription[] {sub}, null, null, p);
-      t.waitForCompletion(WAIT.toMillis());
-      assertThat(t.getReasonCodes()).as("SUBACK of %s", filter).containsExactly(1);
-    }
-
-    void publish(String topic, String payload, boolean retained, MqttProperties p)
-        throws MqttException {
-      MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8), 1, retained, p);
-      // Returns with the PUBACK, once every node with a match has it.
-      async.publish(topic, m).waitForCompletion(WAIT.toMillis());
-    }
-
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      got.putIfAbsent(topic, message);
-    }
-
-    @Override
-    void close() {
-      try {
-        if (async.isConnected()) {
-          async.disconnectForcibly(100);
-        }
-        async.close(true);
       } catch (MqttException e) {
         // Stopping the nodes is what matters.
       }

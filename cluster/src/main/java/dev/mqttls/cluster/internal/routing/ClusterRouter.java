@@ -68,13 +68,14 @@ public final class ClusterRouter implements Router {
       FORWARDED.set(REFUSED);
       return 0;
     }
+    if (nodes.isEmpty()) {
+      // No other node gets a copy, so none needs telling apart from it: no id.
+      return local.publish(m);
+    }
     long seq = confirm ? forwarder.nextSeq() : 0;
     // Every copy of a QoS 1/2 message, here and on other nodes, carries the same id.
     m.clusterId(seq);
     int matched = local.publish(m);
-    if (nodes.isEmpty()) {
-      return matched;
-    }
     byte[] frame = Frame.publish(seq, m);
     Map<String, byte[]> frames = new HashMap<>(nodes.size() * 2);
     for (Map.Entry<String, List<String>> e : nodes.entrySet()) {

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stands in for a persistent session while it moves to this node: its subscriptions are in this
@@ -27,7 +30,11 @@ final class TakeoverHold implements Subscriber {
   /** Messages kept at most; beyond it they are refused to their publishers, who resend them. */
   static final int LIMIT = 10_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mqttls.cluster");
+
+  private final String clientId;
   private final List<ClientSubscription> subscriptions;
+  private final AtomicBoolean refusalLogged = new AtomicBoolean();
   private final List<Held> held = new ArrayList<>();
   private Subscriber target;
   private boolean ended;
@@ -36,7 +43,8 @@ final class TakeoverHold implements Subscriber {
   private record Held(
       Message m, int qos, boolean retain, List<Integer> ids, CompletableFuture<Void> done) {}
 
-  TakeoverHold(List<ClientSubscription> subscriptions) {
+  TakeoverHold(String clientId, List<ClientSubscription> subscriptions) {
+    this.clientId = clientId;
     this.subscriptions = List.copyOf(subscriptions);
   }
 
@@ -68,9 +76,11 @@ final class TakeoverHold implements Subscriber {
   public void deliver(Message m, int qos, boolean retain, List<Integer> ids) {
     Subscriber to;
     boolean kept = false;
+    boolean moveFailed;
     CompletableFuture<Void> done = qos == 0 ? null : new CompletableFuture<>();
     synchronized (this) {
       to = target;
+      moveFailed = ended;
       if (to == null && !ended && held.size() < LIMIT) {
         held.add(new Held(m, qos, retain, ids, done));
         kept = true;
@@ -85,6 +95,7 @@ final class TakeoverHold implements Subscriber {
     }
     if (done != null) {
       if (!kept) {
+        refusedOne(moveFailed);
         done.completeExceptionally(new IllegalStateException("takeover hold full or ended"));
       }
       // This thread's acknowledgement (the publisher's, or the forwarding node's) waits for it.
@@ -136,6 +147,18 @@ final class TakeoverHold implements Subscriber {
     }
   }
 
+  /** Logs the first QoS 1/2 message refused because the hold is full or ended, once per hold. */
+  private void refusedOne(boolean moveFailed) {
+    if (!refusalLogged.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info(
+        "Cluster: QoS 1/2 messages for client {}, whose session is moving here, refused to their"
+            + " publishers (who send them again): {}",
+        clientId,
+        moveFailed ? "the move failed" : "more than " + LIMIT + " kept");
+  }
+
   private boolean stillSubscribed(Session s, String topic) {
     for (ClientSubscription c : subscriptions) {
       if (s.hasSubscription(c.fullFilter()) && Topics.matches(c.filter(), topic)) {
@@ -155,6 +178,14 @@ final class TakeoverHold implements Subscriber {
       ended = true;
       out = new ArrayList<>(held);
       held.clear();
+    }
+    long refused = out.stream().filter(h -> h.done != null).count();
+    if (refused > 0) {
+      LOG.info(
+          "Cluster: the session of client {} did not arrive here: {} QoS 1/2 message(s) kept for"
+              + " it refused to their publishers, who send them again",
+          clientId,
+          refused);
     }
     for (Held h : out) {
       h.m.release();

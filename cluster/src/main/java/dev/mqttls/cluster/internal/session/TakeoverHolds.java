@@ -53,7 +53,7 @@ final class TakeoverHolds {
               if (subs.isEmpty() || local.get(clientId) != null) {
                 return null;
               }
-              TakeoverHold h = new TakeoverHold(subs);
+              TakeoverHold h = new TakeoverHold(clientId, subs);
               if (holds.putIfAbsent(clientId, h) != null) {
                 return null;
               }
